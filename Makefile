@@ -1,0 +1,39 @@
+# The two set-up commands of the README: `make demo` and `make test`. Each installs the Debian
+# packages it needs (only the missing ones) before building.
+SHELL := /bin/bash
+SWIFT ?= swift
+CORETYPE := $(shell scripts/blas-coretype.sh)
+DEMO_RUN := workspace/runs/demo
+
+.PHONY: deps build release test demo quality bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## Builds and runs the whole test suite (XCTest).
+test: deps
+	$(SWIFT) build --build-tests
+	OPENBLAS_CORETYPE=$(CORETYPE) $(SWIFT) test --skip-build --disable-swift-testing
+
+## Trains a character-level LSTM on the default corpus (the Jargon File) for about two minutes
+## and prints a sample from it.
+demo: release
+	.build/release/recur run char-lm --cell lstm --hidden 256 --minutes 2 --run-dir $(DEMO_RUN) --overwrite
+	.build/release/recur sample $(DEMO_RUN) --length 600 --temperature 0.8 --prime "The "
+
+## The quality recipe of RECIPES.md Task 1 for each built-in cell (several minutes per cell).
+quality: release
+	scripts/charlm-quality.sh
+
+bench: release
+	.build/release/recur bench gemm --threads 1
+	.build/release/recur bench gemm --threads 2
+
+clean:
+	rm -rf .build

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import RecurCore
+
+struct BenchGemmCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gemm", abstract: "sgemm GFLOP/s at 1024³ and at the recurrent shape 64×512·512×2048.")
+
+    @Option(help: "OpenBLAS threads.") var threads: Int = 1
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
+    }
+
+    func run() throws {
+        BLAS.threads = threads
+        let shapes = [(m: 1024, n: 1024, k: 1024), (m: 64, n: 2048, k: 512)]
+        var results: [[String: Any]] = []
+        for s in shapes {
+            let gflops = Self.measure(m: s.m, n: s.n, k: s.k)
+            results.append(["m": s.m, "n": s.n, "k": s.k, "gflops": (gflops * 10).rounded() / 10])
+            if !json { print(String(format: "sgemm %5d×%-5d·%5d×%-5d  %7.1f GFLOP/s", s.m, s.k, s.k, s.n, gflops)) }
+        }
+        if json {
+            let object: [String: Any] = ["kernel": BLAS.kernelName, "threads": threads, "results": results]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
+        } else {
+            print("kernel \(BLAS.kernelName) (\(FastKernels.origin)), \(threads) thread\(threads == 1 ? "" : "s")")
+        }
+    }
+
+    /// Best of several timed repetitions after a warm-up, so a moment of foreign load does not count.
+    static func measure(m: Int, n: Int, k: Int) -> Double {
+        var rng = RandomGenerator(seed: 1)
+        let a = rng.uniformTensor([m, k], -1, 1), b = rng.uniformTensor([k, n], -1, 1)
+        var c = Tensor(zeros: [m, n])
+        let flops = 2.0 * Double(m * n * k)
+        let repetitions = max(3, Int(2e9 / flops))
+        var best = Double.infinity
+        a.withPointer { pa in b.withPointer { pb in c.withMutablePointer { pc in
+            BLAS.gemm(m: m, n: n, k: k, a: pa, lda: k, b: pb, ldb: n, c: pc, ldc: n)
+            for _ in 0..<5 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                for _ in 0..<repetitions { BLAS.gemm(m: m, n: n, k: k, a: pa, lda: k, b: pb, ldb: n, c: pc, ldc: n) }
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                best = min(best, seconds / Double(repetitions))
+            }
+        } } }
+        return flops / best / 1e9
+    }
+}

@@ -1,0 +1,8 @@
+import ArgumentParser
+
+struct Recur: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recur",
+        abstract: "A workbench for recurrent neural networks: cells as plugins, tasks by name, shareable checkpoints.",
+        subcommands: [BenchCommand.self])
+}

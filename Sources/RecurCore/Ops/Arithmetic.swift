@@ -1,0 +1,79 @@
+/// Element-wise arithmetic with NumPy broadcasting; the gradient of a broadcast operand is
+/// summed over the axes it was repeated along.
+private func elementwise(_ a: Variable, _ b: Variable, _ label: String,
+                         forward: (Float, Float) -> Float,
+                         dA: @escaping (Float, Float, Float) -> Float,
+                         dB: @escaping (Float, Float, Float) -> Float) -> Variable {
+    let plan = Broadcast(a.shape, b.shape, op: label)
+    let av = a.value, bv = b.value
+    let out = Tensor.make(plan.shape) { o in
+        av.withPointer { pa in bv.withPointer { pb in
+            for i in 0..<plan.shape.reduce(1, *) {
+                o[i] = forward(pa[plan.lhsIndex?[i] ?? i], pb[plan.rhsIndex?[i] ?? i])
+            }
+        } }
+    }
+    return Variable.result(out, [a, b], label) { g in
+        let n = g.count
+        g.withPointer { pg in av.withPointer { pa in bv.withPointer { pb in
+            if a.requiresGrad {
+                a.accumulateGrad { ga in
+                    for i in 0..<n {
+                        let ia = plan.lhsIndex?[i] ?? i, ib = plan.rhsIndex?[i] ?? i
+                        ga[ia] += dA(pg[i], pa[ia], pb[ib])
+                    }
+                }
+            }
+            if b.requiresGrad {
+                b.accumulateGrad { gb in
+                    for i in 0..<n {
+                        let ia = plan.lhsIndex?[i] ?? i, ib = plan.rhsIndex?[i] ?? i
+                        gb[ib] += dB(pg[i], pa[ia], pb[ib])
+                    }
+                }
+            }
+        } } }
+    }
+}
+
+/// a + b, broadcasting (a bias row `[N]` over `[M, N]`, a column `[M, 1]`, …).
+public func + (a: Variable, b: Variable) -> Variable {
+    elementwise(a, b, "add", forward: +, dA: { g, _, _ in g }, dB: { g, _, _ in g })
+}
+
+/// a − b, broadcasting.
+public func - (a: Variable, b: Variable) -> Variable {
+    elementwise(a, b, "sub", forward: -, dA: { g, _, _ in g }, dB: { g, _, _ in -g })
+}
+
+/// a ⊙ b (Hadamard product), broadcasting.
+public func * (a: Variable, b: Variable) -> Variable {
+    elementwise(a, b, "mul", forward: *, dA: { g, _, y in g * y }, dB: { g, x, _ in g * x })
+}
+
+/// a · s for a constant scalar s.
+public func * (a: Variable, s: Float) -> Variable {
+    let out = Tensor(shape: a.shape, scalars: a.value.scalars.map { $0 * s })
+    return Variable.result(out, [a], "scale") { g in
+        g.withPointer { pg in a.accumulateGrad { ga in Kernels.addScaled(pg, s, into: ga, count: g.count) } }
+    }
+}
+
+public func * (s: Float, a: Variable) -> Variable { a * s }
+
+/// −a
+public prefix func - (a: Variable) -> Variable { a * -1 }
+
+/// a + s for a constant scalar s.
+public func + (a: Variable, s: Float) -> Variable {
+    let out = Tensor(shape: a.shape, scalars: a.value.scalars.map { $0 + s })
+    return Variable.result(out, [a], "add-scalar") { g in a.accumulateGrad(g) }
+}
+
+/// s − a for a constant scalar s (for example `1 − z` in a GRU).
+public func - (s: Float, a: Variable) -> Variable {
+    let out = Tensor(shape: a.shape, scalars: a.value.scalars.map { s - $0 })
+    return Variable.result(out, [a], "rsub-scalar") { g in
+        g.withPointer { pg in a.accumulateGrad { ga in Kernels.addScaled(pg, -1, into: ga, count: g.count) } }
+    }
+}

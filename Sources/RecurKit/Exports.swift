@@ -1,0 +1,2 @@
+import RecurCore
+@_exported import RecurCore

@@ -1,0 +1,54 @@
+import XCTest
+import RecurCore
+import RecurTestSupport
+
+/// Optimizer steps against hand-computed values (`scripts/golden.py`, PyTorch's update rules).
+final class OptimizerTests: XCTestCase {
+    func run(_ key: String, _ make: ([String: Any]) -> any Optimizer) throws {
+        let g = try Golden.load("optim")[key] as! [String: Any]
+        let p = parameter(Tensor(shape: [5], scalars: Golden.floats(g["p0"])), "p")
+        let optimizer = make(g)
+        let grads = (g["grads"] as! [[NSNumber]]).map { $0.map(\.floatValue) }
+        let expected = (g["params_after"] as! [[NSNumber]]).map { $0.map(\.floatValue) }
+        for (step, grad) in grads.enumerated() {
+            p.grad = Tensor(shape: [5], scalars: grad)
+            optimizer.step([("p", p)])
+            for i in 0..<5 {
+                XCTAssertEqual(p.value.scalars[i], expected[step][i], accuracy: 1e-6 + 1e-5 * abs(expected[step][i]),
+                               "\(key) step \(step + 1) element \(i)")
+            }
+        }
+    }
+
+    func lr(_ g: [String: Any]) -> Float { (g["lr"] as! NSNumber).floatValue }
+
+    func testSGD() throws { try run("sgd") { SGD(learningRate: lr($0)) } }
+    func testSGDMomentum() throws { try run("sgd_momentum") { SGD(learningRate: lr($0), momentum: 0.9) } }
+    func testAdam() throws { try run("adam") { Adam(learningRate: lr($0)) } }
+    func testAdagrad() throws { try run("adagrad") { Adagrad(learningRate: lr($0)) } }
+
+    func testClippingScalesExactlyToMaxNorm() throws {
+        let g = try Golden.load("optim")["clip"] as! [String: Any]
+        let a = parameter(Tensor(zeros: [3]), "a"), b = parameter(Tensor(zeros: [2, 2]), "b")
+        a.grad = Golden.tensor(g["a"])
+        b.grad = Golden.tensor(g["b"])
+        let norm = clipGradientNorm([("a", a), ("b", b)], maxNorm: 1)
+        XCTAssertEqual(norm, (g["total_norm"] as! NSNumber).floatValue, accuracy: 1e-5)
+        XCTAssertTrue(a.grad!.isClose(to: Golden.tensor(g["clipped_a"])))
+        XCTAssertTrue(b.grad!.isClose(to: Golden.tensor(g["clipped_b"])))
+        XCTAssertEqual(gradientNorm([("a", a), ("b", b)]), 1, accuracy: 1e-5)
+        XCTAssertEqual(clipGradientNorm([("a", a), ("b", b)], maxNorm: 5), gradientNorm([("a", a), ("b", b)]))
+    }
+
+    func testStateRoundTripContinuesIdentically() throws {
+        func makeParameter() -> Variable { parameter(Tensor(shape: [3], scalars: [0.1, -0.2, 0.3]), "w") }
+        let w1 = makeParameter(), first = Adam(learningRate: 0.01)
+        for step in 0..<3 { w1.grad = Tensor(shape: [3], scalars: [Float(step), 1, -1]); first.step([("w", w1)]) }
+        let w2 = parameter(w1.value, "w"), second = Adam(learningRate: 0.01)
+        try second.load(state: first.state)
+        w1.grad = Tensor(shape: [3], scalars: [0.5, 0.5, 0.5]); first.step([("w", w1)])
+        w2.grad = Tensor(shape: [3], scalars: [0.5, 0.5, 0.5]); second.step([("w", w2)])
+        XCTAssertEqual(w1.value.scalars, w2.value.scalars)
+        XCTAssertEqual(Set(first.state.keys), ["exp_avg.w", "exp_avg_sq.w", "step"])
+    }
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Recur needs, only those that are missing.
+# libopenblas-dev: cblas for every matrix product; libarchive-dev: bundles and .gz corpora;
+# jargon-text: the default char-lm corpus (the Jargon File, public domain).
+set -euo pipefail
+packages=(pkg-config libopenblas-dev libarchive-dev jargon-text)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "recur: installing missing Debian packages: ${missing[*]}"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
