@@ -1,0 +1,25 @@
+/// A fixed-size heap buffer of floats with a stable address, for hand-written kernels that hold
+/// several buffers at once (Swift's exclusivity rules forbid nesting `withUnsafe…` on elements
+/// of one array). Zero-filled on creation; freed with the object.
+public final class FloatBuffer {
+    public let pointer: UnsafeMutablePointer<Float>
+    public let count: Int
+
+    public init(count: Int) {
+        self.count = count
+        pointer = .allocate(capacity: max(count, 1))
+        pointer.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    public convenience init(copying tensor: Tensor) {
+        self.init(count: tensor.count)
+        tensor.withPointer { pointer.update(from: $0, count: tensor.count) }
+    }
+
+    deinit { pointer.deallocate() }
+
+    /// A tensor holding a copy of `length` elements from `offset`.
+    public func tensor(_ shape: [Int], offset: Int = 0) -> Tensor {
+        Tensor.make(shape) { $0.update(from: pointer + offset, count: shape.reduce(1, *)) }
+    }
+}

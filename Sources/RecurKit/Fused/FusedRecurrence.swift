@@ -1,0 +1,170 @@
+/// The fast whole-sequence path shared by gated cells (tanh RNN, LSTM, GRU).
+///
+/// Forward: the input projection of all T steps is one `[T·B, X]·[X, G·H]` product before the
+/// time loop; each step does only `h·W_hhᵀ` and the cell's fused ``GateKernel``. Backward: the
+/// sweep runs the kernel backward and `∂gh·W_hh` per step; the weight gradients of the whole
+/// sequence are then large products after the sweep (∂W_ih = ∂GXᵀ·X, ∂W_hh = ∂GHᵀ·H_prev,
+/// ∂X = ∂GX·W_ih). The result is one graph node whose backward is written here; outputs and
+/// final states are slices of it.
+public struct FusedRecurrence<Kernel: GateKernel>: FusedSequencePath {
+    public let kernel: Kernel
+    public let weightIH: Variable, weightHH: Variable, biasIH: Variable, biasHH: Variable
+
+    public init(kernel: Kernel, weightIH: Variable, weightHH: Variable, biasIH: Variable, biasHH: Variable) {
+        self.kernel = kernel
+        self.weightIH = weightIH
+        self.weightHH = weightHH
+        self.biasIH = biasIH
+        self.biasHH = biasHH
+    }
+
+    public func run(input: Variable, initialState: [Variable], mask: Tensor?, reverse: Bool)
+        -> (output: Variable, state: [Variable]) {
+        let pass = FusedPass(recurrence: self, input: input, initialState: initialState, mask: mask, reverse: reverse)
+        let packed = pass.forward()
+        let node = Variable.result(packed, [input, weightIH, weightHH, biasIH, biasHH] + initialState,
+                                   "fused-\(Kernel.self)") { pass.backward($0) }
+        let block = pass.block, steps = pass.steps
+        let output = node.slice(axis: 0, start: 0, length: steps * block).reshaped([steps, pass.batch, pass.hidden])
+        let state = (0..<kernel.stateCount).map {
+            node.slice(axis: 0, start: steps * block + $0 * block, length: block).reshaped([pass.batch, pass.hidden])
+        }
+        return (output, state)
+    }
+}
+
+/// One forward pass and what its backward needs. The packed result holds the outputs `[T, B, H]`
+/// followed by each final state `[B, H]`.
+final class FusedPass<Kernel: GateKernel> {
+    let recurrence: FusedRecurrence<Kernel>
+    let input: Variable, initialState: [Variable]
+    let keep: [Bool]?
+    let reverse: Bool
+    let steps: Int, batch: Int, width: Int, hidden: Int, gates: Int, stateCount: Int, cacheRow: Int
+    var block: Int { batch * hidden }
+    var rows: Int { steps * batch }
+    /// history[s] slot k holds state s before processing step k (slot 0 = initial state).
+    var history: [FloatBuffer] = []
+    var cache: FloatBuffer
+
+    init(recurrence: FusedRecurrence<Kernel>, input: Variable, initialState: [Variable], mask: Tensor?, reverse: Bool) {
+        self.recurrence = recurrence
+        self.input = input
+        self.initialState = initialState
+        self.reverse = reverse
+        keep = mask.map { m in m.scalars.map { $0 != 0 } }
+        steps = input.shape[0]; batch = input.shape[1]; width = input.shape[2]
+        hidden = recurrence.weightHH.shape[1]
+        gates = recurrence.kernel.gateCount * hidden
+        stateCount = recurrence.kernel.stateCount
+        cacheRow = recurrence.kernel.cacheWidth * hidden
+        cache = FloatBuffer(count: steps * batch * cacheRow)
+        let (b, h, n) = (batch, hidden, stateCount)
+        precondition(initialState.count == n && initialState.allSatisfy { $0.shape == [b, h] },
+                     "fused path: initial state \(initialState.map(\.shape)) is not \(n) × [\(b), \(h)]")
+    }
+
+    func time(_ k: Int) -> Int { reverse ? steps - 1 - k : k }
+
+    func forward() -> Tensor {
+        let kernel = recurrence.kernel
+        let block = self.block
+        history = (0..<stateCount).map { s in
+            let h = FloatBuffer(count: (steps + 1) * block)
+            initialState[s].value.withPointer { h.pointer.update(from: $0, count: block) }
+            return h
+        }
+        let gx = FloatBuffer(count: rows * gates), gh = FloatBuffer(count: batch * gates)
+        let out = FloatBuffer(count: steps * block)
+        input.value.withPointer { px in recurrence.weightIH.value.withPointer { pw in
+            BLAS.gemm(transposeB: true, m: rows, n: gates, k: width, a: px, lda: width, b: pw, ldb: width,
+                      c: gx.pointer, ldc: gates)
+        } }
+        recurrence.biasIH.value.withPointer { Kernels.addRow($0, into: gx.pointer, rows: rows, columns: gates) }
+        recurrence.weightHH.value.withPointer { pw in recurrence.biasHH.value.withPointer { pb in
+            for k in 0..<steps {
+                let t = time(k)
+                let previous = history.map { UnsafePointer($0.pointer + k * block) }
+                let next = history.map { $0.pointer + (k + 1) * block }
+                for r in 0..<batch { (gh.pointer + r * gates).update(from: pb, count: gates) }
+                BLAS.gemm(transposeB: true, m: batch, n: gates, k: hidden, a: previous[0], lda: hidden,
+                          b: pw, ldb: hidden, beta: 1, c: gh.pointer, ldc: gates)
+                kernel.forward(rows: batch, hidden: hidden, gx: gx.pointer + t * batch * gates, gh: gh.pointer,
+                               previous: previous, next: next, cache: cache.pointer + t * batch * cacheRow)
+                let o = out.pointer + t * block
+                o.update(from: next[0], count: block)
+                if let keep {
+                    for r in 0..<batch where !keep[t * batch + r] {
+                        for s in 0..<stateCount { (next[s] + r * hidden).update(from: previous[s] + r * hidden, count: hidden) }
+                        (o + r * hidden).update(repeating: 0, count: hidden)
+                    }
+                }
+            }
+        } }
+        return Tensor.make([steps * block + stateCount * block]) { p in
+            p.update(from: out.pointer, count: steps * block)
+            for s in 0..<stateCount { (p + steps * block + s * block).update(from: history[s].pointer + steps * block, count: block) }
+        }
+    }
+
+    func backward(_ g: Tensor) {
+        let kernel = recurrence.kernel
+        let block = self.block
+        let carry = (0..<stateCount).map { _ in FloatBuffer(count: block) }
+        let gradPrevious = (0..<stateCount).map { _ in FloatBuffer(count: block) }
+        let gradGX = FloatBuffer(count: rows * gates)   // rows in time order t
+        let gradGH = FloatBuffer(count: rows * gates)   // rows in processing order k
+        let dNext = carry.map(\.pointer), dPrev = gradPrevious.map(\.pointer)
+        g.withPointer { pg in
+            for s in 0..<stateCount { dNext[s].update(from: pg + steps * block + s * block, count: block) }
+            recurrence.weightHH.value.withPointer { pw in
+                for k in stride(from: steps - 1, through: 0, by: -1) {
+                    let t = time(k)
+                    if let keep {
+                        // A padded step's output is the constant 0: its gradient goes nowhere.
+                        for r in 0..<batch where keep[t * batch + r] {
+                            Kernels.add(dNext[0] + r * hidden, pg + t * block + r * hidden, into: dNext[0] + r * hidden, count: hidden)
+                        }
+                    } else {
+                        Kernels.add(dNext[0], pg + t * block, into: dNext[0], count: block)
+                    }
+                    let previous = history.map { UnsafePointer($0.pointer + k * block) }
+                    let rowGX = gradGX.pointer + t * batch * gates, rowGH = gradGH.pointer + k * batch * gates
+                    kernel.backward(rows: batch, hidden: hidden, cache: cache.pointer + t * batch * cacheRow,
+                                    previous: previous, gradNext: dNext.map { UnsafePointer($0) },
+                                    gradGx: rowGX, gradGh: rowGH, gradPrevious: dPrev)
+                    if let keep {
+                        for r in 0..<batch where !keep[t * batch + r] {
+                            (rowGX + r * gates).update(repeating: 0, count: gates)
+                            (rowGH + r * gates).update(repeating: 0, count: gates)
+                            for s in 0..<stateCount { (dPrev[s] + r * hidden).update(from: dNext[s] + r * hidden, count: hidden) }
+                        }
+                    }
+                    for s in 0..<stateCount { dNext[s].update(from: dPrev[s], count: block) }
+                    BLAS.gemm(m: batch, n: hidden, k: gates, a: rowGH, lda: gates, b: pw, ldb: hidden,
+                              beta: 1, c: dNext[0], ldc: hidden)
+                }
+            }
+        }
+        let dgx = UnsafePointer(gradGX.pointer), dgh = UnsafePointer(gradGH.pointer)
+        input.value.withPointer { px in recurrence.weightIH.accumulateGrad { gw in
+            BLAS.gemm(transposeA: true, m: gates, n: width, k: rows, a: dgx, lda: gates, b: px, ldb: width,
+                      beta: 1, c: gw, ldc: width)
+        } }
+        recurrence.biasIH.accumulateGrad { Kernels.accumulateRowSum(dgx, into: $0, rows: rows, columns: gates) }
+        let previousHidden = UnsafePointer(history[0].pointer)
+        recurrence.weightHH.accumulateGrad { gw in
+            BLAS.gemm(transposeA: true, m: gates, n: hidden, k: rows, a: dgh, lda: gates, b: previousHidden,
+                      ldb: hidden, beta: 1, c: gw, ldc: hidden)
+        }
+        recurrence.biasHH.accumulateGrad { Kernels.accumulateRowSum(dgh, into: $0, rows: rows, columns: gates) }
+        if input.requiresGrad {
+            recurrence.weightIH.value.withPointer { pw in input.accumulateGrad { gin in
+                BLAS.gemm(m: rows, n: width, k: gates, a: dgx, lda: gates, b: pw, ldb: width, beta: 1, c: gin, ldc: width)
+            } }
+        }
+        for s in 0..<stateCount where initialState[s].requiresGrad {
+            initialState[s].accumulateGrad(carry[s].tensor([batch, hidden]))
+        }
+    }
+}

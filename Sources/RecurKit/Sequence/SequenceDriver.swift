@@ -1,0 +1,49 @@
+/// Runs one cell over a batch of sequences in one direction.
+///
+/// Layout is time-major: `input` `[T, B, X]`, `mask` `[T, B]` (1 = real step, 0 = padding),
+/// output `[T, B, H]`. At a padded step the state is carried unchanged and the output is zero,
+/// so the final state of each sequence is its state after its own last valid step — in either
+/// direction (the reverse pass starts from the initial state and meets padding first).
+public enum SequenceDriver {
+    /// How to run a cell that has a fused path.
+    public enum Path: String, Sendable, Codable {
+        case fused, generic
+    }
+
+    public static func run(_ cell: any Cell, input: Variable, initialState: [Variable], mask: Tensor? = nil,
+                           reverse: Bool = false, path: Path = .fused) -> (output: Variable, state: [Variable]) {
+        precondition(input.value.rank == 3 && input.shape[2] == cell.inputSize,
+                     "SequenceDriver: input \(input.shape) does not match [T, B, \(cell.inputSize)]")
+        if let mask {
+            precondition(mask.shape == [input.shape[0], input.shape[1]],
+                         "SequenceDriver: mask \(mask.shape) does not match input \(input.shape)")
+        }
+        if path == .fused, let fused = cell.fusedPath {
+            return fused.run(input: input, initialState: initialState, mask: mask, reverse: reverse)
+        }
+        return stepLoop(cell, input: input, initialState: initialState, mask: mask, reverse: reverse)
+    }
+
+    /// The generic path: autodiff through `cell.step`, one step at a time.
+    static func stepLoop(_ cell: any Cell, input: Variable, initialState: [Variable], mask: Tensor?,
+                         reverse: Bool) -> (output: Variable, state: [Variable]) {
+        let steps = input.shape[0], batch = input.shape[1]
+        var state = initialState
+        var outputs = [Variable?](repeating: nil, count: steps)
+        for t in reverse ? Array((0..<steps).reversed()) : Array(0..<steps) {
+            var (output, next) = cell.step(input.select(t), state: state)
+            if let mask {
+                let row = Array(mask.scalars[(t * batch)..<((t + 1) * batch)])
+                if row.contains(where: { $0 == 0 }) {
+                    let keep = Variable(Tensor(shape: [batch, 1], scalars: row))
+                    let hold = Variable(Tensor(shape: [batch, 1], scalars: row.map { 1 - $0 }))
+                    next = zip(next, state).map { new, old in new * keep + old * hold }
+                    output = output * keep
+                }
+            }
+            outputs[t] = output
+            state = next
+        }
+        return (stack(outputs.map { $0! }), state)
+    }
+}

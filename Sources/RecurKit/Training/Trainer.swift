@@ -1,0 +1,171 @@
+import Foundation
+
+/// Training stopped because the numbers went bad; the last good checkpoint is untouched.
+public struct NonFiniteLossError: Error, CustomStringConvertible {
+    public let step: Int
+    public let what: String
+    public let lastCheckpointStep: Int?
+    public let checkpoint: URL
+
+    public var description: String {
+        let kept = lastCheckpointStep.map { "the last good checkpoint (step \($0)) is kept at \(checkpoint.path)" }
+            ?? "no checkpoint had been written yet"
+        return "\(what) became non-finite at step \(step + 1); training stopped and \(kept). Try a lower --lr or a --clip value."
+    }
+}
+
+/// What a finished (or interrupted) training run reports.
+public struct TrainingSummary {
+    public var runDirectory: URL
+    public var steps: Int
+    public var trainLoss: Double
+    public var seconds: Double
+    public var items: Int
+    public var itemName: String
+    public var metrics: [String: Double]
+    public var interrupted: Bool
+
+    public var itemsPerSecond: Double { seconds > 0 ? Double(items) / seconds : 0 }
+
+    public var json: [String: Any] {
+        var object: [String: Any] = [
+            "run_dir": runDirectory.path, "steps": steps, "train_loss": trainLoss, "seconds": seconds,
+            "\(itemName)_per_second": itemsPerSecond, "interrupted": interrupted,
+        ]
+        for (k, v) in metrics { object[k] = v }
+        return object
+    }
+}
+
+/// The generic training loop every task shares: forward → loss → backward → clip → step, with
+/// logging, periodic evaluation, atomic checkpoints, Ctrl-C handling and non-finite detection.
+public final class Trainer {
+    public let config: RunConfig
+    public let session: any TaskSession
+    public let run: RunDirectory
+    public let optimizer: any Optimizer
+    public private(set) var rng: RandomGenerator
+    public private(set) var step = 0
+    private var seconds: Double = 0
+    private var items = 0
+    private var metrics: [String: Double] = [:]
+    private var lastCheckpointStep: Int?
+    public var progress: ProgressPrinter
+    /// Losses of every step run in this process, for tests and summaries.
+    public private(set) var losses: [Double] = []
+
+    public init(config: RunConfig, session: any TaskSession, run: RunDirectory, progress: ProgressPrinter) {
+        self.config = config
+        self.session = session
+        self.run = run
+        self.progress = progress
+        self.optimizer = config.optimizer.make(learningRate: config.learningRate, momentum: config.momentum)
+        // The model was initialised from `seed`; training randomness (dropout) gets its own stream.
+        self.rng = RandomGenerator(seed: config.seed &+ 0x5EED)
+    }
+
+    /// Steps the run config asks for.
+    public var plannedSteps: Int {
+        if let steps = config.steps { return steps }
+        if let epochs = config.epochs { return epochs * session.stepsPerEpoch }
+        return config.minutes == nil ? 1000 : Int.max
+    }
+
+    /// Continues from a checkpoint: weights, optimizer, RNG, data position, carried state.
+    public func restore(_ checkpoint: Checkpoint, source: String) throws {
+        do { try load(checkpoint.weights, into: session.parameters) } catch {
+            throw RunError("\(source): \(error)")
+        }
+        try optimizer.load(state: checkpoint.optimizerState)
+        try session.restoreTrainingState(tensors: checkpoint.taskTensors, info: checkpoint.position.taskInfo)
+        rng = checkpoint.position.rng
+        step = checkpoint.position.step
+        seconds = checkpoint.position.seconds
+        items = checkpoint.position.items
+        metrics = checkpoint.position.metrics
+        lastCheckpointStep = step
+    }
+
+    public func checkpoint() throws {
+        let (taskTensors, taskInfo) = session.trainingState()
+        let snapshot = Checkpoint(
+            weights: Dictionary(uniqueKeysWithValues: session.parameters.map { ($0.name, $0.variable.value) }),
+            optimizerState: optimizer.state, taskTensors: taskTensors,
+            position: TrainingPosition(step: step, rng: rng, taskInfo: taskInfo, seconds: seconds, items: items, metrics: metrics))
+        try AtomicFile.write(try snapshot.encoded(), to: run.checkpointURL)
+        lastCheckpointStep = step
+    }
+
+    /// Trains until `total` steps are done, the time budget runs out, or Ctrl-C.
+    public func train(until total: Int) throws -> TrainingSummary {
+        let parameters = session.parameters
+        let budget = config.minutes.map { $0 * 60 }
+        let started = Date()
+        let startSeconds = seconds, startStep = step
+        var window: [Double] = []
+        var windowItems = 0, windowStart = Date()
+        var interrupted = false
+        var lastLoss = Double.nan
+
+        func elapsed() -> Double { startSeconds + Date().timeIntervalSince(started) }
+
+        while step < total {
+            for (_, p) in parameters { p.zeroGrad() }
+            let (loss, stepItems) = try session.trainingLoss(step: step, rng: &rng)
+            let value = Double(loss.value.scalar)
+            guard value.isFinite else {
+                throw NonFiniteLossError(step: step, what: "the loss (\(value))", lastCheckpointStep: lastCheckpointStep, checkpoint: run.checkpointURL)
+            }
+            loss.backward()
+            let norm = config.clip > 0 ? clipGradientNorm(parameters, maxNorm: config.clip) : gradientNorm(parameters)
+            guard norm.isFinite else {
+                throw NonFiniteLossError(step: step, what: "the gradient norm", lastCheckpointStep: lastCheckpointStep, checkpoint: run.checkpointURL)
+            }
+            optimizer.step(parameters)
+            step += 1
+            items += stepItems
+            losses.append(value)
+            lastLoss = value
+            window.append(value)
+            windowItems += stepItems
+
+            let now = elapsed()
+            let outOfTime = budget.map { now >= $0 } ?? false
+            interrupted = Interrupt.isRequested
+            let last = step == total || outOfTime || interrupted
+            if step % config.logEvery == 0 || last {
+                let rate = Double(windowItems) / max(Date().timeIntervalSince(windowStart), 1e-9)
+                let mean = window.reduce(0, +) / Double(window.count)
+                try run.appendLog(["step": step, "loss": mean, "lr": Double(optimizer.learningRate),
+                                   "grad_norm": Double(norm), "\(session.itemName)_per_second": rate])
+                let perStep = (now - startSeconds) / Double(step - startStep)
+                let remaining = budget.map { max($0 - now, 0) } ?? (total == Int.max ? .nan : perStep * Double(total - step))
+                let of = total == Int.max ? "" : "/\(total)"
+                progress.update(String(format: "step %d%@  loss %.4f  %.0f %@/s  ETA %@", step, of, mean, rate,
+                                       session.itemName, formatDuration(remaining)))
+                window.removeAll()
+                windowItems = 0
+                windowStart = Date()
+            }
+            if step % config.evalEvery == 0 || last {
+                try evaluate()
+            }
+            seconds = elapsed()
+            if step % config.checkpointEvery == 0 || last { try checkpoint() }
+            if outOfTime || interrupted { break }
+        }
+        if interrupted {
+            progress.note("interrupted: checkpoint at step \(step) written to \(run.checkpointURL.path); continue with `recur resume \(run.url.path)`")
+        }
+        return TrainingSummary(runDirectory: run.url, steps: step, trainLoss: lastLoss, seconds: seconds, items: items,
+                               itemName: session.itemName, metrics: metrics, interrupted: interrupted)
+    }
+
+    private func evaluate() throws {
+        metrics = try GradMode.withNoGrad { try session.evaluate() }
+        var entry: [String: Any] = ["step": step]
+        for (k, v) in metrics { entry[k] = v }
+        try run.appendLog(entry)
+        progress.note("step \(step): " + metrics.sorted { $0.key < $1.key }.map { String(format: "%@ %.4f", $0.key, $0.value) }.joined(separator: "  "))
+    }
+}

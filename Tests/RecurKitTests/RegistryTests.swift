@@ -1,0 +1,34 @@
+import XCTest
+@testable import RecurKit
+
+final class RegistryTests: XCTestCase {
+    func testDuplicateNamesBothOrigins() throws {
+        let registry = builtinCells()
+        var copy = try registry.lookup("lstm")
+        copy.origin = "plugins/mylstm/libMyLSTM.so"
+        XCTAssertThrowsError(try registry.register(copy)) { error in
+            XCTAssertEqual("\(error)", "cell 'lstm' from plugins/mylstm/libMyLSTM.so clashes with the cell of that name from built-in")
+        }
+    }
+
+    func testUnknownNameListsClosestFirst() {
+        XCTAssertThrowsError(try builtinCells().lookup("lstn")) { error in
+            XCTAssertEqual("\(error)", "unknown cell 'lstn'; available: lstm, rnn, gru")
+        }
+        XCTAssertThrowsError(try builtinCells().lookup("gur")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("unknown cell 'gur'; available: gru"), "\(error)")
+        }
+    }
+
+    func testListsSortedNames() { XCTAssertEqual(builtinCells().names, ["gru", "lstm", "rnn"]) }
+
+    func testUnknownCellOptionIsRefused() {
+        var rng = RandomGenerator(seed: 0)
+        XCTAssertThrowsError(try builtinCells().lookup("lstm").make(CellConfig(inputSize: 2, hiddenSize: 2, options: ["peephole": "1"]), &rng)) {
+            XCTAssertEqual("\($0)", "cell 'lstm': unknown option 'peephole'; it takes none")
+        }
+        XCTAssertThrowsError(try builtinCells().lookup("rnn").make(CellConfig(inputSize: 2, hiddenSize: 2, options: ["nonlinearity": "gelu"]), &rng)) {
+            XCTAssertEqual("\($0)", "cell 'rnn': nonlinearity 'gelu' is not tanh or relu")
+        }
+    }
+}
