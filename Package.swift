@@ -21,7 +21,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
-        .target(name: "RecurCore", dependencies: ["COpenBLAS"], swiftSettings: engineSettings),
+        .systemLibrary(name: "CMalloc"),
+        .target(name: "RecurCore", dependencies: ["COpenBLAS", "CMalloc"], swiftSettings: engineSettings),
         .target(name: "RecurKit", dependencies: ["RecurCore", "CArchive"], swiftSettings: engineSettings),
 
         // Built-in plugins: one target each; they see only RecurKit (and RecurCore through it).

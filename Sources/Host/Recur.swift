@@ -4,5 +4,6 @@ struct Recur: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recur",
         abstract: "A workbench for recurrent neural networks: cells as plugins, tasks by name, shareable checkpoints.",
-        subcommands: [BenchCommand.self])
+        subcommands: [ListCommand.self, RunCommand.self, ResumeCommand.self, SampleCommand.self, EvalCommand.self,
+                      CheckCellCommand.self, BenchCommand.self])
 }

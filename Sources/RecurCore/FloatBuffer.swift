@@ -1,6 +1,7 @@
 /// A fixed-size heap buffer of floats with a stable address, for hand-written kernels that hold
 /// several buffers at once (Swift's exclusivity rules forbid nesting `withUnsafe…` on elements
-/// of one array). Zero-filled on creation; freed with the object.
+/// of one array). Zero-filled on creation unless asked not to be; freed with the object — so a caller that uses
+/// `pointer` must keep the object alive (`withExtendedLifetime`) until it is done.
 public final class FloatBuffer {
     public let pointer: UnsafeMutablePointer<Float>
     public let count: Int
@@ -9,6 +10,12 @@ public final class FloatBuffer {
         self.count = count
         pointer = .allocate(capacity: max(count, 1))
         pointer.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    /// A buffer the caller will fully overwrite before reading: skips the zero fill.
+    public init(uninitializedCount count: Int) {
+        self.count = count
+        pointer = .allocate(capacity: max(count, 1))
     }
 
     public convenience init(copying tensor: Tensor) {

@@ -1,5 +1,28 @@
 /// Element-wise arithmetic with NumPy broadcasting; the gradient of a broadcast operand is
 /// summed over the axes it was repeated along.
+/// a ± bias row, the commonest broadcast (every linear layer): one pass, no index map.
+private func addRow(_ a: Variable, _ row: Variable, sign: Float) -> Variable {
+    let columns = row.value.count, rows = a.value.count / max(columns, 1)
+    var out = a.value
+    out.withMutablePointer { o in
+        row.value.withPointer { r in
+            if sign == 1 { Kernels.addRow(r, into: o, rows: rows, columns: columns) }
+            else { for i in 0..<rows { for j in 0..<columns { o[i * columns + j] -= r[j] } } }
+        }
+    }
+    return Variable.result(out, [a, row], sign == 1 ? "add" : "sub") { g in
+        a.accumulateGrad(g)
+        g.withPointer { pg in
+            if sign == 1 { row.accumulateGrad { Kernels.accumulateRowSum(pg, into: $0, rows: rows, columns: columns) } }
+            else { row.accumulateGrad { gr in for i in 0..<rows { for j in 0..<columns { gr[j] -= pg[i * columns + j] } } } }
+        }
+    }
+}
+
+private func isBiasRow(_ a: Variable, _ b: Variable) -> Bool {
+    b.value.rank == 1 && a.value.rank >= 2 && a.shape.last == b.shape[0]
+}
+
 private func elementwise(_ a: Variable, _ b: Variable, _ label: String,
                          forward: (Float, Float) -> Float,
                          dA: @escaping (Float, Float, Float) -> Float,
@@ -38,12 +61,14 @@ private func elementwise(_ a: Variable, _ b: Variable, _ label: String,
 
 /// a + b, broadcasting (a bias row `[N]` over `[M, N]`, a column `[M, 1]`, …).
 public func + (a: Variable, b: Variable) -> Variable {
-    elementwise(a, b, "add", forward: +, dA: { g, _, _ in g }, dB: { g, _, _ in g })
+    if isBiasRow(a, b) { return addRow(a, b, sign: 1) }
+    return elementwise(a, b, "add", forward: +, dA: { g, _, _ in g }, dB: { g, _, _ in g })
 }
 
 /// a − b, broadcasting.
 public func - (a: Variable, b: Variable) -> Variable {
-    elementwise(a, b, "sub", forward: -, dA: { g, _, _ in g }, dB: { g, _, _ in -g })
+    if isBiasRow(a, b) { return addRow(a, b, sign: -1) }
+    return elementwise(a, b, "sub", forward: -, dA: { g, _, _ in g }, dB: { g, _, _ in -g })
 }
 
 /// a ⊙ b (Hadamard product), broadcasting.

@@ -58,7 +58,7 @@ final class FusedPass<Kernel: GateKernel> {
         gates = recurrence.kernel.gateCount * hidden
         stateCount = recurrence.kernel.stateCount
         cacheRow = recurrence.kernel.cacheWidth * hidden
-        cache = FloatBuffer(count: steps * batch * cacheRow)
+        cache = FloatBuffer(uninitializedCount: steps * batch * cacheRow)
         let (b, h, n) = (batch, hidden, stateCount)
         precondition(initialState.count == n && initialState.allSatisfy { $0.shape == [b, h] },
                      "fused path: initial state \(initialState.map(\.shape)) is not \(n) × [\(b), \(h)]")
@@ -70,12 +70,14 @@ final class FusedPass<Kernel: GateKernel> {
         let kernel = recurrence.kernel
         let block = self.block
         history = (0..<stateCount).map { s in
-            let h = FloatBuffer(count: (steps + 1) * block)
+            let h = FloatBuffer(uninitializedCount: (steps + 1) * block)
             initialState[s].value.withPointer { h.pointer.update(from: $0, count: block) }
             return h
         }
-        let gx = FloatBuffer(count: rows * gates), gh = FloatBuffer(count: batch * gates)
-        let out = FloatBuffer(count: steps * block)
+        let gx = FloatBuffer(uninitializedCount: rows * gates), gh = FloatBuffer(uninitializedCount: batch * gates)
+        let out = FloatBuffer(uninitializedCount: steps * block)
+        // Raw pointers do not keep their buffer alive; without this, -O frees them after last use.
+        defer { withExtendedLifetime((gx, gh, out)) {} }
         input.value.withPointer { px in recurrence.weightIH.value.withPointer { pw in
             BLAS.gemm(transposeB: true, m: rows, n: gates, k: width, a: px, lda: width, b: pw, ldb: width,
                       c: gx.pointer, ldc: gates)
@@ -110,11 +112,12 @@ final class FusedPass<Kernel: GateKernel> {
     func backward(_ g: Tensor) {
         let kernel = recurrence.kernel
         let block = self.block
-        let carry = (0..<stateCount).map { _ in FloatBuffer(count: block) }
-        let gradPrevious = (0..<stateCount).map { _ in FloatBuffer(count: block) }
-        let gradGX = FloatBuffer(count: rows * gates)   // rows in time order t
-        let gradGH = FloatBuffer(count: rows * gates)   // rows in processing order k
+        let carry = (0..<stateCount).map { _ in FloatBuffer(uninitializedCount: block) }
+        let gradPrevious = (0..<stateCount).map { _ in FloatBuffer(uninitializedCount: block) }
+        let gradGX = FloatBuffer(uninitializedCount: rows * gates)   // rows in time order t
+        let gradGH = FloatBuffer(uninitializedCount: rows * gates)   // rows in processing order k
         let dNext = carry.map(\.pointer), dPrev = gradPrevious.map(\.pointer)
+        defer { withExtendedLifetime((carry, gradPrevious, gradGX, gradGH)) {} }
         g.withPointer { pg in
             for s in 0..<stateCount { dNext[s].update(from: pg + steps * block + s * block, count: block) }
             recurrence.weightHH.value.withPointer { pw in

@@ -51,15 +51,17 @@ public struct TrainingPosition: Codable, Sendable {
     public var rng: RandomGenerator
     public var taskInfo: [String: String]
     public var seconds: Double
+    public var evaluationSeconds: Double
     public var items: Int
     public var metrics: [String: Double]
 
-    public init(step: Int, rng: RandomGenerator, taskInfo: [String: String], seconds: Double, items: Int,
-                metrics: [String: Double]) {
+    public init(step: Int, rng: RandomGenerator, taskInfo: [String: String], seconds: Double, evaluationSeconds: Double,
+                items: Int, metrics: [String: Double]) {
         self.step = step
         self.rng = rng
         self.taskInfo = taskInfo
         self.seconds = seconds
+        self.evaluationSeconds = evaluationSeconds
         self.items = items
         self.metrics = metrics
     }

@@ -20,12 +20,14 @@ public struct TrainingSummary {
     public var steps: Int
     public var trainLoss: Double
     public var seconds: Double
+    /// Wall time of the training steps alone (evaluation excluded).
+    public var trainingSeconds: Double
     public var items: Int
     public var itemName: String
     public var metrics: [String: Double]
     public var interrupted: Bool
 
-    public var itemsPerSecond: Double { seconds > 0 ? Double(items) / seconds : 0 }
+    public var itemsPerSecond: Double { trainingSeconds > 0 ? Double(items) / trainingSeconds : 0 }
 
     public var json: [String: Any] {
         var object: [String: Any] = [
@@ -48,6 +50,8 @@ public final class Trainer {
     public private(set) var step = 0
     private var seconds: Double = 0
     private var items = 0
+    /// Time spent evaluating, kept out of throughput figures.
+    private var evaluationSeconds: Double = 0
     private var metrics: [String: Double] = [:]
     private var lastCheckpointStep: Int?
     public var progress: ProgressPrinter
@@ -81,6 +85,7 @@ public final class Trainer {
         rng = checkpoint.position.rng
         step = checkpoint.position.step
         seconds = checkpoint.position.seconds
+        evaluationSeconds = checkpoint.position.evaluationSeconds
         items = checkpoint.position.items
         metrics = checkpoint.position.metrics
         lastCheckpointStep = step
@@ -91,7 +96,8 @@ public final class Trainer {
         let snapshot = Checkpoint(
             weights: Dictionary(uniqueKeysWithValues: session.parameters.map { ($0.name, $0.variable.value) }),
             optimizerState: optimizer.state, taskTensors: taskTensors,
-            position: TrainingPosition(step: step, rng: rng, taskInfo: taskInfo, seconds: seconds, items: items, metrics: metrics))
+            position: TrainingPosition(step: step, rng: rng, taskInfo: taskInfo, seconds: seconds,
+                                       evaluationSeconds: evaluationSeconds, items: items, metrics: metrics))
         try AtomicFile.write(try snapshot.encoded(), to: run.checkpointURL)
         lastCheckpointStep = step
     }
@@ -148,7 +154,10 @@ public final class Trainer {
                 windowStart = Date()
             }
             if step % config.evalEvery == 0 || last {
+                let evaluationStart = Date()
                 try evaluate()
+                evaluationSeconds += Date().timeIntervalSince(evaluationStart)
+                windowStart = Date()
             }
             seconds = elapsed()
             if step % config.checkpointEvery == 0 || last { try checkpoint() }
@@ -157,7 +166,8 @@ public final class Trainer {
         if interrupted {
             progress.note("interrupted: checkpoint at step \(step) written to \(run.checkpointURL.path); continue with `recur resume \(run.url.path)`")
         }
-        return TrainingSummary(runDirectory: run.url, steps: step, trainLoss: lastLoss, seconds: seconds, items: items,
+        return TrainingSummary(runDirectory: run.url, steps: step, trainLoss: lastLoss, seconds: seconds,
+                               trainingSeconds: seconds - evaluationSeconds, items: items,
                                itemName: session.itemName, metrics: metrics, interrupted: interrupted)
     }
 

@@ -1,0 +1,2 @@
+/* glibc allocator tuning (mallopt), which the Glibc Swift module leaves out. */
+#include <malloc.h>

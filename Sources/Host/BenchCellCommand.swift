@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import RecurKit
+
+struct BenchCellCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cell",
+        abstract: "Char-LM-shaped training steps on random data: one-hot input → cell stack → linear → cross-entropy → backward → Adam.")
+
+    @Option(help: "Cell name.") var cell: String = "lstm"
+    @Option(help: "Hidden size.") var hidden: Int = 128
+    @Option(help: "Layers.") var layers: Int = 1
+    @Option(help: "Batch size.") var batch: Int = 32
+    @Option(name: .customLong("seq-len"), help: "Sequence length.") var seqLen: Int = 64
+    @Option(help: "Vocabulary size (one-hot width).") var vocab: Int = 65
+    @Option(help: "OpenBLAS threads.") var threads: Int = 1
+    @Option(help: "Seconds to measure (after 3 warm-up steps).") var seconds: Double = 5
+    @Flag(name: .customLong("no-fused"), help: "Use the generic autodiff path.") var noFused = false
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func validate() throws {
+        for (name, value) in [("hidden", hidden), ("layers", layers), ("batch", batch), ("seq-len", seqLen), ("vocab", vocab), ("threads", threads)] where value < 1 {
+            throw ValidationError("--\(name) must be at least 1 (got \(value)).")
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            BLAS.threads = threads
+            var rng = RandomGenerator(seed: 0)
+            let stack = try RecurrentStack(StackConfig(cell: cell, hiddenSize: hidden, layers: layers), inputSize: vocab,
+                                           registry: Registries.cells, rng: &rng)
+            stack.path = noFused ? .generic : .fused
+            let head = Linear(inputSize: hidden, outputSize: vocab, rng: &rng)
+            let parameters = stack.namedParameters(prefix: "rnn") + head.namedParameters(prefix: "decoder")
+            let optimizer = Adam(learningRate: 1e-3)
+            let ids = (0..<(seqLen * batch)).map { _ in Int32(rng.next() % UInt64(vocab)) }
+            var oneHot = Tensor(zeros: [seqLen, batch, vocab])
+            for (i, id) in ids.enumerated() { oneHot.scalars[i * vocab + Int(id)] = 1 }
+            let input = Variable(oneHot)
+            let targets = Array(ids.dropFirst()) + [ids[0]]
+
+            func step() {
+                for (_, p) in parameters { p.zeroGrad() }
+                let output = stack(input, rng: &rng).output
+                let logits = head(output.reshaped([seqLen * batch, hidden]))
+                crossEntropy(logits: logits, targets: targets).backward()
+                clipGradientNorm(parameters, maxNorm: 5)
+                optimizer.step(parameters)
+            }
+            for _ in 0..<3 { step() }
+            var steps = 0
+            let start = Date()
+            while steps < 3 || Date().timeIntervalSince(start) < seconds {
+                step()
+                steps += 1
+            }
+            let elapsed = Date().timeIntervalSince(start)
+            let charsPerSecond = Double(steps * batch * seqLen) / elapsed
+            if json {
+                try printJSON(["cell": cell, "path": noFused ? "generic" : "fused", "hidden": hidden, "layers": layers,
+                               "batch": batch, "seq_len": seqLen, "vocab": vocab, "threads": threads, "steps": steps,
+                               "ms_per_step": elapsed / Double(steps) * 1000, "chars_per_second": charsPerSecond.rounded(),
+                               "kernel": BLAS.kernelName])
+            } else {
+                print(String(format: "%@ %@ H=%d L=%d B=%d T=%d V=%d, %d thread%@: %.1f ms/step, %.0f chars/s (%@ kernels)",
+                             cell, noFused ? "generic" : "fused", hidden, layers, batch, seqLen, vocab, threads,
+                             threads == 1 ? "" : "s", elapsed / Double(steps) * 1000, charsPerSecond, BLAS.kernelName))
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+import CharLMTask
+import GRUCell
+import LSTMCell
+import RecurKit
+import VanillaRNNCell
+
+/// The built-in plugins. Adding a cell or task is one target plus one line here.
+func registerBuiltins(cells: Registry<CellDescriptor> = Registries.cells, tasks: Registry<TaskDescriptor> = Registries.tasks) throws {
+    try cells.register(VanillaRNNPlugin.descriptor)
+    try cells.register(LSTMPlugin.descriptor)
+    try cells.register(GRUPlugin.descriptor)
+    try tasks.register(CharLMPlugin.descriptor)
+}

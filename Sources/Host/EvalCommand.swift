@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import RecurKit
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "eval", abstract: "Score a trained run on its validation split or on another file.")
+
+    @Argument(help: ArgumentHelp("Run directory.", valueName: "run")) var runPath: String
+    @Option(help: "Score this file instead of the validation split.") var data: String?
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let loaded = try LoadedRun(path: runPath)
+            let metrics: [String: Double]
+            if let data {
+                guard let evaluable = loaded.session as? any ExternallyEvaluable else {
+                    throw UserError("task '\(loaded.config.task)' cannot score an outside file")
+                }
+                metrics = try GradMode.withNoGrad { try evaluable.evaluate(file: URL(fileURLWithPath: data)) }
+            } else {
+                metrics = try GradMode.withNoGrad { try loaded.session.evaluate() }
+            }
+            if json {
+                var object: [String: Any] = ["run_dir": loaded.directory.url.path, "step": loaded.checkpoint.position.step]
+                for (k, v) in metrics { object[k] = v }
+                try printJSON(object)
+            } else {
+                print("step \(loaded.checkpoint.position.step)")
+                for (k, v) in metrics.sorted(by: { $0.key < $1.key }) { print(String(format: "%@ %.4f", k, v)) }
+            }
+        }
+    }
+}

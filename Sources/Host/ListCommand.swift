@@ -1,0 +1,31 @@
+import ArgumentParser
+import RecurKit
+
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List registered cells and tasks.")
+
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case cells, tasks }
+
+    @Argument(help: "cells or tasks (default: both).") var kind: Kind?
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() throws {
+        let kinds = kind.map { [$0] } ?? Kind.allCases
+        var object: [String: Any] = [:]
+        for k in kinds {
+            let rows: [(name: String, summary: String, version: String, origin: String)] = k == .cells
+                ? Registries.cells.all.map { ($0.name, $0.summary, $0.version, $0.origin) }
+                : Registries.tasks.all.map { ($0.name, $0.summary, $0.version, $0.origin) }
+            if json {
+                object[k.rawValue] = rows.map { ["name": $0.name, "summary": $0.summary, "version": $0.version, "origin": $0.origin] }
+                continue
+            }
+            print(k.rawValue)
+            let width = rows.map(\.name.count).max() ?? 0
+            for r in rows {
+                print("  \(r.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(r.version)  \(r.summary)  [\(r.origin)]")
+            }
+        }
+        if json { try printJSON(object) }
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+
+/// Prints one JSON object on stdout (keys sorted, so output is stable).
+func printJSON(_ object: Any) throws {
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    print(String(decoding: data, as: UTF8.self))
+}
+
+/// A failure the user can act on: printed as one `recur: …` line, exit status 1.
+struct UserError: Error, CustomStringConvertible {
+    let message: String
+    init(_ message: String) { self.message = message }
+    init(_ error: Error) { self.message = "\(error)" }
+    var description: String { message }
+}
+
+/// Runs `body`, turning any thrown error into one clear line on stderr and exit code 1.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do { try body() } catch let error as ExitCode { throw error } catch let error as CleanExit { throw error } catch {
+        FileHandle.standardError.write(Data("recur: \(error)\n".utf8))
+        throw ExitCode(1)
+    }
+}

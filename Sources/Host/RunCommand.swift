@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import RecurKit
+
+struct RunCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "run", abstract: "Train a task by name.",
+            discussion: "Tasks and their own options:\n" + Registries.tasks.all.map { task in
+                "  \(task.name): \(task.summary)\n" + task.options.map { "      --\($0.name) (default \($0.defaultValue)): \($0.help)" }.joined(separator: "\n")
+            }.joined(separator: "\n"))
+    }
+
+    @Argument(help: "Task name (see `recur list tasks`).") var task: String
+    @OptionGroup var options: RunOptions
+    @Option(name: .customLong("run-dir"), help: "Run directory (default workspace/runs/<task>-<cell>-<date>).") var runDir: String?
+    @Flag(help: "Replace a run already in --run-dir.") var overwrite = false
+    @Flag(help: "Print the summary as one JSON object (progress goes to stderr).") var json = false
+    @Argument(parsing: .allUnrecognized, help: .hidden) var taskArguments: [String] = []
+
+    func run() throws {
+        try reportingErrors {
+            let descriptor = try Registries.tasks.lookup(task)
+            let config = try options.resolve(task: descriptor, taskOptions: try parseTaskArguments())
+            BLAS.threads = config.threads
+            let session = try descriptor.makeSession(config, TaskContext(cells: Registries.cells))
+            let directory = RunDirectory(URL(fileURLWithPath: runDir ?? defaultRunDirectory(config)))
+            try directory.create(overwrite: overwrite)
+            try directory.writeConfig(config)
+            try directory.writeArtifacts(try session.artifacts())
+            let progress = ProgressPrinter(handle: json ? .standardError : .standardOutput)
+            let parameterCount = session.parameters.reduce(0) { $0 + $1.variable.value.count }
+            progress.note("\(config.task) with \(config.stack.layers)×\(config.stack.cell) \(config.stack.hiddenSize)\(config.stack.bidirectional ? " bidirectional" : ""), \(parameterCount) parameters, \(config.path.rawValue) path, \(BLAS.kernelName) kernels → \(directory.url.path)")
+            let trainer = Trainer(config: config, session: session, run: directory, progress: progress)
+            try train(trainer, until: trainer.plannedSteps, json: json)
+        }
+    }
+
+    /// `--name value` / `--name=value` pairs the task declares.
+    func parseTaskArguments() throws -> [String: String] {
+        var result: [String: String] = [:]
+        var i = 0
+        while i < taskArguments.count {
+            let word = taskArguments[i]
+            guard word.hasPrefix("--") else { throw UserError("unexpected argument '\(word)'; see `recur run --help`") }
+            let body = word.dropFirst(2)
+            if let eq = body.firstIndex(of: "=") {
+                result[String(body[..<eq])] = String(body[body.index(after: eq)...])
+                i += 1
+            } else {
+                guard i + 1 < taskArguments.count else { throw UserError("\(word) needs a value") }
+                result[String(body)] = taskArguments[i + 1]
+                i += 2
+            }
+        }
+        return result
+    }
+
+    func defaultRunDirectory(_ config: RunConfig) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        let workspace = ProcessInfo.processInfo.environment["RECUR_WORKSPACE"] ?? "workspace"
+        return "\(workspace)/runs/\(config.task)-\(config.stack.cell)-\(formatter.string(from: Date()))"
+    }
+}
+
+/// Trains, prints the summary, and maps an interruption to exit status 130.
+func train(_ trainer: Trainer, until total: Int, json: Bool) throws {
+    Interrupt.install()
+    let summary = try trainer.train(until: total)
+    if json {
+        var object = summary.json
+        object["val_loss"] = summary.metrics["val_loss"]
+        try printJSON(object)
+    } else {
+        let metrics = summary.metrics.sorted { $0.key < $1.key }.map { String(format: "%@ %.4f", $0.key, $0.value) }.joined(separator: ", ")
+        trainer.progress.note(String(format: "%@ %d steps in %@, %.0f %@/s; train loss %.4f; %@", summary.interrupted ? "stopped after" : "done:",
+                                     summary.steps, formatDuration(summary.seconds), summary.itemsPerSecond, summary.itemName,
+                                     summary.trainLoss, metrics))
+        trainer.progress.note("run: \(summary.runDirectory.path)")
+    }
+    if summary.interrupted { throw ExitCode(130) }
+}

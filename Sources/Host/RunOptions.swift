@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import RecurKit
+
+extension OptimizerKind: ExpressibleByArgument {}
+
+/// The options every task shares. Unset ones take the task's recipe, then `--config`'s values.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Cell name (see `recur list cells`).") var cell: String?
+    @Option(help: "Layers in the cell stack.") var layers: Int?
+    @Option(help: "Hidden size of each cell.") var hidden: Int?
+    @Flag(help: "Run every layer in both directions.") var bidirectional = false
+    @Option(help: "Dropout between layers, in [0, 1).") var dropout: Float?
+    @Flag(help: "Residual connections between layers of equal width.") var residual = false
+    @Option(name: .customLong("cell-option"), help: "Cell option key=value (repeatable).") var cellOptions: [String] = []
+    @Option(help: "Data file (default: the task's own).") var data: String?
+    @Option(help: "Training steps (optimizer updates).") var steps: Int?
+    @Option(help: "Training epochs (when --steps is not given).") var epochs: Int?
+    @Option(help: "Stop after this many minutes (checkpointed as at the end).") var minutes: Double?
+    @Option(help: "Batch size.") var batch: Int?
+    @Option(name: .customLong("seq-len"), help: "Truncated-BPTT length.") var seqLen: Int?
+    @Option(help: "adam, sgd or adagrad.") var optimizer: OptimizerKind?
+    @Option(help: "Learning rate.") var lr: Float?
+    @Option(help: "SGD momentum.") var momentum: Float?
+    @Option(help: "Clip the global gradient norm to this value (0: no clipping).") var clip: Float?
+    @Option(help: "Random seed (initialisation and training).") var seed: UInt64?
+    @Option(help: "OpenBLAS threads.") var threads: Int?
+    @Option(name: .customLong("eval-every"), help: "Evaluate every N steps.") var evalEvery: Int?
+    @Option(name: .customLong("checkpoint-every"), help: "Checkpoint every N steps.") var checkpointEvery: Int?
+    @Option(name: .customLong("log-every"), help: "Log every N steps.") var logEvery: Int?
+    @Flag(name: .customLong("no-fused"), help: "Use the generic autodiff path even where a fused one exists.") var noFused = false
+    @Option(help: "A JSON run config (such as a run's config.json) to start from.") var config: String?
+
+    /// Task recipe ← --config file ← command-line flags.
+    func resolve(task descriptor: TaskDescriptor, taskOptions: [String: String]) throws -> RunConfig {
+        var base = RunConfig(task: descriptor.name, stack: StackConfig(cell: "lstm", hiddenSize: 128))
+        descriptor.defaults(&base)
+        if let file = config { base = try merged(base, file: file) }
+        var c = base
+        c.task = descriptor.name
+        if let v = cell { c.stack.cell = v }
+        if let v = layers { c.stack.layers = v }
+        if let v = hidden { c.stack.hiddenSize = v }
+        if bidirectional { c.stack.bidirectional = true }
+        if let v = dropout { c.stack.dropout = v }
+        if residual { c.stack.residual = true }
+        if !cellOptions.isEmpty { c.stack.cellOptions = try parseKeyValues(cellOptions, flag: "--cell-option") }
+        if let v = data { c.data = URL(fileURLWithPath: v).path }
+        if let v = steps { c.steps = v; c.epochs = nil }
+        if let v = epochs { c.epochs = v; if steps == nil { c.steps = nil } }
+        if let v = minutes { c.minutes = v }
+        if let v = batch { c.batch = v }
+        if let v = seqLen { c.seqLen = v }
+        if let v = optimizer { c.optimizer = v }
+        if let v = lr { c.learningRate = v }
+        if let v = momentum { c.momentum = v }
+        if let v = clip { c.clip = v }
+        if let v = seed { c.seed = v }
+        if let v = threads { c.threads = v }
+        if let v = evalEvery { c.evalEvery = v }
+        if let v = checkpointEvery { c.checkpointEvery = v }
+        if let v = logEvery { c.logEvery = v }
+        if noFused { c.path = .generic }
+        c.taskOptions = try descriptor.resolveOptions(base.taskOptions.merging(taskOptions) { _, new in new })
+        try Self.check(c)
+        return c
+    }
+
+    /// Refuses values no run can use, saying which flag and what would be right.
+    static func check(_ c: RunConfig) throws {
+        func positive(_ value: Int?, _ flag: String) throws {
+            if let value, value < 1 { throw UserError("--\(flag) must be at least 1 (got \(value))") }
+        }
+        try positive(c.stack.layers, "layers")
+        try positive(c.stack.hiddenSize, "hidden")
+        try positive(c.steps, "steps")
+        try positive(c.epochs, "epochs")
+        try positive(c.batch, "batch")
+        try positive(c.seqLen, "seq-len")
+        try positive(c.threads, "threads")
+        try positive(c.evalEvery, "eval-every")
+        try positive(c.checkpointEvery, "checkpoint-every")
+        try positive(c.logEvery, "log-every")
+        guard c.stack.dropout >= 0 && c.stack.dropout < 1 else { throw UserError("--dropout must be in [0, 1) (got \(c.stack.dropout))") }
+        guard c.learningRate > 0 && c.learningRate.isFinite else { throw UserError("--lr must be positive (got \(c.learningRate))") }
+        guard c.clip >= 0 else { throw UserError("--clip must be 0 (off) or positive (got \(c.clip))") }
+        guard c.momentum >= 0 && c.momentum < 1 else { throw UserError("--momentum must be in [0, 1) (got \(c.momentum))") }
+        if let m = c.minutes, !(m > 0) { throw UserError("--minutes must be positive (got \(m))") }
+    }
+
+    /// Overlays a JSON file's keys (shallowly; `stack` and `taskOptions` key by key) on `base`.
+    func merged(_ base: RunConfig, file: String) throws -> RunConfig {
+        let url = URL(fileURLWithPath: file)
+        guard let data = try? Data(contentsOf: url) else { throw UserError("\(file): cannot read the config file") }
+        guard let overlay = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw UserError("\(file): not a JSON object")
+        }
+        var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as! [String: Any]
+        for (key, value) in overlay {
+            if let nested = value as? [String: Any], var inner = object[key] as? [String: Any] {
+                for (k, v) in nested { inner[k] = v }
+                object[key] = inner
+            } else {
+                object[key] = value
+            }
+        }
+        do { return try JSONDecoder().decode(RunConfig.self, from: JSONSerialization.data(withJSONObject: object)) } catch {
+            throw UserError("\(file): not a valid run config (\(error))")
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import RecurKit
+
+struct SampleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sample", abstract: "Stream text from a trained char-lm.")
+
+    @Argument(help: ArgumentHelp("Run directory.", valueName: "run")) var runPath: String
+    @Option(help: "Text to start from.") var prime: String = ""
+    @Option(help: "Characters to generate.") var length: Int = 500
+    @Option(help: "Softmax temperature (> 0; lower is more conservative).") var temperature: Float = 1
+    @Option(name: .customLong("top-k"), help: "Sample only from the k most likely characters.") var topK: Int?
+    @Option(help: "Random seed.") var seed: UInt64 = 0
+
+    func validate() throws {
+        guard temperature > 0 && temperature.isFinite else { throw ValidationError("--temperature must be positive (got \(temperature)).") }
+        guard length >= 0 else { throw ValidationError("--length must not be negative (got \(length)).") }
+        if let topK, topK < 1 { throw ValidationError("--top-k must be at least 1 (got \(topK)).") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let loaded = try LoadedRun(path: runPath)
+            guard let generator = loaded.session as? any TextGenerating else {
+                throw UserError("task '\(loaded.config.task)' does not generate text; `recur sample` works with char-lm runs")
+            }
+            var rng = RandomGenerator(seed: seed)
+            try generator.generate(prime: prime, length: length, temperature: temperature, topK: topK, rng: &rng) { piece in
+                FileHandle.standardOutput.write(Data(piece.utf8))
+            }
+            FileHandle.standardOutput.write(Data("\n".utf8))
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import RecurKit
+
+/// Registration of the `char-lm` task: next-character prediction on any UTF-8 text.
+public enum CharLMPlugin {
+    /// The Jargon File from Debian's `jargon-text` (public domain), installed by `make deps`.
+    public static let defaultCorpus = "/usr/share/doc/jargon-text/jargon.txt.gz"
+
+    static func corpusURL(_ config: RunConfig) -> URL { URL(fileURLWithPath: config.data ?? defaultCorpus) }
+
+    public static let descriptor = TaskDescriptor(
+        name: "char-lm",
+        summary: "Character language model: train on UTF-8 text, sample with temperature, bits per character",
+        version: "1.0.0",
+        options: [TaskOption("embedding", default: "64", help: "Width of the character embedding.")],
+        defaults: { config in
+            // RECIPES Task 1: LSTM 1×256, embedding 64, batch 32, seq-len 100, Adam 2e-3, clip 5.
+            config.stack.hiddenSize = 256
+            config.batch = 32
+            config.seqLen = 100
+            config.learningRate = 2e-3
+            config.clip = 5
+        },
+        makeSession: { config, context in
+            if config.data == nil && !FileManager.default.fileExists(atPath: defaultCorpus) {
+                throw DataFileError(file: defaultCorpus, "the default corpus is missing; install it with `make deps` (Debian package jargon-text) or pass --data FILE")
+            }
+            guard let embedding = Int(config.taskOptions["embedding"] ?? ""), embedding >= 1 else {
+                throw TaskOptionError("--embedding must be a positive integer")
+            }
+            return try CharLMSession(config: config, context: context)
+        })
+}

@@ -1,0 +1,146 @@
+import Foundation
+import RecurKit
+
+/// A char-lm run: the corpus split 90/10 by characters, the model, and the carried state.
+public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluable {
+    public let config: RunConfig
+    public let vocabulary: CharVocabulary
+    public let model: CharLanguageModel
+    /// Training and validation ids; loaded only when training or evaluating.
+    private var split: (train: CharStream, validation: [Int32])?
+    private let corpus: [Unicode.Scalar]?
+    private let corpusName: String
+    /// The hidden state carried between consecutive batches (truncated BPTT), detached.
+    private var carried: [[Variable]]?
+
+    public init(config: RunConfig, context: TaskContext) throws {
+        self.config = config
+        guard !config.stack.bidirectional else {
+            throw TaskOptionError("char-lm predicts the next character, so it cannot read the future: drop --bidirectional")
+        }
+        if let artifacts = context.artifacts, let saved = artifacts["vocab.json"] {
+            vocabulary = try CharVocabulary.decode(saved, source: "vocab.json")
+            corpus = nil
+        } else {
+            let text = try TextFile.scalars(CharLMPlugin.corpusURL(config))
+            vocabulary = CharVocabulary(corpus: text)
+            corpus = text
+        }
+        corpusName = CharLMPlugin.corpusURL(config).path
+        var rng = RandomGenerator(seed: config.seed)
+        model = try CharLanguageModel(vocabularySize: vocabulary.count, embedding: try config.taskOption("embedding"),
+                                      stack: config.stack, cells: context.cells, rng: &rng)
+        model.rnn.path = config.path
+    }
+
+    public var parameters: [NamedParameter] { model.namedParameters }
+    public var itemName: String { "chars" }
+    public var stepsPerEpoch: Int { (try? data().train.batchesPerEpoch) ?? 1 }
+
+    /// The split, built on first use: train = first 90% of the characters (⌊9N/10⌋), validation = the rest.
+    func data() throws -> (train: CharStream, validation: [Int32]) {
+        if let split { return split }
+        let text = try corpus ?? TextFile.scalars(CharLMPlugin.corpusURL(config))
+        let ids = try vocabulary.encode(text, source: corpusName)
+        let cut = ids.count * 9 / 10
+        guard let stream = CharStream(ids: Array(ids[..<cut]), batch: config.batch, steps: config.seqLen) else {
+            throw DataFileError(file: corpusName, "\(ids.count) characters is too short: one batch of \(config.batch) rows × \(config.seqLen + 1) characters needs \(config.batch * (config.seqLen + 1)) in the 90% training split; use a longer text or a smaller --batch / --seq-len")
+        }
+        guard ids.count - cut >= 2 else { throw DataFileError(file: corpusName, "the validation split (last 10%) has fewer than 2 characters") }
+        split = (stream, Array(ids[cut...]))
+        return split!
+    }
+
+    public func trainingLoss(step: Int, rng: inout RandomGenerator) throws -> (loss: Variable, items: Int) {
+        let stream = try data().train
+        let k = step % stream.batchesPerEpoch
+        if k == 0 { carried = nil }
+        let (inputs, targets) = stream.batch(k)
+        let (logits, state) = model(inputs, steps: config.seqLen, batch: config.batch, state: carried, training: true, rng: &rng)
+        carried = state.map { $0.map { $0.detached() } }
+        return (crossEntropy(logits: logits, targets: targets), inputs.count)
+    }
+
+    /// Bits per character over the whole validation split, read as one stream (batch 1, chunks of
+    /// `seq-len`, state carried): RECIPES' "carried" figure.
+    public func evaluate() throws -> [String: Double] { try score(try data().validation, prefix: "val") }
+
+    public func evaluate(file: URL) throws -> [String: Double] {
+        try score(try vocabulary.encode(try TextFile.scalars(file), source: file.path), prefix: "eval")
+    }
+
+    func score(_ ids: [Int32], prefix: String) throws -> [String: Double] {
+        guard ids.count >= 2 else { throw TaskOptionError("need at least 2 characters to score, got \(ids.count)") }
+        var rng = RandomGenerator(seed: 0)
+        var state: [[Variable]]? = nil
+        var totalNats = 0.0
+        var start = 0
+        while start < ids.count - 1 {
+            let length = min(config.seqLen, ids.count - 1 - start)
+            let inputs = Array(ids[start..<(start + length)]), targets = Array(ids[(start + 1)...(start + length)])
+            let (logits, next) = GradMode.withNoGrad {
+                model(inputs, steps: length, batch: 1, state: state, training: false, rng: &rng)
+            }
+            totalNats += Double(crossEntropy(logits: logits, targets: targets, reduction: .sum).value.scalar)
+            state = next
+            start += length
+        }
+        let nats = totalNats / Double(ids.count - 1)
+        return ["\(prefix)_loss": nats, "\(prefix)_bpc": nats / log(2), "\(prefix)_perplexity": exp(nats)]
+    }
+
+    public func trainingState() -> (tensors: [String: Tensor], info: [String: String]) {
+        var tensors: [String: Tensor] = [:]
+        for (i, cell) in (carried ?? []).enumerated() {
+            for (s, v) in cell.enumerated() { tensors["carried.\(i).\(s)"] = v.value }
+        }
+        return (tensors, ["carried": carried == nil ? "no" : "yes"])
+    }
+
+    public func restoreTrainingState(tensors: [String: Tensor], info: [String: String]) throws {
+        guard info["carried"] == "yes" else { carried = nil; return }
+        let cells = model.rnn.cells
+        carried = try cells.indices.map { i in
+            try cells[i].stateSizes.indices.map { s in
+                guard let t = tensors["carried.\(i).\(s)"] else { throw RunError("checkpoint lacks the carried state carried.\(i).\(s)") }
+                return Variable(t)
+            }
+        }
+    }
+
+    public func artifacts() throws -> [String: Data] { ["vocab.json": try vocabulary.encoded()] }
+
+    public func generate(prime: String, length: Int, temperature: Float, topK: Int?, rng: inout RandomGenerator,
+                         emit: (String) -> Void) throws {
+        let primeScalars = Array(prime.unicodeScalars)
+        var ids = try vocabulary.encode(primeScalars, source: "--prime")
+        if ids.isEmpty { ids = [vocabulary.id("\n") ?? 0] }
+        var state: [[Variable]]? = nil
+        var logits: Variable
+        (logits, state) = GradMode.withNoGrad { model(ids, steps: ids.count, batch: 1, state: nil, training: false, rng: &rng) }
+        emit(prime)
+        var last = logits.slice(axis: 0, start: ids.count - 1, length: 1)
+        for _ in 0..<length {
+            let next = sampleIndex(last.value.scalars, temperature: temperature, topK: topK, rng: &rng)
+            emit(String(vocabulary.characters[next]))
+            (last, state) = GradMode.withNoGrad { model([Int32(next)], steps: 1, batch: 1, state: state, training: false, rng: &rng) }
+        }
+    }
+}
+
+/// Draws an index from softmax(logits / temperature), optionally from the k most likely only.
+func sampleIndex(_ logits: [Float], temperature: Float, topK: Int?, rng: inout RandomGenerator) -> Int {
+    var scaled = logits.map { Double($0 / temperature) }
+    if let k = topK, k < scaled.count {
+        let threshold = scaled.sorted(by: >)[k - 1]
+        scaled = scaled.map { $0 >= threshold ? $0 : -.infinity }
+    }
+    let m = scaled.max()!
+    let weights = scaled.map { exp($0 - m) }
+    var u = Double(rng.nextUnit()) * weights.reduce(0, +)
+    for (i, w) in weights.enumerated() {
+        u -= w
+        if u < 0 { return i }
+    }
+    return weights.lastIndex { $0 > 0 }!
+}

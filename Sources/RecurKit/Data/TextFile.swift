@@ -1,0 +1,88 @@
+import CArchive
+import Foundation
+
+/// A data file that cannot be used, with the file and the place in it.
+public struct DataFileError: Error, CustomStringConvertible {
+    public let file: String
+    public let message: String
+    public init(file: String, _ message: String) { self.file = file; self.message = message }
+    public var description: String { "\(file): \(message)" }
+}
+
+/// Reading text data: plain files, or gzip/xz/zstd/bz2-compressed ones (through libarchive's
+/// raw format, so `/usr/share/doc/*/…txt.gz` corpora work as they are installed).
+public enum TextFile {
+    /// The bytes of `url`, decompressed when it is compressed.
+    public static func bytes(_ url: URL) throws -> [UInt8] {
+        let path = url.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DataFileError(file: path, "no such file")
+        }
+        guard !isDirectory.boolValue else { throw DataFileError(file: path, "is a directory, not a text file") }
+        let raw: [UInt8]
+        do { raw = [UInt8](try Data(contentsOf: url)) } catch { throw DataFileError(file: path, "cannot be read (\(error.localizedDescription))") }
+        guard isCompressed(raw) else { return raw }
+        return try decompress(raw, file: path)
+    }
+
+    /// Decodes UTF-8 into Unicode scalars; an invalid sequence is reported with its byte offset
+    /// and line number. An empty file is an error too: nothing can be learned from it.
+    public static func scalars(_ url: URL) throws -> [Unicode.Scalar] {
+        let data = try bytes(url)
+        guard !data.isEmpty else { throw DataFileError(file: url.path, "the file is empty") }
+        return try decodeUTF8(data, file: url.path)
+    }
+
+    public static func decodeUTF8(_ data: [UInt8], file: String) throws -> [Unicode.Scalar] {
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(data.count)
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = data.makeIterator()
+        var offset = 0, line = 1
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded):
+                let scalar = Unicode.UTF8.decode(encoded)
+                if scalar == "\n" { line += 1 }
+                scalars.append(scalar)
+                offset += encoded.count
+            case .error(let length):
+                let bytes = data[offset..<min(offset + max(length, 1), data.count)].map { String(format: "0x%02X", $0) }
+                throw DataFileError(file: file, "invalid UTF-8 at byte offset \(offset) (line \(line)): bytes \(bytes.joined(separator: " "))")
+            case .emptyInput:
+                return scalars
+            }
+        }
+    }
+
+    static func isCompressed(_ b: [UInt8]) -> Bool {
+        b.starts(with: [0x1F, 0x8B]) || b.starts(with: [0xFD, 0x37, 0x7A, 0x58, 0x5A]) ||
+            b.starts(with: [0x28, 0xB5, 0x2F, 0xFD]) || b.starts(with: [0x42, 0x5A, 0x68])
+    }
+
+    static func decompress(_ raw: [UInt8], file: String) throws -> [UInt8] {
+        guard let archive = archive_read_new() else { throw DataFileError(file: file, "libarchive could not start") }
+        defer { archive_read_free(archive) }
+        archive_read_support_filter_all(archive)
+        archive_read_support_format_raw(archive)
+        return try raw.withUnsafeBytes { buffer -> [UInt8] in
+            guard archive_read_open_memory(archive, buffer.baseAddress, buffer.count) == ARCHIVE_OK else {
+                throw DataFileError(file: file, "cannot be decompressed: \(String(cString: archive_error_string(archive)))")
+            }
+            var entry: OpaquePointer?
+            guard archive_read_next_header(archive, &entry) == ARCHIVE_OK else {
+                throw DataFileError(file: file, "cannot be decompressed: \(String(cString: archive_error_string(archive)))")
+            }
+            var out: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { archive_read_data(archive, $0.baseAddress, $0.count) }
+                if n == 0 { break }
+                guard n > 0 else { throw DataFileError(file: file, "is damaged: \(String(cString: archive_error_string(archive)))") }
+                out.append(contentsOf: chunk[0..<n])
+            }
+            return out
+        }
+    }
+}
