@@ -22,8 +22,10 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "RecurCore", dependencies: ["COpenBLAS", "CMalloc"], swiftSettings: engineSettings),
         .target(name: "RecurKit", dependencies: ["RecurCore", "CArchive"], swiftSettings: engineSettings),
+        .target(name: "RecurBundle", dependencies: ["RecurKit", "CArchive", "COpenSSL"]),
 
         // Built-in plugins: one target each; they see only RecurKit (and RecurCore through it).
         .target(name: "VanillaRNNCell", dependencies: ["RecurKit"], path: "Sources/Plugins/Cells/VanillaRNN",
@@ -37,7 +39,7 @@ let package = Package(
         .executableTarget(
             name: "Host",
             dependencies: [
-                "RecurKit", "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask",
+                "RecurKit", "RecurBundle", "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Host"),
@@ -46,6 +48,7 @@ let package = Package(
         .testTarget(name: "RecurCoreTests", dependencies: ["RecurCore", "RecurTestSupport"]),
         .testTarget(name: "RecurKitTests", dependencies: ["RecurKit", "VanillaRNNCell", "LSTMCell", "GRUCell", "RecurTestSupport"]),
         .testTarget(name: "CharLMTaskTests", dependencies: ["RecurKit", "CharLMTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
+        .testTarget(name: "RecurBundleTests", dependencies: ["RecurBundle", "RecurTestSupport", "CArchive", "CharLMTask", "LSTMCell"]),
         .testTarget(name: "HostTests", dependencies: ["Host", "RecurTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Recur needs, only those that are missing.
 # libopenblas-dev: cblas for every matrix product; libarchive-dev: bundles and .gz corpora;
-# jargon-text: the default char-lm corpus (the Jargon File, public domain).
+# libssl-dev: SHA-256 of bundle members (libcrypto); jargon-text: the default char-lm corpus
+# (the Jargon File, public domain).
 set -euo pipefail
-packages=(pkg-config libopenblas-dev libarchive-dev jargon-text)
+packages=(pkg-config libopenblas-dev libarchive-dev libssl-dev jargon-text)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,7 +5,7 @@ import RecurKit
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "eval", abstract: "Score a trained run on its validation split or on another file.")
 
-    @Argument(help: ArgumentHelp("Run directory.", valueName: "run")) var runPath: String
+    @Argument(help: ArgumentHelp("Run directory or bundle.", valueName: "run-or-bundle")) var runPath: String
     @Option(help: "Score this file instead of the validation split.") var data: String?
     @Flag(help: "Print one JSON object.") var json = false
 
@@ -22,7 +22,7 @@ struct EvalCommand: ParsableCommand {
                 metrics = try GradMode.withNoGrad { try loaded.session.evaluate() }
             }
             if json {
-                var object: [String: Any] = ["run_dir": loaded.directory.url.path, "step": loaded.checkpoint.position.step]
+                var object: [String: Any] = ["run": loaded.source, "step": loaded.checkpoint.position.step]
                 for (k, v) in metrics { object[k] = v }
                 try printJSON(object)
             } else {

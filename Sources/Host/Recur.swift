@@ -5,5 +5,6 @@ struct Recur: ParsableCommand {
         commandName: "recur",
         abstract: "A workbench for recurrent neural networks: cells as plugins, tasks by name, shareable checkpoints.",
         subcommands: [ListCommand.self, RunCommand.self, ResumeCommand.self, SampleCommand.self, EvalCommand.self,
+                      ExportCommand.self, ImportCommand.self, InspectCommand.self,
                       CheckCellCommand.self, BenchCommand.self])
 }

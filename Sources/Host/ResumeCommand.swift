@@ -7,17 +7,27 @@ struct ResumeCommand: ParsableCommand {
         commandName: "resume",
         abstract: "Continue a run exactly where its checkpoint stopped (same losses as an uninterrupted run).")
 
-    @Argument(help: ArgumentHelp("Run directory.", valueName: "run")) var runPath: String
+    @Argument(help: ArgumentHelp("Run directory or bundle.", valueName: "run-or-bundle")) var runPath: String
+    @Option(name: .customLong("run-dir"), help: "Where a resumed bundle's run goes (default workspace/runs/<bundle>-resumed-<date>).") var runDir: String?
     @Option(help: "Train until this many steps in total (default: the run's planned length).") var steps: Int?
     @Flag(help: "Print the summary as one JSON object.") var json = false
 
     func run() throws {
         try reportingErrors {
-            let loaded = try LoadedRun(path: runPath)
-            BLAS.threads = loaded.config.threads
+            var loaded = try LoadedRun(path: runPath)
             let progress = ProgressPrinter(handle: json ? .standardError : .standardOutput)
-            let trainer = Trainer(config: loaded.config, session: loaded.session, run: loaded.directory, progress: progress)
-            try trainer.restore(loaded.checkpoint, source: loaded.directory.checkpointURL.path)
+            if let bundle = loaded.bundle {
+                // A bundle is read-only: continue in a fresh run directory made from it.
+                let stem = URL(fileURLWithPath: runPath).deletingPathExtension().lastPathComponent
+                let destination = URL(fileURLWithPath: runDir ?? "\(workspaceDirectory())/runs/\(stem)-resumed-\(timestamp())")
+                try bundle.materialize(at: destination)
+                progress.note("bundle unpacked into \(destination.path)")
+                loaded = try LoadedRun(path: destination.path)
+            }
+            guard let directory = loaded.directory else { throw UserError("\(runPath): nowhere to write checkpoints") }
+            BLAS.threads = loaded.config.threads
+            let trainer = Trainer(config: loaded.config, session: loaded.session, run: directory, progress: progress)
+            try trainer.restore(loaded.checkpoint, source: loaded.source)
             let total = steps ?? trainer.plannedSteps
             if let steps, steps < 1 { throw UserError("--steps must be at least 1 (got \(steps))") }
             guard total > trainer.step else {

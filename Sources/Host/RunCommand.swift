@@ -15,6 +15,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var options: RunOptions
     @Option(name: .customLong("run-dir"), help: "Run directory (default workspace/runs/<task>-<cell>-<date>).") var runDir: String?
     @Flag(help: "Replace a run already in --run-dir.") var overwrite = false
+    @Option(name: .customLong("init-from"), help: "Start from the weights of a run or bundle (a new optimizer; unlike `recur resume`).") var initFrom: String?
     @Flag(help: "Print the summary as one JSON object (progress goes to stderr).") var json = false
     @Argument(parsing: .allUnrecognized, help: .hidden) var taskArguments: [String] = []
 
@@ -24,6 +25,12 @@ struct RunCommand: ParsableCommand {
             let config = try options.resolve(task: descriptor, taskOptions: try parseTaskArguments())
             BLAS.threads = config.threads
             let session = try descriptor.makeSession(config, TaskContext(cells: Registries.cells))
+            if let initFrom {
+                let source = try LoadedRun(path: initFrom)
+                do { try load(source.checkpoint.weights, into: session.parameters) } catch {
+                    throw UserError("--init-from \(initFrom): its weights do not fit this model: \(error)")
+                }
+            }
             let directory = RunDirectory(URL(fileURLWithPath: runDir ?? defaultRunDirectory(config)))
             try directory.create(overwrite: overwrite)
             try directory.writeConfig(config)
@@ -57,11 +64,18 @@ struct RunCommand: ParsableCommand {
     }
 
     func defaultRunDirectory(_ config: RunConfig) -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        let workspace = ProcessInfo.processInfo.environment["RECUR_WORKSPACE"] ?? "workspace"
-        return "\(workspace)/runs/\(config.task)-\(config.stack.cell)-\(formatter.string(from: Date()))"
+        "\(workspaceDirectory())/runs/\(config.task)-\(config.stack.cell)-\(timestamp())"
     }
+}
+
+/// `workspace`, or `$RECUR_WORKSPACE`.
+func workspaceDirectory() -> String { ProcessInfo.processInfo.environment["RECUR_WORKSPACE"] ?? "workspace" }
+
+/// `20261128-013000`, for directory names.
+func timestamp() -> String {
+    let formatter = DateFormatter()
+    formatter.dateFormat = "yyyyMMdd-HHmmss"
+    return formatter.string(from: Date())
 }
 
 /// Trains, prints the summary, and maps an interruption to exit status 130.
@@ -79,5 +93,5 @@ func train(_ trainer: Trainer, until total: Int, json: Bool) throws {
                                      summary.trainLoss, metrics))
         trainer.progress.note("run: \(summary.runDirectory.path)")
     }
-    if summary.interrupted { throw ExitCode(130) }
+    if summary.interrupted { throw ExitCode(Interrupt.exitStatus) }
 }

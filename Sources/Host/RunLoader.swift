@@ -1,31 +1,51 @@
 import Foundation
+import RecurBundle
 import RecurKit
 
-/// A saved run brought back: its config, its task session with the checkpoint's weights loaded.
+/// A saved run brought back from a run directory or straight from a `.recur` bundle: its
+/// config, and its task session with the checkpoint's weights loaded.
 struct LoadedRun {
-    let directory: RunDirectory
     let config: RunConfig
     let session: any TaskSession
     let checkpoint: Checkpoint
+    /// Where the run lives; `nil` when it came from a bundle.
+    let directory: RunDirectory?
+    let bundle: RunBundle?
+    let source: String
 
-    /// `path` is a run directory or its `checkpoint.safetensors`.
+    /// `path` is a run directory, its `checkpoint.safetensors`, or a bundle file.
     init(path: String) throws {
         var url = URL(fileURLWithPath: path)
-        if url.lastPathComponent.hasSuffix(".safetensors") { url.deleteLastPathComponent() }
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw UserError("\(path): no such run directory")
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw UserError("\(path): no such run directory or bundle")
         }
-        directory = RunDirectory(url)
-        config = try directory.readConfig()
+        source = url.path
+        let artifacts: [String: Data]
+        if !isDirectory.boolValue && url.pathExtension != "safetensors" {
+            let bundle = try RunBundle(contentsOf: url)
+            try bundle.checkPlugins(cells: Registries.cells, tasks: Registries.tasks, source: url.path)
+            self.bundle = bundle
+            directory = nil
+            config = bundle.manifest.config
+            checkpoint = bundle.checkpoint
+            artifacts = bundle.artifacts
+        } else {
+            if !isDirectory.boolValue { url.deleteLastPathComponent() }
+            let run = RunDirectory(url)
+            directory = run
+            bundle = nil
+            config = try run.readConfig()
+            artifacts = try run.readArtifacts()
+            guard FileManager.default.fileExists(atPath: run.checkpointURL.path) else {
+                throw UserError("\(url.path) has no checkpoint yet (checkpoint.safetensors); train it first")
+            }
+            checkpoint = try Checkpoint.decode(try Data(contentsOf: run.checkpointURL), source: run.checkpointURL.path)
+        }
         let descriptor = try Registries.tasks.lookup(config.task)
-        session = try descriptor.makeSession(config, TaskContext(cells: Registries.cells, artifacts: try directory.readArtifacts()))
-        guard FileManager.default.fileExists(atPath: directory.checkpointURL.path) else {
-            throw UserError("\(url.path) has no checkpoint yet (checkpoint.safetensors); train it first")
-        }
-        checkpoint = try Checkpoint.decode(try Data(contentsOf: directory.checkpointURL), source: directory.checkpointURL.path)
+        session = try descriptor.makeSession(config, TaskContext(cells: Registries.cells, artifacts: artifacts))
         do { try load(checkpoint.weights, into: session.parameters) } catch {
-            throw UserError("\(directory.checkpointURL.path): \(error)")
+            throw UserError("\(source): \(error)")
         }
     }
 }

@@ -5,7 +5,7 @@ import RecurKit
 struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "sample", abstract: "Stream text from a trained char-lm.")
 
-    @Argument(help: ArgumentHelp("Run directory.", valueName: "run")) var runPath: String
+    @Argument(help: ArgumentHelp("Run directory or bundle.", valueName: "run-or-bundle")) var runPath: String
     @Option(help: "Text to start from.") var prime: String = ""
     @Option(help: "Characters to generate.") var length: Int = 500
     @Option(help: "Softmax temperature (> 0; lower is more conservative).") var temperature: Float = 1

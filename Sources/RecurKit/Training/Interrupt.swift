@@ -2,21 +2,25 @@
 import Glibc
 #endif
 
-/// Ctrl-C during training: the first SIGINT asks the trainer to checkpoint and stop after the
-/// current step; a second one ends the process at once.
+/// Ctrl-C (SIGINT) or SIGTERM during training: the first one asks the trainer to checkpoint and
+/// stop after the current step; a second one ends the process at once.
 public enum Interrupt {
-    nonisolated(unsafe) private static var requested: sig_atomic_t = 0
+    nonisolated(unsafe) private static var received: sig_atomic_t = 0
 
-    public static var isRequested: Bool { requested != 0 }
+    public static var isRequested: Bool { received != 0 }
+
+    /// The conventional exit status for the signal received: 130 for SIGINT, 143 for SIGTERM.
+    public static var exitStatus: Int32 { 128 + Int32(received) }
 
     public static func install() {
-        signal(SIGINT) { _ in
-            if Interrupt.requested != 0 { _exit(130) }
-            Interrupt.requested = 1
+        let handler: @convention(c) (Int32) -> Void = { signal in
+            if Interrupt.received != 0 { _exit(128 + signal) }
+            Interrupt.received = signal
         }
-        signal(SIGTERM) { _ in Interrupt.requested = 1 }
+        signal(SIGINT, handler)
+        signal(SIGTERM, handler)
     }
 
-    /// For tests: behave as if Ctrl-C had been pressed (or clear it).
-    public static func simulate(_ on: Bool = true) { requested = on ? 1 : 0 }
+    /// For tests: behave as if `signal` had arrived (0 clears it).
+    public static func simulate(_ signal: Int32 = SIGINT) { received = signal }
 }

@@ -1,0 +1,2 @@
+/* SHA-256 for bundle checksums. */
+#include <openssl/evp.h>

@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import RecurBundle
+import RecurKit
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Pack a run into one shareable bundle file (.recur: tar + zstd).")
+
+    @Argument(help: ArgumentHelp("Run directory.", valueName: "run")) var runPath: String
+    @Option(name: .shortAndLong, help: "Bundle file (default workspace/bundles/<run>.recur).") var output: String?
+
+    func run() throws {
+        try reportingErrors {
+            let directory = RunDirectory(URL(fileURLWithPath: runPath))
+            let bundle = try RunBundle(run: directory, cells: Registries.cells, tasks: Registries.tasks)
+            let target = URL(fileURLWithPath: output ?? "\(workspaceDirectory())/bundles/\(directory.url.lastPathComponent).\(RunBundle.fileExtension)")
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try bundle.write(to: target)
+            let size = (try? FileManager.default.attributesOfItem(atPath: target.path)[.size] as? Int) ?? 0
+            print("exported step \(bundle.manifest.step) of \(bundle.manifest.task.name)/\(bundle.manifest.cell.name) to \(target.path) (\(size) bytes)")
+        }
+    }
+}

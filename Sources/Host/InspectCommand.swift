@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import RecurBundle
+import RecurKit
+
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect", abstract: "Verify a bundle and show what it holds: manifest, parameters, metrics.")
+
+    @Argument(help: "Bundle file.") var file: String
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() throws {
+        let url = URL(fileURLWithPath: file)
+        let bundle: RunBundle
+        do { bundle = try RunBundle(contentsOf: url) } catch {
+            if json { try printJSON(["file": url.path, "verified": false, "error": "\(error)"]) }
+            else { print("verification FAILED: \(error)") }
+            throw ExitCode(1)
+        }
+        let m = bundle.manifest
+        let parameters = bundle.checkpoint.weights.sorted { $0.key < $1.key }
+        let total = parameters.reduce(0) { $0 + $1.value.count }
+        if json {
+            try printJSON([
+                "file": url.path, "verified": true, "format_version": m.formatVersion, "recur_version": m.recurVersion,
+                "created": m.created, "task": ["name": m.task.name, "version": m.task.version, "origin": m.task.origin],
+                "cell": ["name": m.cell.name, "version": m.cell.version, "origin": m.cell.origin], "step": m.step,
+                "metrics": m.metrics, "parameter_count": total,
+                "parameters": parameters.map { ["name": $0.key, "shape": $0.value.shape, "count": $0.value.count] },
+                "members": m.members.mapValues { ["size": $0.size, "sha256": $0.sha256] },
+            ])
+            return
+        }
+        print("\(url.path)")
+        print("  format \(m.formatVersion), written by recur \(m.recurVersion) on \(m.created)")
+        print("  task \(m.task.name) \(m.task.version) [\(m.task.origin)], cell \(m.cell.name) \(m.cell.version) [\(m.cell.origin)]")
+        let s = m.config.stack
+        print("  model: \(s.layers)×\(s.cell) hidden \(s.hiddenSize)\(s.bidirectional ? " bidirectional" : ""), trained \(m.step) steps")
+        print("  metrics: " + (m.metrics.isEmpty ? "none" : m.metrics.sorted { $0.key < $1.key }.map { String(format: "%@ %.4f", $0.key, $0.value) }.joined(separator: ", ")))
+        print("  parameters (\(total)):")
+        let width = parameters.map(\.key.count).max() ?? 0
+        for (name, t) in parameters {
+            print("    \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(t.shape.map(String.init).joined(separator: "×").padding(toLength: 12, withPad: " ", startingAt: 0))  \(t.count)")
+        }
+        print("  verified: all \(m.members.count) members match their sizes and SHA-256")
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import RecurKit
+
+/// `manifest.json`: what a bundle holds and what it needs, with the size and SHA-256 of every
+/// other member so nothing is used before it has been verified.
+public struct BundleManifest: Codable, Sendable {
+    /// Plugins a bundle depends on.
+    public struct Plugin: Codable, Sendable, Equatable {
+        public var name: String
+        public var version: String
+        public var origin: String
+
+        public init(name: String, version: String, origin: String) {
+            self.name = name
+            self.version = version
+            self.origin = origin
+        }
+    }
+
+    public struct Member: Codable, Sendable, Equatable {
+        public var size: Int
+        public var sha256: String
+    }
+
+    public static let currentFormat = 1
+
+    public var formatVersion: Int
+    public var recurVersion: String
+    public var created: String
+    public var task: Plugin
+    public var cell: Plugin
+    public var config: RunConfig
+    public var step: Int
+    public var metrics: [String: Double]
+    public var members: [String: Member]
+
+    enum CodingKeys: String, CodingKey {
+        case formatVersion = "format_version", recurVersion = "recur_version", created, task, cell, config, step, metrics, members
+    }
+
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+}
+
+/// Numbered upgrades of older manifests, applied in order on the raw JSON so that old bundles
+/// keep loading after the format changes. Format 1 is the first; a change to the format adds
+/// a step here and bumps `BundleManifest.currentFormat`.
+enum BundleMigrations {
+    /// `steps[i]` turns format `i + 1` into format `i + 2`.
+    static let steps: [@Sendable ([String: Any]) throws -> [String: Any]] = []
+
+    static func upgrade(_ json: [String: Any], source: String) throws -> [String: Any] {
+        guard let version = json["format_version"] as? Int else { throw BundleError(source, "manifest.json has no format_version") }
+        guard version >= 1 else { throw BundleError(source, "format_version \(version) is not a Recur bundle format") }
+        guard version <= BundleManifest.currentFormat else {
+            throw BundleError(source, "bundle format \(version) is newer than this Recur reads (\(BundleManifest.currentFormat)); upgrade Recur")
+        }
+        var upgraded = json
+        for step in steps[(version - 1)...] {
+            upgraded = try step(upgraded)
+        }
+        upgraded["format_version"] = BundleManifest.currentFormat
+        return upgraded
+    }
+}

@@ -1,0 +1,57 @@
+"""PyTorch counterpart of `recur bench cell`, for a ratio on the same machine.
+
+One-hot input over V symbols -> nn.LSTM/GRU/RNN stack -> Linear -> cross-entropy -> backward ->
+clip 5 -> Adam step, on random data; prints chars/s (best of the timed window, after warm-up).
+
+    python3 scripts/bench_pytorch.py --cell lstm --hidden 128 --layers 1 --batch 32 --seq-len 64 --threads 1
+Needs torch (pip install torch); not used by the tests.
+"""
+import argparse
+import time
+
+import torch
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--cell", default="lstm", choices=["lstm", "gru", "rnn"])
+    p.add_argument("--hidden", type=int, default=128)
+    p.add_argument("--layers", type=int, default=1)
+    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--seq-len", type=int, default=64)
+    p.add_argument("--vocab", type=int, default=65)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--seconds", type=float, default=5)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    rnn = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[a.cell](a.vocab, a.hidden, a.layers)
+    head = torch.nn.Linear(a.hidden, a.vocab)
+    params = list(rnn.parameters()) + list(head.parameters())
+    opt = torch.optim.Adam(params, lr=1e-3)
+    ids = torch.randint(0, a.vocab, (a.seq_len, a.batch))
+    x = torch.nn.functional.one_hot(ids, a.vocab).float()
+    y = torch.roll(ids.flatten(), -1)
+
+    def step():
+        opt.zero_grad()
+        out, _ = rnn(x)
+        loss = torch.nn.functional.cross_entropy(head(out.reshape(-1, a.hidden)), y)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 5)
+        opt.step()
+
+    for _ in range(3):
+        step()
+    steps, start = 0, time.perf_counter()
+    while steps < 3 or time.perf_counter() - start < a.seconds:
+        step()
+        steps += 1
+    elapsed = time.perf_counter() - start
+    print(f"pytorch {torch.__version__} {a.cell} H={a.hidden} L={a.layers} B={a.batch} T={a.seq_len} "
+          f"V={a.vocab}, {a.threads} thread(s): {elapsed / steps * 1000:.1f} ms/step, "
+          f"{steps * a.batch * a.seq_len / elapsed:.0f} chars/s")
+
+
+if __name__ == "__main__":
+    main()
