@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 
-/// Prints one JSON object on stdout (keys sorted, so output is stable).
+/// Prints one JSON object on stdout (keys sorted, so output is stable). JSON has no NaN or
+/// infinity, so a non-finite number is written as null rather than failing the command.
 func printJSON(_ object: Any) throws {
-    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    let data = try JSONSerialization.data(withJSONObject: finiteJSON(object), options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
 }
 
@@ -20,5 +21,15 @@ func reportingErrors(_ body: () throws -> Void) throws {
     do { try body() } catch let error as ExitCode { throw error } catch let error as CleanExit { throw error } catch {
         FileHandle.standardError.write(Data("recur: \(error)\n".utf8))
         throw ExitCode(1)
+    }
+}
+
+func finiteJSON(_ value: Any) -> Any {
+    switch value {
+    case let d as Double: return d.isFinite ? d : NSNull()
+    case let f as Float: return f.isFinite ? f : NSNull()
+    case let dict as [String: Any]: return dict.mapValues(finiteJSON)
+    case let array as [Any]: return array.map(finiteJSON)
+    default: return value
     }
 }

@@ -8,7 +8,7 @@ public struct NonFiniteLossError: Error, CustomStringConvertible {
     public let checkpoint: URL
 
     public var description: String {
-        let kept = lastCheckpointStep.map { "the last good checkpoint (step \($0)) is kept at \(checkpoint.path)" }
+        let kept = lastCheckpointStep.map { "the last checkpoint (step \($0)) is kept at \(checkpoint.path)" }
             ?? "no checkpoint had been written yet"
         return "\(what) became non-finite at step \(step + 1); training stopped and \(kept). Try a lower --lr or a --clip value."
     }
@@ -173,6 +173,10 @@ public final class Trainer {
 
     private func evaluate() throws {
         metrics = try GradMode.withNoGrad { try session.evaluate() }
+        if let (name, value) = metrics.first(where: { !$0.value.isFinite }) {
+            throw NonFiniteLossError(step: step - 1, what: "the validation \(name) (\(value))",
+                                     lastCheckpointStep: lastCheckpointStep, checkpoint: run.checkpointURL)
+        }
         var entry: [String: Any] = ["step": step]
         for (k, v) in metrics { entry[k] = v }
         try run.appendLog(entry)

@@ -31,6 +31,8 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
         model = try CharLanguageModel(vocabularySize: vocabulary.count, embedding: try config.taskOption("embedding"),
                                       stack: config.stack, cells: context.cells, rng: &rng)
         model.rnn.path = config.path
+        // A new run checks its data now, before the host writes anything to disk.
+        if context.artifacts == nil { _ = try data() }
     }
 
     public var parameters: [NamedParameter] { model.namedParameters }
@@ -121,7 +123,7 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
         emit(prime)
         var last = logits.slice(axis: 0, start: ids.count - 1, length: 1)
         for _ in 0..<length {
-            let next = sampleIndex(last.value.scalars, temperature: temperature, topK: topK, rng: &rng)
+            let next = try sampleIndex(last.value.scalars, temperature: temperature, topK: topK, rng: &rng)
             emit(String(vocabulary.characters[next]))
             (last, state) = GradMode.withNoGrad { model([Int32(next)], steps: 1, batch: 1, state: state, training: false, rng: &rng) }
         }
@@ -129,8 +131,12 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
 }
 
 /// Draws an index from softmax(logits / temperature), optionally from the k most likely only.
-func sampleIndex(_ logits: [Float], temperature: Float, topK: Int?, rng: inout RandomGenerator) -> Int {
-    var scaled = logits.map { Double($0 / temperature) }
+func sampleIndex(_ logits: [Float], temperature: Float, topK: Int?, rng: inout RandomGenerator) throws -> Int {
+    guard logits.allSatisfy(\.isFinite) else {
+        throw TaskOptionError("the model's outputs are not finite numbers (were its weights trained to divergence?)")
+    }
+    // Divide in Double: a tiny temperature overflows Float but is only a sharp argmax.
+    var scaled = logits.map { Double($0) / Double(temperature) }
     if let k = topK, k < scaled.count {
         let threshold = scaled.sorted(by: >)[k - 1]
         scaled = scaled.map { $0 >= threshold ? $0 : -.infinity }
