@@ -22,29 +22,34 @@ struct Broadcast {
     }
 
     private static func indexMap(_ operand: [Int], _ out: [Int]) -> [Int] {
-        let rank = out.count
-        var strides = [Int](repeating: 0, count: rank)
+        var strides = [Int](repeating: 0, count: out.count)
         var s = 1
-        for i in stride(from: rank - 1, through: 0, by: -1) {
+        for i in stride(from: out.count - 1, through: 0, by: -1) {
             strides[i] = operand[i] == 1 ? 0 : s
             s *= operand[i]
         }
-        let total = out.reduce(1, *)
-        var map = [Int](repeating: 0, count: total)
-        var index = [Int](repeating: 0, count: rank)
-        var flat = 0
-        for i in 0..<total {
-            map[i] = flat
-            var axis = rank - 1
-            while axis >= 0 {
-                index[axis] += 1
-                flat += strides[axis]
-                if index[axis] < out[axis] { break }
-                flat -= strides[axis] * index[axis]
-                index[axis] = 0
-                axis -= 1
-            }
-        }
-        return map
+        return stridedIndexMap(shape: out, strides: strides)
     }
+}
+
+/// For each flat (row-major) index of `shape`, the flat index `Σ index[a]·strides[a]` of the
+/// element it reads: broadcasting (stride 0) and axis permutation are both this walk.
+func stridedIndexMap(shape: [Int], strides: [Int]) -> [Int] {
+    let rank = shape.count, total = shape.reduce(1, *)
+    var map = [Int](repeating: 0, count: total)
+    var index = [Int](repeating: 0, count: rank)
+    var flat = 0
+    for i in 0..<total {
+        map[i] = flat
+        var axis = rank - 1
+        while axis >= 0 {
+            index[axis] += 1
+            flat += strides[axis]
+            if index[axis] < shape[axis] { break }
+            flat -= strides[axis] * index[axis]
+            index[axis] = 0
+            axis -= 1
+        }
+    }
+    return map
 }

@@ -109,18 +109,7 @@ extension Variable {
         for i in stride(from: rank - 2, through: 0, by: -1) { inStrides[i] = inStrides[i + 1] * inShape[i + 1] }
         let strides = permutation.map { inStrides[$0] }
         let total = value.count
-        var map = [Int](repeating: 0, count: total)
-        var index = [Int](repeating: 0, count: rank)
-        var flat = 0
-        for i in 0..<total {
-            map[i] = flat
-            var a = rank - 1
-            while a >= 0 {
-                index[a] += 1; flat += strides[a]
-                if index[a] < outShape[a] { break }
-                flat -= strides[a] * index[a]; index[a] = 0; a -= 1
-            }
-        }
+        let map = stridedIndexMap(shape: outShape, strides: strides)
         let x = value
         let out = Tensor.make(outShape) { o in x.withPointer { src in for i in 0..<total { o[i] = src[map[i]] } } }
         return Variable.result(out, [self], "permute") { g in
