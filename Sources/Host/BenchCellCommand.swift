@@ -8,13 +8,13 @@ struct BenchCellCommand: ParsableCommand {
         abstract: "Char-LM-shaped training steps on random data: one-hot input → cell stack → linear → cross-entropy → backward → Adam.")
 
     @Option(help: "Cell name.") var cell: String = "lstm"
-    @Option(help: "Hidden size.") var hidden: Int = 128
-    @Option(help: "Layers.") var layers: Int = 1
-    @Option(help: "Batch size.") var batch: Int = 32
-    @Option(name: .customLong("seq-len"), help: "Sequence length.") var seqLen: Int = 64
-    @Option(help: "Vocabulary size (one-hot width).") var vocab: Int = 65
-    @Option(help: "OpenBLAS threads.") var threads: Int = 1
-    @Option(help: "Seconds to measure (after 3 warm-up steps).") var seconds: Double = 5
+    @Option(parsing: .unconditional, help: "Hidden size.") var hidden: Int = 128
+    @Option(parsing: .unconditional, help: "Layers.") var layers: Int = 1
+    @Option(parsing: .unconditional, help: "Batch size.") var batch: Int = 32
+    @Option(name: .customLong("seq-len"), parsing: .unconditional, help: "Sequence length.") var seqLen: Int = 64
+    @Option(parsing: .unconditional, help: "Vocabulary size (one-hot width).") var vocab: Int = 65
+    @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads: Int = 1
+    @Option(parsing: .unconditional, help: "Seconds to measure (after 3 warm-up steps).") var seconds: Double = 5
     @Flag(name: .customLong("no-fused"), help: "Use the generic autodiff path.") var noFused = false
     @Flag(help: "Print one JSON object.") var json = false
 

@@ -9,7 +9,7 @@ struct ResumeCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("Run directory or bundle.", valueName: "run-or-bundle")) var runPath: String
     @Option(name: .customLong("run-dir"), help: "Where a resumed bundle's run goes (default workspace/runs/<bundle>-resumed-<date>).") var runDir: String?
-    @Option(help: "Train until this many steps in total (default: the run's planned length).") var steps: Int?
+    @Option(parsing: .unconditional, help: "Train until this many steps in total (default: the run's planned length).") var steps: Int?
     @Flag(help: "Print the summary as one JSON object.") var json = false
 
     func run() throws {

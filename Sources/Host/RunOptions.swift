@@ -5,29 +5,31 @@ import RecurKit
 extension OptimizerKind: ExpressibleByArgument {}
 
 /// The options every task shares. Unset ones take the task's recipe, then `--config`'s values.
+/// Numbers parse unconditionally so that `--hidden -3` reaches validation (and its message)
+/// instead of being taken for a flag.
 struct RunOptions: ParsableArguments {
     @Option(help: "Cell name (see `recur list cells`).") var cell: String?
-    @Option(help: "Layers in the cell stack.") var layers: Int?
-    @Option(help: "Hidden size of each cell.") var hidden: Int?
+    @Option(parsing: .unconditional, help: "Layers in the cell stack.") var layers: Int?
+    @Option(parsing: .unconditional, help: "Hidden size of each cell.") var hidden: Int?
     @Flag(help: "Run every layer in both directions.") var bidirectional = false
-    @Option(help: "Dropout between layers, in [0, 1).") var dropout: Float?
+    @Option(parsing: .unconditional, help: "Dropout between layers, in [0, 1).") var dropout: Float?
     @Flag(help: "Residual connections between layers of equal width.") var residual = false
     @Option(name: .customLong("cell-option"), help: "Cell option key=value (repeatable).") var cellOptions: [String] = []
     @Option(help: "Data file (default: the task's own).") var data: String?
-    @Option(help: "Training steps (optimizer updates).") var steps: Int?
-    @Option(help: "Training epochs (when --steps is not given).") var epochs: Int?
-    @Option(help: "Stop after this many minutes (checkpointed as at the end).") var minutes: Double?
-    @Option(help: "Batch size.") var batch: Int?
-    @Option(name: .customLong("seq-len"), help: "Truncated-BPTT length.") var seqLen: Int?
+    @Option(parsing: .unconditional, help: "Training steps (optimizer updates).") var steps: Int?
+    @Option(parsing: .unconditional, help: "Training epochs (when --steps is not given).") var epochs: Int?
+    @Option(parsing: .unconditional, help: "Stop after this many minutes (checkpointed as at the end).") var minutes: Double?
+    @Option(parsing: .unconditional, help: "Batch size.") var batch: Int?
+    @Option(name: .customLong("seq-len"), parsing: .unconditional, help: "Truncated-BPTT length.") var seqLen: Int?
     @Option(help: "adam, sgd or adagrad.") var optimizer: OptimizerKind?
-    @Option(help: "Learning rate.") var lr: Float?
-    @Option(help: "SGD momentum.") var momentum: Float?
-    @Option(help: "Clip the global gradient norm to this value (0: no clipping).") var clip: Float?
-    @Option(help: "Random seed (initialisation and training).") var seed: UInt64?
-    @Option(help: "OpenBLAS threads.") var threads: Int?
-    @Option(name: .customLong("eval-every"), help: "Evaluate every N steps.") var evalEvery: Int?
-    @Option(name: .customLong("checkpoint-every"), help: "Checkpoint every N steps.") var checkpointEvery: Int?
-    @Option(name: .customLong("log-every"), help: "Log every N steps.") var logEvery: Int?
+    @Option(parsing: .unconditional, help: "Learning rate.") var lr: Float?
+    @Option(parsing: .unconditional, help: "SGD momentum.") var momentum: Float?
+    @Option(parsing: .unconditional, help: "Clip the global gradient norm to this value (0: no clipping).") var clip: Float?
+    @Option(parsing: .unconditional, help: "Random seed (initialisation and training).") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads: Int?
+    @Option(name: .customLong("eval-every"), parsing: .unconditional, help: "Evaluate every N steps.") var evalEvery: Int?
+    @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: "Checkpoint every N steps.") var checkpointEvery: Int?
+    @Option(name: .customLong("log-every"), parsing: .unconditional, help: "Log every N steps.") var logEvery: Int?
     @Flag(name: .customLong("no-fused"), help: "Use the generic autodiff path even where a fused one exists.") var noFused = false
     @Option(help: "A JSON run config (such as a run's config.json) to start from.") var config: String?
 

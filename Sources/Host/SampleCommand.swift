@@ -7,10 +7,10 @@ struct SampleCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("Run directory or bundle.", valueName: "run-or-bundle")) var runPath: String
     @Option(help: "Text to start from.") var prime: String = ""
-    @Option(help: "Characters to generate.") var length: Int = 500
-    @Option(help: "Softmax temperature (> 0; lower is more conservative).") var temperature: Float = 1
-    @Option(name: .customLong("top-k"), help: "Sample only from the k most likely characters.") var topK: Int?
-    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Characters to generate.") var length: Int = 500
+    @Option(parsing: .unconditional, help: "Softmax temperature (> 0; lower is more conservative).") var temperature: Float = 1
+    @Option(name: .customLong("top-k"), parsing: .unconditional, help: "Sample only from the k most likely characters.") var topK: Int?
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 0
 
     func validate() throws {
         guard temperature > 0 && temperature.isFinite else { throw ValidationError("--temperature must be positive (got \(temperature)).") }

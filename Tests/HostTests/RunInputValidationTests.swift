@@ -114,10 +114,11 @@ final class RunInputValidationTests: HostTestCase {
         try assertRefused(["--embedding", "0"], .userError(["--embedding"]))
     }
 
-    /// `--hidden -3` (a separate word that looks like an option): argument-parser does not take "-3" as the
-    /// value, so the refusal is its "Missing value" usage error — still refused, naming the flag.
+    /// `--hidden -3` as two words: numbers parse unconditionally, so "-3" is the value and the
+    /// refusal is the same clear range message as for `--hidden=-3`.
     func testNegativeValueAsSeparateWordIsRefused() throws {
-        try assertRefused(["--hidden", "-3"], .usageError(["--hidden"]))
+        try assertRefused(["--hidden", "-3"], .userError(["--hidden must be at least 1 (got -3)"]))
+        try assertRefused(["--lr", "-1"], .userError(["--lr must be positive"]))
     }
 
     func testDropoutOutsideZeroToOneIsRefused() throws {
