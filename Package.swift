@@ -23,9 +23,11 @@ let package = Package(
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         .target(name: "RecurCore", dependencies: ["COpenBLAS", "CMalloc"], swiftSettings: engineSettings),
         .target(name: "RecurKit", dependencies: ["RecurCore", "CArchive"], swiftSettings: engineSettings),
         .target(name: "RecurBundle", dependencies: ["RecurKit", "CArchive", "COpenSSL"]),
+        .target(name: "RecurMPI", dependencies: ["RecurKit", "CMPI"]),
 
         // Built-in plugins: one target each; they see only RecurKit (and RecurCore through it).
         .target(name: "VanillaRNNCell", dependencies: ["RecurKit"], path: "Sources/Plugins/Cells/VanillaRNN",
@@ -39,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "Host",
             dependencies: [
-                "RecurKit", "RecurBundle", "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask",
+                "RecurKit", "RecurBundle", "RecurMPI", "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Host"),
@@ -49,7 +51,7 @@ let package = Package(
         .testTarget(name: "RecurKitTests", dependencies: ["RecurKit", "VanillaRNNCell", "LSTMCell", "GRUCell", "RecurTestSupport"]),
         .testTarget(name: "CharLMTaskTests", dependencies: ["RecurKit", "CharLMTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
         .testTarget(name: "RecurBundleTests", dependencies: ["RecurBundle", "RecurTestSupport", "CArchive", "CharLMTask", "LSTMCell"]),
-        .testTarget(name: "HostTests", dependencies: ["Host", "RecurTestSupport"]),
+        .testTarget(name: "HostTests", dependencies: ["Host", "RecurKit", "RecurTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

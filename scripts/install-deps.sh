@@ -2,9 +2,10 @@
 # Installs the Debian packages Recur needs, only those that are missing.
 # libopenblas-dev: cblas for every matrix product; libarchive-dev: bundles and .gz corpora;
 # libssl-dev: SHA-256 of bundle members (libcrypto); jargon-text: the default char-lm corpus
-# (the Jargon File, public domain).
+# (the Jargon File, public domain); libopenmpi-dev, openmpi-bin: data-parallel training
+# (`mpirun ... recur run --distributed`); nothing needs MPI running otherwise.
 set -euo pipefail
-packages=(pkg-config libopenblas-dev libarchive-dev libssl-dev jargon-text)
+packages=(pkg-config libopenblas-dev libarchive-dev libssl-dev libopenmpi-dev openmpi-bin jargon-text)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RecurKit
 
 /// Prints one JSON object on stdout (keys sorted, so output is stable). JSON has no NaN or
 /// infinity, so a non-finite number is written as null rather than failing the command.
@@ -16,9 +17,15 @@ struct UserError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// Runs `body`, turning any thrown error into one clear line on stderr and exit code 1.
-func reportingErrors(_ body: () throws -> Void) throws {
+/// Runs `body`, turning any thrown error into one clear line on stderr and exit code 1. In a
+/// data-parallel run the line names the rank and the whole job is stopped, so that no other
+/// rank waits forever for this one.
+func reportingErrors(group: (any ProcessGroup)? = nil, _ body: () throws -> Void) throws {
     do { try body() } catch let error as ExitCode { throw error } catch let error as CleanExit { throw error } catch {
+        if let group {
+            FileHandle.standardError.write(Data("recur (rank \(group.rank) of \(group.size)): \(error)\n".utf8))
+            group.abort(code: 1)
+        }
         FileHandle.standardError.write(Data("recur: \(error)\n".utf8))
         throw ExitCode(1)
     }

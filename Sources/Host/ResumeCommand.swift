@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RecurKit
+import RecurMPI
 
 struct ResumeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,11 +12,17 @@ struct ResumeCommand: ParsableCommand {
     @Option(name: .customLong("run-dir"), help: "Where a resumed bundle's run goes (default workspace/runs/<bundle>-resumed-<date>).") var runDir: String?
     @Option(parsing: .unconditional, help: "Train until this many steps in total (default: the run's planned length).") var steps: Int?
     @Flag(help: "Print the summary as one JSON object.") var json = false
+    @Flag(help: "Continue as a data-parallel MPI job, on any number of ranks (`mpirun -np N recur resume RUN --distributed`).")
+    var distributed = false
 
     func run() throws {
-        try reportingErrors {
-            var loaded = try LoadedRun(path: runPath)
-            let progress = ProgressPrinter(handle: json ? .standardError : .standardOutput)
+        let group = distributed ? MPIGroup() : nil
+        try reportingErrors(group: group) {
+            var loaded = try LoadedRun(path: runPath, group: group)
+            if group != nil && loaded.bundle != nil {
+                throw UserError("\(runPath): unpack the bundle with `recur import` before resuming it on several ranks")
+            }
+            let progress = ProgressPrinter(handle: json ? .standardError : .standardOutput, quiet: !(group?.isLeader ?? true))
             if let bundle = loaded.bundle {
                 // A bundle is read-only: continue in a fresh run directory made from it.
                 let stem = URL(fileURLWithPath: runPath).deletingPathExtension().lastPathComponent
@@ -26,7 +33,7 @@ struct ResumeCommand: ParsableCommand {
             }
             guard let directory = loaded.directory else { throw UserError("\(runPath): nowhere to write checkpoints") }
             BLAS.threads = loaded.config.threads
-            let trainer = Trainer(config: loaded.config, session: loaded.session, run: directory, progress: progress)
+            let trainer = Trainer(config: loaded.config, session: loaded.session, run: directory, progress: progress, group: group)
             try trainer.restore(loaded.checkpoint, source: loaded.source)
             let total = steps ?? trainer.plannedSteps
             if let steps, steps < 1 { throw UserError("--steps must be at least 1 (got \(steps))") }
@@ -35,6 +42,7 @@ struct ResumeCommand: ParsableCommand {
             }
             progress.note("resuming \(loaded.config.task) at step \(trainer.step) of \(total)")
             try train(trainer, until: total, json: json)
+            group?.finish()
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RecurKit
+import RecurMPI
 
 struct RunCommand: ParsableCommand {
     static var configuration: CommandConfiguration {
@@ -17,14 +18,17 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Replace a run already in --run-dir.") var overwrite = false
     @Option(name: .customLong("init-from"), help: "Start from the weights of a run or bundle (a new optimizer; unlike `recur resume`).") var initFrom: String?
     @Flag(help: "Print the summary as one JSON object (progress goes to stderr).") var json = false
+    @Flag(help: "Join a data-parallel MPI job (`mpirun -np N recur run … --distributed`); --batch stays the global batch.")
+    var distributed = false
     @Argument(parsing: .allUnrecognized, help: .hidden) var taskArguments: [String] = []
 
     func run() throws {
-        try reportingErrors {
+        let group = distributed ? MPIGroup() : nil
+        try reportingErrors(group: group) {
             let descriptor = try Registries.tasks.lookup(task)
             let config = try options.resolve(task: descriptor, taskOptions: try parseTaskArguments())
             BLAS.threads = config.threads
-            let session = try descriptor.makeSession(config, TaskContext(cells: Registries.cells))
+            let session = try descriptor.makeSession(config, TaskContext(cells: Registries.cells, group: group))
             if let initFrom {
                 let source = try LoadedRun(path: initFrom)
                 do { try load(source.checkpoint.weights, into: session.parameters) } catch {
@@ -32,14 +36,18 @@ struct RunCommand: ParsableCommand {
                 }
             }
             let directory = RunDirectory(URL(fileURLWithPath: runDir ?? defaultRunDirectory(config)))
-            try directory.create(overwrite: overwrite)
-            try directory.writeConfig(config)
-            try directory.writeArtifacts(try session.artifacts())
-            let progress = ProgressPrinter(handle: json ? .standardError : .standardOutput)
+            if group?.isLeader ?? true {
+                try directory.create(overwrite: overwrite)
+                try directory.writeConfig(config)
+                try directory.writeArtifacts(try session.artifacts())
+            }
+            let progress = ProgressPrinter(handle: json ? .standardError : .standardOutput, quiet: !(group?.isLeader ?? true))
             let parameterCount = session.parameters.reduce(0) { $0 + $1.variable.value.count }
             progress.note("\(config.task) with \(config.stack.layers)×\(config.stack.cell) \(config.stack.hiddenSize)\(config.stack.bidirectional ? " bidirectional" : ""), \(parameterCount) parameters, \(config.path.rawValue) path, \(BLAS.kernelName) kernels → \(directory.url.path)")
-            let trainer = Trainer(config: config, session: session, run: directory, progress: progress)
+            let trainer = Trainer(config: config, session: session, run: directory, progress: progress, group: group)
+            if let group { progress.note("data-parallel over \(group.size) ranks, \(config.batch / group.size) rows each") }
             try train(trainer, until: trainer.plannedSteps, json: json)
+            group?.finish()
         }
     }
 
@@ -82,6 +90,7 @@ func timestamp() -> String {
 func train(_ trainer: Trainer, until total: Int, json: Bool) throws {
     Interrupt.install()
     let summary = try trainer.train(until: total)
+    if trainer.group.map({ !$0.isLeader }) == true { return }
     if json {
         var object = summary.json
         object["val_loss"] = summary.metrics["val_loss"]

@@ -14,7 +14,7 @@ struct LoadedRun {
     let source: String
 
     /// `path` is a run directory, its `checkpoint.safetensors`, or a bundle file.
-    init(path: String) throws {
+    init(path: String, group: (any ProcessGroup)? = nil) throws {
         var url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
@@ -43,7 +43,7 @@ struct LoadedRun {
             checkpoint = try Checkpoint.decode(try Data(contentsOf: run.checkpointURL), source: run.checkpointURL.path)
         }
         let descriptor = try Registries.tasks.lookup(config.task)
-        session = try descriptor.makeSession(config, TaskContext(cells: Registries.cells, artifacts: artifacts))
+        session = try descriptor.makeSession(config, TaskContext(cells: Registries.cells, artifacts: artifacts, group: group))
         do { try load(checkpoint.weights, into: session.parameters) } catch {
             throw UserError("\(source): \(error)")
         }

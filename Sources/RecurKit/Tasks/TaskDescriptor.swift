@@ -6,11 +6,18 @@ public struct TaskContext: @unchecked Sendable {
     public let cells: Registry<CellDescriptor>
     /// Files the task wrote into an earlier run (`TaskSession.artifacts`), when loading one.
     public let artifacts: [String: Data]?
+    /// The ranks of a data-parallel run (`nil`: one process). A task trains on its ``shard``
+    /// of each global batch and gathers its training state across ranks in `trainingState()`.
+    public let group: (any ProcessGroup)?
 
-    public init(cells: Registry<CellDescriptor>, artifacts: [String: Data]? = nil) {
+    public init(cells: Registry<CellDescriptor>, artifacts: [String: Data]? = nil, group: (any ProcessGroup)? = nil) {
         self.cells = cells
         self.artifacts = artifacts
+        self.group = group
     }
+
+    /// This rank's part of every global batch.
+    public var shard: Shard { group.map { Shard(rank: $0.rank, count: $0.size) } ?? .whole }
 }
 
 /// A registered task: its name, options and defaults, and how to open a session.

@@ -57,12 +57,17 @@ public final class Trainer {
     public var progress: ProgressPrinter
     /// Losses of every step run in this process, for tests and summaries.
     public private(set) var losses: [Double] = []
+    /// The ranks of a data-parallel run, or `nil` for one process. Only rank 0 evaluates, logs,
+    /// prints and writes checkpoints.
+    public let group: (any ProcessGroup)?
 
-    public init(config: RunConfig, session: any TaskSession, run: RunDirectory, progress: ProgressPrinter) {
+    public init(config: RunConfig, session: any TaskSession, run: RunDirectory, progress: ProgressPrinter,
+                group: (any ProcessGroup)? = nil) {
         self.config = config
         self.session = session
         self.run = run
-        self.progress = progress
+        self.group = group
+        self.progress = group.map { $0.isLeader } == false ? ProgressPrinter(handle: progress.handle, quiet: true) : progress
         self.optimizer = config.optimizer.make(learningRate: config.learningRate, momentum: config.momentum)
         // The model was initialised from `seed`; training randomness (dropout) gets its own stream.
         self.rng = RandomGenerator(seed: config.seed &+ 0x5EED)
@@ -91,8 +96,13 @@ public final class Trainer {
         lastCheckpointStep = step
     }
 
+    private var isLeader: Bool { group?.isLeader ?? true }
+
+    /// Writes the checkpoint (rank 0); every rank must call it, since a task may gather its
+    /// training state across ranks.
     public func checkpoint() throws {
         let (taskTensors, taskInfo) = session.trainingState()
+        guard isLeader else { return }
         let snapshot = Checkpoint(
             weights: Dictionary(uniqueKeysWithValues: session.parameters.map { ($0.name, $0.variable.value) }),
             optimizerState: optimizer.state, taskTensors: taskTensors,
@@ -117,12 +127,18 @@ public final class Trainer {
 
         while step < total {
             for (_, p) in parameters { p.zeroGrad() }
-            let (loss, stepItems) = try session.trainingLoss(step: step, rng: &rng)
-            let value = Double(loss.value.scalar)
+            let (loss, localItems) = try session.trainingLoss(step: step, rng: &rng)
+            loss.backward()
+            var value = Double(loss.value.scalar), stepItems = localItems
+            var outOfTime = budget.map { elapsed() >= $0 } ?? false
+            interrupted = Interrupt.isRequested
+            if let group {
+                (value, stepItems, outOfTime, interrupted) = reduce(group, parameters: parameters, loss: value, items: localItems,
+                                                                    outOfTime: outOfTime, interrupted: interrupted)
+            }
             guard value.isFinite else {
                 throw NonFiniteLossError(step: step, what: "the loss (\(value))", lastCheckpointStep: lastCheckpointStep, checkpoint: run.checkpointURL)
             }
-            loss.backward()
             let norm = config.clip > 0 ? clipGradientNorm(parameters, maxNorm: config.clip) : gradientNorm(parameters)
             guard norm.isFinite else {
                 throw NonFiniteLossError(step: step, what: "the gradient norm", lastCheckpointStep: lastCheckpointStep, checkpoint: run.checkpointURL)
@@ -136,10 +152,8 @@ public final class Trainer {
             windowItems += stepItems
 
             let now = elapsed()
-            let outOfTime = budget.map { now >= $0 } ?? false
-            interrupted = Interrupt.isRequested
             let last = step == total || outOfTime || interrupted
-            if step % config.logEvery == 0 || last {
+            if isLeader && (step % config.logEvery == 0 || last) {
                 let rate = Double(windowItems) / max(Date().timeIntervalSince(windowStart), 1e-9)
                 let mean = window.reduce(0, +) / Double(window.count)
                 try run.appendLog(["step": step, "loss": mean, "lr": Double(optimizer.learningRate),
@@ -153,7 +167,7 @@ public final class Trainer {
                 windowItems = 0
                 windowStart = Date()
             }
-            if step % config.evalEvery == 0 || last {
+            if isLeader && (step % config.evalEvery == 0 || last) {
                 let evaluationStart = Date()
                 try evaluate()
                 evaluationSeconds += Date().timeIntervalSince(evaluationStart)
@@ -169,6 +183,38 @@ public final class Trainer {
         return TrainingSummary(runDirectory: run.url, steps: step, trainLoss: lastLoss, seconds: seconds,
                                trainingSeconds: seconds - evaluationSeconds, items: items,
                                itemName: session.itemName, metrics: metrics, interrupted: interrupted)
+    }
+
+    /// Makes every rank's step the global one: the loss and gradients become means over all
+    /// ranks' items (each rank's mean weighted by its item count, so the result equals one
+    /// process on the whole batch), in one all-reduce of one flattened buffer; stop requests
+    /// (Ctrl-C on any rank, rank 0's time budget) are shared so every rank stops at the same step.
+    private func reduce(_ group: any ProcessGroup, parameters: [NamedParameter], loss: Double, items: Int,
+                        outOfTime: Bool, interrupted: Bool) -> (Double, Int, Bool, Bool) {
+        let sums = group.allReduceSum([loss * Double(items), Double(items), group.isLeader && outOfTime ? 1 : 0, interrupted ? 1 : 0])
+        let total = sums[1]
+        let count = parameters.reduce(0) { $0 + $1.variable.value.count }
+        let flat = FloatBuffer(uninitializedCount: count)
+        defer { withExtendedLifetime(flat) {} }
+        var offset = 0
+        let weight = Float(Double(items) / total)
+        for (_, p) in parameters {
+            let n = p.value.count
+            if let g = p.grad {
+                g.withPointer { src in for i in 0..<n { flat.pointer[offset + i] = src[i] * weight } }
+            } else {
+                (flat.pointer + offset).update(repeating: 0, count: n)
+            }
+            offset += n
+        }
+        group.allReduceSum(flat.pointer, count: count)
+        offset = 0
+        for (_, p) in parameters {
+            let n = p.value.count
+            p.grad = Tensor.make(p.shape) { $0.update(from: flat.pointer + offset, count: n) }
+            offset += n
+        }
+        return (sums[0] / total, Int(total), sums[2] > 0, sums[3] > 0)
     }
 
     private func evaluate() throws {

@@ -10,11 +10,17 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
     private var split: (train: CharStream, validation: [Int32])?
     private let corpus: [Unicode.Scalar]?
     private let corpusName: String
-    /// The hidden state carried between consecutive batches (truncated BPTT), detached.
+    /// The hidden state carried between consecutive batches (truncated BPTT), detached; for this
+    /// rank's rows only in a data-parallel run.
     private var carried: [[Variable]]?
+    private let group: (any ProcessGroup)?
+    /// This rank's rows of the global batch (all of them in one process).
+    private let rows: Range<Int>
 
     public init(config: RunConfig, context: TaskContext) throws {
         self.config = config
+        group = context.group
+        rows = try context.shard.rows(of: config.batch)
         guard !config.stack.bidirectional else {
             throw TaskOptionError("char-lm predicts the next character, so it cannot read the future: drop --bidirectional")
         }
@@ -57,10 +63,18 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
         let stream = try data().train
         let k = step % stream.batchesPerEpoch
         if k == 0 { carried = nil }
-        let (inputs, targets) = stream.batch(k)
-        let (logits, state) = model(inputs, steps: config.seqLen, batch: config.batch, state: carried, training: true, rng: &rng)
+        var (inputs, targets) = stream.batch(k)
+        if rows.count != config.batch {
+            (inputs, targets) = (columns(inputs), columns(targets))
+        }
+        let (logits, state) = model(inputs, steps: config.seqLen, batch: rows.count, state: carried, training: true, rng: &rng)
         carried = state.map { $0.map { $0.detached() } }
         return (crossEntropy(logits: logits, targets: targets), inputs.count)
+    }
+
+    /// This rank's columns of a time-major `[T, B]` batch.
+    private func columns(_ ids: [Int32]) -> [Int32] {
+        (0..<config.seqLen).flatMap { t in rows.map { ids[t * config.batch + $0] } }
     }
 
     /// Bits per character over the whole validation split, read as one stream (batch 1, chunks of
@@ -91,10 +105,19 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
         return ["\(prefix)_loss": nats, "\(prefix)_bpc": nats / log(2), "\(prefix)_perplexity": exp(nats)]
     }
 
+    /// The carried state of the whole batch: in a data-parallel run each rank holds its rows,
+    /// gathered here in rank (= row) order, so a checkpoint resumes on any number of ranks.
     public func trainingState() -> (tensors: [String: Tensor], info: [String: String]) {
         var tensors: [String: Tensor] = [:]
         for (i, cell) in (carried ?? []).enumerated() {
-            for (s, v) in cell.enumerated() { tensors["carried.\(i).\(s)"] = v.value }
+            for (s, v) in cell.enumerated() {
+                if let group {
+                    let all = v.value.withPointer { group.allGather($0, count: v.value.count) }
+                    tensors["carried.\(i).\(s)"] = Tensor(shape: [config.batch, v.shape[1]], scalars: all)
+                } else {
+                    tensors["carried.\(i).\(s)"] = v.value
+                }
+            }
         }
         return (tensors, ["carried": carried == nil ? "no" : "yes"])
     }
@@ -104,10 +127,17 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
         let cells = model.rnn.cells
         carried = try cells.indices.map { i in
             try cells[i].stateSizes.indices.map { s in
-                guard let t = tensors["carried.\(i).\(s)"] else { throw RunError("checkpoint lacks the carried state carried.\(i).\(s)") }
-                return Variable(t)
+                guard let t = tensors["carried.\(i).\(s)"], t.rank == 2, t.shape[0] == config.batch else {
+                    throw RunError("checkpoint lacks the carried state carried.\(i).\(s) of \(config.batch) rows")
+                }
+                return Variable(t.rank == 2 && rows.count != config.batch ? sliceRows(t) : t)
             }
         }
+    }
+
+    private func sliceRows(_ t: Tensor) -> Tensor {
+        let width = t.shape[1]
+        return Tensor(shape: [rows.count, width], scalars: Array(t.scalars[(rows.lowerBound * width)..<(rows.upperBound * width)]))
     }
 
     public func artifacts() throws -> [String: Data] { ["vocab.json": try vocabulary.encoded()] }

@@ -1,0 +1,43 @@
+/// The processes ("ranks") that train one model together by data parallelism: each takes a
+/// slice of every global batch, and their gradients are summed before each optimizer step.
+///
+/// Collective calls must be made by every rank in the same order.
+public protocol ProcessGroup: AnyObject {
+    var rank: Int { get }
+    var size: Int { get }
+    /// Element-wise sum over all ranks, in place.
+    func allReduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int)
+    /// Element-wise sum over all ranks.
+    func allReduceSum(_ values: [Double]) -> [Double]
+    /// Every rank's `count` floats, concatenated in rank order.
+    func allGather(_ buffer: UnsafePointer<Float>, count: Int) -> [Float]
+    /// Stops every rank (after a failure on this one), so none waits forever in a collective.
+    func abort(code: Int32) -> Never
+}
+
+extension ProcessGroup {
+    public var isLeader: Bool { rank == 0 }
+}
+
+/// This rank's rows of a global batch: equal contiguous blocks in rank order, so gathering the
+/// blocks in rank order restores the batch.
+public struct Shard: Sendable, Equatable {
+    public let rank: Int
+    public let count: Int
+
+    public init(rank: Int = 0, count: Int = 1) {
+        self.rank = rank
+        self.count = count
+    }
+
+    public static let whole = Shard()
+
+    /// The rows of a batch of `batch` that this rank owns; the batch must divide evenly.
+    public func rows(of batch: Int) throws -> Range<Int> {
+        guard batch % count == 0 else {
+            throw RunError("--batch \(batch) does not divide among \(count) ranks; use a multiple of \(count)")
+        }
+        let per = batch / count
+        return (rank * per)..<((rank + 1) * per)
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import RecurKit
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mpirun -np 2 recur run … --distributed` on this machine (as root it needs
+/// --allow-run-as-root; --oversubscribe because 2 ranks share 2 cores with the test runner).
+final class DistributedTests: HostTestCase {
+    static let mpirun = ["/usr/bin/mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none"]
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        guard FileManager.default.isExecutableFile(atPath: Self.mpirun[0]) else {
+            throw XCTSkip("mpirun is not installed (make deps installs openmpi-bin)")
+        }
+    }
+
+    struct Outcome { var status: Int32; var output: String; var seconds: Double }
+
+    /// Runs mpirun with `segments` (MPMD: one `-np 1 recur …` per rank, or one `-np N` segment).
+    func mpi(_ segments: [[String]], timeout: TimeInterval = 120) throws -> Outcome {
+        let binary = try RecurProcess.locateBinary().path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.mpirun[0])
+        var arguments = Array(Self.mpirun.dropFirst())
+        for (i, segment) in segments.enumerated() {
+            if i > 0 { arguments.append(":") }
+            arguments += segment.prefix { $0 != binary && !$0.hasPrefix("run") && !$0.hasPrefix("resume") }
+            arguments += [binary] + segment.drop { $0 != "run" && $0 != "resume" }
+        }
+        process.arguments = arguments
+        process.currentDirectoryURL = work
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        environment["OPENBLAS_NUM_THREADS"] = "1"
+        process.environment = environment
+        let log = work.appendingPathComponent("mpirun-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        let started = Date()
+        try process.run()
+        while process.isRunning && Date().timeIntervalSince(started) < timeout { usleep(20_000) }
+        if process.isRunning { process.terminate(); usleep(500_000) }
+        process.waitUntilExit()
+        try handle.close()
+        return Outcome(status: process.terminationStatus, output: (try? String(contentsOf: log, encoding: .utf8)) ?? "",
+                       seconds: Date().timeIntervalSince(started))
+    }
+
+    func trainArgs(_ run: URL, data: URL, steps: Int, extra: [String] = []) -> [String] {
+        ["run", "char-lm"] + Self.tiny(["--steps": "\(steps)", "--batch": "4", "--log-every": "1", "--eval-every": "1000"])
+            + ["--data", data.path, "--run-dir", run.path] + extra
+    }
+
+    func weights(_ run: URL) throws -> [String: Tensor] {
+        try Checkpoint.decode(Data(contentsOf: run.appendingPathComponent("checkpoint.safetensors")), source: run.path).weights
+    }
+
+    func assertSameTraining(_ a: URL, _ b: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+        let la = try stepLosses(a), lb = try stepLosses(b)
+        XCTAssertEqual(la.keys.sorted(), lb.keys.sorted(), file: file, line: line)
+        for (step, loss) in la {
+            XCTAssertEqual(loss, lb[step] ?? .nan, accuracy: 1e-5 * abs(loss), "loss at step \(step)", file: file, line: line)
+        }
+        let wa = try weights(a), wb = try weights(b)
+        XCTAssertEqual(Set(wa.keys), Set(wb.keys), file: file, line: line)
+        for (name, t) in wa {
+            XCTAssertTrue(t.isClose(to: wb[name]!, rtol: 1e-5, atol: 1e-6), "\(name) differs by \(t.maxAbsDifference(wb[name]!))",
+                          file: file, line: line)
+        }
+    }
+
+    /// Two ranks with global batch 4 ≡ one process with batch 4: every step's loss and the final weights.
+    func testTwoRanksEqualOneProcess() throws {
+        let data = try corpus(characters: 1500)
+        let single = work.appendingPathComponent("single"), parallel = work.appendingPathComponent("parallel")
+        XCTAssertEqual(try recur(trainArgs(single, data: data, steps: 20)).status, 0)
+        let outcome = try mpi([["-np", "2"] + trainArgs(parallel, data: data, steps: 20, extra: ["--distributed"])])
+        XCTAssertEqual(outcome.status, 0, outcome.output)
+        XCTAssertTrue(outcome.output.contains("data-parallel over 2 ranks, 2 rows each"), outcome.output)
+        try assertSameTraining(single, parallel)
+    }
+
+    /// A checkpoint written by 2 ranks resumes in 1 process exactly as if it had never stopped.
+    func testTwoRankCheckpointResumesOnOneRank() throws {
+        let data = try corpus(characters: 1500)
+        let straight = work.appendingPathComponent("straight"), split = work.appendingPathComponent("split")
+        XCTAssertEqual(try recur(trainArgs(straight, data: data, steps: 16)).status, 0)
+        let outcome = try mpi([["-np", "2"] + trainArgs(split, data: data, steps: 8, extra: ["--distributed"])])
+        XCTAssertEqual(outcome.status, 0, outcome.output)
+        let resumed = try recur(["resume", split.path, "--steps", "16"])
+        XCTAssertEqual(resumed.status, 0, "\(resumed)")
+        try assertSameTraining(straight, split)
+    }
+
+    /// One rank cannot read its data: it says so, naming its rank, and the job ends promptly.
+    func testARankWhoseDataFailsStopsTheJob() throws {
+        let data = try corpus(characters: 1500)
+        let run = work.appendingPathComponent("faulty")
+        let missing = work.appendingPathComponent("missing.txt")
+        let outcome = try mpi([["-np", "1"] + trainArgs(run, data: data, steps: 100000, extra: ["--distributed"]),
+                               ["-np", "1"] + trainArgs(run, data: missing, steps: 100000, extra: ["--distributed"])], timeout: 90)
+        XCTAssertNotEqual(outcome.status, 0, outcome.output)
+        XCTAssertLessThan(outcome.seconds, 60, outcome.output)
+        XCTAssertTrue(outcome.output.contains("recur (rank 1 of 2): \(missing.path): no such file"), outcome.output)
+    }
+
+    /// A rank killed mid-training (kill -9): the others do not hang; mpirun ends the job.
+    func testAKilledRankEndsTheJob() throws {
+        let data = try corpus(characters: 1500)
+        let run = work.appendingPathComponent("killed")
+        // The victim differs only in --log-every (which only rank 0 uses), so pkill can find it.
+        let marker = "--log-every=7"
+        let started = Date()
+        let killer = Thread {
+            while Date().timeIntervalSince(started) < 60 {
+                if FileManager.default.fileExists(atPath: run.appendingPathComponent("log.jsonl").path) { break }
+                usleep(50_000)
+            }
+            for pid in Self.recurProcesses(containing: marker) { kill(pid, SIGKILL) }
+        }
+        killer.start()
+        let outcome = try mpi([["-np", "1"] + trainArgs(run, data: data, steps: 100000, extra: ["--distributed"]),
+                               ["-np", "1"] + trainArgs(run, data: data, steps: 100000, extra: ["--distributed", marker])],
+                              timeout: 90)
+        XCTAssertNotEqual(outcome.status, 0, outcome.output)
+        XCTAssertLessThan(outcome.seconds, 75, "the surviving rank must not hang: \(outcome.output)")
+        usleep(500_000)
+        XCTAssertEqual(Self.recurProcesses(containing: run.path), [], "a rank outlived the job")
+    }
+
+    /// Pids of `recur` processes (not mpirun) whose arguments include `fragment`.
+    static func recurProcesses(containing fragment: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> Int32? in
+            guard let pid = Int32(entry),
+                  let raw = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return nil }
+            let argv = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            guard let first = argv.first, first.hasSuffix("/recur"), argv.contains(where: { $0.contains(fragment) }) else { return nil }
+            return pid
+        }
+    }
+
+    /// Without mpirun, --distributed is a group of one and trains as usual.
+    func testDistributedWithoutMpirunIsOneRank() throws {
+        let data = try corpus(characters: 1500)
+        let run = work.appendingPathComponent("alone")
+        let result = try recur(trainArgs(run, data: data, steps: 3, extra: ["--distributed"]))
+        XCTAssertEqual(result.status, 0, "\(result)")
+        XCTAssertTrue(result.stdout.contains("data-parallel over 1 ranks"), "\(result)")
+    }
+}
