@@ -2,9 +2,11 @@
 # Installs the Debian packages Recur needs, only those that are missing.
 # libopenblas-dev: cblas for every matrix product; libarchive-dev: bundles and .gz corpora;
 # libssl-dev: SHA-256 of bundle members (libcrypto); jargon-text: the default char-lm corpus
-# (the Jargon File, public domain).
+# (the Jargon File, public domain); w*: the word lists of the default classification set
+# ("which language is this word", label = language).
 set -euo pipefail
-packages=(pkg-config libopenblas-dev libarchive-dev libssl-dev jargon-text)
+packages=(pkg-config libopenblas-dev libarchive-dev libssl-dev jargon-text
+          wamerican wngerman wfrench wspanish witalian wportuguese wdutch)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

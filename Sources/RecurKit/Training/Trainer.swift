@@ -155,7 +155,7 @@ public final class Trainer {
             }
             if step % config.evalEvery == 0 || last {
                 let evaluationStart = Date()
-                try evaluate()
+                try evaluate(final: last)
                 evaluationSeconds += Date().timeIntervalSince(evaluationStart)
                 windowStart = Date()
             }
@@ -171,11 +171,17 @@ public final class Trainer {
                                itemName: session.itemName, metrics: metrics, interrupted: interrupted)
     }
 
-    private func evaluate() throws {
+    private func evaluate(final: Bool) throws {
         metrics = try GradMode.withNoGrad { try session.evaluate() }
         var entry: [String: Any] = ["step": step]
         for (k, v) in metrics { entry[k] = v }
         try run.appendLog(entry)
         progress.note("step \(step): " + metrics.sorted { $0.key < $1.key }.map { String(format: "%@ %.4f", $0.key, $0.value) }.joined(separator: "  "))
+        // Files follow every evaluation so they always match the last logged metrics; the
+        // (long) printed report only once, at the end.
+        if let report = (session as? any EvaluationReporting)?.evaluationReport() {
+            for (name, bytes) in report.files { try AtomicFile.write(Data(bytes), to: run.url.appendingPathComponent(name)) }
+            if final { progress.note(report.text) }
+        }
     }
 }
