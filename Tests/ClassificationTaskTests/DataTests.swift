@@ -91,7 +91,7 @@ final class DataTests: XCTestCase {
         let valid = try s.write("v.tsv", "ab\tabé\nxy\txy\n")
         let session = try makeSession(try tinyConfig(data: train, options: ["valid": valid.path]))
         _ = try GradMode.withNoGrad { try session.evaluate() }
-        XCTAssertTrue(session.evaluationReport()!.text.contains("never seen in training, read as <unk>: 'é'"))
+        XCTAssertTrue(session.evaluationReport()!.text.contains("tokens never seen in training, read as <unk>: 'é'"))
         let result = try session.classify(["aßb", "ab"])
         XCTAssertEqual(result.map(\.unknownTokens), [["ß"], []])
     }

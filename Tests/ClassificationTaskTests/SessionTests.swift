@@ -72,6 +72,18 @@ final class SessionTests: XCTestCase {
         XCTAssertThrowsMessage(try loaded.trainingLoss(step: 0, rng: &RandomGenerator.scratch), ["loaded for inference"])
     }
 
+    func testALoadedSessionEvaluatesItsRunsValidationSplit() throws {
+        let s = try Scratch()
+        let config = try tinyConfig(data: try s.write("d.tsv", twoClassTSV()))
+        let trained = try makeSession(config)
+        let loaded = try makeSession(config, artifacts: try trained.artifacts())
+        try load(Dictionary(uniqueKeysWithValues: trained.parameters.map { ($0.name, $0.variable.value) }), into: loaded.parameters)
+        XCTAssertEqual(try GradMode.withNoGrad { try loaded.evaluate() }, try GradMode.withNoGrad { try trained.evaluate() })
+        var moved = config
+        moved.data = s.directory.appendingPathComponent("gone.tsv").path
+        XCTAssertThrowsMessage(try makeSession(moved, artifacts: try trained.artifacts()).evaluate(), ["gone.tsv", "no such file"])
+    }
+
     func testBalancedWeightsEqualiseClassesAndUnitWeightsGivePlainCrossEntropy() throws {
         XCTAssertEqual(ClassificationSession.balancedWeights([0, 0, 0, 1], classes: 2), [4 / 6, 2])
         var rng = RandomGenerator(seed: 2)

@@ -17,50 +17,65 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
     public let model: SequenceClassifier
     /// Present when the session was built from data (training); absent when loaded for inference.
     private let train: [Encoded]?
-    private let validation: [Encoded]?
-    /// Validation tokens never seen in training (read as `<unk>`), for the report.
-    private let validationUnknown: [String]
+    /// The validation texts and the tokens among them never seen in training (read as `<unk>`);
+    /// a session loaded for inference builds them from its run's data on first use.
+    private var validation: (examples: [Encoded], unknown: [String])?
     private let classWeights: [Float]?
-    private let dataName: String
     private var epochOrder: (epoch: Int, order: [Int])?
     private var lastReport: (matrix: ConfusionMatrix, prefix: String)?
+    /// Unseen tokens of the last outside file scored by `evaluate(file:)`.
+    private var lastUnknown: [String] = []
 
     public init(config: RunConfig, context: TaskContext) throws {
         self.config = config
         options = try ClassificationOptions(config)
-        dataName = config.data ?? WordListCorpus.description
         if let artifacts = context.artifacts, let vocab = artifacts["vocab.json"], let labelFile = artifacts["labels.json"] {
             vocabulary = try TokenVocabulary.decode(vocab, source: "vocab.json")
             guard let names = try? JSONSerialization.jsonObject(with: labelFile) as? [String], names.count >= 2 else {
                 throw DataFileError(file: "labels.json", "not a label list (expected a JSON array of at least 2 class names)")
             }
             labels = names
-            (train, validation, validationUnknown, classWeights) = (nil, nil, [], nil)
+            (train, validation, classWeights) = (nil, nil, nil)
         } else {
             let options = self.options
-            let examples = try config.data.map { try LabelledExamples.read(URL(fileURLWithPath: $0)) } ?? WordListCorpus.examples()
-            let given = try options.validation.map { try LabelledExamples.read(URL(fileURLWithPath: $0)) }
-            let data = try ClassificationData(examples: examples, validation: given, source: dataName)
+            let data = try Self.data(config, options)
             let trainTokens = try data.train.map { try Self.tokens(of: $0, options) }
             let vocabulary = TokenVocabulary(training: trainTokens)
             let classIndex = Dictionary(uniqueKeysWithValues: data.labels.enumerated().map { ($0.element, Int32($0.offset)) })
             let train = zip(trainTokens, data.train).map { Encoded(ids: vocabulary.encode($0).ids, label: classIndex[$1.label]!) }
-            var unknown: [String] = []
-            validation = try data.validation.map { example in
-                let encoded = vocabulary.encode(try Self.tokens(of: example, options))
-                for token in encoded.unknown where !unknown.contains(token) { unknown.append(token) }
-                return Encoded(ids: encoded.ids, label: classIndex[example.label]!)
-            }
+            validation = try Self.encode(data.validation, vocabulary: vocabulary, labels: data.labels, options: options)
             self.vocabulary = vocabulary
             self.train = train
             labels = data.labels
-            validationUnknown = unknown
             classWeights = options.balancedWeights ? Self.balancedWeights(train.map(\.label), classes: data.labels.count) : nil
         }
         var rng = RandomGenerator(seed: config.seed)
         model = try SequenceClassifier(vocabularySize: vocabulary.count, embedding: options.embedding, classes: labels.count,
                                        stack: config.stack, pooling: options.pooling, cells: context.cells, rng: &rng)
         model.rnn.path = config.path
+    }
+
+    /// The run's labelled data: `--data` (or the default word lists) and `--valid`.
+    static func data(_ config: RunConfig, _ options: ClassificationOptions) throws -> ClassificationData {
+        let examples = try config.data.map { try LabelledExamples.read(URL(fileURLWithPath: $0)) } ?? WordListCorpus.examples()
+        let given = try options.validation.map { try LabelledExamples.read(URL(fileURLWithPath: $0)) }
+        return try ClassificationData(examples: examples, validation: given, source: config.data ?? WordListCorpus.description)
+    }
+
+    /// Ids and class indices of `examples`, and the tokens among them outside the vocabulary.
+    static func encode(_ examples: [LabelledText], vocabulary: TokenVocabulary, labels: [String],
+                       options: ClassificationOptions) throws -> (examples: [Encoded], unknown: [String]) {
+        let classIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($0.element, Int32($0.offset)) })
+        var unknown: [String] = []
+        let encoded = try examples.map { example -> Encoded in
+            guard let label = classIndex[example.label] else {
+                throw DataFileError(file: example.place, "class '\(example.label)' is not one the model knows: \(labels.joined(separator: ", "))")
+            }
+            let ids = vocabulary.encode(try tokens(of: example, options))
+            for token in ids.unknown where !unknown.contains(token) { unknown.append(token) }
+            return Encoded(ids: ids.ids, label: label)
+        }
+        return (encoded, unknown)
     }
 
     /// The tokens of a data example, refusing one longer than `--max-length`.
@@ -103,19 +118,17 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
     }
 
     public func evaluate() throws -> [String: Double] {
-        guard let validation else { throw RunError("this session was loaded for inference; it has no validation data") }
-        return score(validation, prefix: "val")
+        if validation == nil {
+            let data = try Self.data(config, options)
+            validation = try Self.encode(data.validation, vocabulary: vocabulary, labels: labels, options: options)
+        }
+        return score(validation!.examples, prefix: "val")
     }
 
     public func evaluate(file: URL) throws -> [String: Double] {
-        let classIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($0.element, Int32($0.offset)) })
-        let encoded = try LabelledExamples.read(file).map { example -> Encoded in
-            guard let label = classIndex[example.label] else {
-                throw DataFileError(file: example.place, "class '\(example.label)' is not one the model knows: \(labels.joined(separator: ", "))")
-            }
-            return Encoded(ids: vocabulary.encode(try Self.tokens(of: example, options)).ids, label: label)
-        }
-        return score(encoded, prefix: "eval")
+        let encoded = try Self.encode(try LabelledExamples.read(file), vocabulary: vocabulary, labels: labels, options: options)
+        lastUnknown = encoded.unknown
+        return score(encoded.examples, prefix: "eval")
     }
 
     /// Loss (mean cross-entropy, unweighted), accuracy and macro-F1, in batches of similar length.
@@ -141,8 +154,9 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
     public func evaluationReport() -> EvaluationReport? {
         guard let (matrix, prefix) = lastReport else { return nil }
         var text = matrix.table
-        if prefix == "val" && !validationUnknown.isEmpty {
-            text += "\nvalidation tokens never seen in training, read as <unk>: " + validationUnknown.map { "'\($0)'" }.joined(separator: " ")
+        let unknown = prefix == "val" ? validation?.unknown ?? [] : lastUnknown
+        if !unknown.isEmpty {
+            text += "\ntokens never seen in training, read as <unk>: " + unknown.map { "'\($0)'" }.joined(separator: " ")
         }
         let title = "\(config.task) · \(config.stack.cell) · \(prefix == "val" ? "validation" : "evaluation") (\(matrix.total) examples)"
         return EvaluationReport(text: text, files: ["confusion.svg": Array(ConfusionHeatmap.svg(matrix, title: title).utf8),
