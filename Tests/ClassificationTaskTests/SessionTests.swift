@@ -69,7 +69,7 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(a[1].attention?.count, 6)
         XCTAssertEqual(a[0].ranked.map(\.probability).reduce(0, +), 1, accuracy: 1e-5)
         XCTAssertThrowsMessage(try loaded.classify([""]), ["the text is empty"])
-        XCTAssertThrowsMessage(try loaded.trainingLoss(step: 0, rng: &RandomGenerator.scratch), ["loaded for inference"])
+        XCTAssertThrowsMessage(try loaded.trainingLoss(step: 0, rng: &RandomGenerator.scratch), ["gone.tsv", "no such file"])
     }
 
     func testALoadedSessionEvaluatesItsRunsValidationSplit() throws {
@@ -82,6 +82,18 @@ final class SessionTests: XCTestCase {
         var moved = config
         moved.data = s.directory.appendingPathComponent("gone.tsv").path
         XCTAssertThrowsMessage(try makeSession(moved, artifacts: try trained.artifacts()).evaluate(), ["gone.tsv", "no such file"])
+    }
+
+    /// `recur resume` rebuilds the session from the run's files: it must continue with the same batches.
+    func testASessionLoadedFromARunTrainsOnTheSameBatches() throws {
+        let s = try Scratch()
+        let config = try tinyConfig(data: try s.write("d.tsv", twoClassTSV()), options: ["class-weights": "balanced"])
+        let fresh = try makeSession(config)
+        let loaded = try makeSession(config, artifacts: try fresh.artifacts())
+        try load(Dictionary(uniqueKeysWithValues: fresh.parameters.map { ($0.name, $0.variable.value) }), into: loaded.parameters)
+        XCTAssertEqual(loaded.stepsPerEpoch, fresh.stepsPerEpoch)
+        var r1 = RandomGenerator(seed: 4), r2 = RandomGenerator(seed: 4)
+        XCTAssertEqual(try fresh.trainingLoss(step: 7, rng: &r1).loss.value, try loaded.trainingLoss(step: 7, rng: &r2).loss.value)
     }
 
     func testBalancedWeightsEqualiseClassesAndUnitWeightsGivePlainCrossEntropy() throws {

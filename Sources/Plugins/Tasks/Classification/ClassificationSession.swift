@@ -15,12 +15,12 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
     public let labels: [String]
     public let vocabulary: TokenVocabulary
     public let model: SequenceClassifier
-    /// Present when the session was built from data (training); absent when loaded for inference.
-    private let train: [Encoded]?
+    /// The training texts; a session loaded from a saved run (resume) reads them on first use.
+    private var train: [Encoded]?
     /// The validation texts and the tokens among them never seen in training (read as `<unk>`);
     /// a session loaded for inference builds them from its run's data on first use.
     private var validation: (examples: [Encoded], unknown: [String])?
-    private let classWeights: [Float]?
+    private var classWeights: [Float]?
     private var epochOrder: (epoch: Int, order: [Int])?
     private var lastReport: (matrix: ConfusionMatrix, prefix: String)?
     /// Unseen tokens of the last outside file scored by `evaluate(file:)`.
@@ -47,7 +47,7 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
             self.vocabulary = vocabulary
             self.train = train
             labels = data.labels
-            classWeights = options.balancedWeights ? Self.balancedWeights(train.map(\.label), classes: data.labels.count) : nil
+            classWeights = Self.classWeights(train, classes: data.labels.count, options)
         }
         var rng = RandomGenerator(seed: config.seed)
         model = try SequenceClassifier(vocabularySize: vocabulary.count, embedding: options.embedding, classes: labels.count,
@@ -97,11 +97,26 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
 
     public var parameters: [NamedParameter] { model.namedParameters }
     public var itemName: String { "examples" }
-    public var stepsPerEpoch: Int { ((train?.count ?? 0) + config.batch - 1) / config.batch }
+    public var stepsPerEpoch: Int {
+        let count = (try? trainingSet().count) ?? 0
+        return max((count + config.batch - 1) / config.batch, 1)
+    }
 
+    /// The training set, read back with the saved vocabulary when the session came from a run.
     func trainingSet() throws -> [Encoded] {
-        guard let train else { throw RunError("this session was loaded for inference; it has no training data") }
-        return train
+        if let train { return train }
+        let data = try Self.data(config, options)
+        guard data.labels == labels else {
+            throw DataFileError(file: config.data ?? WordListCorpus.description, "its classes (\(data.labels.joined(separator: ", "))) are not the run's (\(labels.joined(separator: ", "))); the data changed since training")
+        }
+        let encoded = try Self.encode(data.train, vocabulary: vocabulary, labels: labels, options: options).examples
+        train = encoded
+        classWeights = Self.classWeights(encoded, classes: labels.count, options)
+        return encoded
+    }
+
+    static func classWeights(_ train: [Encoded], classes: Int, _ options: ClassificationOptions) -> [Float]? {
+        options.balancedWeights ? balancedWeights(train.map(\.label), classes: classes) : nil
     }
 
     public func trainingLoss(step: Int, rng: inout RandomGenerator) throws -> (loss: Variable, items: Int) {
