@@ -9,7 +9,10 @@ public enum ConfusionHeatmap {
         let cell = n > 30 ? 16 : 28
         let labelWidth = 8 * (matrix.labels.map(\.count).max() ?? 1) + 12
         let left = labelWidth, top = labelWidth + 24
-        let width = left + n * cell + 20, height = top + n * cell + 40
+        let footer = String(format: "rows: true class, columns: predicted; shade = share of the row. accuracy %.2f%%, macro-F1 %.2f%%",
+                            100 * matrix.accuracy, 100 * matrix.macroF1)
+        // About 6 px per character at 11 px, so neither the title nor the footer is cut off.
+        let width = max(left + n * cell + 20, 6 * max(footer.count, left / 6 + title.count) + 20), height = top + n * cell + 40
         var out = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" font-family=\"sans-serif\" font-size=\"11\">",
                    "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
                    "<text x=\"\(left)\" y=\"16\" font-size=\"13\">\(escape(title))</text>"]
@@ -32,8 +35,6 @@ public enum ConfusionHeatmap {
                 }
             }
         }
-        let footer = String(format: "rows: true class, columns: predicted; shade = share of the row. accuracy %.2f%%, macro-F1 %.2f%%",
-                            100 * matrix.accuracy, 100 * matrix.macroF1)
         out.append("<text x=\"10\" y=\"\(top + n * cell + 24)\">\(escape(footer))</text>")
         out.append("</svg>")
         return out.joined(separator: "\n") + "\n"
