@@ -37,11 +37,12 @@ let package = Package(
         .target(name: "GRUCell", dependencies: ["RecurKit"], path: "Sources/Plugins/Cells/GRU",
                 swiftSettings: engineSettings),
         .target(name: "CharLMTask", dependencies: ["RecurKit"], path: "Sources/Plugins/Tasks/CharLM"),
+        .target(name: "ClassificationTask", dependencies: ["RecurKit"], path: "Sources/Plugins/Tasks/Classification"),
 
         .executableTarget(
             name: "Host",
             dependencies: [
-                "RecurKit", "RecurBundle", "RecurMPI", "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask",
+                "RecurKit", "RecurBundle", "RecurMPI", "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask", "ClassificationTask",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Host"),
@@ -50,6 +51,7 @@ let package = Package(
         .testTarget(name: "RecurCoreTests", dependencies: ["RecurCore", "RecurTestSupport"]),
         .testTarget(name: "RecurKitTests", dependencies: ["RecurKit", "VanillaRNNCell", "LSTMCell", "GRUCell", "RecurTestSupport"]),
         .testTarget(name: "CharLMTaskTests", dependencies: ["RecurKit", "CharLMTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
+        .testTarget(name: "ClassificationTaskTests", dependencies: ["RecurKit", "ClassificationTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
         .testTarget(name: "RecurBundleTests", dependencies: ["RecurBundle", "RecurTestSupport", "CArchive", "CharLMTask", "LSTMCell"]),
         .testTarget(name: "HostTests", dependencies: ["Host", "RecurKit", "RecurTestSupport"]),
     ],

@@ -1,4 +1,5 @@
 import CharLMTask
+import ClassificationTask
 import GRUCell
 import LSTMCell
 import RecurKit
@@ -10,4 +11,5 @@ func registerBuiltins(cells: Registry<CellDescriptor> = Registries.cells, tasks:
     try cells.register(LSTMPlugin.descriptor)
     try cells.register(GRUPlugin.descriptor)
     try tasks.register(CharLMPlugin.descriptor)
+    try tasks.register(ClassificationPlugin.descriptor)
 }

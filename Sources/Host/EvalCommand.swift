@@ -28,6 +28,7 @@ struct EvalCommand: ParsableCommand {
             } else {
                 print("step \(loaded.checkpoint.position.step)")
                 for (k, v) in metrics.sorted(by: { $0.key < $1.key }) { print(String(format: "%@ %.4f", k, v)) }
+                if let report = (loaded.session as? any EvaluationReporting)?.evaluationReport() { print(report.text) }
             }
         }
     }

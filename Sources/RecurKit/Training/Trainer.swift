@@ -169,7 +169,7 @@ public final class Trainer {
             }
             if isLeader && (step % config.evalEvery == 0 || last) {
                 let evaluationStart = Date()
-                try evaluate()
+                try evaluate(final: last)
                 evaluationSeconds += Date().timeIntervalSince(evaluationStart)
                 windowStart = Date()
             }
@@ -217,7 +217,7 @@ public final class Trainer {
         return (sums[0] / total, Int(total), sums[2] > 0, sums[3] > 0)
     }
 
-    private func evaluate() throws {
+    private func evaluate(final: Bool) throws {
         metrics = try GradMode.withNoGrad { try session.evaluate() }
         if let (name, value) = metrics.first(where: { !$0.value.isFinite }) {
             throw NonFiniteLossError(step: step - 1, what: "the validation \(name) (\(value))",
@@ -227,5 +227,11 @@ public final class Trainer {
         for (k, v) in metrics { entry[k] = v }
         try run.appendLog(entry)
         progress.note("step \(step): " + metrics.sorted { $0.key < $1.key }.map { String(format: "%@ %.4f", $0.key, $0.value) }.joined(separator: "  "))
+        // Files follow every evaluation so they always match the last logged metrics; the
+        // (long) printed report only once, at the end.
+        if let report = (session as? any EvaluationReporting)?.evaluationReport() {
+            for (name, bytes) in report.files { try AtomicFile.write(Data(bytes), to: run.url.appendingPathComponent(name)) }
+            if final { progress.note(report.text) }
+        }
     }
 }

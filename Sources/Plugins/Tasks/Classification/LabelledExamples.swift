@@ -1,0 +1,100 @@
+import Foundation
+import RecurKit
+
+/// One text with its class name and where it came from (`file:line`, for error messages).
+public struct LabelledText: Sendable, Equatable {
+    public var label: String
+    public var text: String
+    public var place: String
+
+    public init(label: String, text: String, place: String) {
+        self.label = label
+        self.text = text
+        self.place = place
+    }
+}
+
+/// Reads labelled texts in the two layouts `--data` accepts.
+///
+/// - A **folder** with one file per class: the file stem is the label and every non-empty line is
+///   one example, taken exactly as written (no strip, no normalisation: RECIPES Task 3).
+/// - A **TSV file** of `label<TAB>text` lines; blank lines are skipped and a trailing `\r` is
+///   dropped so files written on Windows read the same.
+public enum LabelledExamples {
+    /// The examples of `url` in reading order: folder files by label in code-point order, lines in
+    /// file order.
+    public static func read(_ url: URL) throws -> [LabelledText] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw DataFileError(file: url.path, "no such file or folder; --data takes a TSV file (label<TAB>text per line) or a folder with one file per class")
+        }
+        return isDirectory.boolValue ? try readFolder(url) : try readTSV(url)
+    }
+
+    static func readFolder(_ folder: URL) throws -> [LabelledText] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }
+        var files: [(label: String, url: URL)] = []
+        for name in names {
+            let url = folder.appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            files.append((url.deletingPathExtension().lastPathComponent, url))
+        }
+        guard !files.isEmpty else {
+            throw DataFileError(file: folder.path, "the folder holds no class files; expected one file per class (file stem = label, one example per line)")
+        }
+        files.sort { codePointLess($0.label, $1.label) }
+        for (a, b) in zip(files, files.dropFirst()) where a.label == b.label {
+            throw DataFileError(file: folder.path, "\(a.url.lastPathComponent) and \(b.url.lastPathComponent) both name class '\(a.label)'; keep one file per class")
+        }
+        var examples: [LabelledText] = []
+        for (label, url) in files {
+            let lines = try lines(of: url)
+            var count = 0
+            for (number, line) in lines.enumerated() where !line.isEmpty {
+                examples.append(LabelledText(label: label, text: line, place: "\(url.path):\(number + 1)"))
+                count += 1
+            }
+            guard count > 0 else {
+                throw DataFileError(file: url.path, "class '\(label)' has no examples (the file has no non-empty line); add examples or remove the file")
+            }
+        }
+        return examples
+    }
+
+    static func readTSV(_ url: URL) throws -> [LabelledText] {
+        var examples: [LabelledText] = []
+        for (number, raw) in try lines(of: url).enumerated() {
+            let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : raw
+            if line.isEmpty { continue }
+            let place = "\(url.path):\(number + 1)"
+            guard let tab = line.firstIndex(of: "\t") else {
+                throw DataFileError(file: place, "unknown label format: expected label<TAB>text, found no tab in \(preview(line)); a folder with one file per class is the other layout --data accepts")
+            }
+            let label = String(line[..<tab]), text = String(line[line.index(after: tab)...])
+            guard !label.isEmpty else { throw DataFileError(file: place, "unknown label format: the label before the tab is empty") }
+            guard !text.isEmpty else { throw DataFileError(file: place, "empty text for label '\(label)'; every example needs at least one token") }
+            examples.append(LabelledText(label: label, text: text, place: place))
+        }
+        guard !examples.isEmpty else { throw DataFileError(file: url.path, "no examples (every line is blank)") }
+        return examples
+    }
+
+    /// Lines split on `\n` only, as Python's `str.split('\n')`; the file must be UTF-8.
+    static func lines(of url: URL) throws -> [String] {
+        let bytes = try TextFile.bytes(url)
+        _ = try TextFile.decodeUTF8(bytes, file: url.path)
+        return bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    static func preview(_ line: String) -> String {
+        let cut = line.unicodeScalars.prefix(40)
+        return "\"\(String(String.UnicodeScalarView(cut)))\(cut.count < line.unicodeScalars.count ? "…" : "")\""
+    }
+}
+
+/// Python's string order: by Unicode code point (Swift's `<` on `String` compares canonically
+/// equivalent forms, which is not the same).
+func codePointLess(_ a: String, _ b: String) -> Bool {
+    a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) { $0.value < $1.value }
+}

@@ -1,0 +1,85 @@
+import RecurKit
+
+/// How the per-step outputs of the stack become one vector per sequence (`--pool`).
+///
+/// Every mode sees only each sequence's real steps: padding never reaches the state (the mask
+/// freezes it) and never reaches the pooled vector.
+public enum Pooling: String, Sendable, CaseIterable {
+    /// The state after each sequence's own last token; bidirectional: `[h_fwd(last) ; h_bwd(first)]`,
+    /// the backward half being its state after reading back to the first token (PyTorch's `h_n`).
+    case last
+    /// `(1/n_b) Σ_{t<n_b} h_t`.
+    case mean
+    /// Element-wise `max_{t<n_b} h_t`; the gradient goes to the arg-max step.
+    case max
+    /// `e_t = h_t·q` with a learned query q, `α = softmax(e)` over the real steps, `Σ_t α_t h_t`.
+    case attention
+}
+
+/// A pooled batch: features `[B, F]`, and for attention pooling its weights `[B, T]` (zero on padding).
+public struct PooledBatch {
+    public let features: Variable
+    public let attention: Tensor?
+}
+
+extension Pooling {
+    /// Pools outputs `[T, B, F]`. `finalStates` are the stack's (layer·D + direction order) and
+    /// `directions` its D; only `.last` uses them. `query` `[F]` is attention's.
+    func pool(outputs: Variable, finalStates: [[Variable]], directions: Int, batch: TokenBatch,
+              query: Variable?) -> PooledBatch {
+        switch self {
+        case .last:
+            // State component 0 is h (h_n in PyTorch's order); the last layer's D states come last.
+            let top = finalStates.suffix(directions).map { $0[0] }
+            return PooledBatch(features: top.count == 1 ? top[0] : concat(top), attention: nil)
+        case .mean:
+            // Outputs are zero on padded steps, so the plain sum is the sum over real steps.
+            let inverse = Tensor(shape: [batch.batch, 1], scalars: batch.lengths.map { 1 / Float($0) })
+            return PooledBatch(features: outputs.sum(axis: 0) * Variable(inverse), attention: nil)
+        case .max:
+            return PooledBatch(features: maxOverSteps(outputs, lengths: batch.lengths), attention: nil)
+        case .attention:
+            return attend(outputs, query: query!, batch: batch)
+        }
+    }
+}
+
+/// Element-wise maximum over each sequence's first `lengths[b]` steps: `[T, B, F]` → `[B, F]`.
+func maxOverSteps(_ h: Variable, lengths: [Int]) -> Variable {
+    let steps = h.shape[0], batch = h.shape[1], width = h.shape[2]
+    precondition(lengths.count == batch && lengths.allSatisfy { $0 >= 1 && $0 <= steps }, "maxOverSteps: lengths \(lengths) for \(h.shape)")
+    var argmax = [Int](repeating: 0, count: batch * width)
+    let x = h.value
+    let out = Tensor.make([batch, width]) { o in
+        x.withPointer { src in
+            for b in 0..<batch {
+                for f in 0..<width { o[b * width + f] = src[b * width + f]; argmax[b * width + f] = b * width + f }
+                for t in 1..<lengths[b] {
+                    let row = src + (t * batch + b) * width
+                    for f in 0..<width where row[f] > o[b * width + f] {
+                        o[b * width + f] = row[f]
+                        argmax[b * width + f] = (t * batch + b) * width + f
+                    }
+                }
+            }
+        }
+    }
+    return Variable.result(out, [h], "max-over-steps") { g in
+        g.withPointer { pg in h.accumulateGrad { gh in for i in 0..<argmax.count { gh[argmax[i]] += pg[i] } } }
+    }
+}
+
+/// Dot-product attention with one learned query over each sequence's real steps.
+func attend(_ h: Variable, query: Variable, batch: TokenBatch) -> PooledBatch {
+    let steps = h.shape[0], b = h.shape[1], width = h.shape[2]
+    let scores = matmul(h.reshaped([steps * b, width]), query.reshaped([width, 1])).reshaped([steps, b])
+    // −1e9 rather than −∞ keeps exp() and its gradient finite; it still rounds to weight 0.
+    let hide = Variable(Tensor(shape: [steps, b], scalars: batch.mask.scalars.map { $0 == 0 ? -1e9 : 0 }))
+    let weights = softmax((scores + hide).transposed())
+    let pooled = (h * weights.transposed().reshaped([steps, b, 1])).sum(axis: 0)
+    // The fast exp flushes to FLT_MIN rather than 0; padding gets exactly 0 in the reported weights
+    // (its outputs are zero, so the pooled vector is unaffected either way).
+    var shown = weights.value
+    for b in 0..<b { for t in batch.lengths[b]..<steps { shown.scalars[b * steps + t] = 0 } }
+    return PooledBatch(features: pooled, attention: shown)
+}

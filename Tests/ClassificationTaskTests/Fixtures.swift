@@ -1,0 +1,75 @@
+import Foundation
+import XCTest
+import ClassificationTask
+import RecurKit
+import LSTMCell
+import GRUCell
+import VanillaRNNCell
+
+/// Small files the tests write, and tiny configs.
+final class Scratch {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("recur-cls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> URL {
+        let url = directory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+}
+
+func cellRegistry() -> Registry<CellDescriptor> {
+    let r = Registry<CellDescriptor>(kind: "cell")
+    for d in [LSTMPlugin.descriptor, GRUPlugin.descriptor, VanillaRNNPlugin.descriptor] { try! r.register(d) }
+    return r
+}
+
+/// A tiny run config on `data`, with task options on top of the declared defaults.
+func tinyConfig(data: URL?, cell: String = "lstm", hidden: Int = 8, bidirectional: Bool = false,
+                options: [String: String] = [:]) throws -> RunConfig {
+    var c = RunConfig(task: "classification", stack: StackConfig(cell: cell, hiddenSize: hidden))
+    ClassificationPlugin.descriptor.defaults(&c)
+    c.stack.hiddenSize = hidden
+    c.stack.bidirectional = bidirectional
+    c.batch = 8
+    c.learningRate = 0.02
+    c.data = data?.path
+    c.taskOptions = try ClassificationPlugin.descriptor.resolveOptions(["embedding": "6"].merging(options) { _, new in new })
+    return c
+}
+
+func makeSession(_ config: RunConfig, artifacts: [String: Data]? = nil) throws -> ClassificationSession {
+    try ClassificationPlugin.descriptor.makeSession(config, TaskContext(cells: cellRegistry(), artifacts: artifacts)) as! ClassificationSession
+}
+
+/// Two classes told apart by their letters: "a…" words of a/b, "x…" words of x/y, 20 each.
+func twoClassTSV() -> String {
+    var lines: [String] = []
+    for i in 0..<20 {
+        lines.append("ab\t" + String(repeating: i % 2 == 0 ? "ab" : "ba", count: 1 + i % 4))
+        lines.append("xy\t" + String(repeating: i % 2 == 0 ? "xy" : "yx", count: 1 + i % 3))
+    }
+    return lines.joined(separator: "\n") + "\n"
+}
+
+/// Asserts that `body` throws an error whose description contains every fragment.
+func XCTAssertThrowsMessage<T>(_ body: @autoclosure () throws -> T, _ fragments: [String],
+                               file: StaticString = #filePath, line: UInt = #line) {
+    do {
+        _ = try body()
+        XCTFail("no error; expected one mentioning \(fragments)", file: file, line: line)
+    } catch {
+        let message = "\(error)"
+        for fragment in fragments where !message.contains(fragment) {
+            XCTFail("error \"\(message)\" does not mention \"\(fragment)\"", file: file, line: line)
+        }
+    }
+}
