@@ -7,6 +7,13 @@ let engineSettings: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
+/// The one shared copy of RecurKit (and RecurCore inside it). SwiftPM links a *target*
+/// dependency statically, and a package cannot name its own product, so the package depends on
+/// itself by path and every target that needs the engine or the registries names this product:
+/// the host, the built-in plugins, out-of-tree plugins and the tests then all load one
+/// `libRecurKit.so`. A static copy anywhere would silently make a second registry (SWIFT-NOTES §4).
+let recurKit: Target.Dependency = .product(name: "RecurKit", package: "Recur")
+
 let package = Package(
     name: "Recur",
     products: [
@@ -16,6 +23,7 @@ let package = Package(
         .library(name: "RecurKit", type: .dynamic, targets: ["RecurKit"]),
     ],
     dependencies: [
+        .package(name: "Recur", path: "."),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
@@ -25,29 +33,30 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "RecurCore", dependencies: ["COpenBLAS", "CMalloc"], swiftSettings: engineSettings),
         .target(name: "RecurKit", dependencies: ["RecurCore", "CArchive"], swiftSettings: engineSettings),
-        .target(name: "RecurBundle", dependencies: ["RecurKit", "CArchive", "COpenSSL"]),
+        .target(name: "RecurBundle", dependencies: [recurKit, "CArchive", "COpenSSL"]),
 
-        // Built-in plugins: one target each; they see only RecurKit (and RecurCore through it).
-        .target(name: "VanillaRNNCell", dependencies: ["RecurKit"], path: "Sources/Plugins/Cells/VanillaRNN",
+        // Built-in plugins: one target each; they see only RecurKit (and RecurCore through it), and
+        // link the shared product like an out-of-tree plugin does.
+        .target(name: "VanillaRNNCell", dependencies: [recurKit], path: "Sources/Plugins/Cells/VanillaRNN",
                 swiftSettings: engineSettings),
-        .target(name: "LSTMCell", dependencies: ["RecurKit"], path: "Sources/Plugins/Cells/LSTM",
+        .target(name: "LSTMCell", dependencies: [recurKit], path: "Sources/Plugins/Cells/LSTM",
                 swiftSettings: engineSettings),
-        .target(name: "GRUCell", dependencies: ["RecurKit"], path: "Sources/Plugins/Cells/GRU",
+        .target(name: "GRUCell", dependencies: [recurKit], path: "Sources/Plugins/Cells/GRU",
                 swiftSettings: engineSettings),
-        .target(name: "CharLMTask", dependencies: ["RecurKit"], path: "Sources/Plugins/Tasks/CharLM"),
+        .target(name: "CharLMTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/CharLM"),
 
         .executableTarget(
             name: "Host",
             dependencies: [
-                "RecurKit", "RecurBundle", "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask",
+                recurKit, "RecurBundle", "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Host"),
 
-        .target(name: "RecurTestSupport", dependencies: ["RecurCore"], path: "Tests/Support"),
-        .testTarget(name: "RecurCoreTests", dependencies: ["RecurCore", "RecurTestSupport"]),
-        .testTarget(name: "RecurKitTests", dependencies: ["RecurKit", "VanillaRNNCell", "LSTMCell", "GRUCell", "RecurTestSupport"]),
-        .testTarget(name: "CharLMTaskTests", dependencies: ["RecurKit", "CharLMTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
+        .target(name: "RecurTestSupport", dependencies: [recurKit], path: "Tests/Support"),
+        .testTarget(name: "RecurCoreTests", dependencies: [recurKit, "RecurTestSupport"]),
+        .testTarget(name: "RecurKitTests", dependencies: [recurKit, "VanillaRNNCell", "LSTMCell", "GRUCell", "RecurTestSupport"]),
+        .testTarget(name: "CharLMTaskTests", dependencies: [recurKit, "CharLMTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
         .testTarget(name: "RecurBundleTests", dependencies: ["RecurBundle", "RecurTestSupport", "CArchive", "CharLMTask", "LSTMCell"]),
         .testTarget(name: "HostTests", dependencies: ["Host", "RecurTestSupport"]),
     ],
