@@ -21,6 +21,8 @@ let package = Package(
         // The registries live here. Out-of-tree plugins must link this one shared copy:
         // a static copy would silently create a second registry (SWIFT-NOTES §4).
         .library(name: "RecurKit", type: .dynamic, targets: ["RecurKit"]),
+        // A run-time plugin the tests load (Tests/PluginFixture); not for use outside the tests.
+        .library(name: "RecurTestPlugin", type: .dynamic, targets: ["RecurTestPlugin"]),
     ],
     dependencies: [
         .package(name: "Recur", path: "."),
@@ -53,6 +55,7 @@ let package = Package(
             ],
             path: "Sources/Host"),
 
+        .target(name: "RecurTestPlugin", dependencies: [recurKit], path: "Tests/PluginFixture"),
         .target(name: "RecurTestSupport", dependencies: [recurKit], path: "Tests/Support"),
         .testTarget(name: "RecurCoreTests", dependencies: [recurKit, "RecurTestSupport"]),
         .testTarget(name: "RecurKitTests", dependencies: [recurKit, "VanillaRNNCell", "LSTMCell", "GRUCell", "RecurTestSupport"]),
