@@ -5,7 +5,7 @@ SWIFT ?= swift
 CORETYPE := $(shell scripts/blas-coretype.sh)
 DEMO_RUN := workspace/runs/demo
 
-.PHONY: deps build release test demo quality bench clean
+.PHONY: deps build release test demo quality bench plugins clean
 
 deps:
 	@scripts/install-deps.sh
@@ -30,6 +30,12 @@ demo: release
 ## The quality recipe of RECIPES.md Task 1 for each built-in cell (several minutes per cell).
 quality: release
 	scripts/charlm-quality.sh
+
+## Builds every plugin package in plugins/ in release, for a release `recur` to load.
+plugins: release
+	@for package in plugins/*/Package.swift; do \
+		(cd "$$(dirname "$$package")" && $(SWIFT) build -c release) || exit 1; \
+	done
 
 bench: release
 	.build/release/recur bench gemm --threads 1

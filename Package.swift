@@ -7,6 +7,13 @@ let engineSettings: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
+/// The one shared copy of RecurKit (and RecurCore inside it). SwiftPM links a *target*
+/// dependency statically, and a package cannot name its own product, so the package depends on
+/// itself by path and every target that needs the engine or the registries names this product:
+/// the host, the built-in plugins, out-of-tree plugins and the tests then all load one
+/// `libRecurKit.so`. A static copy anywhere would silently make a second registry (SWIFT-NOTES §4).
+let recurKit: Target.Dependency = .product(name: "RecurKit", package: "Recur")
+
 let package = Package(
     name: "Recur",
     products: [
@@ -14,8 +21,11 @@ let package = Package(
         // The registries live here. Out-of-tree plugins must link this one shared copy:
         // a static copy would silently create a second registry (SWIFT-NOTES §4).
         .library(name: "RecurKit", type: .dynamic, targets: ["RecurKit"]),
+        // A run-time plugin the tests load (Tests/PluginFixture); not for use outside the tests.
+        .library(name: "RecurTestPlugin", type: .dynamic, targets: ["RecurTestPlugin"]),
     ],
     dependencies: [
+        .package(name: "Recur", path: "."),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
@@ -26,34 +36,36 @@ let package = Package(
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         .target(name: "RecurCore", dependencies: ["COpenBLAS", "CMalloc"], swiftSettings: engineSettings),
         .target(name: "RecurKit", dependencies: ["RecurCore", "CArchive"], swiftSettings: engineSettings),
-        .target(name: "RecurBundle", dependencies: ["RecurKit", "CArchive", "COpenSSL"]),
-        .target(name: "RecurMPI", dependencies: ["RecurKit", "CMPI"]),
+        .target(name: "RecurBundle", dependencies: [recurKit, "CArchive", "COpenSSL"]),
+        .target(name: "RecurMPI", dependencies: [recurKit, "CMPI"]),
 
-        // Built-in plugins: one target each; they see only RecurKit (and RecurCore through it).
-        .target(name: "VanillaRNNCell", dependencies: ["RecurKit"], path: "Sources/Plugins/Cells/VanillaRNN",
+        // Built-in plugins: one target each; they see only RecurKit (and RecurCore through it), and
+        // link the shared product like an out-of-tree plugin does.
+        .target(name: "VanillaRNNCell", dependencies: [recurKit], path: "Sources/Plugins/Cells/VanillaRNN",
                 swiftSettings: engineSettings),
-        .target(name: "LSTMCell", dependencies: ["RecurKit"], path: "Sources/Plugins/Cells/LSTM",
+        .target(name: "LSTMCell", dependencies: [recurKit], path: "Sources/Plugins/Cells/LSTM",
                 swiftSettings: engineSettings),
-        .target(name: "GRUCell", dependencies: ["RecurKit"], path: "Sources/Plugins/Cells/GRU",
+        .target(name: "GRUCell", dependencies: [recurKit], path: "Sources/Plugins/Cells/GRU",
                 swiftSettings: engineSettings),
-        .target(name: "CharLMTask", dependencies: ["RecurKit"], path: "Sources/Plugins/Tasks/CharLM"),
-        .target(name: "ClassificationTask", dependencies: ["RecurKit"], path: "Sources/Plugins/Tasks/Classification"),
+        .target(name: "CharLMTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/CharLM"),
+        .target(name: "ClassificationTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Classification"),
 
         .executableTarget(
             name: "Host",
             dependencies: [
-                "RecurKit", "RecurBundle", "RecurMPI", "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask", "ClassificationTask",
+                recurKit, "RecurBundle", "RecurMPI", "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask", "ClassificationTask",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Host"),
 
-        .target(name: "RecurTestSupport", dependencies: ["RecurCore"], path: "Tests/Support"),
-        .testTarget(name: "RecurCoreTests", dependencies: ["RecurCore", "RecurTestSupport"]),
-        .testTarget(name: "RecurKitTests", dependencies: ["RecurKit", "VanillaRNNCell", "LSTMCell", "GRUCell", "RecurTestSupport"]),
-        .testTarget(name: "CharLMTaskTests", dependencies: ["RecurKit", "CharLMTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
-        .testTarget(name: "ClassificationTaskTests", dependencies: ["RecurKit", "ClassificationTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
+        .target(name: "RecurTestPlugin", dependencies: [recurKit], path: "Tests/PluginFixture"),
+        .target(name: "RecurTestSupport", dependencies: [recurKit], path: "Tests/Support"),
+        .testTarget(name: "RecurCoreTests", dependencies: [recurKit, "RecurTestSupport"]),
+        .testTarget(name: "RecurKitTests", dependencies: [recurKit, "VanillaRNNCell", "LSTMCell", "GRUCell", "RecurTestSupport"]),
+        .testTarget(name: "CharLMTaskTests", dependencies: [recurKit, "CharLMTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
+        .testTarget(name: "ClassificationTaskTests", dependencies: [recurKit, "ClassificationTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
         .testTarget(name: "RecurBundleTests", dependencies: ["RecurBundle", "RecurTestSupport", "CArchive", "CharLMTask", "LSTMCell"]),
-        .testTarget(name: "HostTests", dependencies: ["Host", "RecurKit", "RecurTestSupport"]),
+        .testTarget(name: "HostTests", dependencies: ["Host", recurKit, "RecurTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,7 +2,8 @@ import ArgumentParser
 import RecurKit
 
 struct ListCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List registered cells and tasks.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List registered cells and tasks, and plugins that failed to load.")
 
     enum Kind: String, ExpressibleByArgument, CaseIterable { case cells, tasks }
 
@@ -23,9 +24,16 @@ struct ListCommand: ParsableCommand {
             print(k.rawValue)
             let width = rows.map(\.name.count).max() ?? 0
             for r in rows {
-                print("  \(r.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(r.version)  \(r.summary)  [\(r.origin)]")
+                print("  \(r.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(r.version)  \(r.summary)  [\(displayPath(r.origin))]")
             }
         }
-        if json { try printJSON(object) }
+        let problems = LoadedPlugins.problems
+        if json {
+            object["plugin_problems"] = problems.map { ["file": $0.file, "problem": $0.problem ?? ""] }
+            try printJSON(object)
+        } else if !problems.isEmpty {
+            print("plugin problems")
+            for report in problems { print("  \(LoadedPlugins.displayLine(report))") }
+        }
     }
 }

@@ -11,4 +11,6 @@ do {
     FileHandle.standardError.write(Data("recur: \(error)\n".utf8))
     exit(70)
 }
+LoadedPlugins.load()
+if CommandLine.arguments.dropFirst().first != "list" { LoadedPlugins.warnAboutProblems() }
 Recur.main()

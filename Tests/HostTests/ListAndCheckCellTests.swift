@@ -21,9 +21,9 @@ final class ListAndCheckCellTests: HostTestCase {
         }
 
         let onlyCells = try jsonObject(try recur(["list", "cells", "--json"]).stdout)
-        XCTAssertEqual(Set(onlyCells.keys), ["cells"])
+        XCTAssertEqual(Set(onlyCells.keys), ["cells", "plugin_problems"])
         let onlyTasks = try jsonObject(try recur(["list", "tasks", "--json"]).stdout)
-        XCTAssertEqual(Set(onlyTasks.keys), ["tasks"])
+        XCTAssertEqual(Set(onlyTasks.keys), ["tasks", "plugin_problems"])
     }
 
     func testListAsText() throws {

@@ -41,6 +41,22 @@ public final class Registry<Entry: RegistryEntry>: @unchecked Sendable {
         }
     }
 
+    /// Registers all of `batch` or, if any name is taken (here or twice in `batch`), none of it,
+    /// so a plugin that clashes leaves nothing behind.
+    public func register(contentsOf batch: [Entry]) throws {
+        try lock.withLock {
+            var seen: [String: Entry] = [:]
+            for entry in batch {
+                if let existing = entries[entry.name] ?? seen[entry.name] {
+                    throw RegistryError.duplicate(kind: kind, name: entry.name,
+                                                  existingOrigin: existing.origin, newOrigin: entry.origin)
+                }
+                seen[entry.name] = entry
+            }
+            entries.merge(seen) { old, _ in old }
+        }
+    }
+
     public func lookup(_ name: String) throws -> Entry {
         try lock.withLock {
             if let entry = entries[name] { return entry }

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+
+struct PluginBuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build", abstract: "Build a plugin package (swift build) so recur loads it.",
+        discussion: "Same as `swift build -c CONFIGURATION` inside DIR/NAME. The default configuration is this recur's own, which is the one it loads first.")
+
+    enum Configuration: String, ExpressibleByArgument { case debug, release }
+
+    @Argument(help: "The plugin package's folder name in --dir.") var name: String
+    @OptionGroup var folder: PluginFolderOption
+    @Option(name: [.customShort("c"), .long], help: "debug or release (default: this recur's).")
+    var configuration: Configuration = hostConfiguration
+
+    static var hostConfiguration: Configuration {
+        #if DEBUG
+        .debug
+        #else
+        .release
+        #endif
+    }
+
+    func run() throws {
+        let package = try folder.folder().appendingPathComponent(name)
+        try reportingErrors {
+            guard FileManager.default.fileExists(atPath: package.appendingPathComponent("Package.swift").path) else {
+                throw UserError("\(displayPath(package.path))/Package.swift: no plugin package there (make one with `recur plugin new cell \(name)`)")
+            }
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["swift", "build", "-c", configuration.rawValue]
+        process.currentDirectoryURL = package
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            FileHandle.standardError.write(Data("recur: building \(displayPath(package.path)) failed (swift build exited \(process.terminationStatus))\n".utf8))
+            throw ExitCode(1)
+        }
+        print("built \(displayPath(package.path)) (\(configuration.rawValue)); `recur list cells` shows its cells")
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import RecurTestSupport
+import XCTest
+
+/// The real `recur` executable with run-time plugins from `RECUR_PLUGIN_PATH`.
+final class PluginCommandLineTests: XCTestCase {
+    func testListShowsPluginCellsWithTheirFileAndProblemsInOneLineEach() throws {
+        let folder = try BuildProducts.pluginCopies(["libgood.so", "libclash.so", "libapi.so"])
+        let result = try runRecur(["list", "cells"], environment: ["RECUR_PLUGIN_PATH": folder.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("  fixture-rnn") && $0.hasSuffix("[\(folder.path)/libgood.so]") }, result.stdout)
+        XCTAssertTrue(lines.contains { $0.contains("lstm") && $0.hasSuffix("[built-in]") }, result.stdout)
+        XCTAssertTrue(lines.contains("  plugin \(folder.path)/libclash.so: its cell 'lstm' clashes with the cell of that name from built-in; rename it"),
+                      result.stdout)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("  plugin \(folder.path)/libapi.so: built against plugin API ") }, result.stdout)
+        XCTAssertEqual(result.stderr, "")
+    }
+
+    func testOtherCommandsWarnOnStderrAndKeepWorkingWithThePluginsThatLoaded() throws {
+        let folder = try BuildProducts.pluginCopies(["libgood.so", "libfail.so"])
+        let result = try runRecur(["check-cell", "fixture-rnn"], environment: ["RECUR_PLUGIN_PATH": folder.path])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.hasSuffix("fixture-rnn: all \(result.stdout.split(separator: "\n").count - 1) checks passed\n"), result.stdout)
+        XCTAssertEqual(result.stderr, "recur: warning: plugin \(folder.path)/libfail.so: registration failed: the fixture refuses on purpose\n")
+    }
+
+    func testJSONListsProblems() throws {
+        let folder = try BuildProducts.pluginCopies(["libnothing.so"])
+        let result = try runRecur(["list", "--json"], environment: ["RECUR_PLUGIN_PATH": folder.path])
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let problems = try XCTUnwrap(object["plugin_problems"] as? [[String: String]])
+        XCTAssertEqual(problems, [["file": folder.path + "/libnothing.so", "problem": "its entry point registered nothing"]])
+    }
+}

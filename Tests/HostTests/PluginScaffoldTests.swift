@@ -1,0 +1,44 @@
+import Foundation
+import RecurTestSupport
+import XCTest
+
+/// `recur plugin new` → `recur plugin build` → the cell is listed, passes check-cell and trains,
+/// untouched. Slow (it builds a SwiftPM package with its own RecurKit, about a minute in debug),
+/// so it is the only test that does.
+final class PluginScaffoldTests: XCTestCase {
+    func testScaffoldedCellBuildsLoadsPassesConformanceAndTrains() throws {
+        let folder = try BuildProducts.temporaryDirectory("scaffold")
+        defer { try? FileManager.default.removeItem(at: folder) }
+
+        let new = try runRecur(["plugin", "new", "cell", "e2ecell", "--dir", folder.path])
+        XCTAssertEqual(new.status, 0, new.stderr)
+        let again = try runRecur(["plugin", "new", "cell", "e2ecell", "--dir", folder.path])
+        XCTAssertEqual(again.status, 1)
+        XCTAssertTrue(again.stderr.hasSuffix("e2ecell already exists; pick another name or remove it\n"), again.stderr)
+
+        // The host's configuration (debug under `make test`), so the plugin is built like the host.
+        let build = try runRecur(["plugin", "build", "e2ecell", "--dir", folder.path])
+        XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
+
+        let environment = ["RECUR_PLUGIN_PATH": folder.appendingPathComponent("e2ecell").path]
+        let list = try runRecur(["list", "cells"], environment: environment)
+        XCTAssertTrue(list.stdout.contains("e2ecell  0.1.0"), list.stdout)
+        XCTAssertTrue(list.stdout.contains("e2ecell/.build/debug/libE2ecellPlugin.so]"), list.stdout)
+        XCTAssertFalse(list.stdout.contains("plugin problems"), list.stdout)
+
+        let check = try runRecur(["check-cell", "e2ecell"], environment: environment)
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        XCTAssertTrue(check.stdout.contains("e2ecell: all "), check.stdout)
+
+        let text = String(repeating: "the quick brown fox jumps over the lazy dog. ", count: 40)
+        let data = folder.appendingPathComponent("tiny.txt")
+        try Data(text.utf8).write(to: data)
+        let run = try runRecur(["run", "char-lm", "--cell", "e2ecell", "--steps", "5", "--hidden", "16", "--batch", "4",
+                                "--seq-len", "16", "--data", data.path, "--run-dir", folder.appendingPathComponent("run").path, "--json"],
+                               environment: environment)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], run.stdout)
+        XCTAssertEqual(summary["steps"] as? Int, 5)
+        XCTAssertTrue(((summary["train_loss"] as? Double) ?? .nan).isFinite, run.stdout)
+    }
+}
