@@ -35,11 +35,12 @@ let package = Package(
         .target(name: "GRUCell", dependencies: ["RecurKit"], path: "Sources/Plugins/Cells/GRU",
                 swiftSettings: engineSettings),
         .target(name: "CharLMTask", dependencies: ["RecurKit"], path: "Sources/Plugins/Tasks/CharLM"),
+        .target(name: "TranslationTask", dependencies: ["RecurKit"], path: "Sources/Plugins/Tasks/Translation"),
 
         .executableTarget(
             name: "Host",
             dependencies: [
-                "RecurKit", "RecurBundle", "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask",
+                "RecurKit", "RecurBundle", "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask", "TranslationTask",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Host"),
@@ -48,6 +49,7 @@ let package = Package(
         .testTarget(name: "RecurCoreTests", dependencies: ["RecurCore", "RecurTestSupport"]),
         .testTarget(name: "RecurKitTests", dependencies: ["RecurKit", "VanillaRNNCell", "LSTMCell", "GRUCell", "RecurTestSupport"]),
         .testTarget(name: "CharLMTaskTests", dependencies: ["RecurKit", "CharLMTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
+        .testTarget(name: "TranslationTaskTests", dependencies: ["RecurKit", "TranslationTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
         .testTarget(name: "RecurBundleTests", dependencies: ["RecurBundle", "RecurTestSupport", "CArchive", "CharLMTask", "LSTMCell"]),
         .testTarget(name: "HostTests", dependencies: ["Host", "RecurTestSupport"]),
     ],

@@ -2,6 +2,7 @@ import CharLMTask
 import GRUCell
 import LSTMCell
 import RecurKit
+import TranslationTask
 import VanillaRNNCell
 
 /// The built-in plugins. Adding a cell or task is one target plus one line here.
@@ -10,4 +11,5 @@ func registerBuiltins(cells: Registry<CellDescriptor> = Registries.cells, tasks:
     try cells.register(LSTMPlugin.descriptor)
     try cells.register(GRUPlugin.descriptor)
     try tasks.register(CharLMPlugin.descriptor)
+    try tasks.register(TranslationPlugin.descriptor)
 }
