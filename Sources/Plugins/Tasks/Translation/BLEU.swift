@@ -9,7 +9,8 @@ import Foundation
 ///   (c, r: total hypothesis and reference lengths); reported ×100;
 /// * when some p_n has no match, sacreBLEU's default `exp` smoothing replaces it by
 ///   1 / (2^k · totals_n) for the k-th such order; `.none` leaves it 0 (BLEU 0). Without zero
-///   counts both agree with the unsmoothed formula.
+///   counts both agree with the unsmoothed formula. A corpus with no matching n-gram at all
+///   scores 0 either way (sacreBLEU's early stop).
 public struct BLEU: Equatable, Sendable {
     public enum Smoothing: Sendable { case exponential, none }
 
@@ -38,6 +39,7 @@ public struct BLEU: Equatable, Sendable {
     /// p_n ×100 as sacreBLEU reports them (smoothed where it smooths).
     public func precisions(smoothing: Smoothing = .exponential) -> [Double] {
         var result = [Double](repeating: 0, count: 4)
+        guard matches.contains(where: { $0 > 0 }) else { return result }
         var factor = 1.0
         for n in 0..<4 {
             if totals[n] == 0 { break }
