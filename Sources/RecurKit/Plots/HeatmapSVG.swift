@@ -24,7 +24,8 @@ public struct HeatmapSVG {
         let labelWidth = 8.0 * Double(max(rowLabels.map(\.count).max() ?? 0, 4)) + 16
         let labelHeight = 6.0 * Double(max(columnLabels.map(\.count).max() ?? 0, 4)) + 24
         let top = labelHeight + 30, left = labelWidth
-        let width = left + cellSize * Double(columnLabels.count) + 20
+        // Turned column labels lean right past the last column; the title needs its own width.
+        let width = max(left + cellSize * Double(columnLabels.count) + labelHeight, 7.5 * Double(title.count) + 16)
         let height = top + cellSize * Double(rowLabels.count) + 20
         var out = """
         <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" font-family="sans-serif" font-size="12">
