@@ -32,9 +32,10 @@ final class TranslationSessionTests: XCTestCase {
     }
 
     func testEveryCellAndAttentionLearnsTheGeneratedDates() throws {
-        for (cell, attention, forcing) in [("gru", "dot", "1"), ("lstm", "general", "0.5"), ("rnn", "none", "1")] {
+        for (cell, attention, forcing, tokens) in [("gru", "dot", "1", "word"), ("lstm", "general", "0.5", "word"), ("rnn", "none", "1", "char")] {
             let session = try TranslationPlugin.descriptor.makeSession(
-                try config(["attention": attention, "teacher-forcing": forcing], cell: cell), TaskContext(cells: builtinCells()))
+                try config(["attention": attention, "teacher-forcing": forcing, "tokens": tokens], cell: cell),
+                TaskContext(cells: builtinCells()))
             XCTAssertEqual(session.stepsPerEpoch, 23)
             let losses = try train(session, steps: 30)
             let first = losses.prefix(5).reduce(0, +) / 5, last = losses.suffix(5).reduce(0, +) / 5
