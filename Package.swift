@@ -49,11 +49,13 @@ let package = Package(
                 swiftSettings: engineSettings),
         .target(name: "CharLMTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/CharLM"),
         .target(name: "ClassificationTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Classification"),
+        .target(name: "TranslationTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Translation"),
 
         .executableTarget(
             name: "Host",
             dependencies: [
                 recurKit, "RecurBundle", "RecurMPI", "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask", "ClassificationTask",
+                "TranslationTask",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Host"),
@@ -64,6 +66,7 @@ let package = Package(
         .testTarget(name: "RecurKitTests", dependencies: [recurKit, "VanillaRNNCell", "LSTMCell", "GRUCell", "RecurTestSupport"]),
         .testTarget(name: "CharLMTaskTests", dependencies: [recurKit, "CharLMTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
         .testTarget(name: "ClassificationTaskTests", dependencies: [recurKit, "ClassificationTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
+        .testTarget(name: "TranslationTaskTests", dependencies: [recurKit, "TranslationTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
         .testTarget(name: "RecurBundleTests", dependencies: ["RecurBundle", "RecurTestSupport", "CArchive", "CharLMTask", "LSTMCell"]),
         .testTarget(name: "HostTests", dependencies: ["Host", recurKit, "RecurTestSupport"]),
     ],

@@ -3,6 +3,7 @@ import ClassificationTask
 import GRUCell
 import LSTMCell
 import RecurKit
+import TranslationTask
 import VanillaRNNCell
 
 /// The built-in plugins. Adding a cell or task is one target plus one line here.
@@ -12,4 +13,5 @@ func registerBuiltins(cells: Registry<CellDescriptor> = Registries.cells, tasks:
     try cells.register(GRUPlugin.descriptor)
     try tasks.register(CharLMPlugin.descriptor)
     try tasks.register(ClassificationPlugin.descriptor)
+    try tasks.register(TranslationPlugin.descriptor)
 }

@@ -1,0 +1,43 @@
+import Foundation
+import RecurKit
+
+/// What a saved translation run needs besides its weights (`vocab.json`): both vocabularies
+/// and the longest sentences it was trained on, which bound decoding and translate-time input.
+public struct TranslationVocabularies: Codable, Equatable, Sendable {
+    public var source: [String]
+    public var target: [String]
+    public var maxSourceLength: Int
+    public var maxTargetLength: Int
+
+    enum CodingKeys: String, CodingKey {
+        case source, target
+        case maxSourceLength = "max_source_length"
+        case maxTargetLength = "max_target_length"
+    }
+
+    public init(corpus: TranslationCorpus) {
+        source = corpus.sourceVocabulary.tokens
+        target = corpus.targetVocabulary.tokens
+        maxSourceLength = corpus.train.map(\.source.count).max() ?? 0
+        maxTargetLength = corpus.train.map(\.target.count).max() ?? 0
+    }
+
+    public static func decode(_ data: Data, source name: String) throws -> TranslationVocabularies {
+        do {
+            let decoded = try JSONDecoder().decode(TranslationVocabularies.self, from: data)
+            for (side, tokens) in [("source", decoded.source), ("target", decoded.target)]
+            where Array(tokens.prefix(4)) != TokenVocabulary.specials {
+                throw DataFileError(file: name, "the \(side) vocabulary must start with \(TokenVocabulary.specials.joined(separator: " "))")
+            }
+            return decoded
+        } catch let error as DataFileError { throw error } catch {
+            throw DataFileError(file: name, "not a translation vocabulary (expected {\"source\": [...], \"target\": [...], \"max_source_length\": n, \"max_target_length\": n}): \(error)")
+        }
+    }
+
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(self)
+    }
+}
