@@ -5,6 +5,8 @@ import RecurKit
 /// order, and evaluation by greedy decoding (BLEU, exact match, token accuracy).
 public final class TranslationSession: TaskSession, Translating, ExternallyEvaluable {
     public let config: RunConfig
+    /// This rank's part of every batch in a data-parallel run.
+    private let shard: Shard
     public let options: TranslationOptions
     public let vocabularies: TranslationVocabularies
     public let source: TokenVocabulary
@@ -16,6 +18,7 @@ public final class TranslationSession: TaskSession, Translating, ExternallyEvalu
 
     public init(config: RunConfig, context: TaskContext) throws {
         self.config = config
+        shard = context.shard
         options = try TranslationOptions(config)
         if let saved = context.artifacts?["vocab.json"] {
             vocabularies = try TranslationVocabularies.decode(saved, source: "vocab.json")
@@ -74,7 +77,15 @@ public final class TranslationSession: TaskSession, Translating, ExternallyEvalu
             epochBatches = (epoch, EpochOrder.batches(count: train.count, epoch: epoch, batch: config.batch,
                                                       bucketed: options.bucket) { train[$0].source.count })
         }
-        let indices = epochBatches!.batches[step % stepsPerEpoch]
+        var indices = epochBatches!.batches[step % stepsPerEpoch]
+        if shard.count > 1 {
+            // Contiguous slices per rank; the loss is a mean over target tokens and the trainer
+            // weights each rank by its token count, so N ranks average exactly like one process.
+            let per = (indices.count + shard.count - 1) / shard.count
+            let low = min(shard.rank * per, indices.count)
+            indices = Array(indices[low..<min(low + per, indices.count)])
+            if indices.isEmpty { return (Variable(Tensor(scalar: 0)), 0) }
+        }
         let batch = PairBatch(sources: indices.map { train[$0].source }, targets: indices.map { train[$0].target })
         let logits = teacherForcedLogits(batch, training: true, rng: &rng)
         let loss = crossEntropy(logits: logits.reshaped([batch.batch * batch.targetSteps, target.count]),
