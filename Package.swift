@@ -26,6 +26,8 @@ let package = Package(
         .target(name: "RecurCore", dependencies: ["COpenBLAS", "CMalloc"], swiftSettings: engineSettings),
         .target(name: "RecurKit", dependencies: ["RecurCore", "CArchive"], swiftSettings: engineSettings),
         .target(name: "RecurBundle", dependencies: ["RecurKit", "CArchive", "COpenSSL"]),
+        // SVG line plots and heatmaps for diagnostics and run reports; no dependencies.
+        .target(name: "RecurPlot"),
 
         // Built-in plugins: one target each; they see only RecurKit (and RecurCore through it).
         .target(name: "VanillaRNNCell", dependencies: ["RecurKit"], path: "Sources/Plugins/Cells/VanillaRNN",
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "RecurKitTests", dependencies: ["RecurKit", "VanillaRNNCell", "LSTMCell", "GRUCell", "RecurTestSupport"]),
         .testTarget(name: "CharLMTaskTests", dependencies: ["RecurKit", "CharLMTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
         .testTarget(name: "RecurBundleTests", dependencies: ["RecurBundle", "RecurTestSupport", "CArchive", "CharLMTask", "LSTMCell"]),
+        .testTarget(name: "RecurPlotTests", dependencies: ["RecurPlot"]),
         .testTarget(name: "HostTests", dependencies: ["Host", "RecurTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
