@@ -37,11 +37,14 @@ let package = Package(
         .target(name: "GRUCell", dependencies: ["RecurKit"], path: "Sources/Plugins/Cells/GRU",
                 swiftSettings: engineSettings),
         .target(name: "CharLMTask", dependencies: ["RecurKit"], path: "Sources/Plugins/Tasks/CharLM"),
+        .target(name: "AddingTask", dependencies: ["RecurKit"], path: "Sources/Plugins/Tasks/Adding"),
+        .target(name: "CopyTask", dependencies: ["RecurKit"], path: "Sources/Plugins/Tasks/Copy"),
 
         .executableTarget(
             name: "Host",
             dependencies: [
                 "RecurKit", "RecurBundle", "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask",
+                "AddingTask", "CopyTask", "RecurPlot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Host"),
@@ -51,6 +54,7 @@ let package = Package(
         .testTarget(name: "RecurKitTests", dependencies: ["RecurKit", "VanillaRNNCell", "LSTMCell", "GRUCell", "RecurTestSupport"]),
         .testTarget(name: "CharLMTaskTests", dependencies: ["RecurKit", "CharLMTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
         .testTarget(name: "RecurBundleTests", dependencies: ["RecurBundle", "RecurTestSupport", "CArchive", "CharLMTask", "LSTMCell"]),
+        .testTarget(name: "MemoryTaskTests", dependencies: ["RecurKit", "AddingTask", "CopyTask", "LSTMCell", "GRUCell", "VanillaRNNCell"]),
         .testTarget(name: "RecurPlotTests", dependencies: ["RecurPlot"]),
         .testTarget(name: "HostTests", dependencies: ["Host", "RecurTestSupport"]),
     ],

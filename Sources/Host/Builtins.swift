@@ -1,4 +1,6 @@
+import AddingTask
 import CharLMTask
+import CopyTask
 import GRUCell
 import LSTMCell
 import RecurKit
@@ -10,4 +12,6 @@ func registerBuiltins(cells: Registry<CellDescriptor> = Registries.cells, tasks:
     try cells.register(LSTMPlugin.descriptor)
     try cells.register(GRUPlugin.descriptor)
     try tasks.register(CharLMPlugin.descriptor)
+    try tasks.register(AddingPlugin.descriptor)
+    try tasks.register(CopyPlugin.descriptor)
 }

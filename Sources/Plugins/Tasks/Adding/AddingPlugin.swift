@@ -1,0 +1,22 @@
+import RecurKit
+
+/// Registration of the `adding` task: a long-range memory benchmark with a regression head.
+public enum AddingPlugin {
+    public static let descriptor = TaskDescriptor(
+        name: "adding",
+        summary: "Adding problem: sum the two marked values of a long sequence (MSE; answering 1 scores 0.167)",
+        version: "1.0.0",
+        options: [TaskOption("length", default: "100", help: "Sequence length T."),
+                  TaskOption("test-size", default: "1000", help: "Sequences in the fixed test set.")],
+        defaults: { config in
+            // Issue 9's bar: hidden 128, batch 64, 3,000 steps, Adam.
+            config.stack.hiddenSize = 128
+            config.batch = 64
+            config.steps = 3000
+            config.learningRate = 1e-3
+            config.clip = 1
+            config.evalEvery = 250
+            config.checkpointEvery = 500
+        },
+        makeSession: { config, context in try AddingSession(config: config, context: context) })
+}
