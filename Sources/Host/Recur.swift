@@ -6,5 +6,5 @@ struct Recur: ParsableCommand {
         abstract: "A workbench for recurrent neural networks: cells as plugins, tasks by name, shareable checkpoints.",
         subcommands: [ListCommand.self, RunCommand.self, ResumeCommand.self, SampleCommand.self, EvalCommand.self,
                       ExportCommand.self, ImportCommand.self, InspectCommand.self,
-                      CheckCellCommand.self, BenchCommand.self])
+                      CheckCellCommand.self, BenchCommand.self, DiagnoseCommand.self, ReportCommand.self, CompareCommand.self])
 }
