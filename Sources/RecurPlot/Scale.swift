@@ -46,7 +46,7 @@ public struct Scale: Sendable, Equatable {
         }
     }
 
-    /// Tick values: about five round numbers, or whole decades (thinned to at most eight) on a log axis.
+    /// Tick values: about five round numbers, or whole decades (thinned to at most nine) on a log axis.
     public var ticks: [Double] {
         switch kind {
         case .linear:
@@ -55,7 +55,8 @@ public struct Scale: Sendable, Equatable {
         case .log:
             let first = Int(log10(lower).rounded()), last = Int(log10(upper).rounded())
             let every = max(1, Int((Double(last - first) / 8).rounded(.up)))
-            return stride(from: first, through: last, by: every).map { pow(10, Double($0)) }
+            // Multiples of `every`, so 1 (10^0) is labelled whenever it is in range.
+            return (first...last).filter { $0 % every == 0 }.map { pow(10, Double($0)) }
         }
     }
 

@@ -49,8 +49,11 @@ final class PlotTests: XCTestCase {
         XCTAssertEqual(scale.label(100), "100")
         XCTAssertNil(scale.fraction(0))
         XCTAssertEqual(scale.fraction(1e-3)!, 4.0 / 7, accuracy: 1e-9)
-        // Twenty decades are thinned to at most eight ticks.
-        XCTAssertLessThanOrEqual(Scale(kind: .log, covering: [1e-20, 1]).ticks.count, 8)
+        // Twenty-five decades are thinned to every fourth, keeping 1 labelled.
+        let wide = Scale(kind: .log, covering: [3e-25, 1]).ticks
+        XCTAssertLessThanOrEqual(wide.count, 9)
+        XCTAssertEqual(wide.last, 1)
+        XCTAssertEqual(wide.first!, 1e-24, accuracy: 1e-30)
     }
 
     func testLinePlotHasAxesOneLinePerSeriesAndALegend() throws {
