@@ -9,12 +9,13 @@ public enum AddingPlugin {
         options: [TaskOption("length", default: "100", help: "Sequence length T."),
                   TaskOption("test-size", default: "1000", help: "Sequences in the fixed test set.")],
         defaults: { config in
-            // Issue 9's bar: hidden 128, batch 64, 3,000 steps, Adam.
+            // Issue 9's bar: hidden 128, batch 64, 3,000 steps. Adam 3e-3 with clip 5 lets an LSTM leave
+            // the 0.167 plateau by step 2,000; at 1e-3 with clip 1 it was still at 0.108 at step 3,000.
             config.stack.hiddenSize = 128
             config.batch = 64
             config.steps = 3000
-            config.learningRate = 1e-3
-            config.clip = 1
+            config.learningRate = 3e-3
+            config.clip = 5
             config.evalEvery = 250
             config.checkpointEvery = 500
         },

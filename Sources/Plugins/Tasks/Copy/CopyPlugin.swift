@@ -14,8 +14,8 @@ public enum CopyPlugin {
             config.stack.hiddenSize = 128
             config.batch = 64
             config.steps = 3000
-            config.learningRate = 1e-3
-            config.clip = 1
+            config.learningRate = 3e-3
+            config.clip = 5
             config.evalEvery = 250
             config.checkpointEvery = 500
         },
