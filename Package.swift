@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "RecurKit", dependencies: ["RecurCore", "CArchive"], swiftSettings: engineSettings),
         .target(name: "RecurBundle", dependencies: [recurKit, "CArchive", "COpenSSL"]),
         .target(name: "RecurMPI", dependencies: [recurKit, "CMPI"]),
+        // SVG line plots and heatmaps for diagnostics and run reports; no dependencies.
+        .target(name: "RecurPlot"),
 
         // Built-in plugins: one target each; they see only RecurKit (and RecurCore through it), and
         // link the shared product like an out-of-tree plugin does.
@@ -50,12 +52,14 @@ let package = Package(
         .target(name: "CharLMTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/CharLM"),
         .target(name: "ClassificationTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Classification"),
         .target(name: "TranslationTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Translation"),
+        .target(name: "AddingTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Adding"),
+        .target(name: "CopyTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Copy"),
 
         .executableTarget(
             name: "Host",
             dependencies: [
-                recurKit, "RecurBundle", "RecurMPI", "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask", "ClassificationTask",
-                "TranslationTask",
+                recurKit, "RecurBundle", "RecurMPI", "RecurPlot", "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask",
+                "ClassificationTask", "TranslationTask", "AddingTask", "CopyTask",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Host"),
@@ -68,6 +72,8 @@ let package = Package(
         .testTarget(name: "ClassificationTaskTests", dependencies: [recurKit, "ClassificationTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
         .testTarget(name: "TranslationTaskTests", dependencies: [recurKit, "TranslationTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
         .testTarget(name: "RecurBundleTests", dependencies: ["RecurBundle", "RecurTestSupport", "CArchive", "CharLMTask", "LSTMCell"]),
+        .testTarget(name: "MemoryTaskTests", dependencies: [recurKit, "AddingTask", "CopyTask", "LSTMCell", "GRUCell", "VanillaRNNCell"]),
+        .testTarget(name: "RecurPlotTests", dependencies: ["RecurPlot"]),
         .testTarget(name: "HostTests", dependencies: ["Host", recurKit, "RecurTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,7 @@
+import AddingTask
 import CharLMTask
 import ClassificationTask
+import CopyTask
 import GRUCell
 import LSTMCell
 import RecurKit
@@ -14,4 +16,6 @@ func registerBuiltins(cells: Registry<CellDescriptor> = Registries.cells, tasks:
     try tasks.register(CharLMPlugin.descriptor)
     try tasks.register(ClassificationPlugin.descriptor)
     try tasks.register(TranslationPlugin.descriptor)
+    try tasks.register(AddingPlugin.descriptor)
+    try tasks.register(CopyPlugin.descriptor)
 }

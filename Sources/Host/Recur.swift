@@ -7,5 +7,6 @@ struct Recur: ParsableCommand {
         subcommands: [ListCommand.self, RunCommand.self, ResumeCommand.self, SampleCommand.self, TranslateCommand.self,
                       ClassifyCommand.self, EvalCommand.self,
                       ExportCommand.self, ImportCommand.self, InspectCommand.self,
-                      CheckCellCommand.self, BenchCommand.self, PluginCommand.self])
+                      CheckCellCommand.self, BenchCommand.self, PluginCommand.self, DiagnoseCommand.self, ReportCommand.self,
+                      CompareCommand.self])
 }

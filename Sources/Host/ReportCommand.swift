@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import RecurKit
+import RecurPlot
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write one self-contained HTML page about a run: config, curves, metrics, samples, gradient flow.")
+
+    @Argument(help: ArgumentHelp("Run directory or bundle.", valueName: "run-or-bundle")) var runPath: String
+    @Option(name: .short, help: "Output file (default: report.html in the run directory, or beside the bundle).") var output: String?
+
+    func run() throws {
+        try reportingErrors {
+            let run = try ReportedRun(path: runPath)
+            let config = run.loaded.config
+            var page = ReportPage(title: "\(run.name): \(config.task) with \(config.stack.layers)×\(config.stack.cell) \(config.stack.hiddenSize)")
+            page.section(id: "config", heading: "Configuration",
+                         html: ReportPage.table(header: ["setting", "value"], rows: try run.configRows()))
+            let metrics = run.finalMetrics
+            page.section(id: "metrics", heading: "Final metrics",
+                         html: ReportPage.table(header: ["metric", "value"], rows: metrics.keys.sorted().map { [$0, format(metrics[$0])] }))
+            page.section(id: "curves", heading: "Training curves", html: ReportPage.figure(curvesPlot([run]).svg()))
+            if let generator = run.loaded.session as? any TextGenerating {
+                var rng = RandomGenerator(seed: 0)
+                var text = ""
+                try generator.generate(prime: "", length: 400, temperature: 0.8, topK: nil, rng: &rng) { text += $0 }
+                page.section(id: "sample", heading: "Sample (400 characters, temperature 0.8, seed 0)", preformatted: text)
+            }
+            if let illustrating = run.loaded.session as? any ReportIllustrating {
+                var rng = RandomGenerator(seed: 0)
+                for (index, figure) in try illustrating.reportFigures(rng: &rng).enumerated() {
+                    switch figure {
+                    case let .text(title, body):
+                        page.section(id: "figure-\(index)", heading: title, preformatted: body)
+                    case let .heatmap(title, rowLabels, columnLabels, values, xLabel, yLabel):
+                        let map = Heatmap(title: title, rowLabels: rowLabels, columnLabels: columnLabels, values: values,
+                                          xLabel: xLabel, yLabel: yLabel)
+                        page.section(id: "figure-\(index)", heading: title, html: ReportPage.figure(map.svg()))
+                    }
+                }
+            }
+            gradientFlowSection([run], into: &page)
+            let destination = output ?? defaultDestination(run)
+            try Data(page.html.utf8).write(to: URL(fileURLWithPath: destination), options: .atomic)
+            print("report: \(destination)")
+        }
+    }
+
+    func defaultDestination(_ run: ReportedRun) -> String {
+        if let directory = run.loaded.directory { return directory.url.appendingPathComponent("report.html").path }
+        return URL(fileURLWithPath: run.loaded.source).deletingPathExtension().appendingPathExtension("html").path
+    }
+}

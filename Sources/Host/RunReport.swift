@@ -1,0 +1,90 @@
+import Foundation
+import RecurKit
+import RecurPlot
+
+/// What `report` and `compare` draw from one saved run.
+struct ReportedRun {
+    let loaded: LoadedRun
+    let log: RunLog
+    /// The run directory's (or bundle's) name: the legend label.
+    let name: String
+
+    init(path: String) throws {
+        loaded = try LoadedRun(path: path)
+        let data: Data
+        if let bundle = loaded.bundle {
+            data = bundle.log
+        } else {
+            data = (try? Data(contentsOf: loaded.directory!.logURL)) ?? Data()
+        }
+        log = try RunLog(data, source: "\(loaded.source)/log.jsonl")
+        name = URL(fileURLWithPath: loaded.source).deletingPathExtension().lastPathComponent
+    }
+
+    /// The last evaluation in the log, else the checkpoint's metrics.
+    var finalMetrics: [String: Double] {
+        var metrics = log.finalEvaluation ?? loaded.checkpoint.position.metrics
+        metrics["step"] = Double(loaded.checkpoint.position.step)
+        return metrics
+    }
+
+    /// The probe length: the task's own `--length` when it has one, else its sequence length.
+    var probeLength: Int { loaded.config.taskOptions["length"].flatMap { Int($0) } ?? loaded.config.seqLen }
+
+    /// The flattened run config as (key, value) rows: `stack.cell`, `taskOptions.length`, …
+    func configRows() throws -> [[String]] {
+        let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(loaded.config)) as? [String: Any] ?? [:]
+        var rows: [[String]] = []
+        func walk(_ value: Any, _ key: String) {
+            if let dict = value as? [String: Any] {
+                for k in dict.keys.sorted() { walk(dict[k]!, key.isEmpty ? k : "\(key).\(k)") }
+            } else {
+                rows.append([key, "\(value)"])
+            }
+        }
+        walk(object, "")
+        return rows
+    }
+}
+
+/// Training loss (solid) and validation loss (dashed) of each run against the step; a log y
+/// axis when the losses span more than a factor of 20 (regression losses fall by decades).
+func curvesPlot(_ runs: [ReportedRun]) -> LinePlot {
+    var plot = LinePlot(title: "Training and validation loss", xLabel: "step", yLabel: "loss")
+    for run in runs {
+        let label = runs.count == 1 ? "" : "\(run.name) "
+        plot.series.append(LinePlot.Series(name: "\(label)train", points: run.log.series("loss")))
+        plot.series.append(LinePlot.Series(name: "\(label)validation", points: run.log.series("val_loss"), dashed: true))
+    }
+    let values = plot.series.flatMap { $0.points.map(\.y) }.filter { $0.isFinite }
+    if let low = values.min(), let high = values.max(), low > 0, high / low > 20 { plot.logY = true }
+    return plot
+}
+
+/// Metric values formatted for tables.
+func format(_ value: Double?) -> String {
+    guard let value else { return "–" }
+    if value == value.rounded() && abs(value) < 1e9 { return String(Int(value)) }
+    return String(format: "%.4g", value)
+}
+
+/// The gradient-flow section of a report, or a note saying why there is none.
+func gradientFlowSection(_ runs: [ReportedRun], into page: inout ReportPage) {
+    var results: [GradientFlowResult] = []
+    var notes: [String] = []
+    for run in runs {
+        do { results.append(try measureTrained(run.loaded, length: run.probeLength, batch: 16, seed: 0)) } catch {
+            notes.append("\(run.name): \(error)")
+        }
+    }
+    var html = ""
+    if !results.isEmpty {
+        html += ReportPage.figure(gradientFlowPlot(results).svg(),
+                                  caption: "‖∂L_T/∂h_t‖ of the trained model's top layer for a loss on the last step, on its task's data (16 sequences, seed 0).")
+        html += ReportPage.table(header: ["model", "T", "‖∂L/∂h‖ at distance 1", "at distance T", "decay"], rows: results.map {
+            [$0.cell, "\($0.length)", format($0.norms[1]), format($0.norms[$0.length]), String(format: "%.3g×", $0.decay(to: $0.length))]
+        })
+    }
+    if !notes.isEmpty { html += "<p>" + notes.map(ReportPage.escape).joined(separator: "<br>") + "</p>" }
+    page.section(id: "gradient-flow", heading: "Gradient flow through time", html: html)
+}

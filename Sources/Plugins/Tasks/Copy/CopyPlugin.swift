@@ -1,0 +1,23 @@
+import RecurKit
+
+/// Registration of the `copy` task: remember a few symbols across a long blank stretch.
+public enum CopyPlugin {
+    public static let descriptor = TaskDescriptor(
+        name: "copy",
+        summary: "Copy memory: reproduce S symbols after T blanks (per-step cross-entropy, recall accuracy)",
+        version: "1.0.0",
+        options: [TaskOption("length", default: "100", help: "Blank steps T between the symbols and their recall."),
+                  TaskOption("symbols", default: "10", help: "Symbols S to remember."),
+                  TaskOption("alphabet", default: "8", help: "Distinct symbols."),
+                  TaskOption("test-size", default: "500", help: "Sequences in the fixed test set.")],
+        defaults: { config in
+            config.stack.hiddenSize = 128
+            config.batch = 64
+            config.steps = 3000
+            config.learningRate = 3e-3
+            config.clip = 5
+            config.evalEvery = 250
+            config.checkpointEvery = 500
+        },
+        makeSession: { config, context in try CopySession(config: config, context: context) })
+}
