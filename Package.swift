@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "GRUCell", dependencies: [recurKit], path: "Sources/Plugins/Cells/GRU",
                 swiftSettings: engineSettings),
         .target(name: "CharLMTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/CharLM"),
-        .target(name: "ClassificationTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Classification"),
+        .target(name: "ClassificationTask", dependencies: [recurKit, "RecurPlot"], path: "Sources/Plugins/Tasks/Classification"),
         .target(name: "TranslationTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Translation"),
         .target(name: "AddingTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Adding"),
         .target(name: "CopyTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Copy"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RecurKit
+import RecurPlot
 
 struct TranslateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -57,8 +58,10 @@ struct TranslateCommand: ParsableCommand {
         }
         var rows = translation.targetTokens
         if translation.attention.count > rows.count { rows.append("<eos>") }
-        let svg = HeatmapSVG(rowLabels: rows, columnLabels: translation.sourceTokens, values: translation.attention,
-                             title: "attention α: \(translation.sourceTokens.dropLast().joined(separator: " ")) → \(translation.text)").svg
+        let svg = Heatmap(title: "attention α: \(translation.sourceTokens.dropLast().joined(separator: " ")) → \(translation.text)",
+                          rowLabels: rows, columnLabels: translation.sourceTokens,
+                          values: translation.attention.map { $0.map(Double.init) },
+                          xLabel: "source", yLabel: "output").svg()
         try AtomicFile.write(Data(svg.utf8), to: URL(fileURLWithPath: path))
     }
 

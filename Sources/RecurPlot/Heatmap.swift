@@ -11,6 +11,10 @@ public struct Heatmap {
     public var xLabel: String
     public var yLabel: String
     public var cellSize: Double = 24
+    /// Text written inside each cell (`annotations[row][column]`), such as a confusion count.
+    public var annotations: [[String]]?
+    /// A line under the grid (a summary such as accuracy).
+    public var footer: String = ""
 
     public init(title: String, rowLabels: [String], columnLabels: [String], values: [[Double]],
                 xLabel: String = "", yLabel: String = "") {
@@ -29,7 +33,9 @@ public struct Heatmap {
         let left = 30 + 7 * longestRow, top = 40 + 6.5 * longestColumn
         let gridWidth = cellSize * Double(columnLabels.count), gridHeight = cellSize * Double(rowLabels.count)
         let barX = left + gridWidth + 20, barWidth = 14.0
-        let width = barX + barWidth + 60, height = top + max(gridHeight, 80) + (xLabel.isEmpty ? 16 : 36)
+        // About 6 px per character at 11 px, so neither the title nor the footer is cut off.
+        let width = max(barX + barWidth + 60, 6.2 * Double(max(title.count, footer.count)) + 40)
+        let height = top + max(gridHeight, 80) + (xLabel.isEmpty ? 16 : 36) + (footer.isEmpty ? 0 : 20)
         let finite = values.flatMap { $0 }.filter(\.isFinite)
         let low = finite.min() ?? 0, high = max(finite.max() ?? 1, low + 1e-12)
 
@@ -40,6 +46,12 @@ public struct Heatmap {
                 let fill = value.isFinite ? Palette.viridis((value - low) / (high - low)) : "#bbbbbb"
                 svg.rect(x: left + cellSize * Double(c), y: top + cellSize * Double(r), width: cellSize, height: cellSize,
                          fill: fill, extra: [("class", "cell"), ("data-value", String(format: "%.4g", value))])
+                if let text = annotations?[r][c], !text.isEmpty {
+                    // Light text on the dark (low) end of viridis, dark text on the bright end.
+                    let light = !value.isFinite || (value - low) / (high - low) < 0.6
+                    svg.text(text, x: left + cellSize * (Double(c) + 0.5), y: top + cellSize * (Double(r) + 0.5) + 4,
+                             size: 10, fill: light ? "white" : "black")
+                }
             }
         }
         for (r, label) in rowLabels.enumerated() {
@@ -51,6 +63,9 @@ public struct Heatmap {
         }
         if !xLabel.isEmpty { svg.text(xLabel, x: left + gridWidth / 2, y: top + gridHeight + 24) }
         if !yLabel.isEmpty { svg.text(yLabel, x: 12, y: top + gridHeight / 2, rotate: true) }
+        if !footer.isEmpty {
+            svg.text(footer, x: 10, y: top + max(gridHeight, 80) + (xLabel.isEmpty ? 24 : 44), anchor: "start", size: 11)
+        }
 
         // Colour bar: ten bands from high (top) to low, labelled at both ends and the middle.
         let barHeight = max(gridHeight, 80), bands = 10

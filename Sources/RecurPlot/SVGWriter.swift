@@ -40,9 +40,10 @@ struct SVGWriter {
 
     /// Text centred (or anchored) at (x, y); `rotate` turns it to read bottom-up (a y-axis label).
     mutating func text(_ content: String, x: Double, y: Double, anchor: String = "middle", size: Int = 12,
-                       rotate: Bool = false, cssClass: String? = nil) {
+                       rotate: Bool = false, cssClass: String? = nil, fill: String? = nil) {
         var attributes = [("x", Self.number(x)), ("y", Self.number(y)), ("text-anchor", anchor),
                           ("font-size", "\(size)"), ("font-family", "sans-serif")]
+        if let fill { attributes.append(("fill", fill)) }
         if rotate { attributes.append(("transform", "rotate(-90 \(Self.number(x)) \(Self.number(y)))")) }
         if let cssClass { attributes.insert(("class", cssClass), at: 0) }
         element("text", attributes, text: content)
