@@ -106,9 +106,9 @@ final class DataTests: XCTestCase {
     }
 
     func testEpochOrderMatchesTheRecipeCheckValues() {
-        XCTAssertEqual(EpochOrder.permutation(10, epoch: 0), [6, 3, 2, 9, 8, 1, 4, 7, 0, 5])
-        XCTAssertEqual(Array(EpochOrder.permutation(18038, epoch: 0).prefix(8)), [15762, 11866, 9344, 3101, 1373, 11705, 13902, 16935])
-        XCTAssertEqual(Array(EpochOrder.permutation(9756, epoch: 0).prefix(8)), [5248, 5214, 8165, 1624, 4575, 8968, 2588, 687])
+        XCTAssertEqual(EpochOrder.permutation(count: 10, epoch: 0), [6, 3, 2, 9, 8, 1, 4, 7, 0, 5])
+        XCTAssertEqual(Array(EpochOrder.permutation(count: 18038, epoch: 0).prefix(8)), [15762, 11866, 9344, 3101, 1373, 11705, 13902, 16935])
+        XCTAssertEqual(Array(EpochOrder.permutation(count: 9756, epoch: 0).prefix(8)), [5248, 5214, 8165, 1624, 4575, 8968, 2588, 687])
     }
 
     func testVocabularyIsPadUnkThenTrainingTokensByCodePoint() {

@@ -125,7 +125,7 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
     public func trainingLoss(step: Int, rng: inout RandomGenerator) throws -> (loss: Variable, items: Int) {
         let train = try trainingSet()
         let epoch = step / stepsPerEpoch, k = step % stepsPerEpoch
-        if epochOrder?.epoch != epoch { epochOrder = (epoch, EpochOrder.permutation(train.count, epoch: epoch)) }
+        if epochOrder?.epoch != epoch { epochOrder = (epoch, EpochOrder.permutation(count: train.count, epoch: epoch)) }
         var range = (k * config.batch)..<min((k + 1) * config.batch, train.count)
         if shard.count > 1 {
             // Contiguous slices per rank; the trainer weights each rank by its item count, so an

@@ -1,8 +1,7 @@
-import RecurKit
-
-/// The order training pairs are visited in (RECIPES "Training order without a library RNG"):
-/// epoch e is a Fisher–Yates shuffle of `0..<n` driven by SplitMix64 seeded with e, and batch b
-/// of the epoch is `perm[B·b ..< B·b + B]`, the last one the smaller remainder.
+/// The order in which epoch `e` visits `n` training examples (RECIPES, "Training order without
+/// a library RNG"): a Fisher–Yates shuffle of `0..<n` driven by SplitMix64 seeded with `e`, so any
+/// language can reproduce it. `permutation(count: 10, epoch: 0)` is `[6, 3, 2, 9, 8, 1, 4, 7, 0, 5]`;
+/// batch b of the epoch is `perm[B·b ..< B·b + B]`, the last one the smaller remainder.
 public enum EpochOrder {
     public static func permutation(count n: Int, epoch: Int) -> [Int] {
         var state = UInt64(epoch)
@@ -16,9 +15,9 @@ public enum EpochOrder {
         return perm
     }
 
-    /// The epoch's batches of pair indices. With `bucketed`, every window of 20 consecutive
+    /// The epoch's batches of example indices. With `bucketed`, every window of 20 consecutive
     /// batches is re-cut after a stable sort by length, so a batch pads less while the mix of
-    /// sentences across an epoch stays random.
+    /// examples across an epoch stays random.
     public static func batches(count n: Int, epoch: Int, batch: Int, bucketed: Bool = false,
                                length: (Int) -> Int = { _ in 0 }) -> [[Int]] {
         var perm = permutation(count: n, epoch: epoch)
