@@ -1,3 +1,4 @@
+import RecurKit
 import XCTest
 @testable import TranslationTask
 
