@@ -16,9 +16,11 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-## Builds and runs the whole test suite (XCTest).
+## Builds and runs the whole test suite (XCTest), after checking `recur report`/`compare` pages
+## in headless Chromium (skipped, with a message, when chromium is not installed).
 test: deps
 	$(SWIFT) build --build-tests
+	scripts/check-reports.sh .build/debug/recur
 	OPENBLAS_CORETYPE=$(CORETYPE) $(SWIFT) test --skip-build --disable-swift-testing
 
 ## Trains a character-level LSTM on the default corpus (the Jargon File) for about two minutes
