@@ -43,7 +43,7 @@ struct RunCommand: ParsableCommand {
             }
             let progress = ProgressPrinter(handle: json ? .standardError : .standardOutput, quiet: !(group?.isLeader ?? true))
             let parameterCount = session.parameters.reduce(0) { $0 + $1.variable.value.count }
-            progress.note("\(config.task) with \(config.stack.layers)×\(config.stack.cell) \(config.stack.hiddenSize)\(config.stack.bidirectional ? " bidirectional" : ""), \(parameterCount) parameters, \(config.path.rawValue) path, \(BLAS.kernelName) kernels → \(directory.url.path)")
+            progress.note("\(config.task) with \(config.stack.layers)×\(config.stack.cell) \(config.stack.hiddenSize)\(config.stack.bidirectional ? " bidirectional" : ""), \(parameterCount) parameters, \(try pathDescription(config)), \(BLAS.kernelName) kernels → \(directory.url.path)")
             let trainer = Trainer(config: config, session: session, run: directory, progress: progress, group: group)
             if let group { progress.note("data-parallel over \(group.size) ranks, \(config.batch / group.size) rows each") }
             try train(trainer, until: trainer.plannedSteps, json: json)
@@ -74,6 +74,15 @@ struct RunCommand: ParsableCommand {
     func defaultRunDirectory(_ config: RunConfig) -> String {
         "\(workspaceDirectory())/runs/\(config.task)-\(config.stack.cell)-\(timestamp())"
     }
+}
+
+/// Which path the cells will take: "fused" only when the cell has a fused kernel.
+func pathDescription(_ config: RunConfig) throws -> String {
+    guard config.path == .fused else { return "generic path" }
+    var rng = RandomGenerator(seed: 0)
+    let probe = try Registries.cells.lookup(config.stack.cell)
+        .make(CellConfig(inputSize: 1, hiddenSize: 1, options: config.stack.cellOptions), &rng)
+    return probe.fusedPath == nil ? "generic path (the cell has no fused kernel)" : "fused path"
 }
 
 /// `workspace`, or `$RECUR_WORKSPACE`.
