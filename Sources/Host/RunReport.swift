@@ -38,6 +38,9 @@ struct ReportedRun {
         func walk(_ value: Any, _ key: String) {
             if let dict = value as? [String: Any] {
                 for k in dict.keys.sorted() { walk(dict[k]!, key.isEmpty ? k : "\(key).\(k)") }
+            } else if let number = value as? NSNumber, String(cString: number.objCType) == "c" {
+                // JSON booleans arrive as char-typed NSNumbers, which print as 0/1.
+                rows.append([key, number.boolValue ? "true" : "false"])
             } else {
                 rows.append([key, "\(value)"])
             }
