@@ -22,10 +22,26 @@ def main():
     p.add_argument("--vocab", type=int, default=65)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--seconds", type=float, default=5)
+    p.add_argument("--cell-loop", action="store_true",
+                   help="an nn.LSTMCell/GRUCell/RNNCell stepped in Python (what a custom cell gets in PyTorch)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     rnn = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[a.cell](a.vocab, a.hidden, a.layers)
+    if a.cell_loop:
+        cell = {"lstm": torch.nn.LSTMCell, "gru": torch.nn.GRUCell, "rnn": torch.nn.RNNCell}[a.cell](a.vocab, a.hidden)
+
+        def loop(x):
+            h = torch.zeros(x.shape[1], a.hidden)
+            state = (h, torch.zeros_like(h)) if a.cell == "lstm" else h
+            outputs = []
+            for x_t in x:
+                state = cell(x_t, state)
+                outputs.append(state[0] if a.cell == "lstm" else state)
+            return torch.stack(outputs), state
+
+        rnn = cell
+        rnn.forward_sequence = loop
     head = torch.nn.Linear(a.hidden, a.vocab)
     params = list(rnn.parameters()) + list(head.parameters())
     opt = torch.optim.Adam(params, lr=1e-3)
@@ -35,7 +51,7 @@ def main():
 
     def step():
         opt.zero_grad()
-        out, _ = rnn(x)
+        out, _ = rnn.forward_sequence(x) if a.cell_loop else rnn(x)
         loss = torch.nn.functional.cross_entropy(head(out.reshape(-1, a.hidden)), y)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 5)
@@ -48,7 +64,7 @@ def main():
         step()
         steps += 1
     elapsed = time.perf_counter() - start
-    print(f"pytorch {torch.__version__} {a.cell} H={a.hidden} L={a.layers} B={a.batch} T={a.seq_len} "
+    print(f"pytorch {torch.__version__} {a.cell}{' cell loop' if a.cell_loop else ''} H={a.hidden} L={a.layers} B={a.batch} T={a.seq_len} "
           f"V={a.vocab}, {a.threads} thread(s): {elapsed / steps * 1000:.1f} ms/step, "
           f"{steps * a.batch * a.seq_len / elapsed:.0f} chars/s")
 
