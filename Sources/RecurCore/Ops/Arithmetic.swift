@@ -1,5 +1,7 @@
-/// Element-wise arithmetic with NumPy broadcasting; the gradient of a broadcast operand is
-/// summed over the axes it was repeated along.
+// Element-wise arithmetic with NumPy broadcasting; the gradient of a broadcast operand is
+// summed over the axes it was repeated along. Same-shape operands and bias rows (the common
+// cases inside a cell step) take plain loops the compiler vectorises.
+
 /// a ± bias row, the commonest broadcast (every linear layer): one pass, no index map.
 private func addRow(_ a: Variable, _ row: Variable, sign: Float) -> Variable {
     let columns = row.value.count, rows = a.value.count / max(columns, 1)
@@ -15,6 +17,37 @@ private func addRow(_ a: Variable, _ row: Variable, sign: Float) -> Variable {
         g.withPointer { pg in
             if sign == 1 { row.accumulateGrad { Kernels.accumulateRowSum(pg, into: $0, rows: rows, columns: columns) } }
             else { row.accumulateGrad { gr in for i in 0..<rows { for j in 0..<columns { gr[j] -= pg[i * columns + j] } } } }
+        }
+    }
+}
+
+private enum SameShapeOp { case add, sub, mul }
+
+/// a ∘ b for operands of one shape; the general path's per-element closure calls cost about 3×.
+private func sameShape(_ a: Variable, _ b: Variable, _ op: SameShapeOp) -> Variable {
+    let av = a.value, bv = b.value, n = av.count
+    let out = Tensor.make(av.shape) { o in
+        av.withPointer { pa in bv.withPointer { pb in
+            switch op {
+            case .add: for i in 0..<n { o[i] = pa[i] + pb[i] }
+            case .sub: for i in 0..<n { o[i] = pa[i] - pb[i] }
+            case .mul: for i in 0..<n { o[i] = pa[i] * pb[i] }
+            }
+        } }
+    }
+    return Variable.result(out, [a, b], "\(op)") { g in
+        g.withPointer { pg in
+            switch op {
+            case .add:
+                a.accumulateGrad(g)
+                b.accumulateGrad(g)
+            case .sub:
+                a.accumulateGrad(g)
+                b.accumulateGrad { gb in for i in 0..<n { gb[i] -= pg[i] } }
+            case .mul:
+                bv.withPointer { pb in a.accumulateGrad { ga in for i in 0..<n { ga[i] += pg[i] * pb[i] } } }
+                av.withPointer { pa in b.accumulateGrad { gb in for i in 0..<n { gb[i] += pg[i] * pa[i] } } }
+            }
         }
     }
 }
@@ -61,19 +94,22 @@ private func elementwise(_ a: Variable, _ b: Variable, _ label: String,
 
 /// a + b, broadcasting (a bias row `[N]` over `[M, N]`, a column `[M, 1]`, …).
 public func + (a: Variable, b: Variable) -> Variable {
+    if a.shape == b.shape { return sameShape(a, b, .add) }
     if isBiasRow(a, b) { return addRow(a, b, sign: 1) }
     return elementwise(a, b, "add", forward: +, dA: { g, _, _ in g }, dB: { g, _, _ in g })
 }
 
 /// a − b, broadcasting.
 public func - (a: Variable, b: Variable) -> Variable {
+    if a.shape == b.shape { return sameShape(a, b, .sub) }
     if isBiasRow(a, b) { return addRow(a, b, sign: -1) }
     return elementwise(a, b, "sub", forward: -, dA: { g, _, _ in g }, dB: { g, _, _ in -g })
 }
 
 /// a ⊙ b (Hadamard product), broadcasting.
 public func * (a: Variable, b: Variable) -> Variable {
-    elementwise(a, b, "mul", forward: *, dA: { g, _, y in g * y }, dB: { g, x, _ in g * x })
+    if a.shape == b.shape { return sameShape(a, b, .mul) }
+    return elementwise(a, b, "mul", forward: *, dA: { g, _, y in g * y }, dB: { g, x, _ in g * x })
 }
 
 /// a · s for a constant scalar s.
