@@ -24,7 +24,7 @@ struct BenchGemmCommand: ParsableCommand {
         }
         if json {
             let object: [String: Any] = ["kernel": BLAS.kernelName, "threads": threads, "results": results]
-            print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
+            try printJSON(object)
         } else {
             print("kernel \(BLAS.kernelName) (\(FastKernels.origin)), \(threads) thread\(threads == 1 ? "" : "s")")
         }

@@ -1,26 +1,15 @@
 /// A fixed-size heap buffer of floats with a stable address, for hand-written kernels that hold
 /// several buffers at once (Swift's exclusivity rules forbid nesting `withUnsafe…` on elements
-/// of one array). Zero-filled on creation unless asked not to be; freed with the object — so a caller that uses
-/// `pointer` must keep the object alive (`withExtendedLifetime`) until it is done.
+/// of one array). Its contents start undefined: every user overwrites a buffer before reading
+/// it, so a zero fill would be wasted. Freed with the object — so a caller that uses `pointer`
+/// must keep the object alive (`withExtendedLifetime`) until it is done.
 public final class FloatBuffer {
     public let pointer: UnsafeMutablePointer<Float>
     public let count: Int
 
-    public init(count: Int) {
-        self.count = count
-        pointer = .allocate(capacity: max(count, 1))
-        pointer.initialize(repeating: 0, count: max(count, 1))
-    }
-
-    /// A buffer the caller will fully overwrite before reading: skips the zero fill.
     public init(uninitializedCount count: Int) {
         self.count = count
         pointer = .allocate(capacity: max(count, 1))
-    }
-
-    public convenience init(copying tensor: Tensor) {
-        self.init(count: tensor.count)
-        tensor.withPointer { pointer.update(from: $0, count: tensor.count) }
     }
 
     deinit { pointer.deallocate() }

@@ -99,11 +99,6 @@ public enum Kernels {
         for i in 0..<count { dst[i] = a[i] + b[i] }
     }
 
-    public static func multiply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
-                                into dst: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { dst[i] = a[i] * b[i] }
-    }
-
     /// dst += alpha · src
     public static func addScaled(_ src: UnsafePointer<Float>, _ alpha: Float,
                                  into dst: UnsafeMutablePointer<Float>, count: Int) {

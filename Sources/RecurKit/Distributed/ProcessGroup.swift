@@ -19,8 +19,8 @@ extension ProcessGroup {
     public var isLeader: Bool { rank == 0 }
 }
 
-/// This rank's rows of a global batch: equal contiguous blocks in rank order, so gathering the
-/// blocks in rank order restores the batch.
+/// This rank's part of a global batch, as contiguous blocks in rank order (gathering the blocks
+/// in rank order restores the batch).
 public struct Shard: Sendable, Equatable {
     public let rank: Int
     public let count: Int
@@ -39,5 +39,14 @@ public struct Shard: Sendable, Equatable {
         }
         let per = batch / count
         return (rank * per)..<((rank + 1) * per)
+    }
+
+    /// This rank's slice of a batch whose size need not divide (an epoch's last batch): blocks of
+    /// ⌈n / count⌉, so a late rank may get fewer items or none. The trainer weights each rank's
+    /// mean loss by its item count, so the average is still exactly the whole batch's.
+    public func part(of batch: Range<Int>) -> Range<Int> {
+        let per = (batch.count + count - 1) / count
+        let low = min(batch.lowerBound + rank * per, batch.upperBound)
+        return low..<min(low + per, batch.upperBound)
     }
 }

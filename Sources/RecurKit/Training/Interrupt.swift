@@ -20,7 +20,4 @@ public enum Interrupt {
         signal(SIGINT, handler)
         signal(SIGTERM, handler)
     }
-
-    /// For tests: behave as if `signal` had arrived (0 clears it).
-    public static func simulate(_ signal: Int32 = SIGINT) { received = signal }
 }

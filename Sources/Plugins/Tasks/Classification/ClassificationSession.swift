@@ -126,15 +126,8 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
         let train = try trainingSet()
         let epoch = step / stepsPerEpoch, k = step % stepsPerEpoch
         if epochOrder?.epoch != epoch { epochOrder = (epoch, EpochOrder.permutation(count: train.count, epoch: epoch)) }
-        var range = (k * config.batch)..<min((k + 1) * config.batch, train.count)
-        if shard.count > 1 {
-            // Contiguous slices per rank; the trainer weights each rank by its item count, so an
-            // uneven last batch still averages exactly.
-            let per = (range.count + shard.count - 1) / shard.count
-            let low = min(range.lowerBound + shard.rank * per, range.upperBound)
-            range = low..<min(low + per, range.upperBound)
-            if range.isEmpty { return (Variable(Tensor(scalar: 0)), 0) }
-        }
+        let range = shard.part(of: (k * config.batch)..<min((k + 1) * config.batch, train.count))
+        if range.isEmpty { return (Variable(Tensor(scalar: 0)), 0) }
         let picked = epochOrder!.order[range].map { train[$0] }
         let batch = TokenBatch(picked.map(\.ids))
         let logits = model(batch, training: true, rng: &rng).logits

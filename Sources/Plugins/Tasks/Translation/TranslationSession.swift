@@ -77,15 +77,9 @@ public final class TranslationSession: TaskSession, Translating, ExternallyEvalu
             epochBatches = (epoch, EpochOrder.batches(count: train.count, epoch: epoch, batch: config.batch,
                                                       bucketed: options.bucket) { train[$0].source.count })
         }
-        var indices = epochBatches!.batches[step % stepsPerEpoch]
-        if shard.count > 1 {
-            // Contiguous slices per rank; the loss is a mean over target tokens and the trainer
-            // weights each rank by its token count, so N ranks average exactly like one process.
-            let per = (indices.count + shard.count - 1) / shard.count
-            let low = min(shard.rank * per, indices.count)
-            indices = Array(indices[low..<min(low + per, indices.count)])
-            if indices.isEmpty { return (Variable(Tensor(scalar: 0)), 0) }
-        }
+        let whole = epochBatches!.batches[step % stepsPerEpoch]
+        let indices = Array(whole[shard.part(of: whole.indices)])
+        if indices.isEmpty { return (Variable(Tensor(scalar: 0)), 0) }
         let batch = PairBatch(sources: indices.map { train[$0].source }, targets: indices.map { train[$0].target })
         let logits = teacherForcedLogits(batch, training: true, rng: &rng)
         let loss = crossEntropy(logits: logits.reshaped([batch.batch * batch.targetSteps, target.count]),
