@@ -75,37 +75,38 @@ final class FusedPass<Kernel: GateKernel> {
             return h
         }
         let gx = FloatBuffer(uninitializedCount: rows * gates), gh = FloatBuffer(uninitializedCount: batch * gates)
-        let out = FloatBuffer(uninitializedCount: steps * block)
         // Raw pointers do not keep their buffer alive; without this, -O frees them after last use.
-        defer { withExtendedLifetime((gx, gh, out)) {} }
+        defer { withExtendedLifetime((gx, gh)) {} }
         input.value.withPointer { px in recurrence.weightIH.value.withPointer { pw in
             BLAS.gemm(transposeB: true, m: rows, n: gates, k: width, a: px, lda: width, b: pw, ldb: width,
                       c: gx.pointer, ldc: gates)
         } }
         recurrence.biasIH.value.withPointer { Kernels.addRow($0, into: gx.pointer, rows: rows, columns: gates) }
-        recurrence.weightHH.value.withPointer { pw in recurrence.biasHH.value.withPointer { pb in
-            for k in 0..<steps {
-                let t = time(k)
-                let previous = history.map { UnsafePointer($0.pointer + k * block) }
-                let next = history.map { $0.pointer + (k + 1) * block }
-                for r in 0..<batch { (gh.pointer + r * gates).update(from: pb, count: gates) }
-                BLAS.gemm(transposeB: true, m: batch, n: gates, k: hidden, a: previous[0], lda: hidden,
-                          b: pw, ldb: hidden, beta: 1, c: gh.pointer, ldc: gates)
-                kernel.forward(rows: batch, hidden: hidden, gx: gx.pointer + t * batch * gates, gh: gh.pointer,
-                               previous: previous, next: next, cache: cache.pointer + t * batch * cacheRow)
-                let o = out.pointer + t * block
-                o.update(from: next[0], count: block)
-                if let keep {
-                    for r in 0..<batch where !keep[t * batch + r] {
-                        for s in 0..<stateCount { (next[s] + r * hidden).update(from: previous[s] + r * hidden, count: hidden) }
-                        (o + r * hidden).update(repeating: 0, count: hidden)
+        // The outputs go straight into the packed result; the final states follow them.
+        return Tensor.make([steps * block + stateCount * block]) { packed in
+            recurrence.weightHH.value.withPointer { pw in recurrence.biasHH.value.withPointer { pb in
+                for k in 0..<steps {
+                    let t = time(k)
+                    let previous = history.map { UnsafePointer($0.pointer + k * block) }
+                    let next = history.map { $0.pointer + (k + 1) * block }
+                    for r in 0..<batch { (gh.pointer + r * gates).update(from: pb, count: gates) }
+                    BLAS.gemm(transposeB: true, m: batch, n: gates, k: hidden, a: previous[0], lda: hidden,
+                              b: pw, ldb: hidden, beta: 1, c: gh.pointer, ldc: gates)
+                    kernel.forward(rows: batch, hidden: hidden, gx: gx.pointer + t * batch * gates, gh: gh.pointer,
+                                   previous: previous, next: next, cache: cache.pointer + t * batch * cacheRow)
+                    let o = packed + t * block
+                    o.update(from: next[0], count: block)
+                    if let keep {
+                        for r in 0..<batch where !keep[t * batch + r] {
+                            for s in 0..<stateCount { (next[s] + r * hidden).update(from: previous[s] + r * hidden, count: hidden) }
+                            (o + r * hidden).update(repeating: 0, count: hidden)
+                        }
                     }
                 }
+            } }
+            for s in 0..<stateCount {
+                (packed + steps * block + s * block).update(from: history[s].pointer + steps * block, count: block)
             }
-        } }
-        return Tensor.make([steps * block + stateCount * block]) { p in
-            p.update(from: out.pointer, count: steps * block)
-            for s in 0..<stateCount { (p + steps * block + s * block).update(from: history[s].pointer + steps * block, count: block) }
         }
     }
 
