@@ -12,6 +12,24 @@ import time
 import torch
 
 
+def time_training(loss, params, opt, seconds):
+    """Steps of backward -> clip 5 -> optimizer for at least `seconds` after 3 warm-up steps:
+    (steps, elapsed seconds)."""
+    def step():
+        opt.zero_grad()
+        loss().backward()
+        torch.nn.utils.clip_grad_norm_(params, 5)
+        opt.step()
+
+    for _ in range(3):
+        step()
+    steps, start = 0, time.perf_counter()
+    while steps < 3 or time.perf_counter() - start < seconds:
+        step()
+        steps += 1
+    return steps, time.perf_counter() - start
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--cell", default="lstm", choices=["lstm", "gru", "rnn"])
@@ -49,21 +67,11 @@ def main():
     x = torch.nn.functional.one_hot(ids, a.vocab).float()
     y = torch.roll(ids.flatten(), -1)
 
-    def step():
-        opt.zero_grad()
+    def loss():
         out, _ = rnn.forward_sequence(x) if a.cell_loop else rnn(x)
-        loss = torch.nn.functional.cross_entropy(head(out.reshape(-1, a.hidden)), y)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 5)
-        opt.step()
+        return torch.nn.functional.cross_entropy(head(out.reshape(-1, a.hidden)), y)
 
-    for _ in range(3):
-        step()
-    steps, start = 0, time.perf_counter()
-    while steps < 3 or time.perf_counter() - start < a.seconds:
-        step()
-        steps += 1
-    elapsed = time.perf_counter() - start
+    steps, elapsed = time_training(loss, params, opt, a.seconds)
     print(f"pytorch {torch.__version__} {a.cell}{' cell loop' if a.cell_loop else ''} H={a.hidden} L={a.layers} B={a.batch} T={a.seq_len} "
           f"V={a.vocab}, {a.threads} thread(s): {elapsed / steps * 1000:.1f} ms/step, "
           f"{steps * a.batch * a.seq_len / elapsed:.0f} chars/s")

@@ -6,11 +6,12 @@ for a same-machine ratio (the issues' PyTorch figures were measured on another C
 Needs torch; not used by the tests.
 """
 import argparse
-import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from bench_pytorch import time_training
 
 
 class Seq2Seq(nn.Module):
@@ -60,22 +61,8 @@ def main():
         x, y = torch.randint(1, 5000, (L, B)), torch.randint(0, 5, (B,))
         loss_fn = lambda: F.cross_entropy(model(x), y)
         items, unit = B, "sequences/s"
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-
-    def step():
-        opt.zero_grad()
-        loss = loss_fn()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 5)
-        opt.step()
-
-    for _ in range(2):
-        step()
-    steps, start = 0, time.perf_counter()
-    while steps < 3 or time.perf_counter() - start < a.seconds:
-        step()
-        steps += 1
-    elapsed = time.perf_counter() - start
+    params = list(model.parameters())
+    steps, elapsed = time_training(loss_fn, params, torch.optim.Adam(params, lr=1e-3), a.seconds)
     print(f"pytorch {torch.__version__} {a.task}, {a.threads} thread(s): {steps * items / elapsed:.1f} {unit}")
 
 
