@@ -22,7 +22,8 @@ struct CheckCellCommand: ParsableCommand {
         var failed = false
         try reportingErrors {
             let descriptor = try Registries.cells.lookup(name)
-            let results = CellConformance(descriptor, options: try parseKeyValues(cellOptions, flag: "--cell-option")).run()
+            let options = try descriptor.options.resolve(stored: [:], text: try parseKeyValues(cellOptions, flag: "--cell-option"))
+            let results = CellConformance(descriptor, options: options).run()
             failed = results.contains { !$0.passed }
             if json {
                 try printJSON(["cell": name, "passed": !failed,

@@ -3,13 +3,13 @@ import Foundation
 
 struct PluginNewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "new", abstract: "Scaffold a plugin package whose cell builds and passes check-cell untouched.",
+        commandName: "new", abstract: "Scaffold a plugin package: a cell that passes check-cell, or a task that trains and predicts, untouched.",
         discussion: "Writes DIR/NAME/ (Package.swift, the cell, its entry point, a README); refuses to overwrite.")
 
-    enum Kind: String, ExpressibleByArgument { case cell }
+    enum Kind: String, ExpressibleByArgument { case cell, task }
 
-    @Argument(help: "What to make: cell.") var kind: Kind
-    @Argument(help: "The cell's name: lower case letters, digits and '-', starting with a letter.") var name: String
+    @Argument(help: "What to make: cell or task.") var kind: Kind
+    @Argument(help: "The plugin's name: lower case letters, digits and '-', starting with a letter.") var name: String
     @OptionGroup var folder: PluginFolderOption
 
     func run() throws {
@@ -24,19 +24,30 @@ struct PluginNewCommand: ParsableCommand {
             guard !FileManager.default.fileExists(atPath: package.path) else {
                 throw UserError("\(displayPath(package.path)) already exists; pick another name or remove it")
             }
-            let template = PluginTemplate(name: name, recurPath: relativePath(from: package, to: recur))
-            for file in template.files {
+            let cell = PluginTemplate(name: name, recurPath: relativePath(from: package, to: recur))
+            let task = TaskPluginTemplate(name: name, recurPath: cell.recurPath)
+            for file in kind == .cell ? cell.files : task.files {
                 let url = package.appendingPathComponent(file.path)
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(file.contents.utf8).write(to: url)
             }
             let shown = displayPath(package.path)
-            print("""
-                created \(shown) (cell '\(name)', library lib\(template.moduleName).so); next:
-                  recur plugin build \(name)\(folder.dir.map { " --dir \($0)" } ?? "")
-                  recur check-cell \(name)
-                  recur run char-lm --cell \(name) --steps 500
-                """)
+            let dir = folder.dir.map { " --dir \($0)" } ?? ""
+            if kind == .cell {
+                print("""
+                    created \(shown) (cell '\(name)', library lib\(cell.moduleName).so); next:
+                      recur plugin build \(name)\(dir)
+                      recur check-cell \(name)
+                      recur run char-lm --cell \(name) --steps 500
+                    """)
+            } else {
+                print("""
+                    created \(shown) (task '\(name)', library lib\(task.moduleName).so); next:
+                      recur plugin build \(name)\(dir)
+                      recur run \(name) --run-dir runs/\(name)
+                      recur predict runs/\(name) "3 1 4 1 5"
+                    """)
+            }
         }
     }
 }

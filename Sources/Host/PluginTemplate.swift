@@ -59,8 +59,6 @@ struct PluginTemplate {
             let weightIH: Variable, weightHH: Variable, biasIH: Variable, biasHH: Variable
 
             public init(_ config: CellConfig, rng: inout RandomGenerator) throws {
-                // Refuses any --cell-option, so a typo never passes silently; list yours here.
-                try config.checkOptions(cell: "\(name)", known: [:])
                 let (x, h) = (config.inputSize, config.hiddenSize)
                 let bound = 1 / Float(h).squareRoot()                // PyTorch's init: uniform in ±1/√H
                 weightIH = parameter(rng.uniformTensor([h, x], -bound, bound), "weight_ih")
@@ -142,8 +140,10 @@ struct PluginTemplate {
         - **`Sources/\(moduleName)/\(typeName).swift`** — the cell.
           - the parameters are `Variable`s made by `parameter(_:_:)`; their names are the keys in
             checkpoints and bundles;
-          - `init` reads the sizes (and `--cell-option key=value` options: declare them in
-            `checkOptions`) from `CellConfig` and initialises the weights from the seeded `rng`;
+          - `init` reads the sizes from `CellConfig` and initialises the weights from the seeded
+            `rng`. A cell with options (`--cell-option key=value`) declares a `PluginOptions`
+            struct and passes `options: MyOptions.self` to its descriptor, whose factory then
+            receives the checked, typed value (see the `rnn` cell's `nonlinearity`);
           - `stateSizes` says how many state tensors the cell carries, and how wide;
           - `step` maps `(x_t, state_{t−1})` to `(h_t, state_t)` with autodiff ops (`matmul`, `+`,
             `*`, `tanh`, `sigmoid`, `relu`, `split`, `concat`, …); Recur's generic driver runs it

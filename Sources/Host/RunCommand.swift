@@ -7,9 +7,8 @@ struct RunCommand: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
             commandName: "run", abstract: "Train a task by name.",
-            discussion: "Tasks and their own options:\n" + Registries.tasks.all.map { task in
-                "  \(task.name): \(task.summary)\n" + task.options.map { "      --\($0.name) (default \($0.defaultValue)): \($0.help)" }.joined(separator: "\n")
-            }.joined(separator: "\n"))
+            discussion: "Tasks: " + Registries.tasks.names.joined(separator: ", ")
+                + ". Each has options of its own and its own defaults for the common ones: `recur run TASK --help`.")
     }
 
     @Argument(help: "Task name (see `recur list tasks`).") var task: String
@@ -20,15 +19,25 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print the summary as one JSON object (progress goes to stderr).") var json = false
     @Flag(help: "Join a data-parallel MPI job (`mpirun -np N recur run … --distributed`); --batch stays the global batch.")
     var distributed = false
-    @Argument(parsing: .allUnrecognized, help: .hidden) var taskArguments: [String] = []
+    @Argument(parsing: .allUnrecognized, help: .hidden, completion: .custom(taskOptionCompletions)) var taskArguments: [String] = []
+
+    /// Task options are checked here, so a misspelt or mistyped one is a usage error (exit 64)
+    /// like any other, with "did you mean".
+    mutating func validate() throws {
+        guard let descriptor = try? Registries.tasks.lookup(task) else { return }
+        do { _ = try descriptor.options.resolve(stored: descriptor.options.defaults, text: try parseTaskArguments()) } catch {
+            throw ValidationError(flagWording(error))
+        }
+    }
 
     func run() throws {
         let group = distributed ? MPIGroup() : nil
         try reportingErrors(group: group) {
             let descriptor = try Registries.tasks.lookup(task)
             let config = try options.resolve(task: descriptor, taskOptions: try parseTaskArguments())
+            let context = TaskContext(cells: Registries.cells, group: group)
             BLAS.threads = config.threads
-            let session = try descriptor.makeSession(config, TaskContext(cells: Registries.cells, group: group))
+            let session = try descriptor.makeSession(config, context)
             if let initFrom {
                 let source = try LoadedRun(path: initFrom)
                 do { try load(source.checkpoint.weights, into: session.parameters) } catch {
@@ -52,24 +61,7 @@ struct RunCommand: ParsableCommand {
     }
 
     /// `--name value` / `--name=value` pairs the task declares.
-    func parseTaskArguments() throws -> [String: String] {
-        var result: [String: String] = [:]
-        var i = 0
-        while i < taskArguments.count {
-            let word = taskArguments[i]
-            guard word.hasPrefix("--") else { throw UserError("unexpected argument '\(word)'; see `recur run --help`") }
-            let body = word.dropFirst(2)
-            if let eq = body.firstIndex(of: "=") {
-                result[String(body[..<eq])] = String(body[body.index(after: eq)...])
-                i += 1
-            } else {
-                guard i + 1 < taskArguments.count else { throw UserError("\(word) needs a value") }
-                result[String(body)] = taskArguments[i + 1]
-                i += 2
-            }
-        }
-        return result
-    }
+    func parseTaskArguments() throws -> [String: String] { try keyValueArguments(taskArguments, command: "run \(task)") }
 
     func defaultRunDirectory(_ config: RunConfig) -> String {
         "\(workspaceDirectory())/runs/\(config.task)-\(config.stack.cell)-\(timestamp())"
@@ -78,11 +70,15 @@ struct RunCommand: ParsableCommand {
 
 /// Which path the cells will take: "fused" only when the cell has a fused kernel.
 func pathDescription(_ config: RunConfig) throws -> String {
-    guard config.path == .fused else { return "generic path" }
-    var rng = RandomGenerator(seed: 0)
-    let probe = try Registries.cells.lookup(config.stack.cell)
-        .make(CellConfig(inputSize: 1, hiddenSize: 1, options: config.stack.cellOptions), &rng)
-    return probe.fusedPath == nil ? "generic path (the cell has no fused kernel)" : "fused path"
+    guard config.stack.path == .fused else { return "generic path" }
+    return try Registries.cells.lookup(config.stack.cell).hasFusedKernel ? "fused path" : "generic path (the cell has no fused kernel)"
+}
+
+/// Shell completion after `recur run TASK`: that task's own options.
+@Sendable func taskOptionCompletions(_ words: [String]) -> [String] {
+    guard let task = words.first(where: { Registries.tasks.names.contains($0) }),
+          let descriptor = try? Registries.tasks.lookup(task) else { return [] }
+    return descriptor.options.names.map { "--\($0)" }
 }
 
 /// `workspace`, or `$RECUR_WORKSPACE`.

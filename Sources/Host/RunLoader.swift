@@ -43,7 +43,13 @@ struct LoadedRun {
             checkpoint = try Checkpoint.decode(try Data(contentsOf: run.checkpointURL), source: run.checkpointURL.path)
         }
         let descriptor = try Registries.tasks.lookup(config.task)
-        session = try descriptor.makeSession(config, TaskContext(cells: Registries.cells, artifacts: artifacts, group: group))
+        do {
+            session = try descriptor.makeSession(config, TaskContext(cells: Registries.cells, artifacts: artifacts, group: group))
+        } catch let error as ConfigValueError {
+            throw UserError(configWording(error, source: source, section: "taskOptions"))
+        } catch let error as UnknownOptionError {
+            throw UserError(configWording(error, source: source, section: "taskOptions"))
+        }
         do { try load(checkpoint.weights, into: session.parameters) } catch {
             throw UserError("\(source): \(error)")
         }

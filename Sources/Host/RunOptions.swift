@@ -35,8 +35,7 @@ struct RunOptions: ParsableArguments {
 
     /// Task recipe ← --config file ← command-line flags.
     func resolve(task descriptor: TaskDescriptor, taskOptions: [String: String]) throws -> RunConfig {
-        var base = RunConfig(task: descriptor.name, stack: StackConfig(cell: "lstm", hiddenSize: 128))
-        descriptor.defaults(&base)
+        var base = descriptor.defaultConfig()
         if let file = config { base = try merged(base, file: file) }
         var c = base
         c.task = descriptor.name
@@ -46,7 +45,9 @@ struct RunOptions: ParsableArguments {
         if bidirectional { c.stack.bidirectional = true }
         if let v = dropout { c.stack.dropout = v }
         if residual { c.stack.residual = true }
-        if !cellOptions.isEmpty { c.stack.cellOptions = try parseKeyValues(cellOptions, flag: "--cell-option") }
+        if cell != nil && cell != base.stack.cell { c.stack.cellOptions = [:] }
+        c.stack.cellOptions = try Registries.cells.lookup(c.stack.cell).options
+            .resolve(stored: c.stack.cellOptions, text: try parseKeyValues(cellOptions, flag: "--cell-option"))
         if let v = data { c.data = URL(fileURLWithPath: v).path }
         if let v = steps { c.steps = v; c.epochs = nil }
         if let v = epochs { c.epochs = v; if steps == nil { c.steps = nil } }
@@ -62,8 +63,8 @@ struct RunOptions: ParsableArguments {
         if let v = evalEvery { c.evalEvery = v }
         if let v = checkpointEvery { c.checkpointEvery = v }
         if let v = logEvery { c.logEvery = v }
-        if noFused { c.path = .generic }
-        c.taskOptions = try descriptor.resolveOptions(base.taskOptions.merging(taskOptions) { _, new in new })
+        if noFused { c.stack.path = .generic }
+        c.taskOptions = try descriptor.options.resolve(stored: base.taskOptions, text: taskOptions)
         try Self.check(c)
         return c
     }
@@ -90,13 +91,16 @@ struct RunOptions: ParsableArguments {
         if let m = c.minutes, !(m > 0) { throw UserError("--minutes must be positive (got \(m))") }
     }
 
-    /// Overlays a JSON file's keys (shallowly; `stack` and `taskOptions` key by key) on `base`.
+    /// Overlays a JSON file's keys (shallowly; `stack` and `taskOptions` key by key) on `base`,
+    /// after upgrading the file from whatever format wrote it.
     func merged(_ base: RunConfig, file: String) throws -> RunConfig {
         let url = URL(fileURLWithPath: file)
         guard let data = try? Data(contentsOf: url) else { throw UserError("\(file): cannot read the config file") }
-        guard let overlay = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        guard let parsed = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw UserError("\(file): not a JSON object")
         }
+        var overlay = try RunConfigMigrations.upgrade(parsed, source: file)
+        overlay["format"] = nil
         var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as! [String: Any]
         for (key, value) in overlay {
             if let nested = value as? [String: Any], var inner = object[key] as? [String: Any] {
@@ -106,8 +110,6 @@ struct RunOptions: ParsableArguments {
                 object[key] = value
             }
         }
-        do { return try JSONDecoder().decode(RunConfig.self, from: JSONSerialization.data(withJSONObject: object)) } catch {
-            throw UserError("\(file): not a valid run config (\(error))")
-        }
+        return try RunConfig.decode(object, source: file)
     }
 }

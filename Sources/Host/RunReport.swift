@@ -29,7 +29,10 @@ struct ReportedRun {
     }
 
     /// The probe length: the task's own `--length` when it has one, else its sequence length.
-    var probeLength: Int { loaded.config.taskOptions["length"].flatMap { Int($0) } ?? loaded.config.seqLen }
+    var probeLength: Int {
+        if case .int(let length)? = loaded.config.taskOptions["length"] { return length }
+        return loaded.config.seqLen
+    }
 
     /// The flattened run config as (key, value) rows: `stack.cell`, `taskOptions.length`, …
     func configRows() throws -> [[String]] {

@@ -13,4 +13,8 @@ do {
 }
 LoadedPlugins.load()
 if CommandLine.arguments.dropFirst().first != "list" { LoadedPlugins.warnAboutProblems() }
+if let help = TaskHelp.message(for: CommandLine.arguments) {
+    print(help)
+    exit(0)
+}
 Recur.main()

@@ -22,7 +22,7 @@ public struct BundleManifest: Codable, Sendable {
         public var sha256: String
     }
 
-    public static let currentFormat = 1
+    public static let currentFormat = 2
 
     public var formatVersion: Int
     public var recurVersion: String
@@ -46,11 +46,22 @@ public struct BundleManifest: Codable, Sendable {
 }
 
 /// Numbered upgrades of older manifests, applied in order on the raw JSON so that old bundles
-/// keep loading after the format changes. Format 1 is the first; a change to the format adds
-/// a step here and bumps `BundleManifest.currentFormat`.
+/// keep loading after the format changes. A change to the format adds a step here and bumps
+/// `BundleManifest.currentFormat`.
+///
+/// - 1 → 2: the run config inside moves to run-config format 2 (typed task and cell options,
+///   `path` in `stack`), through ``RunConfigMigrations``.
 enum BundleMigrations {
     /// `steps[i]` turns format `i + 1` into format `i + 2`.
-    static let steps: [@Sendable ([String: Any]) throws -> [String: Any]] = []
+    static let steps: [@Sendable ([String: Any]) throws -> [String: Any]] = [upgradeConfig]
+
+    @Sendable static func upgradeConfig(_ json: [String: Any]) throws -> [String: Any] {
+        var out = json
+        if let config = json["config"] as? [String: Any] {
+            out["config"] = try RunConfigMigrations.upgrade(config, source: "manifest.json")
+        }
+        return out
+    }
 
     static func upgrade(_ json: [String: Any], source: String) throws -> [String: Any] {
         guard let version = json["format_version"] as? Int else { throw BundleError(source, "manifest.json has no format_version") }

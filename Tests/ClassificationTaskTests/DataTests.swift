@@ -101,7 +101,7 @@ final class DataTests: XCTestCase {
         let url = try s.write("d.tsv", twoClassTSV())
         XCTAssertThrowsMessage(try makeSession(try tinyConfig(data: url, options: ["pool": "median"])), ["--pool median", "last, mean, max, attention"])
         XCTAssertThrowsMessage(try makeSession(try tinyConfig(data: url, options: ["tokens": "bpe"])), ["--tokens bpe", "char, word"])
-        XCTAssertThrowsMessage(try makeSession(try tinyConfig(data: url, options: ["class-weights": "inverse"])), ["none or balanced"])
+        XCTAssertThrowsMessage(try makeSession(try tinyConfig(data: url, options: ["class-weights": "inverse"])), ["one of none, balanced"])
         XCTAssertThrowsMessage(try makeSession(try tinyConfig(data: s.directory.appendingPathComponent("nope"))), ["no such file or folder"])
     }
 

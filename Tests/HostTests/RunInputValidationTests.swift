@@ -111,7 +111,7 @@ final class RunInputValidationTests: HostTestCase {
         try assertRefused(["--layers", "0"], .userError(["--layers must be at least 1 (got 0)"]))
         try assertRefused(["--steps", "0"], .userError(["--steps must be at least 1 (got 0)"]))
         try assertRefused(["--eval-every", "0"], .userError(["--eval-every must be at least 1 (got 0)"]))
-        try assertRefused(["--embedding", "0"], .userError(["--embedding"]))
+        try assertRefused(["--embedding", "0"], .usageError(["--embedding 0: expected an integer ≥ 1", "task 'char-lm'"]))
     }
 
     /// `--hidden -3` as two words: numbers parse unconditionally, so "-3" is the value and the
@@ -143,7 +143,7 @@ final class RunInputValidationTests: HostTestCase {
     // MARK: Options
 
     func testMisspelledTaskOptionIsRefusedListingTheRealOne() throws {
-        try assertRefused(["--embeding", "4"], .userError(["--embeding", "--embedding"]))
+        try assertRefused(["--embeding", "4"], .usageError(["has no option --embeding; did you mean --embedding?"]))
     }
 
     func testBidirectionalIsRefusedForCharLM() throws {

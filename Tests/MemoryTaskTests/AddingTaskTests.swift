@@ -83,7 +83,7 @@ final class AddingTaskTests: XCTestCase {
         var c = config(cell: "lstm")
         c.taskOptions["length"] = "1"
         XCTAssertThrowsError(try AddingPlugin.descriptor.makeSession(c, TaskContext(cells: memoryTaskCells()))) {
-            XCTAssertEqual("\($0)", "--length must be at least 2 (got 1)")
+            XCTAssertEqual("\($0)", "--length 1: expected an integer ≥ 2")
         }
     }
 }

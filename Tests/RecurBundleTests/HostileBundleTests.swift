@@ -127,6 +127,6 @@ final class HostileBundleTests: XCTestCase {
             manifest["format_version"] = 99
             e[0].data = try! JSONSerialization.data(withJSONObject: manifest)
         })
-        XCTAssertEqual(message, "evil.recur: bundle format 99 is newer than this Recur reads (1); upgrade Recur")
+        XCTAssertEqual(message, "evil.recur: bundle format 99 is newer than this Recur reads (2); upgrade Recur")
     }
 }

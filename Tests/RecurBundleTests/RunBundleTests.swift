@@ -13,7 +13,7 @@ final class RunBundleTests: XCTestCase {
         try fixture.bundle().write(to: file)
         let back = try RunBundle(contentsOf: file)
         let original = try fixture.bundle()
-        XCTAssertEqual(back.manifest.formatVersion, 1)
+        XCTAssertEqual(back.manifest.formatVersion, BundleManifest.currentFormat)
         XCTAssertEqual(back.manifest.task.name, "char-lm")
         XCTAssertEqual(back.manifest.cell, .init(name: "lstm", version: "1.0.0", origin: "built-in"))
         XCTAssertEqual(back.manifest.step, 4)
@@ -79,7 +79,10 @@ final class RunBundleTests: XCTestCase {
     func testGoldenBundleStillLoads() throws {
         let url = Golden.directory.appendingPathComponent("tiny-charlm.recur")
         let bundle = try RunBundle(contentsOf: url)
-        XCTAssertEqual(bundle.manifest.formatVersion, 1)
+        // Written as format 1 (text options, `path` at the top); read through migration 1 → 2.
+        XCTAssertEqual(bundle.manifest.formatVersion, BundleManifest.currentFormat)
+        XCTAssertEqual(bundle.manifest.config.taskOptions["embedding"], .int(4))
+        XCTAssertEqual(bundle.manifest.config.stack.path, .fused)
         XCTAssertEqual(bundle.manifest.task.name, "char-lm")
         let cells = Registry<CellDescriptor>(kind: "cell")
         try cells.register(LSTMPlugin.descriptor)

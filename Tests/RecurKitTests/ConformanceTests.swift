@@ -3,7 +3,7 @@ import RecurKit
 
 /// `recur check-cell` for every built-in cell, as a test.
 final class ConformanceTests: XCTestCase {
-    func assertConforms(_ name: String, options: [String: String] = [:]) throws {
+    func assertConforms(_ name: String, options: [String: JSONValue] = [:]) throws {
         let results = CellConformance(try builtinCells().lookup(name), options: options).run()
         XCTAssertEqual(results.count, 9)
         for r in results { XCTAssertTrue(r.passed, "\(name) \(options): \(r.check): \(r.detail)") }

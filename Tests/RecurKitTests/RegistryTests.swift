@@ -25,10 +25,10 @@ final class RegistryTests: XCTestCase {
     func testUnknownCellOptionIsRefused() {
         var rng = RandomGenerator(seed: 0)
         XCTAssertThrowsError(try builtinCells().lookup("lstm").make(CellConfig(inputSize: 2, hiddenSize: 2, options: ["peephole": "1"]), &rng)) {
-            XCTAssertEqual("\($0)", "cell 'lstm': unknown option 'peephole'; it takes none")
+            XCTAssertEqual("\($0)", "cell 'lstm' has no option --peephole; it has none")
         }
         XCTAssertThrowsError(try builtinCells().lookup("rnn").make(CellConfig(inputSize: 2, hiddenSize: 2, options: ["nonlinearity": "gelu"]), &rng)) {
-            XCTAssertEqual("\($0)", "cell 'rnn': nonlinearity 'gelu' is not tanh or relu")
+            XCTAssertEqual($0 as? ConfigValueError, ConfigValueError(field: "nonlinearity", value: "gelu", expected: "one of tanh, relu", owner: "cell 'rnn'"))
         }
     }
 }

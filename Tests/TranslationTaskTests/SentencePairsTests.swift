@@ -50,7 +50,7 @@ final class SentencePairsTests: XCTestCase {
         XCTAssertEqual(pairs.count, 142_787)
         var config = RunConfig(task: "translation", stack: StackConfig(cell: "gru", hiddenSize: 8))
         config.taskOptions = try TranslationPlugin.descriptor.resolveOptions(["normalize": "tutorial", "prefixes": "tutorial", "max-len": "9"])
-        let corpus = try TranslationCorpus(pairs: pairs, valid: nil, options: try TranslationOptions(config), file: zip.path)
+        let corpus = try TranslationCorpus(pairs: pairs, valid: nil, options: try TranslationOptions(config.taskOptions), file: zip.path)
         XCTAssertEqual(corpus.train.count, 9_756)
         XCTAssertEqual(corpus.test.count, 1_084)
         XCTAssertEqual(corpus.sourceVocabulary.count, 2_751)

@@ -2,9 +2,10 @@
 public struct CellConfig: Codable, Sendable, Hashable {
     public var inputSize: Int
     public var hiddenSize: Int
-    public var options: [String: String]
+    /// The cell's own options as stored; the descriptor hands the cell its typed struct.
+    public var options: [String: JSONValue]
 
-    public init(inputSize: Int, hiddenSize: Int, options: [String: String] = [:]) {
+    public init(inputSize: Int, hiddenSize: Int, options: [String: JSONValue] = [:]) {
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         self.options = options

@@ -14,10 +14,10 @@ public struct ConformanceResult: Sendable, Codable {
 /// Sizes are small (T = 4, B = 3, X = 3, H = 5) so the whole suite runs in well under a second.
 public struct CellConformance {
     public let descriptor: CellDescriptor
-    public let options: [String: String]
+    public let options: [String: JSONValue]
     let steps = 4, batch = 3, inputSize = 3, hiddenSize = 5
 
-    public init(_ descriptor: CellDescriptor, options: [String: String] = [:]) {
+    public init(_ descriptor: CellDescriptor, options: [String: JSONValue] = [:]) {
         self.descriptor = descriptor
         self.options = options
     }

@@ -8,10 +8,14 @@ public struct StackConfig: Codable, Sendable, Hashable {
     public var dropout: Float
     /// Adds a layer's input to its output when the widths agree (deep stacks).
     public var residual: Bool
-    public var cellOptions: [String: String]
+    /// The cell's own options, typed, as its ``PluginOptions`` struct encodes them.
+    public var cellOptions: [String: JSONValue]
+    /// `generic` runs every cell through autodiff even where it has a fused kernel (`--no-fused`).
+    public var path: SequenceDriver.Path
 
     public init(cell: String, hiddenSize: Int, layers: Int = 1, bidirectional: Bool = false,
-                dropout: Float = 0, residual: Bool = false, cellOptions: [String: String] = [:]) {
+                dropout: Float = 0, residual: Bool = false, cellOptions: [String: JSONValue] = [:],
+                path: SequenceDriver.Path = .fused) {
         self.cell = cell
         self.hiddenSize = hiddenSize
         self.layers = layers
@@ -19,6 +23,7 @@ public struct StackConfig: Codable, Sendable, Hashable {
         self.dropout = dropout
         self.residual = residual
         self.cellOptions = cellOptions
+        self.path = path
     }
 
     public var directions: Int { bidirectional ? 2 : 1 }
@@ -35,7 +40,8 @@ public final class RecurrentStack: ParameterOwner {
     public let inputSize: Int
     /// `cells[layer * D + direction]`.
     public let cells: [any Cell]
-    public var path: SequenceDriver.Path = .fused
+    /// Starts as `config.path`; tests and benchmarks may switch it.
+    public var path: SequenceDriver.Path
 
     public init(_ config: StackConfig, inputSize: Int, registry: Registry<CellDescriptor>,
                 rng: inout RandomGenerator) throws {
@@ -52,6 +58,7 @@ public final class RecurrentStack: ParameterOwner {
             }
         }
         self.cells = cells
+        path = config.path
     }
 
     public var stateSizes: [Int] { cells[0].stateSizes }

@@ -1,6 +1,12 @@
+import Foundation
+
 /// Everything that defines a training run; written to `config.json` at start and stored in
 /// checkpoints, so a run can be resumed or inspected without the command line that made it.
 public struct RunConfig: Codable, Sendable, Equatable {
+    /// The layout of this struct in JSON; older layouts are upgraded by ``RunConfigMigrations``.
+    public static let currentFormat = 2
+
+    public var format: Int = RunConfig.currentFormat
     public var task: String
     public var stack: StackConfig
     /// Training length: `steps` wins over `epochs`; `minutes` stops early on a time budget.
@@ -20,14 +26,14 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public var checkpointEvery: Int
     public var logEvery: Int
     public var data: String?
-    public var path: SequenceDriver.Path
-    public var taskOptions: [String: String]
+    /// The task's own options, typed, as its ``PluginOptions`` struct encodes them.
+    public var taskOptions: [String: JSONValue]
 
     public init(task: String, stack: StackConfig, steps: Int? = nil, epochs: Int? = nil, minutes: Double? = nil,
                 batch: Int = 32, seqLen: Int = 100, optimizer: OptimizerKind = .adam, learningRate: Float = 2e-3,
                 momentum: Float = 0, clip: Float = 5, seed: UInt64 = 0, threads: Int = 1, evalEvery: Int = 250,
-                checkpointEvery: Int = 250, logEvery: Int = 10, data: String? = nil, path: SequenceDriver.Path = .fused,
-                taskOptions: [String: String] = [:]) {
+                checkpointEvery: Int = 250, logEvery: Int = 10, data: String? = nil,
+                taskOptions: [String: JSONValue] = [:]) {
         self.task = task
         self.stack = stack
         self.steps = steps
@@ -45,7 +51,47 @@ public struct RunConfig: Codable, Sendable, Equatable {
         self.checkpointEvery = checkpointEvery
         self.logEvery = logEvery
         self.data = data
-        self.path = path
         self.taskOptions = taskOptions
+    }
+}
+
+extension RunConfig {
+    /// Reads a run config from JSON of any format, upgrading it first; `source` names the file
+    /// in errors.
+    public static func decode(_ data: Data, source: String) throws -> RunConfig {
+        guard let raw = try? JSONSerialization.jsonObject(with: data), let object = raw as? [String: Any] else {
+            throw RunError("\(source): not a JSON object")
+        }
+        return try decode(object, source: source)
+    }
+
+    public static func decode(_ object: [String: Any], source: String) throws -> RunConfig {
+        let upgraded = try RunConfigMigrations.upgrade(object, source: source)
+        do {
+            return try JSONDecoder().decode(RunConfig.self, from: JSONSerialization.data(withJSONObject: upgraded))
+        } catch let error as DecodingError {
+            throw RunError("\(source): not a valid run config (\(describe(error)))")
+        }
+    }
+
+    /// The JSON a run directory stores.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+}
+
+/// A decoding error as one line: the field path and what was wrong, without Foundation's wording.
+func describe(_ error: DecodingError) -> String {
+    func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+    switch error {
+    case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is missing"
+    case .typeMismatch(let type, let context): return "\(path(context.codingPath)) is not \(type)"
+    case .valueNotFound(let type, let context): return "\(path(context.codingPath)) is null, expected \(type)"
+    case .dataCorrupted(let context): return "\(path(context.codingPath)): \(context.debugDescription)"
+    @unknown default: return "\(error)"
     }
 }

@@ -1,88 +1,71 @@
 import Foundation
 
-/// What a task receives from the host.
-public struct TaskContext: @unchecked Sendable {
-    /// Cells come from here, by name: a task never imports a concrete cell.
-    public let cells: Registry<CellDescriptor>
-    /// Files the task wrote into an earlier run (`TaskSession.artifacts`), when loading one.
-    public let artifacts: [String: Data]?
-    /// The ranks of a data-parallel run (`nil`: one process). A task trains on its ``shard``
-    /// of each global batch and gathers its training state across ranks in `trainingState()`.
-    public let group: (any ProcessGroup)?
-
-    public init(cells: Registry<CellDescriptor>, artifacts: [String: Data]? = nil, group: (any ProcessGroup)? = nil) {
-        self.cells = cells
-        self.artifacts = artifacts
-        self.group = group
-    }
-
-    /// This rank's part of every global batch.
-    public var shard: Shard { group.map { Shard(rank: $0.rank, count: $0.size) } ?? .whole }
-}
-
-/// A registered task: its name, options and defaults, and how to open a session.
+/// A registered task: its name, its typed options, its recipe for the common options, and how
+/// to open a session.
+///
+/// ```swift
+/// public static let descriptor = TaskDescriptor(
+///     name: "reverse", summary: "Reverse a sequence of digits", version: "0.1.0",
+///     options: ReverseOptions.self, defaults: { $0.stack.hiddenSize = 64 }
+/// ) { config, options, context in try ReverseSession(config: config, options: options, context: context) }
+/// ```
 public struct TaskDescriptor: Sendable, RegistryEntry {
     public let name: String
     public let summary: String
     public let version: String
     public var origin: String
-    /// Options only this task has, with defaults.
-    public let options: [TaskOption]
+    /// The task's own options (names, types, defaults, help), for the command line and checks.
+    public let options: OptionSchema
     /// The task's recipe for the common options (`batch`, `seqLen`, `learningRate`, …).
     public let defaults: @Sendable (inout RunConfig) -> Void
-    /// Builds the data and a freshly initialised model (or, with artifacts in the context, the
-    /// vocabulary of a saved run, ready for its weights).
-    public let makeSession: @Sendable (RunConfig, TaskContext) throws -> any TaskSession
+    private let open: @Sendable (RunConfig, TaskContext) throws -> any TaskSession
 
-    public init(name: String, summary: String, version: String, origin: String = "built-in", options: [TaskOption],
-                defaults: @escaping @Sendable (inout RunConfig) -> Void,
-                makeSession: @escaping @Sendable (RunConfig, TaskContext) throws -> any TaskSession) {
+    public init<Options: PluginOptions>(
+        name: String, summary: String, version: String, origin: String = "built-in",
+        options: Options.Type,
+        defaults: @escaping @Sendable (inout RunConfig) -> Void = { _ in },
+        makeSession: @escaping @Sendable (RunConfig, Options, TaskContext) throws -> any TaskSession
+    ) {
         self.name = name
         self.summary = summary
         self.version = version
         self.origin = origin
-        self.options = options
+        let schema = OptionSchema(Options.self, owner: "task '\(name)'")
+        self.options = schema
         self.defaults = defaults
-        self.makeSession = makeSession
-    }
-
-    /// Fills in task options: each given one must be declared; the rest take their defaults.
-    public func resolveOptions(_ given: [String: String]) throws -> [String: String] {
-        let known = Dictionary(uniqueKeysWithValues: options.map { ($0.name, $0.defaultValue) })
-        for key in given.keys.sorted() where known[key] == nil {
-            let list = options.map { "--\($0.name)" }.joined(separator: ", ")
-            throw TaskOptionError("task '\(name)' has no option --\(key); its own options are: \(list.isEmpty ? "none" : list)")
+        open = { config, context in
+            var context = context
+            context.seeds = Seeds(config.seed)
+            return try makeSession(config, try schema.decode(config.taskOptions, as: Options.self), context)
         }
-        return known.merging(given) { _, new in new }
     }
-}
 
-/// One task instance with its data and model, driven by ``Trainer``.
-public protocol TaskSession: AnyObject {
-    /// Every trainable parameter under its saved name (PyTorch-compatible keys).
-    var parameters: [NamedParameter] { get }
-    /// Optimizer steps in one pass over the training data.
-    var stepsPerEpoch: Int { get }
-    /// What throughput counts: "chars", "tokens", "examples".
-    var itemName: String { get }
-    /// Builds the loss graph of training step `step` (0-based) and says how many items it covers.
-    func trainingLoss(step: Int, rng: inout RandomGenerator) throws -> (loss: Variable, items: Int)
-    /// Validation metrics; must include `val_loss`.
-    func evaluate() throws -> [String: Double]
-    /// Training position beyond the weights (data cursor, carried hidden state).
-    func trainingState() -> (tensors: [String: Tensor], info: [String: String])
-    func restoreTrainingState(tensors: [String: Tensor], info: [String: String]) throws
-    /// Files that define the session besides its weights (vocabularies), written once per run.
-    func artifacts() throws -> [String: Data]
-}
+    /// A task without options of its own.
+    public init(name: String, summary: String, version: String, origin: String = "built-in",
+                defaults: @escaping @Sendable (inout RunConfig) -> Void = { _ in },
+                makeSession: @escaping @Sendable (RunConfig, TaskContext) throws -> any TaskSession) {
+        self.init(name: name, summary: summary, version: version, origin: origin, options: NoOptions.self,
+                  defaults: defaults) { config, _, context in try makeSession(config, context) }
+    }
 
-/// A task whose model writes text from a prime (char-lm).
-public protocol TextGenerating: TaskSession {
-    func generate(prime: String, length: Int, temperature: Float, topK: Int?, rng: inout RandomGenerator,
-                  emit: (String) -> Void) throws
-}
+    /// Builds the data and a freshly initialised model (or, with artifacts in the context, the
+    /// vocabulary of a saved run, ready for its weights), after checking the stored options.
+    public func makeSession(_ config: RunConfig, _ context: TaskContext) throws -> any TaskSession {
+        try open(config, context)
+    }
 
-/// A task that can score a text file other than its validation split.
-public protocol ExternallyEvaluable: TaskSession {
-    func evaluate(file: URL) throws -> [String: Double]
+    /// The task's options: the defaults overlaid with `text` (as typed on a command line),
+    /// checked and validated, typed as `config.json` stores them.
+    public func resolveOptions(_ text: [String: String]) throws -> [String: JSONValue] {
+        try options.resolve(stored: options.defaults, text: text)
+    }
+
+    /// The run config a new run of this task starts from: the common defaults, then the task's
+    /// recipe, with the task's option defaults.
+    public func defaultConfig() -> RunConfig {
+        var config = RunConfig(task: name, stack: StackConfig(cell: "lstm", hiddenSize: 128))
+        config.taskOptions = options.defaults
+        defaults(&config)
+        return config
+    }
 }

@@ -30,18 +30,18 @@ public struct RunDirectory: Sendable {
     }
 
     public func writeConfig(_ config: RunConfig) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(config), to: configURL)
+        try AtomicFile.write(try config.encoded(), to: configURL)
     }
 
     public func readConfig() throws -> RunConfig {
         guard FileManager.default.fileExists(atPath: configURL.path) else {
             throw RunError("\(url.path) is not a run directory (no config.json)")
         }
-        do { return try JSONDecoder().decode(RunConfig.self, from: Data(contentsOf: configURL)) } catch {
-            throw RunError("\(configURL.path): cannot read the run config (\(error))")
+        let data: Data
+        do { data = try Data(contentsOf: configURL) } catch {
+            throw RunError("\(configURL.path): cannot read the run config")
         }
+        return try RunConfig.decode(data, source: configURL.path)
     }
 
     public func writeArtifacts(_ files: [String: Data]) throws {

@@ -70,7 +70,7 @@ public final class Trainer {
         self.progress = group.map { $0.isLeader } == false ? ProgressPrinter(handle: progress.handle, quiet: true) : progress
         self.optimizer = config.optimizer.make(learningRate: config.learningRate, momentum: config.momentum)
         // The model was initialised from `seed`; training randomness (dropout) gets its own stream.
-        self.rng = RandomGenerator(seed: config.seed &+ 0x5EED)
+        self.rng = RandomGenerator(seed: Seeds(config.seed).training)
     }
 
     /// Steps the run config asks for.
@@ -124,10 +124,11 @@ public final class Trainer {
         var lastLoss = Double.nan
 
         func elapsed() -> Double { startSeconds + Date().timeIntervalSince(started) }
+        let shard = BatchShard(shard: group.map { Shard(rank: $0.rank, count: $0.size) } ?? .whole, batch: config.batch)
 
         while step < total {
             for (_, p) in parameters { p.zeroGrad() }
-            let (loss, localItems) = try session.trainingLoss(step: step, rng: &rng)
+            let (loss, localItems) = try session.trainingLoss(step: step, shard: shard, rng: &rng)
             loss.backward()
             var value = Double(loss.value.scalar), stepItems = localItems
             var outOfTime = budget.map { elapsed() >= $0 } ?? false

@@ -13,7 +13,6 @@ public final class GRU: Cell {
     public let weights: GatedWeights
 
     public init(_ config: CellConfig, rng: inout RandomGenerator) throws {
-        try config.checkOptions(cell: "gru", known: [:])
         weights = GatedWeights(gates: 3, inputSize: config.inputSize, hiddenSize: config.hiddenSize, rng: &rng)
     }
 
@@ -39,7 +38,8 @@ public final class GRU: Cell {
 /// Registration of the `gru` cell.
 public enum GRUPlugin {
     public static let descriptor = CellDescriptor(
-        name: "gru", summary: "Gated recurrent unit, gates r,z,n (nn.GRU)", version: "1.0.0") { config, rng in
+        name: "gru", summary: "Gated recurrent unit, gates r,z,n (nn.GRU)", version: "1.0.0",
+        hasFusedKernel: true) { config, rng in
         try GRU(config, rng: &rng)
     }
 }

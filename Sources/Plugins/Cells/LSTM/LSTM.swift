@@ -13,7 +13,6 @@ public final class LSTM: Cell {
     public let weights: GatedWeights
 
     public init(_ config: CellConfig, rng: inout RandomGenerator) throws {
-        try config.checkOptions(cell: "lstm", known: [:])
         weights = GatedWeights(gates: 4, inputSize: config.inputSize, hiddenSize: config.hiddenSize, rng: &rng)
     }
 
@@ -36,7 +35,8 @@ public final class LSTM: Cell {
 /// Registration of the `lstm` cell.
 public enum LSTMPlugin {
     public static let descriptor = CellDescriptor(
-        name: "lstm", summary: "Long short-term memory, gates i,f,g,o (nn.LSTM)", version: "1.0.0") { config, rng in
+        name: "lstm", summary: "Long short-term memory, gates i,f,g,o (nn.LSTM)", version: "1.0.0",
+        hasFusedKernel: true) { config, rng in
         try LSTM(config, rng: &rng)
     }
 }

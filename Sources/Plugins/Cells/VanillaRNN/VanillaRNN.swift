@@ -6,18 +6,13 @@ import RecurKit
 /// Shapes: x_t `[B, X]`, h `[B, H]`; `weight_ih` `[H, X]`, `weight_hh` `[H, H]`, biases `[H]`,
 /// all uniform in ±1/√H.
 public final class VanillaRNN: Cell {
-    public enum Nonlinearity: String, Sendable { case tanh, relu }
+    public enum Nonlinearity: String, Sendable, Codable, CaseIterable, OptionValue { case tanh, relu }
 
     public let weights: GatedWeights
     public let nonlinearity: Nonlinearity
 
-    public init(_ config: CellConfig, rng: inout RandomGenerator) throws {
-        try config.checkOptions(cell: "rnn", known: VanillaRNNPlugin.options)
-        let name = config.options["nonlinearity"] ?? "tanh"
-        guard let nonlinearity = Nonlinearity(rawValue: name) else {
-            throw CellOptionError(cell: "rnn", "nonlinearity '\(name)' is not tanh or relu")
-        }
-        self.nonlinearity = nonlinearity
+    public init(_ config: CellConfig, options: VanillaRNNOptions = .init(), rng: inout RandomGenerator) {
+        nonlinearity = options.nonlinearity
         weights = GatedWeights(gates: 1, inputSize: config.inputSize, hiddenSize: config.hiddenSize, rng: &rng)
     }
 
@@ -37,9 +32,18 @@ public final class VanillaRNN: Cell {
 
 /// Registration of the `rnn` cell.
 public enum VanillaRNNPlugin {
-    static let options = ["nonlinearity": "tanh (default) or relu"]
-
     public static let descriptor = CellDescriptor(
         name: "rnn", summary: "Elman RNN, h = tanh(W_ih x + b_ih + W_hh h + b_hh) (nn.RNN)", version: "1.0.0",
-        options: options) { config, rng in try VanillaRNN(config, rng: &rng) }
+        options: VanillaRNNOptions.self, hasFusedKernel: true) { config, options, rng in
+        VanillaRNN(config, options: options, rng: &rng)
+    }
+}
+
+/// `--cell-option nonlinearity=relu`, as `nn.RNN(nonlinearity=)`.
+public struct VanillaRNNOptions: PluginOptions {
+    public var nonlinearity: VanillaRNN.Nonlinearity = .tanh
+    public init() {}
+    public static let fields: [OptionField<Self>] = [
+        .init("nonlinearity", \.nonlinearity, help: "The activation φ: tanh or relu."),
+    ]
 }

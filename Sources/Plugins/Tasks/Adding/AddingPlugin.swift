@@ -6,8 +6,7 @@ public enum AddingPlugin {
         name: "adding",
         summary: "Adding problem: sum the two marked values of a long sequence (MSE; answering 1 scores 0.167)",
         version: "1.0.0",
-        options: [TaskOption("length", default: "100", help: "Sequence length T."),
-                  TaskOption("test-size", default: "1000", help: "Sequences in the fixed test set.")],
+        options: AddingOptions.self,
         defaults: { config in
             // Issue 9's bar: hidden 128, batch 64, 3,000 steps. Adam 3e-3 with clip 5 lets an LSTM leave
             // the 0.167 plateau by step 2,000; at 1e-3 with clip 1 it was still at 0.108 at step 3,000.
@@ -19,5 +18,5 @@ public enum AddingPlugin {
             config.evalEvery = 250
             config.checkpointEvery = 500
         },
-        makeSession: { config, context in try AddingSession(config: config, context: context) })
+        makeSession: { config, options, context in try AddingSession(config: config, options: options, context: context) })
 }

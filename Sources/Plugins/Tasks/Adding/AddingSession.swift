@@ -10,17 +10,16 @@ public final class AddingSession: TaskSession, GradientFlowProbing {
     public let length: Int
     private let test: (inputs: Tensor, targets: Tensor)
 
-    public init(config: RunConfig, context: TaskContext) throws {
+    private let seeds: Seeds
+
+    public init(config: RunConfig, options: AddingOptions = .init(), context: TaskContext) throws {
         self.config = config
-        length = try config.taskOption("length")
-        let testSize: Int = try config.taskOption("test-size")
-        guard length >= 2 else { throw TaskOptionError("--length must be at least 2 (got \(length))") }
-        guard testSize >= 1 else { throw TaskOptionError("--test-size must be at least 1 (got \(testSize))") }
-        var rng = RandomGenerator(seed: config.seed)
+        length = options.length
+        seeds = context.seeds
+        var rng = RandomGenerator(seed: seeds.model)
         model = try AddingModel(stack: config.stack, cells: context.cells, rng: &rng)
-        model.rnn.path = config.path
-        var testRNG = RandomGenerator(seed: config.seed ^ 0x7E57_5E7)
-        test = AddingProblem.batch(count: testSize, length: length, rng: &testRNG)
+        var testRNG = RandomGenerator(seed: seeds.evaluation)
+        test = AddingProblem.batch(count: options.testSize, length: length, rng: &testRNG)
     }
 
     public var parameters: [NamedParameter] { model.namedParameters }
@@ -28,10 +27,15 @@ public final class AddingSession: TaskSession, GradientFlowProbing {
     public var stepsPerEpoch: Int { 100 }
     public var itemName: String { "sequences" }
 
-    public func trainingLoss(step: Int, rng: inout RandomGenerator) throws -> (loss: Variable, items: Int) {
-        var data = RandomGenerator(seed: (config.seed &* 0x9E37_79B9_7F4A_7C15) &+ UInt64(step) &+ 1)
-        let (inputs, targets) = AddingProblem.batch(count: config.batch, length: length, rng: &data)
-        return (meanSquaredError(model(inputs, training: true, rng: &rng), targets), config.batch)
+    /// The step's global batch is generated whole, from the step's own seed, so that every rank
+    /// sees the batch one process would; each trains on its own rows of it.
+    public func trainingLoss(step: Int, shard: BatchShard, rng: inout RandomGenerator) throws -> (loss: Variable, items: Int) {
+        var data = RandomGenerator(seed: seeds.data(step: step))
+        let (whole, wholeTargets) = AddingProblem.batch(count: config.batch, length: length, rng: &data)
+        let rows = shard.rows.count
+        let inputs = Tensor(shape: [length, rows, 2], scalars: shard.columns(of: whole.scalars, steps: length, width: 2))
+        let targets = Tensor(shape: [rows, 1], scalars: shard.part(of: wholeTargets.scalars))
+        return (meanSquaredError(model(inputs, training: true, rng: &rng), targets), rows)
     }
 
     /// Test MSE, in batches of `--batch` to bound memory; `val_baseline_mse` is the score of always answering 1.
@@ -55,10 +59,6 @@ public final class AddingSession: TaskSession, GradientFlowProbing {
         }
         return ["val_loss": squared / Double(count), "val_mse": squared / Double(count), "val_baseline_mse": baseline / Double(count)]
     }
-
-    public func trainingState() -> (tensors: [String: Tensor], info: [String: String]) { ([:], [:]) }
-    public func restoreTrainingState(tensors: [String: Tensor], info: [String: String]) throws {}
-    public func artifacts() throws -> [String: Data] { [:] }
 
     /// Squared error of the final prediction on fresh sequences of `length` steps.
     public func gradientFlowProbe(length: Int, batch: Int, rng: inout RandomGenerator) throws -> GradientFlowProbe {

@@ -7,7 +7,7 @@ extension CharLMSession: GradientFlowProbing {
         let split = try data()
         let text = split.validation.count > length + 1 ? split.validation : split.train.ids
         guard text.count > length + 1 else {
-            throw TaskOptionError("the corpus has \(text.count) characters; a gradient-flow probe of \(length) steps needs more")
+            throw TaskError("the corpus has \(text.count) characters; a gradient-flow probe of \(length) steps needs more")
         }
         var inputs = [Int32](repeating: 0, count: length * batch), targets = [Int32](repeating: 0, count: batch)
         for b in 0..<batch {

@@ -12,22 +12,19 @@ public enum CharLMPlugin {
         name: "char-lm",
         summary: "Character language model: train on UTF-8 text, sample with temperature, bits per character",
         version: "1.0.0",
-        options: [TaskOption("embedding", default: "64", help: "Width of the character embedding.")],
+        options: CharLMOptions.self,
         defaults: { config in
-            // RECIPES Task 1: LSTM 1×256, embedding 64, batch 32, seq-len 100, Adam 2e-3, clip 5.
+            // The recipe of docs/recipes.md (char-lm): LSTM 1×256, embedding 64, batch 32, seq-len 100, Adam 2e-3, clip 5.
             config.stack.hiddenSize = 256
             config.batch = 32
             config.seqLen = 100
             config.learningRate = 2e-3
             config.clip = 5
         },
-        makeSession: { config, context in
-            if config.data == nil && !FileManager.default.fileExists(atPath: defaultCorpus) {
+        makeSession: { config, options, context in
+            if config.data == nil && context.artifacts == nil && !FileManager.default.fileExists(atPath: defaultCorpus) {
                 throw DataFileError(file: defaultCorpus, "the default corpus is missing; install it with `make deps` (Debian package jargon-text) or pass --data FILE")
             }
-            guard let embedding = Int(config.taskOptions["embedding"] ?? ""), embedding >= 1 else {
-                throw TaskOptionError("--embedding must be a positive integer")
-            }
-            return try CharLMSession(config: config, context: context)
+            return try CharLMSession(config: config, options: options, context: context)
         })
 }

@@ -17,12 +17,12 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
     /// This rank's rows of the global batch (all of them in one process).
     private let rows: Range<Int>
 
-    public init(config: RunConfig, context: TaskContext) throws {
+    public init(config: RunConfig, options: CharLMOptions = .init(), context: TaskContext) throws {
         self.config = config
         group = context.group
         rows = try context.shard.rows(of: config.batch)
         guard !config.stack.bidirectional else {
-            throw TaskOptionError("char-lm predicts the next character, so it cannot read the future: drop --bidirectional")
+            throw ConfigValueError(field: "bidirectional", value: "true", expected: "false: char-lm predicts the next character, so it cannot read the future")
         }
         if let artifacts = context.artifacts, let saved = artifacts["vocab.json"] {
             vocabulary = try CharVocabulary.decode(saved, source: "vocab.json")
@@ -33,10 +33,9 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
             corpus = text
         }
         corpusName = CharLMPlugin.corpusURL(config).path
-        var rng = RandomGenerator(seed: config.seed)
-        model = try CharLanguageModel(vocabularySize: vocabulary.count, embedding: try config.taskOption("embedding"),
+        var rng = RandomGenerator(seed: context.seeds.model)
+        model = try CharLanguageModel(vocabularySize: vocabulary.count, embedding: options.embedding,
                                       stack: config.stack, cells: context.cells, rng: &rng)
-        model.rnn.path = config.path
         // A new run checks its data now, before the host writes anything to disk.
         if context.artifacts == nil { _ = try data() }
     }
@@ -59,26 +58,19 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
         return split!
     }
 
-    public func trainingLoss(step: Int, rng: inout RandomGenerator) throws -> (loss: Variable, items: Int) {
+    public func trainingLoss(step: Int, shard: BatchShard, rng: inout RandomGenerator) throws -> (loss: Variable, items: Int) {
         let stream = try data().train
         let k = step % stream.batchesPerEpoch
         if k == 0 { carried = nil }
-        var (inputs, targets) = stream.batch(k)
-        if rows.count != config.batch {
-            (inputs, targets) = (columns(inputs), columns(targets))
-        }
-        let (logits, state) = model(inputs, steps: config.seqLen, batch: rows.count, state: carried, training: true, rng: &rng)
+        let (whole, wholeTargets) = stream.batch(k)
+        let inputs = shard.columns(of: whole, steps: config.seqLen), targets = shard.columns(of: wholeTargets, steps: config.seqLen)
+        let (logits, state) = model(inputs, steps: config.seqLen, batch: shard.rows.count, state: carried, training: true, rng: &rng)
         carried = state.map { $0.map { $0.detached() } }
         return (crossEntropy(logits: logits, targets: targets), inputs.count)
     }
 
-    /// This rank's columns of a time-major `[T, B]` batch.
-    private func columns(_ ids: [Int32]) -> [Int32] {
-        (0..<config.seqLen).flatMap { t in rows.map { ids[t * config.batch + $0] } }
-    }
-
     /// Bits per character over the whole validation split, read as one stream (batch 1, chunks of
-    /// `seq-len`, state carried): RECIPES' "carried" figure.
+    /// `seq-len`, state carried): the "carried" figure of docs/recipes.md.
     public func evaluate() throws -> [String: Double] { try score(try data().validation, prefix: "val") }
 
     public func evaluate(file: URL) throws -> [String: Double] {
@@ -86,7 +78,7 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
     }
 
     func score(_ ids: [Int32], prefix: String) throws -> [String: Double] {
-        guard ids.count >= 2 else { throw TaskOptionError("need at least 2 characters to score, got \(ids.count)") }
+        guard ids.count >= 2 else { throw TaskError("need at least 2 characters to score, got \(ids.count)") }
         var rng = RandomGenerator(seed: 0)
         var state: [[Variable]]? = nil
         var totalNats = 0.0
@@ -163,7 +155,7 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
 /// Draws an index from softmax(logits / temperature), optionally from the k most likely only.
 func sampleIndex(_ logits: [Float], temperature: Float, topK: Int?, rng: inout RandomGenerator) throws -> Int {
     guard logits.allSatisfy(\.isFinite) else {
-        throw TaskOptionError("the model's outputs are not finite numbers (were its weights trained to divergence?)")
+        throw TaskError("the model's outputs are not finite numbers (were its weights trained to divergence?)")
     }
     // Divide in Double: a tiny temperature overflows Float but is only a sharp argmax.
     var scaled = logits.map { Double($0) / Double(temperature) }

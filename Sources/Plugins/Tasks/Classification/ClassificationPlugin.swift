@@ -6,7 +6,7 @@ public enum ClassificationPlugin {
         name: "classification",
         summary: "Many-to-one classifier (label<TAB>text file or one file per class); accuracy, macro-F1, confusion matrix",
         version: "1.0.0",
-        options: ClassificationOptions.declared,
+        options: ClassificationOptions.self,
         defaults: { config in
             // RECIPES Task 3: LSTM 128, embedding 64, batch 64, Adam 1e-3, no clipping, 10 epochs.
             config.stack.hiddenSize = 128
@@ -16,5 +16,5 @@ public enum ClassificationPlugin {
             config.steps = nil
             config.epochs = 10
         },
-        makeSession: { config, context in try ClassificationSession(config: config, context: context) })
+        makeSession: { config, options, context in try ClassificationSession(config: config, options: options, context: context) })
 }

@@ -22,16 +22,13 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
     private var validation: (examples: [Encoded], unknown: [String])?
     private var classWeights: [Float]?
     private var epochOrder: (epoch: Int, order: [Int])?
-    /// This rank's part of every batch in a data-parallel run.
-    private let shard: Shard
     private var lastReport: (matrix: ConfusionMatrix, prefix: String)?
     /// Unseen tokens of the last outside file scored by `evaluate(file:)`.
     private var lastUnknown: [String] = []
 
-    public init(config: RunConfig, context: TaskContext) throws {
-        shard = context.shard
+    public init(config: RunConfig, options: ClassificationOptions = .init(), context: TaskContext) throws {
         self.config = config
-        options = try ClassificationOptions(config)
+        self.options = options
         if let artifacts = context.artifacts, let vocab = artifacts["vocab.json"], let labelFile = artifacts["labels.json"] {
             vocabulary = try TokenVocabulary.decode(vocab, source: "vocab.json")
             guard let names = try? JSONSerialization.jsonObject(with: labelFile) as? [String], names.count >= 2 else {
@@ -52,10 +49,9 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
             labels = data.labels
             classWeights = Self.classWeights(train, classes: data.labels.count, options)
         }
-        var rng = RandomGenerator(seed: config.seed)
+        var rng = RandomGenerator(seed: context.seeds.model)
         model = try SequenceClassifier(vocabularySize: vocabulary.count, embedding: options.embedding, classes: labels.count,
                                        stack: config.stack, pooling: options.pooling, cells: context.cells, rng: &rng)
-        model.rnn.path = config.path
     }
 
     /// The run's labelled data: `--data` (or the default word lists) and `--valid`.
@@ -122,13 +118,13 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
         options.balancedWeights ? balancedWeights(train.map(\.label), classes: classes) : nil
     }
 
-    public func trainingLoss(step: Int, rng: inout RandomGenerator) throws -> (loss: Variable, items: Int) {
+    public func trainingLoss(step: Int, shard: BatchShard, rng: inout RandomGenerator) throws -> (loss: Variable, items: Int) {
         let train = try trainingSet()
         let epoch = step / stepsPerEpoch, k = step % stepsPerEpoch
         if epochOrder?.epoch != epoch { epochOrder = (epoch, EpochOrder.permutation(count: train.count, epoch: epoch)) }
-        let range = shard.part(of: (k * config.batch)..<min((k + 1) * config.batch, train.count))
-        if range.isEmpty { return (Variable(Tensor(scalar: 0)), 0) }
-        let picked = epochOrder!.order[range].map { train[$0] }
+        let whole = Array(epochOrder!.order[(k * config.batch)..<min((k + 1) * config.batch, train.count)])
+        let picked = shard.part(of: whole).map { train[$0] }
+        if picked.isEmpty { return (Variable(Tensor(scalar: 0)), 0) }
         let batch = TokenBatch(picked.map(\.ids))
         let logits = model(batch, training: true, rng: &rng).logits
         let targets = picked.map(\.label)
@@ -188,9 +184,9 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
         for (i, text) in texts.enumerated() {
             let tokens = options.tokens.tokens(text)
             let which = texts.count == 1 ? "the text" : "text \(i + 1)"
-            guard !tokens.isEmpty else { throw TaskOptionError("\(which) is empty; give at least one \(options.tokens.rawValue) token") }
+            guard !tokens.isEmpty else { throw TaskError("\(which) is empty; give at least one \(options.tokens.rawValue) token") }
             guard tokens.count <= options.maxLength else {
-                throw TaskOptionError("\(which) has \(tokens.count) \(options.tokens.rawValue) tokens, more than this model's limit of \(options.maxLength) (--max-length at training)")
+                throw TaskError("\(which) has \(tokens.count) \(options.tokens.rawValue) tokens, more than this model's limit of \(options.maxLength) (--max-length at training)")
             }
             encoded.append(vocabulary.encode(tokens))
         }
@@ -210,13 +206,6 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
         }
         return results
     }
-
-    public func trainingState() -> (tensors: [String: Tensor], info: [String: String]) {
-        // The batch order is a pure function of the step (RECIPES' SplitMix64 epochs): nothing to keep.
-        ([:], [:])
-    }
-
-    public func restoreTrainingState(tensors: [String: Tensor], info: [String: String]) throws {}
 
     public func artifacts() throws -> [String: Data] {
         ["vocab.json": try vocabulary.encoded(), "labels.json": try JSONSerialization.data(withJSONObject: labels)]

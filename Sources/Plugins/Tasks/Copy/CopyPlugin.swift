@@ -6,10 +6,7 @@ public enum CopyPlugin {
         name: "copy",
         summary: "Copy memory: reproduce S symbols after T blanks (per-step cross-entropy, recall accuracy)",
         version: "1.0.0",
-        options: [TaskOption("length", default: "100", help: "Blank steps T between the symbols and their recall."),
-                  TaskOption("symbols", default: "10", help: "Symbols S to remember."),
-                  TaskOption("alphabet", default: "8", help: "Distinct symbols."),
-                  TaskOption("test-size", default: "500", help: "Sequences in the fixed test set.")],
+        options: CopyOptions.self,
         defaults: { config in
             config.stack.hiddenSize = 128
             config.batch = 64
@@ -19,5 +16,5 @@ public enum CopyPlugin {
             config.evalEvery = 250
             config.checkpointEvery = 500
         },
-        makeSession: { config, context in try CopySession(config: config, context: context) })
+        makeSession: { config, options, context in try CopySession(config: config, options: options, context: context) })
 }

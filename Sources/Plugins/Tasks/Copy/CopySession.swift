@@ -10,21 +10,16 @@ public final class CopySession: TaskSession, GradientFlowProbing {
     private let test: (inputs: [Int32], targets: [Int32])
     private let testSize: Int
 
-    public init(config: RunConfig, context: TaskContext) throws {
+    private let seeds: Seeds
+
+    public init(config: RunConfig, options: CopyOptions = .init(), context: TaskContext) throws {
         self.config = config
-        let blanks: Int = try config.taskOption("length")
-        let symbols: Int = try config.taskOption("symbols")
-        let alphabet: Int = try config.taskOption("alphabet")
-        testSize = try config.taskOption("test-size")
-        guard blanks >= 1 else { throw TaskOptionError("--length must be at least 1 (got \(blanks))") }
-        guard symbols >= 1 else { throw TaskOptionError("--symbols must be at least 1 (got \(symbols))") }
-        guard alphabet >= 2 else { throw TaskOptionError("--alphabet must be at least 2 (got \(alphabet))") }
-        guard testSize >= 1 else { throw TaskOptionError("--test-size must be at least 1 (got \(testSize))") }
-        problem = CopyProblem(blanks: blanks, symbols: symbols, alphabet: alphabet)
-        var rng = RandomGenerator(seed: config.seed)
+        testSize = options.testSize
+        seeds = context.seeds
+        problem = CopyProblem(blanks: options.length, symbols: options.symbols, alphabet: options.alphabet)
+        var rng = RandomGenerator(seed: seeds.model)
         model = try CopyModel(problem: problem, stack: config.stack, cells: context.cells, rng: &rng)
-        model.rnn.path = config.path
-        var testRNG = RandomGenerator(seed: config.seed ^ 0x7E57_5E7)
+        var testRNG = RandomGenerator(seed: seeds.evaluation)
         test = problem.batch(count: testSize, rng: &testRNG)
     }
 
@@ -33,11 +28,15 @@ public final class CopySession: TaskSession, GradientFlowProbing {
     public var stepsPerEpoch: Int { 100 }
     public var itemName: String { "sequences" }
 
-    public func trainingLoss(step: Int, rng: inout RandomGenerator) throws -> (loss: Variable, items: Int) {
-        var data = RandomGenerator(seed: (config.seed &* 0x9E37_79B9_7F4A_7C15) &+ UInt64(step) &+ 1)
-        let (inputs, targets) = problem.batch(count: config.batch, rng: &data)
-        let logits = model(problem.oneHot(inputs, count: config.batch), training: true, rng: &rng)
-        return (crossEntropy(logits: logits, targets: targets), config.batch)
+    /// The step's global batch is generated whole, from the step's own seed, so that every rank
+    /// sees the batch one process would; each trains on its own rows of it.
+    public func trainingLoss(step: Int, shard: BatchShard, rng: inout RandomGenerator) throws -> (loss: Variable, items: Int) {
+        var data = RandomGenerator(seed: seeds.data(step: step))
+        let (whole, wholeTargets) = problem.batch(count: config.batch, rng: &data)
+        let rows = shard.rows.count
+        let inputs = shard.columns(of: whole, steps: problem.steps), targets = shard.columns(of: wholeTargets, steps: problem.steps)
+        let logits = model(problem.oneHot(inputs, count: rows), training: true, rng: &rng)
+        return (crossEntropy(logits: logits, targets: targets), rows)
     }
 
     /// Per-step cross-entropy over the test set, the memoryless baseline, and the accuracy on
@@ -60,10 +59,6 @@ public final class CopySession: TaskSession, GradientFlowProbing {
         return ["val_loss": loss, "val_recall_accuracy": Double(correct) / Double(problem.symbols * testSize),
                 "val_baseline_loss": problem.baselineLoss]
     }
-
-    public func trainingState() -> (tensors: [String: Tensor], info: [String: String]) { ([:], [:]) }
-    public func restoreTrainingState(tensors: [String: Tensor], info: [String: String]) throws {}
-    public func artifacts() throws -> [String: Data] { [:] }
 
     /// Cross-entropy of the final step's prediction (the last recalled symbol). `length` is the
     /// blank stretch, as `--length`, so the probe spans length + 2S steps.

@@ -6,7 +6,7 @@ public enum TranslationPlugin {
         name: "translation",
         summary: "Sequence to sequence with attention: TSV source<TAB>target (default: generated dates → ISO), greedy/beam decoding, BLEU, attention maps",
         version: "1.0.0",
-        options: TranslationOptions.declared,
+        options: TranslationOptions.self,
         defaults: { config in
             // RECIPES Task 2: GRU 256 encoder and decoder, embedding 256, batch 64, Adam 1e-3, clip 5.
             config.stack.cell = "gru"
@@ -19,5 +19,5 @@ public enum TranslationPlugin {
             config.epochs = 3
             config.evalEvery = 500
         },
-        makeSession: { config, context in try TranslationSession(config: config, context: context) })
+        makeSession: { config, options, context in try TranslationSession(config: config, options: options, context: context) })
 }

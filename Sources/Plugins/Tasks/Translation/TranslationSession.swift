@@ -5,8 +5,6 @@ import RecurKit
 /// order, and evaluation by greedy decoding (BLEU, exact match, token accuracy).
 public final class TranslationSession: TaskSession, Translating, ExternallyEvaluable {
     public let config: RunConfig
-    /// This rank's part of every batch in a data-parallel run.
-    private let shard: Shard
     public let options: TranslationOptions
     public let vocabularies: TranslationVocabularies
     public let source: TokenVocabulary
@@ -16,10 +14,9 @@ public final class TranslationSession: TaskSession, Translating, ExternallyEvalu
     private var loadedCorpus: TranslationCorpus?
     private var epochBatches: (epoch: Int, batches: [[Int]])?
 
-    public init(config: RunConfig, context: TaskContext) throws {
+    public init(config: RunConfig, options: TranslationOptions = .init(), context: TaskContext) throws {
         self.config = config
-        shard = context.shard
-        options = try TranslationOptions(config)
+        self.options = options
         if let saved = context.artifacts?["vocab.json"] {
             vocabularies = try TranslationVocabularies.decode(saved, source: "vocab.json")
         } else {
@@ -29,25 +26,23 @@ public final class TranslationSession: TaskSession, Translating, ExternallyEvalu
         }
         source = TokenVocabulary(tokens: vocabularies.source)
         target = TokenVocabulary(tokens: vocabularies.target)
-        var rng = RandomGenerator(seed: config.seed)
+        var rng = RandomGenerator(seed: context.seeds.model)
         model = try TranslationModel(sourceVocabulary: source.count, targetVocabulary: target.count,
                                      embedding: options.embedding, stack: config.stack, attention: options.attention,
                                      cells: context.cells, rng: &rng)
-        model.encoder.path = config.path
-        model.decoder.path = config.path
     }
 
     /// `--data` (a TSV file or a zip holding one) or, without it, the generated dates.
     static func loadCorpus(config: RunConfig, options: TranslationOptions) throws -> TranslationCorpus {
         let pairs: [SentencePair], name: String
         if let data = config.data {
-            pairs = try SentencePairs.load(URL(fileURLWithPath: data), member: options.member)
+            pairs = try SentencePairs.load(URL(fileURLWithPath: data), member: options.zipMember)
             name = data
         } else {
             pairs = DateCorpus.pairs(count: options.generatedPairs)
             name = "generated dates"
         }
-        let valid = try options.valid.map { try SentencePairs.load(URL(fileURLWithPath: $0), member: nil) }
+        let valid = try options.validation.map { try SentencePairs.load(URL(fileURLWithPath: $0), member: nil) }
         return try TranslationCorpus(pairs: pairs, valid: valid, options: options, file: name)
     }
 
@@ -70,7 +65,7 @@ public final class TranslationSession: TaskSession, Translating, ExternallyEvalu
     /// Most decoder steps: `--decode-len`, or the longest training target + its `<eos>`.
     public var decodeLength: Int { options.decodeLength > 0 ? options.decodeLength : vocabularies.maxTargetLength + 1 }
 
-    public func trainingLoss(step: Int, rng: inout RandomGenerator) throws -> (loss: Variable, items: Int) {
+    public func trainingLoss(step: Int, shard: BatchShard, rng: inout RandomGenerator) throws -> (loss: Variable, items: Int) {
         let train = try corpus().train
         let epoch = step / stepsPerEpoch
         if epochBatches?.epoch != epoch {
@@ -78,7 +73,7 @@ public final class TranslationSession: TaskSession, Translating, ExternallyEvalu
                                                       bucketed: options.bucket) { train[$0].source.count })
         }
         let whole = epochBatches!.batches[step % stepsPerEpoch]
-        let indices = Array(whole[shard.part(of: whole.indices)])
+        let indices = shard.part(of: whole)
         if indices.isEmpty { return (Variable(Tensor(scalar: 0)), 0) }
         let batch = PairBatch(sources: indices.map { train[$0].source }, targets: indices.map { train[$0].target })
         let logits = teacherForcedLogits(batch, training: true, rng: &rng)
@@ -120,7 +115,7 @@ public final class TranslationSession: TaskSession, Translating, ExternallyEvalu
     public func evaluate() throws -> [String: Double] { score(try corpus().test, prefix: "val") }
 
     public func evaluate(file: URL) throws -> [String: Double] {
-        let pairs = try SentencePairs.load(file, member: options.member)
+        let pairs = try SentencePairs.load(file, member: options.zipMember)
         let tokens = TranslationCorpus.tokenised(pairs, options: options)
         guard !tokens.isEmpty else { throw DataFileError(file: file.path, "no pairs are left after --max-len / --prefixes filtering") }
         return score(TranslationCorpus(train: [], test: tokens, source: source, target: target).test, prefix: "eval")
@@ -165,20 +160,17 @@ public final class TranslationSession: TaskSession, Translating, ExternallyEvalu
         ]
     }
 
-    public func trainingState() -> (tensors: [String: Tensor], info: [String: String]) { ([:], [:]) }
-    public func restoreTrainingState(tensors: [String: Tensor], info: [String: String]) throws {}
-
     public func artifacts() throws -> [String: Data] { ["vocab.json": try vocabularies.encoded()] }
 
     public func translate(_ text: String, beam: Int) throws -> Translation {
-        guard beam >= 1 else { throw TaskOptionError("--beam must be at least 1 (got \(beam))") }
+        guard beam >= 1 else { throw TaskError("--beam must be at least 1 (got \(beam))") }
         let tokens = options.tokenizer.tokens(text)
         guard !tokens.isEmpty else {
-            throw TaskOptionError("nothing to translate: \"\(text)\" has no tokens after \(options.tokenizer == .tutorial ? "the tutorial normalisation (ASCII letters and . ! ? only)" : "tokenisation")")
+            throw TaskError("nothing to translate: \"\(text)\" has no tokens after \(options.tokenizer == .tutorial ? "the tutorial normalisation (ASCII letters and . ! ? only)" : "tokenisation")")
         }
         let limit = max(vocabularies.maxSourceLength, 1) * 2
         guard tokens.count <= limit else {
-            throw TaskOptionError("the input has \(tokens.count) tokens; this model was trained on sources of at most \(vocabularies.maxSourceLength) tokens and accepts up to \(limit). Split the sentence.")
+            throw TaskError("the input has \(tokens.count) tokens; this model was trained on sources of at most \(vocabularies.maxSourceLength) tokens and accepts up to \(limit). Split the sentence.")
         }
         let ids = source.ids(tokens)
         let hypothesis = GradMode.withNoGrad { model.beamSearch(ids, width: beam, maxSteps: decodeLength) }

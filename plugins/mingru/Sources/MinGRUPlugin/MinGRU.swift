@@ -17,7 +17,6 @@ public final class MinGRU: Cell {
     let weightIH: Variable, biasIH: Variable
 
     public init(_ config: CellConfig, rng: inout RandomGenerator) throws {
-        try config.checkOptions(cell: "mingru", known: [:])
         let (x, h) = (config.inputSize, config.hiddenSize)
         let bound = 1 / Float(h).squareRoot()                // as nn.GRU initialises: uniform in ±1/√H
         weightIH = parameter(rng.uniformTensor([2 * h, x], -bound, bound), "weight_ih")

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import RecurKit
+
+/// `recur predict`: one inference command for every task. It loads the run, hands each input to
+/// the task's ``Predicting`` conformance with the task's own prediction options, and prints
+/// the readable result or, with `--json`, one object per input.
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict", abstract: "Run a trained model of any task on inputs given as text.",
+        discussion: """
+        Each task reads its own kind of input and has its own prediction options (char-lm: a prime, \
+        --length, --temperature, --top-k; classification: a text, --top-k; translation: a sentence, --beam; \
+        adding: values with the two to add marked, "0.2 0.7* 0.1 0.4*"; copy: the symbols to remember).
+        """)
+
+    @Argument(help: ArgumentHelp("Run directory or bundle.", valueName: "run-or-bundle")) var runPath: String
+    @Option(help: "A file with one input per line.") var input: String?
+    @Option(parsing: .unconditional, help: "Random seed, for tasks that sample.") var seed: UInt64 = 0
+    @Flag(help: "Print one JSON object per input, one per line.") var json = false
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Inputs, one prediction each (or --input FILE), and the task's prediction options (--name value).", valueName: "input"))
+    var rest: [String] = []
+
+    /// Words that are not options: the inputs.
+    var inputs: [String] { split.inputs }
+
+    /// `rest` taken apart: `--name value` pairs are prediction options, other words inputs.
+    var split: (inputs: [String], options: [String]) {
+        var inputs: [String] = [], options: [String] = []
+        var i = 0
+        while i < rest.count {
+            if rest[i].hasPrefix("--") && rest[i].count > 2 {
+                options.append(rest[i])
+                if !rest[i].contains("="), i + 1 < rest.count { options.append(rest[i + 1]); i += 1 }
+            } else {
+                inputs.append(rest[i])
+            }
+            i += 1
+        }
+        return (inputs, options)
+    }
+
+    func validate() throws {
+        guard inputs.isEmpty != (input == nil) else { throw ValidationError("give inputs as arguments or --input FILE (one of them).") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let loaded = try LoadedRun(path: runPath)
+            guard let predictor = loaded.session as? any Predicting else {
+                throw UserError("task '\(loaded.config.task)' has no inference (it does not conform to Predicting)")
+            }
+            let texts = try input.map { try inputLines($0) } ?? inputs
+            let options = try keyValueArguments(split.options, command: "predict")
+            let results: [Prediction]
+            do { results = try GradMode.withNoGrad { try predictor.predict(texts, text: options, seed: seed) } } catch let error as ConfigValueError {
+                throw UserError(flagWording(error))
+            }
+            for result in results {
+                if json {
+                    var object = result.fields.mapValues(\.foundationValue)
+                    object["input"] = result.input
+                    try printJSON(object)
+                } else {
+                    print(texts.count > 1 ? "\(result.input)\t\(result.text)" : result.text)
+                }
+            }
+        }
+    }
+}
+
+/// `--name value` / `--name=value` pairs for a plugin's own options.
+func keyValueArguments(_ words: [String], command: String) throws -> [String: String] {
+    var result: [String: String] = [:]
+    var i = 0
+    while i < words.count {
+        let word = words[i]
+        guard word.hasPrefix("--") else { throw UserError("unexpected argument '\(word)'; see `recur \(command) --help`") }
+        let body = word.dropFirst(2)
+        if let eq = body.firstIndex(of: "=") {
+            result[String(body[..<eq])] = String(body[body.index(after: eq)...])
+            i += 1
+        } else {
+            guard i + 1 < words.count else { throw UserError("\(word) needs a value") }
+            result[String(body)] = words[i + 1]
+            i += 2
+        }
+    }
+    return result
+}
+
+/// The non-blank lines of an input file (UTF-8; `\n`, `\r\n` or `\r` end a line).
+func inputLines(_ path: String) throws -> [String] {
+    var whole = ""
+    whole.unicodeScalars.append(contentsOf: try TextFile.scalars(URL(fileURLWithPath: path)))
+    let lines = whole.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+        .map(String.init).filter { !$0.allSatisfy(\.isWhitespace) }
+    guard !lines.isEmpty else { throw UserError("\(path): no inputs (every line is blank)") }
+    return lines
+}
