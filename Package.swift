@@ -55,11 +55,16 @@ let package = Package(
         .target(name: "AddingTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Adding"),
         .target(name: "CopyTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Copy"),
 
+        // The one list of built-in plugins, shared by the host and the tests.
+        .target(name: "RecurBuiltins",
+                dependencies: [recurKit, "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask", "ClassificationTask",
+                               "TranslationTask", "AddingTask", "CopyTask"],
+                path: "Sources/Builtins"),
+
         .executableTarget(
             name: "Host",
             dependencies: [
-                recurKit, "RecurBundle", "RecurMPI", "RecurPlot", "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask",
-                "ClassificationTask", "TranslationTask", "AddingTask", "CopyTask",
+                recurKit, "RecurBundle", "RecurMPI", "RecurPlot", "RecurBuiltins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Host"),
@@ -67,14 +72,14 @@ let package = Package(
         .target(name: "RecurTestPlugin", dependencies: [recurKit], path: "Tests/PluginFixture"),
         .target(name: "RecurTestSupport", dependencies: [recurKit], path: "Tests/Support"),
         .testTarget(name: "RecurCoreTests", dependencies: [recurKit, "RecurTestSupport"]),
-        .testTarget(name: "RecurKitTests", dependencies: [recurKit, "VanillaRNNCell", "LSTMCell", "GRUCell", "RecurTestSupport"]),
-        .testTarget(name: "CharLMTaskTests", dependencies: [recurKit, "CharLMTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
-        .testTarget(name: "ClassificationTaskTests", dependencies: [recurKit, "ClassificationTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
-        .testTarget(name: "TranslationTaskTests", dependencies: [recurKit, "TranslationTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
-        .testTarget(name: "RecurBundleTests", dependencies: ["RecurBundle", "RecurTestSupport", "CArchive", "CharLMTask", "LSTMCell"]),
-        .testTarget(name: "MemoryTaskTests", dependencies: [recurKit, "AddingTask", "CopyTask", "LSTMCell", "GRUCell", "VanillaRNNCell"]),
+        .testTarget(name: "RecurKitTests", dependencies: ["RecurBuiltins", recurKit, "VanillaRNNCell", "LSTMCell", "GRUCell", "RecurTestSupport"]),
+        .testTarget(name: "CharLMTaskTests", dependencies: ["RecurBuiltins", recurKit, "CharLMTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
+        .testTarget(name: "ClassificationTaskTests", dependencies: ["RecurBuiltins", recurKit, "ClassificationTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
+        .testTarget(name: "TranslationTaskTests", dependencies: ["RecurBuiltins", recurKit, "TranslationTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
+        .testTarget(name: "RecurBundleTests", dependencies: ["RecurBuiltins", "RecurBundle", "RecurTestSupport", "CArchive", "CharLMTask", "LSTMCell"]),
+        .testTarget(name: "MemoryTaskTests", dependencies: ["RecurBuiltins", recurKit, "AddingTask", "CopyTask", "LSTMCell", "GRUCell", "VanillaRNNCell"]),
         .testTarget(name: "RecurPlotTests", dependencies: ["RecurPlot"]),
-        .testTarget(name: "HostTests", dependencies: ["Host", recurKit, "RecurTestSupport"]),
+        .testTarget(name: "HostTests", dependencies: ["RecurBuiltins", "Host", recurKit, "RecurTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

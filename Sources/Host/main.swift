@@ -1,4 +1,5 @@
 import Foundation
+import RecurBuiltins
 import RecurKit
 
 // OpenBLAS picks its kernels in its library constructor, before this line runs, so choosing

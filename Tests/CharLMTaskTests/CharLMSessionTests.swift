@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import CharLMTask
+import RecurBuiltins
 import RecurKit
 import LSTMCell
 import GRUCell
@@ -17,11 +18,7 @@ final class CharLMSessionTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: corpus) }
 
-    func registry() -> Registry<CellDescriptor> {
-        let r = Registry<CellDescriptor>(kind: "cell")
-        for d in [LSTMPlugin.descriptor, GRUPlugin.descriptor, VanillaRNNPlugin.descriptor] { try! r.register(d) }
-        return r
-    }
+    func registry() -> Registry<CellDescriptor> { Builtins.cells() }
 
     func config(cell: String) -> RunConfig {
         var c = RunConfig(task: "char-lm", stack: StackConfig(cell: cell, hiddenSize: 16))

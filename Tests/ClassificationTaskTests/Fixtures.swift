@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import ClassificationTask
+import RecurBuiltins
 import RecurKit
 import LSTMCell
 import GRUCell
@@ -26,11 +27,7 @@ final class Scratch {
     }
 }
 
-func cellRegistry() -> Registry<CellDescriptor> {
-    let r = Registry<CellDescriptor>(kind: "cell")
-    for d in [LSTMPlugin.descriptor, GRUPlugin.descriptor, VanillaRNNPlugin.descriptor] { try! r.register(d) }
-    return r
-}
+func cellRegistry() -> Registry<CellDescriptor> { Builtins.cells() }
 
 /// A tiny run config on `data`, with task options on top of the declared defaults.
 func tinyConfig(data: URL?, cell: String = "lstm", hidden: Int = 8, bidirectional: Bool = false,

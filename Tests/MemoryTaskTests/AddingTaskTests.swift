@@ -1,15 +1,12 @@
 import XCTest
 import AddingTask
+import RecurBuiltins
 import RecurKit
 import LSTMCell
 import GRUCell
 import VanillaRNNCell
 
-func memoryTaskCells() -> Registry<CellDescriptor> {
-    let registry = Registry<CellDescriptor>(kind: "cell")
-    for d in [LSTMPlugin.descriptor, GRUPlugin.descriptor, VanillaRNNPlugin.descriptor] { try! registry.register(d) }
-    return registry
-}
+func memoryTaskCells() -> Registry<CellDescriptor> { Builtins.cells() }
 
 final class AddingTaskTests: XCTestCase {
     func testSequencesHaveOneMarkerInEachHalfAndTheirSumAsTarget() {

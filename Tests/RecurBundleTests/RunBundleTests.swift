@@ -81,7 +81,7 @@ final class RunBundleTests: XCTestCase {
         let bundle = try RunBundle(contentsOf: url)
         // Written as format 1 (text options, `path` at the top); read through migration 1 → 2.
         XCTAssertEqual(bundle.manifest.formatVersion, BundleManifest.currentFormat)
-        XCTAssertEqual(bundle.manifest.config.taskOptions["embedding"], .int(4))
+        XCTAssertEqual(try CharLMOptions(bundle.manifest.config.taskOptions).embedding, 4)
         XCTAssertEqual(bundle.manifest.config.stack.path, .fused)
         XCTAssertEqual(bundle.manifest.task.name, "char-lm")
         let cells = Registry<CellDescriptor>(kind: "cell")

@@ -1,0 +1,36 @@
+import AddingTask
+import CharLMTask
+import ClassificationTask
+import CopyTask
+import GRUCell
+import LSTMCell
+import RecurKit
+import TranslationTask
+import VanillaRNNCell
+
+/// The built-in plugins, registered once here for the host and for the tests alike. Adding a
+/// cell or a task is one target plus one line here.
+public func registerBuiltins(cells: Registry<CellDescriptor> = Registries.cells,
+                             tasks: Registry<TaskDescriptor> = Registries.tasks) throws {
+    try cells.register(VanillaRNNPlugin.descriptor)
+    try cells.register(LSTMPlugin.descriptor)
+    try cells.register(GRUPlugin.descriptor)
+    try tasks.register(CharLMPlugin.descriptor)
+    try tasks.register(ClassificationPlugin.descriptor)
+    try tasks.register(TranslationPlugin.descriptor)
+    try tasks.register(AddingPlugin.descriptor)
+    try tasks.register(CopyPlugin.descriptor)
+}
+
+/// Fresh registries holding the built-ins, for code (tests, embedders) that must not touch the
+/// process-wide ``Registries``.
+public enum Builtins {
+    public static func registries() -> (cells: Registry<CellDescriptor>, tasks: Registry<TaskDescriptor>) {
+        let cells = Registry<CellDescriptor>(kind: "cell"), tasks = Registry<TaskDescriptor>(kind: "task")
+        do { try registerBuiltins(cells: cells, tasks: tasks) } catch { fatalError("the built-in plugins clash: \(error)") }
+        return (cells, tasks)
+    }
+
+    public static func cells() -> Registry<CellDescriptor> { registries().cells }
+    public static func tasks() -> Registry<TaskDescriptor> { registries().tasks }
+}
