@@ -24,7 +24,7 @@ struct TaskPluginTemplate {
         /// `\(name)`'s own options. `recur run \(name) --help` lists them; `config.json` stores them typed.
         public struct \(typeName)Options: PluginOptions {
             /// Digits in each sequence.
-            public var length = 8
+            public var length = 6
             /// Sequences in the fixed test set.
             public var testSize = 500
 
@@ -105,15 +105,15 @@ struct TaskPluginTemplate {
                 var data = RandomGenerator(seed: seeds.data(step: step))
                 let (inputs, targets) = Self.sequences(count: config.batch, length: options.length, rng: &data)
                 let rows = shard.rows.count
-                let logits = logits(shard.columns(of: inputs, steps: options.length), batch: rows, training: true, rng: &rng)
-                return (crossEntropy(logits: logits, targets: shard.columns(of: targets, steps: options.length)), rows)
+                let scores = logits(shard.columns(of: inputs, steps: options.length), batch: rows, training: true, rng: &rng)
+                return (crossEntropy(logits: scores, targets: shard.columns(of: targets, steps: options.length)), rows)
             }
 
             public func evaluate() throws -> [String: Double] {
                 var rng = RandomGenerator(seed: 0)
-                let logits = logits(test.inputs, batch: options.testSize, training: false, rng: &rng)
-                let loss = Double(crossEntropy(logits: logits, targets: test.targets).value.scalar)
-                let predicted = argmax(logits.value.scalars, classes: 10)
+                let scores = logits(test.inputs, batch: options.testSize, training: false, rng: &rng)
+                let loss = Double(crossEntropy(logits: scores, targets: test.targets).value.scalar)
+                let predicted = argmax(scores.value.scalars, classes: 10)
                 let right = zip(predicted, test.targets).map { $0 == $1 }
                 var exact = 0
                 for b in 0..<options.testSize where (0..<options.length).allSatisfy({ right[$0 * options.testSize + b] }) { exact += 1 }
@@ -128,10 +128,10 @@ struct TaskPluginTemplate {
                     return digit
                 }
                 guard !digits.isEmpty else { throw TaskError("give digits separated by spaces: \\"3 1 4 1 5\\"") }
-                let logits = GradMode.withNoGrad { logits(digits, batch: 1, training: false, rng: &rng) }
-                let output = argmax(logits.value.scalars, classes: 10)
+                let scores = GradMode.withNoGrad { self.logits(digits, batch: 1, training: false, rng: &rng) }
+                let output = argmax(scores.value.scalars, classes: 10)
                 return Prediction(input: input, text: output.map(String.init).joined(separator: " "),
-                                  fields: ["output": .array(output.map { .int(Int($0)) })])
+                                  fields: ["output": .array(output.map { JSONValue.int(Int($0)) })])
             }
 
             /// The most likely class of each row of `[N, classes]` scores.
@@ -152,7 +152,7 @@ struct TaskPluginTemplate {
                     config.stack.hiddenSize = 64
                     config.batch = 32
                     config.steps = 600
-                    config.learningRate = 3e-3
+                    config.learningRate = 1e-2
                     config.evalEvery = 200
                     config.checkpointEvery = 200
                 },
@@ -191,8 +191,8 @@ struct TaskPluginTemplate {
         recur plugin build \(name)                 # or: swift build -c release   (in this folder)
         recur list tasks                          # shows \(name) and the library it came from
         recur run \(name) --help                   # its options and defaults
-        recur run \(name) --run-dir runs/\(name)    # about 600 steps; val_exact reaches ~1
-        recur predict runs/\(name) "3 1 4 1 5"      # → 5 1 4 1 3
+        recur run \(name) --run-dir runs/\(name)    # 600 steps (about a minute in debug); measured: val_accuracy 0.98, val_exact 0.87
+        recur predict runs/\(name) "3 1 4 1 5 9"    # → 9 5 1 4 1 3
         recur export runs/\(name) -o \(name).recur && recur resume \(name).recur --steps 800
         ```
 

@@ -109,6 +109,30 @@ final class DistributedTests: HostTestCase {
         }
     }
 
+    /// Generated tasks train on their shard too: each rank takes its rows of the step's global
+    /// batch, so 2 ranks ≡ 1 process (SGD, so that rounding in near-zero gradients is not
+    /// amplified into lr-sized Adam steps), and each rank counts only its own rows.
+    func testAddingAndCopyTrainOnTheirShard() throws {
+        for (task, options) in [("adding", ["--length", "8", "--test-size", "8"]),
+                                ("copy", ["--length", "4", "--symbols", "2", "--alphabet", "3", "--test-size", "8"])] {
+            let args = { (dir: String) in
+                ["run", task, "--hidden", "8", "--batch", "4", "--steps", "6", "--log-every", "1", "--eval-every", "1000",
+                 "--optimizer", "sgd", "--lr", "0.1", "--run-dir", self.path(dir)] + options
+            }
+            XCTAssertEqual(try recur(args("\(task)-single")).status, 0)
+            let outcome = try mpi([["-np", "2"] + args("\(task)-parallel") + ["--distributed"]])
+            XCTAssertEqual(outcome.status, 0, outcome.output)
+            XCTAssertTrue(outcome.output.contains("data-parallel over 2 ranks, 2 rows each"), outcome.output)
+            try assertSameTraining(work.appendingPathComponent("\(task)-single"), work.appendingPathComponent("\(task)-parallel"))
+            // Items are summed over ranks: 6 steps × 4 sequences, not 6 × 4 per rank.
+            let items = try ["single", "parallel"].map { which in
+                try Checkpoint.decode(Data(contentsOf: work.appendingPathComponent("\(task)-\(which)/checkpoint.safetensors")), source: which)
+                    .position.items
+            }
+            XCTAssertEqual(items, [24, 24], task)
+        }
+    }
+
     /// A checkpoint written by 2 ranks resumes in 1 process exactly as if it had never stopped.
     func testTwoRankCheckpointResumesOnOneRank() throws {
         let data = try corpus(characters: 1500)

@@ -41,4 +41,45 @@ final class PluginScaffoldTests: XCTestCase {
         XCTAssertEqual(summary["steps"] as? Int, 5)
         XCTAssertTrue(((summary["train_loss"] as? Double) ?? .nan).isFinite, run.stdout)
     }
+
+    /// `recur plugin new task` → build → the task is listed, shows its own help, trains,
+    /// predicts, exports, resumes from the bundle and predicts from it, untouched.
+    func testScaffoldedTaskTrainsPredictsExportsAndResumes() throws {
+        let folder = try BuildProducts.temporaryDirectory("task-scaffold")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let new = try runRecur(["plugin", "new", "task", "e2etask", "--dir", folder.path])
+        XCTAssertEqual(new.status, 0, new.stderr)
+        let build = try runRecur(["plugin", "build", "e2etask", "--dir", folder.path])
+        XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
+
+        let environment = ["RECUR_PLUGIN_PATH": folder.appendingPathComponent("e2etask").path]
+        let list = try runRecur(["list", "tasks"], environment: environment)
+        XCTAssertTrue(list.stdout.contains("e2etask"), list.stdout)
+        let help = try runRecur(["run", "e2etask", "--help"], environment: environment)
+        XCTAssertTrue(help.stdout.contains("--test-size"), help.stdout)
+        let typo = try runRecur(["run", "e2etask", "--lenght", "4"], environment: environment)
+        XCTAssertEqual(typo.status, 64, typo.stderr)
+        XCTAssertTrue(typo.stderr.contains("did you mean --length?"), typo.stderr)
+
+        let run = folder.appendingPathComponent("run").path
+        let train = try runRecur(["run", "e2etask", "--steps", "40", "--length", "4", "--test-size", "20", "--eval-every", "20",
+                                  "--run-dir", run, "--json"], environment: environment)
+        XCTAssertEqual(train.status, 0, train.stderr)
+        let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(train.stdout.utf8)) as? [String: Any], train.stdout)
+        XCTAssertNotNil(summary["val_exact"] as? Double, train.stdout)
+
+        let predict = try runRecur(["predict", run, "3 1 4 1", "--json"], environment: environment)
+        XCTAssertEqual(predict.status, 0, predict.stderr)
+        let result = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(predict.stdout.utf8)) as? [String: Any], predict.stdout)
+        XCTAssertEqual((result["output"] as? [Int])?.count, 4, predict.stdout)
+
+        let bundle = folder.appendingPathComponent("e2etask.recur").path
+        XCTAssertEqual(try runRecur(["export", run, "-o", bundle], environment: environment).status, 0)
+        let resumed = try runRecur(["resume", bundle, "--steps", "50", "--run-dir", folder.appendingPathComponent("resumed").path],
+                                   environment: environment)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let fromBundle = try runRecur(["predict", bundle, "1 2 3 4"], environment: environment)
+        XCTAssertEqual(fromBundle.status, 0, fromBundle.stderr)
+        XCTAssertEqual(fromBundle.stdout.split(separator: " ").count, 4, fromBundle.stdout)
+    }
 }
