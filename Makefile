@@ -17,10 +17,12 @@ release: deps
 	$(SWIFT) build -c release
 
 ## Builds and runs the whole test suite (XCTest), after checking `recur report`/`compare` pages
-## in headless Chromium (skipped, with a message, when chromium is not installed).
+## in headless Chromium (skipped, with a message, when chromium is not installed) and the
+## example plugin cell plugins/mingru (built, conformance, a short training).
 test: deps
 	$(SWIFT) build --build-tests
 	scripts/check-reports.sh .build/debug/recur
+	scripts/check-mingru.sh .build/debug/recur
 	OPENBLAS_CORETYPE=$(CORETYPE) $(SWIFT) test --skip-build --disable-swift-testing
 
 ## Trains a character-level LSTM on the default corpus (the Jargon File) for about two minutes

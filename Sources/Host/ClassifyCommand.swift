@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RecurKit
 
+/// `recur classify`: `recur predict` for classifiers, printed as a table.
 struct ClassifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "classify", abstract: "Label texts with a trained classification run: the class and its top-k probabilities.")
@@ -21,28 +22,28 @@ struct ClassifyCommand: ParsableCommand {
         try reportingErrors {
             let texts = try text.map { [$0] } ?? readLines(input!)
             let loaded = try LoadedRun(path: runPath)
-            guard let classifier = loaded.session as? any Classifying else {
-                throw UserError("task '\(loaded.config.task)' does not classify texts; `recur classify` works with classification runs")
+            guard loaded.config.task == "classification", let predictor = loaded.session as? any Predicting else {
+                throw UserError("task '\(loaded.config.task)' does not classify texts; `recur classify` works with classification runs (`recur predict` serves every task)")
             }
-            let results = try classifier.classify(texts)
+            let results = try GradMode.withNoGrad { try predictor.predict(texts, text: ["top-k": "\(topK)"], seed: 0) }
             if json {
                 try printJSON(["run": loaded.source, "results": results.map { r -> [String: Any] in
-                    var object: [String: Any] = [
-                        "text": r.text, "label": r.label, "unknown": r.unknownTokens,
-                        "top": r.ranked.prefix(topK).map { ["label": $0.label, "probability": $0.probability] },
-                    ]
-                    if let attention = r.attention { object["attention"] = attention }
+                    var object = r.fields.mapValues(\.foundationValue)
+                    object["text"] = r.input
                     return object
                 }])
                 return
             }
-            let width = min(results.map(\.text.count).max() ?? 0, 40)
+            let width = min(results.map(\.input.count).max() ?? 0, 40)
             for r in results {
-                let shown = r.text.count > width ? String(r.text.prefix(width - 1)) + "…" : r.text.padding(toLength: width, withPad: " ", startingAt: 0)
-                let top = r.ranked.prefix(topK).map { String(format: "%@ %.3f", $0.label, $0.probability) }.joined(separator: "  ")
-                print("\(shown)  →  \(top)")
+                let shown = r.input.count > width ? String(r.input.prefix(width - 1)) + "…" : r.input.padding(toLength: width, withPad: " ", startingAt: 0)
+                print("\(shown)  →  \(r.text)")
             }
-            let unknown = results.flatMap(\.unknownTokens).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            var unknown: [String] = []
+            for r in results {
+                guard case .array(let tokens)? = r.fields["unknown"] else { continue }
+                for case .string(let token) in tokens where !unknown.contains(token) { unknown.append(token) }
+            }
             if !unknown.isEmpty {
                 FileHandle.standardError.write(Data("recur: note: never seen in training, read as <unk>: \(unknown.map { "'\($0)'" }.joined(separator: " "))\n".utf8))
             }

@@ -15,6 +15,20 @@ func flagWording(_ error: Error) -> String {
     }
 }
 
+/// Library errors that need advice in terms of flags.
+func hostWording(_ error: Error) -> String {
+    switch error {
+    case is ConfigValueError, is UnknownOptionError:
+        return flagWording(error)
+    case let error as RunDirectoryOccupied:
+        return "\(error.url.path) already holds a run; choose another --run-dir, resume it with `recur resume`, or pass --overwrite"
+    case let error as NonFiniteLossError:
+        return "\(error). Try a lower --lr or a --clip value."
+    default:
+        return "\(error)"
+    }
+}
+
 /// As fields of a saved config: `model.recur: its config has taskOptions.embedding = 0, expected …`.
 func configWording(_ error: Error, source: String, section: String) -> String {
     switch error {

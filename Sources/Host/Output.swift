@@ -23,10 +23,10 @@ struct UserError: Error, CustomStringConvertible {
 func reportingErrors(group: (any ProcessGroup)? = nil, _ body: () throws -> Void) throws {
     do { try body() } catch let error as ExitCode { throw error } catch let error as CleanExit { throw error } catch {
         if let group {
-            FileHandle.standardError.write(Data("recur (rank \(group.rank) of \(group.size)): \(error)\n".utf8))
+            FileHandle.standardError.write(Data("recur (rank \(group.rank) of \(group.size)): \(hostWording(error))\n".utf8))
             group.abort(code: 1)
         }
-        FileHandle.standardError.write(Data("recur: \(error)\n".utf8))
+        FileHandle.standardError.write(Data("recur: \(hostWording(error))\n".utf8))
         throw ExitCode(1)
     }
 }

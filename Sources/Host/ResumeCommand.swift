@@ -33,7 +33,7 @@ struct ResumeCommand: ParsableCommand {
             }
             guard let directory = loaded.directory else { throw UserError("\(runPath): nowhere to write checkpoints") }
             BLAS.threads = loaded.config.threads
-            let trainer = Trainer(config: loaded.config, session: loaded.session, run: directory, progress: progress, group: group)
+            let trainer = Trainer(config: loaded.config, session: loaded.session, run: directory, observer: progress, group: group)
             try trainer.restore(loaded.checkpoint, source: loaded.source)
             let total = steps ?? trainer.plannedSteps
             if let steps, steps < 1 { throw UserError("--steps must be at least 1 (got \(steps))") }
@@ -41,7 +41,7 @@ struct ResumeCommand: ParsableCommand {
                 throw UserError("\(runPath) is already at step \(trainer.step); pass --steps with a larger total to train further")
             }
             progress.note("resuming \(loaded.config.task) at step \(trainer.step) of \(total)")
-            try train(trainer, until: total, json: json)
+            try train(trainer, until: total, json: json, progress: progress)
             group?.finish()
         }
     }

@@ -53,9 +53,9 @@ struct RunCommand: ParsableCommand {
             let progress = ProgressPrinter(handle: json ? .standardError : .standardOutput, quiet: !(group?.isLeader ?? true))
             let parameterCount = session.parameters.reduce(0) { $0 + $1.variable.value.count }
             progress.note("\(config.task) with \(config.stack.layers)×\(config.stack.cell) \(config.stack.hiddenSize)\(config.stack.bidirectional ? " bidirectional" : ""), \(parameterCount) parameters, \(try pathDescription(config)), \(BLAS.kernelName) kernels → \(directory.url.path)")
-            let trainer = Trainer(config: config, session: session, run: directory, progress: progress, group: group)
+            let trainer = Trainer(config: config, session: session, run: directory, observer: progress, group: group)
             if let group { progress.note("data-parallel over \(group.size) ranks, \(config.batch / group.size) rows each") }
-            try train(trainer, until: trainer.plannedSteps, json: json)
+            try train(trainer, until: trainer.plannedSteps, json: json, progress: progress)
             group?.finish()
         }
     }
@@ -92,7 +92,7 @@ func timestamp() -> String {
 }
 
 /// Trains, prints the summary, and maps an interruption to exit status 130.
-func train(_ trainer: Trainer, until total: Int, json: Bool) throws {
+func train(_ trainer: Trainer, until total: Int, json: Bool, progress: ProgressPrinter) throws {
     Interrupt.install()
     let summary = try trainer.train(until: total)
     if trainer.group.map({ !$0.isLeader }) == true { return }
@@ -102,10 +102,10 @@ func train(_ trainer: Trainer, until total: Int, json: Bool) throws {
         try printJSON(object)
     } else {
         let metrics = summary.metrics.sorted { $0.key < $1.key }.map { String(format: "%@ %.4f", $0.key, $0.value) }.joined(separator: ", ")
-        trainer.progress.note(String(format: "%@ %d steps in %@, %.0f %@/s; train loss %.4f; %@", summary.interrupted ? "stopped after" : "done:",
+        progress.note(String(format: "%@ %d steps in %@, %.0f %@/s; train loss %.4f; %@", summary.interrupted ? "stopped after" : "done:",
                                      summary.steps, formatDuration(summary.seconds), summary.itemsPerSecond, summary.itemName,
                                      summary.trainLoss, metrics))
-        trainer.progress.note("run: \(summary.runDirectory.path)")
+        progress.note("run: \(summary.runDirectory.path)")
     }
     if summary.interrupted { throw ExitCode(Interrupt.exitStatus) }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RecurKit
 
+/// `recur sample`: `recur predict` for text generators, with the char-lm's options as flags.
 struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "sample", abstract: "Stream text from a trained char-lm.")
 
@@ -21,14 +22,12 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let loaded = try LoadedRun(path: runPath)
-            guard let generator = loaded.session as? any TextGenerating else {
-                throw UserError("task '\(loaded.config.task)' does not generate text; `recur sample` works with char-lm runs")
+            guard loaded.session is any TextGenerating, let predictor = loaded.session as? any Predicting else {
+                throw UserError("task '\(loaded.config.task)' does not generate text; `recur sample` works with char-lm runs (`recur predict` serves every task)")
             }
-            var rng = RandomGenerator(seed: seed)
-            try generator.generate(prime: prime, length: length, temperature: temperature, topK: topK, rng: &rng) { piece in
-                FileHandle.standardOutput.write(Data(piece.utf8))
-            }
-            FileHandle.standardOutput.write(Data("\n".utf8))
+            let options = ["length": "\(length)", "temperature": "\(temperature)", "top-k": "\(topK ?? 0)"]
+            let result = try GradMode.withNoGrad { try predictor.predict([prime], text: options, seed: seed) }[0]
+            print(result.text)
         }
     }
 }

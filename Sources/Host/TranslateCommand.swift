@@ -22,8 +22,8 @@ struct TranslateCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let loaded = try LoadedRun(path: runPath)
-            guard let translator = loaded.session as? any Translating else {
-                throw UserError("task '\(loaded.config.task)' does not translate; `recur translate` works with translation runs")
+            guard loaded.config.task == "translation", let translator = loaded.session as? any Predicting else {
+                throw UserError("task '\(loaded.config.task)' does not translate; `recur translate` works with translation runs (`recur predict` serves every task)")
             }
             let sentences: [(line: Int?, text: String)]
             if let input {
@@ -37,12 +37,13 @@ struct TranslateCommand: ParsableCommand {
             }
             for (index, sentence) in sentences.enumerated() {
                 let place = sentence.line.map { "\(input!):\($0): " } ?? ""
-                let translation: Translation
-                do { translation = try GradMode.withNoGrad { try translator.translate(sentence.text, beam: beam) } } catch {
+                let translation: Prediction
+                do { translation = try GradMode.withNoGrad { try translator.predict([sentence.text], text: ["beam": "\(beam)"], seed: 0) }[0] } catch {
                     throw UserError("\(place)\(error)")
                 }
-                if !translation.unknownTokens.isEmpty {
-                    FileHandle.standardError.write(Data("recur: \(place)not in the source vocabulary, read as <unk>: \(translation.unknownTokens.joined(separator: " "))\n".utf8))
+                let unknown = strings(translation.fields["unknown"])
+                if !unknown.isEmpty {
+                    FileHandle.standardError.write(Data("recur: \(place)not in the source vocabulary, read as <unk>: \(unknown.joined(separator: " "))\n".utf8))
                 }
                 print(translation.text)
                 if let attentionMap {
@@ -52,15 +53,25 @@ struct TranslateCommand: ParsableCommand {
         }
     }
 
-    func writeMap(_ translation: Translation, to path: String) throws {
-        guard !translation.attention.isEmpty else {
+    /// The strings of a JSON array field.
+    func strings(_ value: JSONValue?) -> [String] {
+        guard case .array(let items)? = value else { return [] }
+        return items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+    }
+
+    func writeMap(_ translation: Prediction, to path: String) throws {
+        guard case .array(let rowsOfWeights)? = translation.fields["attention"], !rowsOfWeights.isEmpty else {
             throw UserError("this model has no attention (trained with --attention none), so there is no map to draw")
         }
-        var rows = translation.targetTokens
-        if translation.attention.count > rows.count { rows.append("<eos>") }
-        let svg = Heatmap(title: "attention α: \(translation.sourceTokens.dropLast().joined(separator: " ")) → \(translation.text)",
-                          rowLabels: rows, columnLabels: translation.sourceTokens,
-                          values: translation.attention.map { $0.map(Double.init) },
+        let values = rowsOfWeights.map { row -> [Double] in
+            guard case .array(let cells) = row else { return [] }
+            return cells.map { if case .double(let d) = $0 { d } else if case .int(let i) = $0 { Double(i) } else { .nan } }
+        }
+        let source = strings(translation.fields["source_tokens"])
+        var rows = strings(translation.fields["target_tokens"])
+        if values.count > rows.count { rows.append("<eos>") }
+        let svg = Heatmap(title: "attention α: \(source.dropLast().joined(separator: " ")) → \(translation.text)",
+                          rowLabels: rows, columnLabels: source, values: values,
                           xLabel: "source", yLabel: "output").svg()
         try AtomicFile.write(Data(svg.utf8), to: URL(fileURLWithPath: path))
     }

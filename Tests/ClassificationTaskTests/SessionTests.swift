@@ -116,7 +116,7 @@ final class SessionTests: XCTestCase {
         let session = try makeSession(config)
         let run = RunDirectory(s.directory.appendingPathComponent("run"))
         try run.create(overwrite: false)
-        let trainer = Trainer(config: config, session: session, run: run, progress: ProgressPrinter(handle: .standardError, quiet: true))
+        let trainer = Trainer(config: config, session: session, run: run)
         _ = try trainer.train(until: 3)
         let svg = try String(contentsOf: run.url.appendingPathComponent("confusion.svg"), encoding: .utf8)
         XCTAssertTrue(svg.contains("<svg") && svg.contains(">ab</text>"))

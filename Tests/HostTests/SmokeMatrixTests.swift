@@ -52,8 +52,7 @@ final class SmokeMatrixTests: XCTestCase {
                 try run.create(overwrite: true)
                 let session = try task.makeSession(config, TaskContext(cells: cells))
                 try run.writeArtifacts(try session.artifacts())
-                let trainer = Trainer(config: config, session: session, run: run,
-                                      progress: ProgressPrinter(handle: .standardError, quiet: true))
+                let trainer = Trainer(config: config, session: session, run: run)
                 let summary = try trainer.train(until: 2)
                 XCTAssertEqual(summary.steps, 2, label)
                 XCTAssertTrue(summary.trainLoss.isFinite, label)

@@ -42,8 +42,7 @@ final class BundleFixture {
             try directory.writeConfig(config)
             try directory.writeArtifacts(try session.artifacts())
         }
-        let trainer = Trainer(config: config, session: session, run: directory,
-                              progress: ProgressPrinter(handle: .standardError, quiet: true))
+        let trainer = Trainer(config: config, session: session, run: directory)
         if let checkpoint {
             try load(checkpoint.weights, into: session.parameters)
             try trainer.restore(checkpoint, source: "test")

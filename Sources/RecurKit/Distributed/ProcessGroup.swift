@@ -35,7 +35,7 @@ public struct Shard: Sendable, Equatable {
     /// The rows of a batch of `batch` that this rank owns; the batch must divide evenly.
     public func rows(of batch: Int) throws -> Range<Int> {
         guard batch % count == 0 else {
-            throw RunError("--batch \(batch) does not divide among \(count) ranks; use a multiple of \(count)")
+            throw ConfigValueError(field: "batch", value: "\(batch)", expected: "a multiple of the \(count) ranks, so that each takes equal rows")
         }
         let per = batch / count
         return (rank * per)..<((rank + 1) * per)

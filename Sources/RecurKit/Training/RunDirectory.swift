@@ -20,7 +20,7 @@ public struct RunDirectory: Sendable {
         let fm = FileManager.default
         if fm.fileExists(atPath: configURL.path) || fm.fileExists(atPath: checkpointURL.path) {
             guard overwrite else {
-                throw RunError("\(url.path) already holds a run; choose another --run-dir, resume it with `recur resume`, or pass --overwrite")
+                throw RunDirectoryOccupied(url: url)
             }
             for name in ["config.json", "log.jsonl", "checkpoint.safetensors"] {
                 try? fm.removeItem(at: url.appendingPathComponent(name))
@@ -77,4 +77,10 @@ public struct RunError: Error, CustomStringConvertible {
     public let message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+/// A new run was pointed at a directory that already holds one; nothing was changed.
+public struct RunDirectoryOccupied: Error, CustomStringConvertible {
+    public let url: URL
+    public var description: String { "\(url.path) already holds a run" }
 }

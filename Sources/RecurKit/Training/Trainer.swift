@@ -10,7 +10,7 @@ public struct NonFiniteLossError: Error, CustomStringConvertible {
     public var description: String {
         let kept = lastCheckpointStep.map { "the last checkpoint (step \($0)) is kept at \(checkpoint.path)" }
             ?? "no checkpoint had been written yet"
-        return "\(what) became non-finite at step \(step + 1); training stopped and \(kept). Try a lower --lr or a --clip value."
+        return "\(what) became non-finite at step \(step + 1); training stopped and \(kept)"
     }
 }
 
@@ -54,20 +54,22 @@ public final class Trainer {
     private var evaluationSeconds: Double = 0
     private var metrics: [String: Double] = [:]
     private var lastCheckpointStep: Int?
-    public var progress: ProgressPrinter
+    /// Told of every logged step, evaluation and interruption (the host prints them).
+    public let observer: (any TrainingObserver)?
     /// Losses of every step run in this process, for tests and summaries.
     public private(set) var losses: [Double] = []
     /// The ranks of a data-parallel run, or `nil` for one process. Only rank 0 evaluates, logs,
     /// prints and writes checkpoints.
     public let group: (any ProcessGroup)?
 
-    public init(config: RunConfig, session: any TaskSession, run: RunDirectory, progress: ProgressPrinter,
+    /// `observer` hears from rank 0 only.
+    public init(config: RunConfig, session: any TaskSession, run: RunDirectory, observer: (any TrainingObserver)? = nil,
                 group: (any ProcessGroup)? = nil) {
         self.config = config
         self.session = session
         self.run = run
         self.group = group
-        self.progress = group.map { $0.isLeader } == false ? ProgressPrinter(handle: progress.handle, quiet: true) : progress
+        self.observer = group.map { $0.isLeader } == false ? nil : observer
         self.optimizer = config.optimizer.make(learningRate: config.learningRate, momentum: config.momentum)
         // The model was initialised from `seed`; training randomness (dropout) gets its own stream.
         self.rng = RandomGenerator(seed: Seeds(config.seed).training)
@@ -161,9 +163,8 @@ public final class Trainer {
                                    "grad_norm": Double(norm), "\(session.itemName)_per_second": rate])
                 let perStep = (now - startSeconds) / Double(step - startStep)
                 let remaining = budget.map { max($0 - now, 0) } ?? (total == Int.max ? .nan : perStep * Double(total - step))
-                let of = total == Int.max ? "" : "/\(total)"
-                progress.update(String(format: "step %d%@  loss %.4f  %.0f %@/s  ETA %@", step, of, mean, rate,
-                                       session.itemName, formatDuration(remaining)))
+                observer?.trained(StepReport(step: step, total: total == Int.max ? nil : total, loss: mean, itemsPerSecond: rate,
+                                             itemName: session.itemName, secondsLeft: remaining.isFinite ? remaining : nil))
                 window.removeAll()
                 windowItems = 0
                 windowStart = Date()
@@ -179,7 +180,7 @@ public final class Trainer {
             if outOfTime || interrupted { break }
         }
         if interrupted {
-            progress.note("interrupted: checkpoint at step \(step) written to \(run.checkpointURL.path); continue with `recur resume \(run.url.path)`")
+            observer?.interrupted(step: step, run: run)
         }
         return TrainingSummary(runDirectory: run.url, steps: step, trainLoss: lastLoss, seconds: seconds,
                                trainingSeconds: seconds - evaluationSeconds, items: items,
@@ -195,12 +196,10 @@ public final class Trainer {
         var entry: [String: Any] = ["step": step]
         for (k, v) in metrics { entry[k] = v }
         try run.appendLog(entry)
-        progress.note("step \(step): " + metrics.sorted { $0.key < $1.key }.map { String(format: "%@ %.4f", $0.key, $0.value) }.joined(separator: "  "))
         // Files follow every evaluation so they always match the last logged metrics; the
         // (long) printed report only once, at the end.
-        if let report = (session as? any EvaluationReporting)?.evaluationReport() {
-            for (name, bytes) in report.files { try AtomicFile.write(Data(bytes), to: run.url.appendingPathComponent(name)) }
-            if final { progress.note(report.text) }
-        }
+        let report = (session as? any EvaluationReporting)?.evaluationReport()
+        for (name, bytes) in report?.files ?? [:] { try AtomicFile.write(Data(bytes), to: run.url.appendingPathComponent(name)) }
+        observer?.evaluated(step: step, metrics: metrics, report: final ? report?.text : nil)
     }
 }

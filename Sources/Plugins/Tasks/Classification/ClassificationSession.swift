@@ -3,7 +3,7 @@ import RecurKit
 
 /// A classification run: the labelled data (or, for a saved run, its labels and vocabulary), the
 /// model, and the latest confusion matrix.
-public final class ClassificationSession: TaskSession, Classifying, EvaluationReporting, ExternallyEvaluable {
+public final class ClassificationSession: TaskSession, EvaluationReporting, ExternallyEvaluable {
     /// A text as token ids with its class index.
     struct Encoded {
         var ids: [Int32]

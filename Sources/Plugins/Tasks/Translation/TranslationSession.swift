@@ -3,7 +3,7 @@ import RecurKit
 
 /// A translation run: the data, the encoder–decoder, training batches in the SplitMix64 epoch
 /// order, and evaluation by greedy decoding (BLEU, exact match, token accuracy).
-public final class TranslationSession: TaskSession, Translating, ExternallyEvaluable {
+public final class TranslationSession: TaskSession, ExternallyEvaluable {
     public let config: RunConfig
     public let options: TranslationOptions
     public let vocabularies: TranslationVocabularies

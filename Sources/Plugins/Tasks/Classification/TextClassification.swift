@@ -1,3 +1,5 @@
+import RecurKit
+
 /// What a classifier says about one text.
 public struct TextClassification: Sendable, Equatable {
     /// The text as given.
@@ -23,32 +25,5 @@ public struct TextClassification: Sendable, Equatable {
     public static func == (a: TextClassification, b: TextClassification) -> Bool {
         a.text == b.text && a.unknownTokens == b.unknownTokens && a.attention == b.attention
             && a.ranked.map(\.label) == b.ranked.map(\.label) && a.ranked.map(\.probability) == b.ranked.map(\.probability)
-    }
-}
-
-/// A task whose model assigns one class to a whole text (`recur classify`).
-public protocol Classifying: TaskSession {
-    /// The class names in label-index order.
-    var labels: [String] { get }
-    /// Classifies each text; throws on an empty text or one longer than the model's limit.
-    func classify(_ texts: [String]) throws -> [TextClassification]
-}
-
-/// A task whose evaluation has more to show than numbers: a printed report and files for the run
-/// directory (a confusion matrix as a table and as an SVG heatmap).
-public protocol EvaluationReporting: TaskSession {
-    /// The report of the most recent `evaluate()`, or `nil` before the first one.
-    func evaluationReport() -> EvaluationReport?
-}
-
-/// Text to print and files to write after an evaluation.
-public struct EvaluationReport: Sendable {
-    public var text: String
-    /// File name (no directories) → contents.
-    public var files: [String: [UInt8]]
-
-    public init(text: String, files: [String: [UInt8]]) {
-        self.text = text
-        self.files = files
     }
 }

@@ -1,3 +1,5 @@
+import RecurKit
+
 /// One sentence translated, with the attention weights that produced it.
 public struct Translation: Sendable, Equatable {
     /// The source as the model read it, `<unk>` where a token was unknown, ending in `<eos>`.
@@ -23,10 +25,4 @@ public struct Translation: Sendable, Equatable {
         self.unknownTokens = unknownTokens
         self.logProbability = logProbability
     }
-}
-
-/// A task whose model translates a sentence into another (translation).
-public protocol Translating: TaskSession {
-    /// Greedy decoding for `beam` 1, beam search with length normalisation above.
-    func translate(_ text: String, beam: Int) throws -> Translation
 }
