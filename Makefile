@@ -31,7 +31,7 @@ demo: release
 	.build/release/recur run char-lm --cell lstm --hidden 256 --minutes 2 --run-dir $(DEMO_RUN) --overwrite
 	.build/release/recur sample $(DEMO_RUN) --length 600 --temperature 0.8 --prime "The "
 
-## The quality recipe of RECIPES.md Task 1 for each built-in cell (several minutes per cell).
+## The quality recipe of The char-lm recipe of docs/recipes.md for each built-in cell (several minutes per cell).
 quality: release
 	scripts/charlm-quality.sh
 

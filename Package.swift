@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Hot loops live in RecurCore; exclusivity checks there cost 3-4x on element-wise kernels
-/// (SWIFT-NOTES §2), and every access is already bounds-proven by the tensor shapes.
+/// (docs/engine-notes.md, "Element-wise kernels"), and every access is already bounds-proven by the tensor shapes.
 let engineSettings: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
@@ -11,7 +11,7 @@ let engineSettings: [SwiftSetting] = [
 /// dependency statically, and a package cannot name its own product, so the package depends on
 /// itself by path and every target that needs the engine or the registries names this product:
 /// the host, the built-in plugins, out-of-tree plugins and the tests then all load one
-/// `libRecurKit.so`. A static copy anywhere would silently make a second registry (SWIFT-NOTES §4).
+/// `libRecurKit.so`. A static copy anywhere would silently make a second registry (docs/engine-notes.md, "One registry across dynamic plugins").
 let recurKit: Target.Dependency = .product(name: "RecurKit", package: "Recur")
 
 let package = Package(
@@ -19,7 +19,7 @@ let package = Package(
     products: [
         .executable(name: "recur", targets: ["Host"]),
         // The registries live here. Out-of-tree plugins must link this one shared copy:
-        // a static copy would silently create a second registry (SWIFT-NOTES §4).
+        // a static copy would silently create a second registry (docs/engine-notes.md, "One registry across dynamic plugins").
         .library(name: "RecurKit", type: .dynamic, targets: ["RecurKit"]),
         // A run-time plugin the tests load (Tests/PluginFixture); not for use outside the tests.
         .library(name: "RecurTestPlugin", type: .dynamic, targets: ["RecurTestPlugin"]),

@@ -15,7 +15,7 @@ from bench_pytorch import time_training
 
 
 class Seq2Seq(nn.Module):
-    """GRU encoder-decoder with Luong dot attention, as RECIPES Task 2 (teacher forcing)."""
+    """GRU encoder-decoder with Luong dot attention, as docs/recipes.md, translation (teacher forcing)."""
 
     def __init__(self, vs, vt, emb, hidden):
         super().__init__()

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# RECIPES.md Task 1 on tinyshakespeare for each built-in cell: 1 layer, hidden 256, embedding 64,
+# The char-lm recipe of docs/recipes.md on tinyshakespeare for each built-in cell: 1 layer, hidden 256, embedding 64,
 # batch 32, seq-len 100, Adam 2e-3, clip 5, 2,000 steps, state carried; validation bits/char
 # (carried) at steps 250, 500, 1000, 2000. Prints one table and the PyTorch reference.
 # Usage: scripts/charlm-quality.sh [cell ...]   (default: lstm gru rnn; about 3-6 minutes per cell)

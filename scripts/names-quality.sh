@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# RECIPES.md Task 3, names → language: the 18 files of ../shared/data/names_by_language/names
+# The classification recipe of docs/recipes.md, names → language: the 18 files of ../shared/data/names_by_language/names
 # as given, every 10th name per class for test (2,012 test / 18,038 train), character vocabulary
 # from train, embedding 64, LSTM hidden 128, last-state pooling, Adam 1e-3, batch 64, no
 # clipping, 10 epochs (282 steps each) in SplitMix64 order. Prints test accuracy and macro-F1 at

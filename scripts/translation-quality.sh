@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# RECIPES.md Task 2 (eng→fra) exactly: fra.txt read from fra-eng.zip, the PyTorch tutorial's
+# The eng→fra recipe of docs/recipes.md (eng→fra) exactly: fra.txt read from fra-eng.zip, the PyTorch tutorial's
 # normalisation, pairs under 10 tokens whose English starts with one of the 12 prefixes
 # (10,840 in file order), test = kept pair i % 10 == 0, GRU 256 encoder and decoder, embedding
 # 256, batch 64, Adam 1e-3, clip 5, the SplitMix64 epoch order, 10 epochs × 153 steps, greedy

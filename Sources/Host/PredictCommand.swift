@@ -53,8 +53,13 @@ struct PredictCommand: ParsableCommand {
             let texts = try input.map { try inputLines($0) } ?? inputs
             let options = try keyValueArguments(split.options, command: "predict")
             let results: [Prediction]
-            do { results = try GradMode.withNoGrad { try predictor.predict(texts, text: options, seed: seed) } } catch let error as ConfigValueError {
-                throw UserError(flagWording(error))
+            do { results = try GradMode.withNoGrad { try predictor.predict(texts, text: options, seed: seed) } } catch let error as UnknownOptionError {
+                // A usage error like any other (exit 64), though it is only known once the run is loaded.
+                FileHandle.standardError.write(Data("recur: \(error)\n".utf8))
+                throw ExitCode(64)
+            } catch let error as ConfigValueError {
+                FileHandle.standardError.write(Data("recur: \(flagWording(error))\n".utf8))
+                throw ExitCode(64)
             }
             for result in results {
                 if json {

@@ -3,7 +3,7 @@ import Foundation
 /// Picks the OpenBLAS kernel set (`OPENBLAS_CORETYPE`) for this CPU.
 ///
 /// Debian's OpenBLAS 0.3.21 does not recognise recent Xeons and falls back to SSE3 "Prescott"
-/// kernels (about 30 GFLOP/s instead of 155, SWIFT-NOTES §1). OpenBLAS reads the variable only
+/// kernels (about 30 GFLOP/s instead of 155, docs/engine-notes.md, "OpenBLAS kernel choice"). OpenBLAS reads the variable only
 /// when it loads, so the host sets it and re-executes itself before any product runs.
 public enum CPUKernelChoice {
     /// The kernel set to ask for, given the CPU flags of `/proc/cpuinfo`, or `nil` to let

@@ -1,6 +1,6 @@
 /// Element-wise kernels over raw buffers: no allocation, no bounds checks, 16 lanes at a time.
 ///
-/// Measured here (SWIFT-NOTES §2): a concrete `SIMD16<Float>` rational tanh runs 20x faster than
+/// Measured here (docs/engine-notes.md, "Element-wise kernels"): a concrete `SIMD16<Float>` rational tanh runs 20x faster than
 /// libm `tanhf` in a loop and 60x faster than `[Float].map`. Generic `<V: SIMD>` helpers and
 /// `clamped`/`pointwiseMin` are scalarised by the compiler, so this file avoids both on purpose.
 public enum Kernels {

@@ -10,7 +10,7 @@ public struct RandomGenerator: RandomNumberGenerator, Codable, Sendable, Equatab
         state = (0..<4).map { _ in RandomGenerator.splitMix64(&s) }
     }
 
-    /// The SplitMix64 step (also the shuffling order of RECIPES.md).
+    /// The SplitMix64 step (also the epoch order of docs/recipes.md).
     public static func splitMix64(_ s: inout UInt64) -> UInt64 {
         s &+= 0x9E37_79B9_7F4A_7C15
         var z = s

@@ -1,4 +1,4 @@
-/// The order in which epoch `e` visits `n` training examples (RECIPES, "Training order without
+/// The order in which epoch `e` visits `n` training examples (docs/recipes.md, "Epoch order without
 /// a library RNG"): a Fisher–Yates shuffle of `0..<n` driven by SplitMix64 seeded with `e`, so any
 /// language can reproduce it. `permutation(count: 10, epoch: 0)` is `[6, 3, 2, 9, 8, 1, 4, 7, 0, 5]`;
 /// batch b of the epoch is `perm[B·b ..< B·b + B]`, the last one the smaller remainder.

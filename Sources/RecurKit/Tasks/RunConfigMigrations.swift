@@ -9,9 +9,11 @@ import Foundation
 ///   declared fields, and `path` lives in `stack`, beside the other facts about the cells.
 public enum RunConfigMigrations {
     /// `steps[i]` turns format `i + 1` into format `i + 2`.
-    static let steps: [@Sendable ([String: Any], String) throws -> [String: Any]] = [typedOptions]
+    static let steps: [@Sendable ([String: Any], String, Registry<TaskDescriptor>, Registry<CellDescriptor>) throws -> [String: Any]] = [typedOptions]
 
-    public static func upgrade(_ json: [String: Any], source: String) throws -> [String: Any] {
+    /// Upgrades `json` to the current format; the registries give the plugins' option types.
+    public static func upgrade(_ json: [String: Any], source: String, tasks: Registry<TaskDescriptor> = Registries.tasks,
+                               cells: Registry<CellDescriptor> = Registries.cells) throws -> [String: Any] {
         let version: Int
         switch json["format"] {
         case nil: version = 1
@@ -23,7 +25,7 @@ public enum RunConfigMigrations {
             throw RunError("\(source): run config format \(version) is newer than this Recur reads (\(RunConfig.currentFormat)); upgrade Recur")
         }
         var upgraded = json
-        for step in steps[(version - 1)...] { upgraded = try step(upgraded, source) }
+        for step in steps[(version - 1)...] { upgraded = try step(upgraded, source, tasks, cells) }
         upgraded["format"] = RunConfig.currentFormat
         return upgraded
     }
@@ -31,7 +33,8 @@ public enum RunConfigMigrations {
     /// 1 → 2: text options become typed through the registered plugin's fields (text options
     /// of a plugin this machine lacks stay text; opening the run then names the plugin), and
     /// `path` moves into `stack`.
-    @Sendable static func typedOptions(_ json: [String: Any], source: String) throws -> [String: Any] {
+    @Sendable static func typedOptions(_ json: [String: Any], source: String, tasks: Registry<TaskDescriptor>,
+                                       cells: Registry<CellDescriptor>) throws -> [String: Any] {
         var out = json
         // A whole config has a stack; a partial one (a `--config` overlay) may have neither.
         guard json["stack"] != nil || json["path"] != nil || json["taskOptions"] != nil else { return out }
@@ -39,12 +42,12 @@ public enum RunConfigMigrations {
         if json["stack"] != nil || json["path"] != nil { stack["path"] = json["path"] ?? stack["path"] ?? "fused" }
         out["path"] = nil
         if let text = stack["cellOptions"] as? [String: String], let cell = stack["cell"] as? String,
-           let descriptor = try? Registries.cells.lookup(cell) {
+           let descriptor = try? cells.lookup(cell) {
             stack["cellOptions"] = try jsonObject(descriptor.options.upgrade(text: text), source: source, what: "cell options")
         }
         if !stack.isEmpty { out["stack"] = stack }
         if let text = json["taskOptions"] as? [String: String], let task = json["task"] as? String,
-           let descriptor = try? Registries.tasks.lookup(task) {
+           let descriptor = try? tasks.lookup(task) {
             out["taskOptions"] = try jsonObject(descriptor.options.upgrade(text: text), source: source, what: "task options")
         }
         return out

@@ -1,4 +1,4 @@
-/// Contiguous-stream batching for truncated BPTT (RECIPES Task 1, exactly):
+/// Contiguous-stream batching for truncated BPTT (docs/recipes.md, char-lm, exactly):
 ///
 /// * The training ids are cut into B rows of length L = N / B (the last N mod B ids are unused);
 ///   row b is `train[b·L ..< (b+1)·L]`.

@@ -3,7 +3,7 @@ import RecurKit
 /// The classes and the train/validation split of a labelled set.
 ///
 /// Labels are the distinct training labels in code-point order (Python's `sorted`), so a folder's
-/// classes get the indices RECIPES Task 3 gives them. Without a separate validation set, the k-th
+/// classes get the indices docs/recipes.md, classification gives them. Without a separate validation set, the k-th
 /// example of each class (k from 0, in reading order) is validation when k % 10 == 0.
 public struct ClassificationData: Sendable {
     public let labels: [String]

@@ -8,7 +8,7 @@ public enum ClassificationPlugin {
         version: "1.0.0",
         options: ClassificationOptions.self,
         defaults: { config in
-            // RECIPES Task 3: LSTM 128, embedding 64, batch 64, Adam 1e-3, no clipping, 10 epochs.
+            // docs/recipes.md, classification: LSTM 128, embedding 64, batch 64, Adam 1e-3, no clipping, 10 epochs.
             config.stack.hiddenSize = 128
             config.batch = 64
             config.learningRate = 1e-3

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Per class c: precision `P_c = M[c][c] / Σ_i M[i][c]`, recall `R_c = M[c][c] / Σ_j M[c][j]`,
 /// `F1_c = 2 P_c R_c / (P_c + R_c)`. A class never predicted (or with P + R = 0) has F1 = 0, and
-/// macro-F1 is the unweighted mean over all classes (RECIPES Task 3).
+/// macro-F1 is the unweighted mean over all classes (docs/recipes.md, classification).
 public struct ConfusionMatrix: Sendable, Equatable {
     public let labels: [String]
     /// `counts[truth][prediction]`.

@@ -1,6 +1,6 @@
 import RecurKit
 
-/// An encoder–decoder with attention (the seed's model; RECIPES Task 2):
+/// An encoder–decoder with attention (the seed's model; docs/recipes.md, translation):
 ///
 /// * **Encoder**: `Embedding(Vs, E)` → any registered cell stack (layers, bidirectional), over
 ///   padded sources with a mask, so its final state is each sentence's state after its `<eos>`.

@@ -8,7 +8,7 @@ public enum TranslationPlugin {
         version: "1.0.0",
         options: TranslationOptions.self,
         defaults: { config in
-            // RECIPES Task 2: GRU 256 encoder and decoder, embedding 256, batch 64, Adam 1e-3, clip 5.
+            // docs/recipes.md, translation: GRU 256 encoder and decoder, embedding 256, batch 64, Adam 1e-3, clip 5.
             config.stack.cell = "gru"
             config.stack.hiddenSize = 256
             config.batch = 64
