@@ -59,14 +59,6 @@ final class TranslationModelTests: XCTestCase {
         }
     }
 
-    func testMaskedSoftmaxGradient() {
-        var rng = RandomGenerator(seed: 9)
-        let scores = parameter(rng.uniformTensor([2, 3, 4], -2, 2), "scores")
-        let mask = Tensor(shape: [2, 4], scalars: [1, 1, 1, 0, 1, 1, 0, 0])
-        let report = GradientCheck().run(inputs: [("scores", scores)]) { maskedSoftmax(scores, mask: mask) }
-        XCTAssertTrue(report.passed, report.description)
-    }
-
     func testAttentionModelGradient() throws {
         let m = try model(.general, cell: "gru")
         let batch = PairBatch(sources: [[4, 5, 6], [7]], targets: [[4, 5], [6]])

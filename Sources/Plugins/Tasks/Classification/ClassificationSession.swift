@@ -132,7 +132,7 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
         let batch = TokenBatch(picked.map(\.ids))
         let logits = model(batch, training: true, rng: &rng).logits
         let targets = picked.map(\.label)
-        let loss = classWeights.map { weightedCrossEntropy(logits: logits, targets: targets, weights: $0) }
+        let loss = classWeights.map { w in weightedCrossEntropy(logits: logits, targets: targets, weights: targets.map { w[Int($0)] }) }
             ?? crossEntropy(logits: logits, targets: targets)
         return (loss, picked.count)
     }
@@ -162,8 +162,8 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
             let logits = GradMode.withNoGrad { model(TokenBatch(chunk.map(\.ids)), training: false, rng: &rng).logits }
             let targets = chunk.map(\.label)
             totalLoss += Double(crossEntropy(logits: logits, targets: targets, reduction: .sum).value.scalar)
-            for (row, truth) in targets.enumerated() {
-                matrix.add(truth: Int(truth), prediction: argmax(logits.value.scalars, row: row, columns: labels.count))
+            for (truth, prediction) in zip(targets, logits.value.argmax(axis: -1)) {
+                matrix.add(truth: Int(truth), prediction: prediction)
             }
         }
         lastReport = (matrix, prefix)
@@ -221,24 +221,4 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
     public func artifacts() throws -> [String: Data] {
         ["vocab.json": try vocabulary.encoded(), "labels.json": try JSONSerialization.data(withJSONObject: labels)]
     }
-}
-
-/// Index of the largest of `columns` values in row `row` (the first one on ties).
-func argmax(_ values: [Float], row: Int, columns: Int) -> Int {
-    var best = 0
-    for c in 1..<columns where values[row * columns + c] > values[row * columns + best] { best = c }
-    return best
-}
-
-/// Cross-entropy with a weight per class, averaged as PyTorch's `CrossEntropyLoss(weight:)`:
-/// `L = −Σ_n w_{y_n} log softmax(z_n)[y_n] / Σ_n w_{y_n}`.
-func weightedCrossEntropy(logits: Variable, targets: [Int32], weights: [Float]) -> Variable {
-    let columns = logits.shape[1]
-    var pick = [Float](repeating: 0, count: logits.value.count)
-    var total: Float = 0
-    for (n, y) in targets.enumerated() {
-        pick[n * columns + Int(y)] = weights[Int(y)]
-        total += weights[Int(y)]
-    }
-    return (logSoftmax(logits) * Variable(Tensor(shape: logits.shape, scalars: pick))).sum() * (-1 / max(total, .leastNonzeroMagnitude))
 }

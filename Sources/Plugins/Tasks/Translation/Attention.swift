@@ -41,37 +41,3 @@ public final class Attention: ParameterOwner {
         return (matmul(weights, memory), weights)
     }
 }
-
-/// softmax over the last axis of `[B, T, S]` scores, restricted to positions where `mask [B, S]`
-/// is 1; the rest get weight 0 and no gradient. Backward: ∂e_j = α_j (∂α_j − Σ_i ∂α_i α_i).
-func maskedSoftmax(_ scores: Variable, mask: Tensor) -> Variable {
-    let (b, t, s) = (scores.shape[0], scores.shape[1], scores.shape[2])
-    precondition(mask.shape == [b, s], "maskedSoftmax: mask \(mask.shape) does not match scores \(scores.shape)")
-    let x = scores.value
-    let y = Tensor.make(x.shape) { out in
-        x.withPointer { px in mask.withPointer { pm in
-            for row in 0..<(b * t) {
-                let m = pm + (row / t) * s, src = px + row * s, dst = out + row * s
-                var top = -Float.infinity
-                for j in 0..<s where m[j] != 0 { top = max(top, src[j]) }
-                var total: Float = 0
-                for j in 0..<s {
-                    dst[j] = m[j] != 0 ? Foundation.exp(src[j] - top) : 0
-                    total += dst[j]
-                }
-                let scale = total > 0 ? 1 / total : 0
-                for j in 0..<s { dst[j] *= scale }
-            }
-        } }
-    }
-    return Variable.result(y, [scores], "masked-softmax") { g in
-        g.withPointer { pg in y.withPointer { py in scores.accumulateGrad { gx in
-            for row in 0..<(b * t) {
-                let o = row * s
-                var dot: Float = 0
-                for j in 0..<s { dot += pg[o + j] * py[o + j] }
-                for j in 0..<s { gx[o + j] += py[o + j] * (pg[o + j] - dot) }
-            }
-        } } }
-    }
-}

@@ -23,10 +23,10 @@ extension TranslationModel {
         for _ in 0..<maxSteps {
             let (logits, weights, next) = decode(tokens, steps: 1, mask: nil, state: state, source: encoded, training: false, rng: &rng)
             let rows = logProbabilityRows(logits.value)
+            let choices = logits.value.argmax(axis: -1)
             for b in results.indices where !results[b].finished {
-                let row = rows[b]
-                let best = row.indices.max { row[$0] < row[$1] }!
-                results[b].logProbability += Double(row[best])
+                let best = choices[b]
+                results[b].logProbability += Double(rows[b][best])
                 if let weights { results[b].attention.append(attentionRow(weights.value, batch: b, step: 0, length: batch.sourceLengths[b])) }
                 if Int32(best) == TokenVocabulary.eos { results[b].finished = true } else { results[b].ids.append(Int32(best)) }
                 tokens[b] = Int32(best)

@@ -95,7 +95,7 @@ public final class TranslationSession: TaskSession, Translating, ExternallyEvalu
             return model.decode(batch.decoderInput, steps: batch.targetSteps, mask: batch.decoderMask, state: encoded.state,
                                 source: encoded, training: training, rng: &rng).logits
         }
-        let b = batch.batch, v = target.count
+        let b = batch.batch
         var state = encoded.state
         var inputs = Array(batch.decoderInput[0..<b])
         var steps: [Variable] = []
@@ -105,13 +105,9 @@ public final class TranslationSession: TaskSession, Translating, ExternallyEvalu
             steps.append(logits)
             state = next
             guard t + 1 < batch.targetSteps else { break }
+            let own = logits.value.argmax(axis: -1)
             for i in 0..<b {
-                if rng.nextUnit() < options.teacherForcing {
-                    inputs[i] = batch.decoderInput[(t + 1) * b + i]
-                } else {
-                    let row = logits.value.scalars[(i * v)..<((i + 1) * v)]
-                    inputs[i] = Int32(row.indices.max { row[$0] < row[$1] }! - i * v)
-                }
+                inputs[i] = rng.nextUnit() < options.teacherForcing ? batch.decoderInput[(t + 1) * b + i] : Int32(own[i])
             }
         }
         return concat(steps, axis: 1)
@@ -139,10 +135,8 @@ public final class TranslationSession: TaskSession, Translating, ExternallyEvalu
                 let logits = teacherForcedLogits(batch, training: false, rng: &rng)
                 let flat = logits.reshaped([batch.batch * batch.targetSteps, target.count])
                 nats += Double(crossEntropy(logits: flat, targets: batch.targets, ignoreIndex: TokenVocabulary.pad, reduction: .sum).value.scalar)
-                let v = target.count
-                for (row, gold) in batch.targets.enumerated() where gold != TokenVocabulary.pad {
-                    let scores = flat.value.scalars[(row * v)..<((row + 1) * v)]
-                    if scores.indices.max(by: { scores[$0] < scores[$1] })! - row * v == Int(gold) { correct += 1 }
+                for (gold, predicted) in zip(batch.targets, flat.value.argmax(axis: -1)) where gold != TokenVocabulary.pad {
+                    if predicted == Int(gold) { correct += 1 }
                     tokens += 1
                 }
                 let hypotheses = model.greedy(chunk.map(\.source), maxSteps: decodeLength)
