@@ -30,7 +30,7 @@ final class TranslationModelTests: XCTestCase {
     }
 
     func testAttentionIgnoresPaddingAndASentenceDecodesTheSameAloneOrPadded() throws {
-        for (kind, cell, bidirectional) in [(AttentionKind.dot, "gru", false), (.general, "lstm", true), (.none, "rnn", false)] {
+        for (kind, cell, bidirectional) in [(AttentionKind.dot, "gru", false), (.general, "lstm", true), (.additive, "gru", true), (.none, "rnn", false)] {
             let m = try model(kind, cell: cell, bidirectional: bidirectional)
             let short: [Int32] = [4, 5], long: [Int32] = [6, 7, 8, 9, 10]
             let target: [Int32] = [4, 5, 6]

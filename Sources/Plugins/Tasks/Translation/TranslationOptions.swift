@@ -30,7 +30,7 @@ public struct TranslationOptions: Sendable {
         TaskOption("valid", default: "", help: "A TSV file to evaluate on (default: every 10th pair of --data)."),
         TaskOption("member", default: "", help: "The member of a .zip --data file to read (default: its only .txt file)."),
         TaskOption("embedding", default: "256", help: "Width of the source and target embeddings."),
-        TaskOption("attention", default: "dot", help: "dot (s·h), general (s·W h) or none (final encoder state only)."),
+        TaskOption("attention", default: "dot", help: "dot (s·h), general (s·W h), additive (vᵀ tanh(W s + U h)) or none (final encoder state only)."),
         TaskOption("teacher-forcing", default: "1", help: "Probability of feeding the gold previous token in training."),
         TaskOption("decode-len", default: "0", help: "Most output tokens at evaluation (0: longest training target + 1)."),
         TaskOption("bucket", default: "false", help: "Group batches by source length within windows of 20 batches."),
@@ -71,7 +71,7 @@ public struct TranslationOptions: Sendable {
         member = try text("member").isEmpty ? nil : try text("member")
         embedding = try count("embedding", minimum: 1)
         guard let kind = AttentionKind(rawValue: try text("attention")) else {
-            throw TaskOptionError("--attention \(try text("attention")): expected dot, general or none")
+            throw TaskOptionError("--attention \(try text("attention")): expected dot, general, additive or none")
         }
         attention = kind
         teacherForcing = try config.taskOption("teacher-forcing")
