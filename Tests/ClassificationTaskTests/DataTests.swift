@@ -17,6 +17,13 @@ final class DataTests: XCTestCase {
         XCTAssertTrue(examples[2].place.hasSuffix("b.txt:1"))
     }
 
+    func testFolderFilesAreReadExactlyAsWrittenCarriageReturnsIncluded() throws {
+        let s = try Scratch()
+        try s.write("data/a.txt", "x\r\ny\n")
+        try s.write("data/b.txt", "z\n")
+        XCTAssertEqual(try LabelledExamples.read(s.directory.appendingPathComponent("data")).map(\.text), ["x\r", "y", "z"])
+    }
+
     func testEveryTenthExampleOfEachClassIsValidationStartingWithTheFirst() throws {
         var examples: [LabelledText] = []
         for i in 0..<25 {
@@ -31,9 +38,9 @@ final class DataTests: XCTestCase {
 
     func testTSVIsReadWithItsLabelsAndWindowsLineEnds() throws {
         let s = try Scratch()
-        let url = try s.write("d.tsv", "pos\tgood film\r\n\nneg\tbad\tfilm\n")
+        let url = try s.write("d.tsv", "\u{FEFF}pos\tgood film\r\n\nneg\tbad\tfilm\n")
         let examples = try LabelledExamples.read(url)
-        XCTAssertEqual(examples.map(\.label), ["pos", "neg"])
+        XCTAssertEqual(examples.map(\.label), ["pos", "neg"], "a byte-order mark is not part of the first label")
         XCTAssertEqual(examples.map(\.text), ["good film", "bad\tfilm"])
         XCTAssertEqual(examples[1].place, url.path + ":3")
     }

@@ -28,7 +28,7 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
             vocabulary = try CharVocabulary.decode(saved, source: "vocab.json")
             corpus = nil
         } else {
-            let text = try TextFile.scalars(CharLMPlugin.corpusURL(config))
+            let text = try TextFile.scalars(CharLMPlugin.corpusURL(config), rules: .exact)
             vocabulary = CharVocabulary(corpus: text)
             corpus = text
         }
@@ -48,7 +48,7 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
     /// The split, built on first use: train = first 90% of the characters (⌊9N/10⌋), validation = the rest.
     func data() throws -> (train: CharStream, validation: [Int32]) {
         if let split { return split }
-        let text = try corpus ?? TextFile.scalars(CharLMPlugin.corpusURL(config))
+        let text = try corpus ?? TextFile.scalars(CharLMPlugin.corpusURL(config), rules: .exact)
         let ids = try vocabulary.encode(text, source: corpusName)
         let cut = ids.count * 9 / 10
         guard let stream = CharStream(ids: Array(ids[..<cut]), batch: config.batch, steps: config.seqLen) else {
@@ -82,7 +82,7 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
     public func evaluate() throws -> [String: Double] { try score(try data().validation, prefix: "val") }
 
     public func evaluate(file: URL) throws -> [String: Double] {
-        try score(try vocabulary.encode(try TextFile.scalars(file), source: file.path), prefix: "eval")
+        try score(try vocabulary.encode(try TextFile.scalars(file, rules: .exact), source: file.path), prefix: "eval")
     }
 
     func score(_ ids: [Int32], prefix: String) throws -> [String: Double] {
