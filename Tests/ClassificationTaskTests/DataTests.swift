@@ -123,7 +123,6 @@ final class DataTests: XCTestCase {
         XCTAssertEqual(v.tokens, ["<pad>", "<unk>", "Z", "a", "b", "é"])
         XCTAssertEqual(v.encode(["a", "q", "q", "é"]).ids, [3, 1, 1, 5])
         XCTAssertEqual(v.encode(["a", "q", "q"]).unknown, ["q"])
-        XCTAssertEqual(Tokenization.word.tokens(" two  words\tthree\n"), ["two", "words", "three"])
     }
 
     /// RECIPES Task 3's split and vocabulary, on the real file set when it is present.
@@ -136,9 +135,9 @@ final class DataTests: XCTestCase {
         XCTAssertEqual(data.validation.count, 2012)
         let perClass = data.labels.map { l in data.validation.filter { $0.label == l }.count }
         XCTAssertEqual(perClass, [200, 27, 52, 30, 367, 28, 73, 21, 24, 71, 100, 10, 14, 8, 939, 10, 30, 8])
-        let vocabulary = TokenVocabulary(training: data.train.map { Tokenization.char.tokens($0.text) })
+        let vocabulary = TokenVocabulary(training: data.train.map { Tokenization.char.tokenizer.tokens($0.text) })
         XCTAssertEqual(vocabulary.count, 88)
-        XCTAssertEqual(data.validation.filter { vocabulary.encode(Tokenization.char.tokens($0.text)).unknown.count > 0 }.count, 0)
+        XCTAssertEqual(data.validation.filter { vocabulary.encode(Tokenization.char.tokenizer.tokens($0.text)).unknown.count > 0 }.count, 0)
         XCTAssertEqual(data.train.filter { $0.text.hasSuffix(" ") }.count + data.validation.filter { $0.text.hasSuffix(" ") }.count, 10)
     }
 

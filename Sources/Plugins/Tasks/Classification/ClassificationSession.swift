@@ -83,7 +83,7 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
 
     /// The tokens of a data example, refusing one longer than `--max-length`.
     static func tokens(of example: LabelledText, _ options: ClassificationOptions) throws -> [String] {
-        let tokens = options.tokens.tokens(example.text)
+        let tokens = options.tokens.tokenizer.tokens(example.text)
         guard !tokens.isEmpty else { throw DataFileError(file: example.place, "empty text (no \(options.tokens.rawValue) tokens) for label '\(example.label)'") }
         guard tokens.count <= options.maxLength else {
             throw DataFileError(file: example.place, "text of \(tokens.count) \(options.tokens.rawValue) tokens is longer than --max-length \(options.maxLength); raise --max-length or shorten the text")
@@ -186,7 +186,7 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
     public func classify(_ texts: [String]) throws -> [TextClassification] {
         var encoded: [(ids: [Int32], unknown: [String])] = []
         for (i, text) in texts.enumerated() {
-            let tokens = options.tokens.tokens(text)
+            let tokens = options.tokens.tokenizer.tokens(text)
             let which = texts.count == 1 ? "the text" : "text \(i + 1)"
             guard !tokens.isEmpty else { throw TaskOptionError("\(which) is empty; give at least one \(options.tokens.rawValue) token") }
             guard tokens.count <= options.maxLength else {

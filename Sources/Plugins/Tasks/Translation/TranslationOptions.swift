@@ -56,7 +56,7 @@ public struct TranslationOptions: Sendable {
         case ("tutorial", "word"): tokenizer = .tutorial
         case ("tutorial", _): throw TaskOptionError("--normalize tutorial makes word tokens; drop --tokens char")
         case ("none", "word"): tokenizer = .word(lowercase: lowercase)
-        case ("none", "char"): tokenizer = .character(lowercase: lowercase)
+        case ("none", "char"): tokenizer = .character(lowercase: lowercase, spaces: .marked)
         case ("none", let other): throw TaskOptionError("--tokens \(other): expected word or char")
         case (let other, _): throw TaskOptionError("--normalize \(other): expected none or tutorial")
         }
