@@ -118,13 +118,6 @@ final class DataTests: XCTestCase {
         XCTAssertEqual(Array(EpochOrder.permutation(count: 9756, epoch: 0).prefix(8)), [5248, 5214, 8165, 1624, 4575, 8968, 2588, 687])
     }
 
-    func testVocabularyIsPadUnkThenTrainingTokensByCodePoint() {
-        let v = TokenVocabulary(training: [["b", "a", "é"], ["Z", "a"]])
-        XCTAssertEqual(v.tokens, ["<pad>", "<unk>", "Z", "a", "b", "é"])
-        XCTAssertEqual(v.encode(["a", "q", "q", "é"]).ids, [3, 1, 1, 5])
-        XCTAssertEqual(v.encode(["a", "q", "q"]).unknown, ["q"])
-    }
-
     /// RECIPES Task 3's split and vocabulary, on the real file set when it is present.
     func testNamesSplitMatchesTheRecipe() throws {
         guard let names = SharedData.file("names_by_language/names") else { throw XCTSkip("../shared/data/names_by_language is missing") }
@@ -135,7 +128,7 @@ final class DataTests: XCTestCase {
         XCTAssertEqual(data.validation.count, 2012)
         let perClass = data.labels.map { l in data.validation.filter { $0.label == l }.count }
         XCTAssertEqual(perClass, [200, 27, 52, 30, 367, 28, 73, 21, 24, 71, 100, 10, 14, 8, 939, 10, 30, 8])
-        let vocabulary = TokenVocabulary(training: data.train.map { Tokenization.char.tokenizer.tokens($0.text) })
+        let vocabulary = Vocabulary(specials: .padUnknown, training: data.train.map { Tokenization.char.tokenizer.tokens($0.text) })
         XCTAssertEqual(vocabulary.count, 88)
         XCTAssertEqual(data.validation.filter { vocabulary.encode(Tokenization.char.tokenizer.tokens($0.text)).unknown.count > 0 }.count, 0)
         XCTAssertEqual(data.train.filter { $0.text.hasSuffix(" ") }.count + data.validation.filter { $0.text.hasSuffix(" ") }.count, 10)

@@ -59,7 +59,7 @@ final class SentencePairsTests: XCTestCase {
         XCTAssertEqual(corpus.targetVocabulary.count, 4_209)
         XCTAssertEqual(corpus.test[0].sourceTokens, ["i", "m", "."])
         XCTAssertEqual(corpus.test[0].targetTokens, ["j", "ai", "ans", "."])
-        XCTAssertEqual(corpus.test.flatMap(\.source).filter { $0 == TokenVocabulary.unk }.count, 95)
+        XCTAssertEqual(corpus.test.flatMap(\.source).filter { $0 == SpecialTokens.sequence.id(.unknown) }.count, 95)
     }
 
     private func writeZip(_ url: URL, members: [String: String]) throws {

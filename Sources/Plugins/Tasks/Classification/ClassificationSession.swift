@@ -13,7 +13,7 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
     public let config: RunConfig
     public let options: ClassificationOptions
     public let labels: [String]
-    public let vocabulary: TokenVocabulary
+    public let vocabulary: Vocabulary
     public let model: SequenceClassifier
     /// The training texts; a session loaded from a saved run (resume) reads them on first use.
     private var train: [Encoded]?
@@ -33,7 +33,7 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
         self.config = config
         options = try ClassificationOptions(config)
         if let artifacts = context.artifacts, let vocab = artifacts["vocab.json"], let labelFile = artifacts["labels.json"] {
-            vocabulary = try TokenVocabulary.decode(vocab, source: "vocab.json")
+            vocabulary = try Vocabulary.decode(vocab, specials: .padUnknown, source: "vocab.json")
             guard let names = try? JSONSerialization.jsonObject(with: labelFile) as? [String], names.count >= 2 else {
                 throw DataFileError(file: "labels.json", "not a label list (expected a JSON array of at least 2 class names)")
             }
@@ -43,7 +43,7 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
             let options = self.options
             let data = try Self.data(config, options)
             let trainTokens = try data.train.map { try Self.tokens(of: $0, options) }
-            let vocabulary = TokenVocabulary(training: trainTokens)
+            let vocabulary = Vocabulary(specials: .padUnknown, training: trainTokens)
             let classIndex = Dictionary(uniqueKeysWithValues: data.labels.enumerated().map { ($0.element, Int32($0.offset)) })
             let train = zip(trainTokens, data.train).map { Encoded(ids: vocabulary.encode($0).ids, label: classIndex[$1.label]!) }
             validation = try Self.encode(data.validation, vocabulary: vocabulary, labels: data.labels, options: options)
@@ -66,7 +66,7 @@ public final class ClassificationSession: TaskSession, Classifying, EvaluationRe
     }
 
     /// Ids and class indices of `examples`, and the tokens among them outside the vocabulary.
-    static func encode(_ examples: [LabelledText], vocabulary: TokenVocabulary, labels: [String],
+    static func encode(_ examples: [LabelledText], vocabulary: Vocabulary, labels: [String],
                        options: ClassificationOptions) throws -> (examples: [Encoded], unknown: [String]) {
         let classIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($0.element, Int32($0.offset)) })
         var unknown: [String] = []

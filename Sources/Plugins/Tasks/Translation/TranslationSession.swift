@@ -9,8 +9,8 @@ public final class TranslationSession: TaskSession, Translating, ExternallyEvalu
     private let shard: Shard
     public let options: TranslationOptions
     public let vocabularies: TranslationVocabularies
-    public let source: TokenVocabulary
-    public let target: TokenVocabulary
+    public let source: Vocabulary
+    public let target: Vocabulary
     public let model: TranslationModel
     /// Loaded on first use when the session was opened from a saved run.
     private var loadedCorpus: TranslationCorpus?
@@ -27,8 +27,8 @@ public final class TranslationSession: TaskSession, Translating, ExternallyEvalu
             loadedCorpus = corpus
             vocabularies = TranslationVocabularies(corpus: corpus)
         }
-        source = TokenVocabulary(tokens: vocabularies.source)
-        target = TokenVocabulary(tokens: vocabularies.target)
+        source = Vocabulary(specials: .sequence, tokens: vocabularies.source)
+        target = Vocabulary(specials: .sequence, tokens: vocabularies.target)
         var rng = RandomGenerator(seed: config.seed)
         model = try TranslationModel(sourceVocabulary: source.count, targetVocabulary: target.count,
                                      embedding: options.embedding, stack: config.stack, attention: options.attention,
@@ -83,7 +83,7 @@ public final class TranslationSession: TaskSession, Translating, ExternallyEvalu
         let batch = PairBatch(sources: indices.map { train[$0].source }, targets: indices.map { train[$0].target })
         let logits = teacherForcedLogits(batch, training: true, rng: &rng)
         let loss = crossEntropy(logits: logits.reshaped([batch.batch * batch.targetSteps, target.count]),
-                                targets: batch.targets, ignoreIndex: TokenVocabulary.pad)
+                                targets: batch.targets, ignoreIndex: SpecialTokens.sequence.id(.pad))
         return (loss, batch.targetTokenCount)
     }
 
@@ -134,8 +134,8 @@ public final class TranslationSession: TaskSession, Translating, ExternallyEvalu
             GradMode.withNoGrad {
                 let logits = teacherForcedLogits(batch, training: false, rng: &rng)
                 let flat = logits.reshaped([batch.batch * batch.targetSteps, target.count])
-                nats += Double(crossEntropy(logits: flat, targets: batch.targets, ignoreIndex: TokenVocabulary.pad, reduction: .sum).value.scalar)
-                for (gold, predicted) in zip(batch.targets, flat.value.argmax(axis: -1)) where gold != TokenVocabulary.pad {
+                nats += Double(crossEntropy(logits: flat, targets: batch.targets, ignoreIndex: SpecialTokens.sequence.id(.pad), reduction: .sum).value.scalar)
+                for (gold, predicted) in zip(batch.targets, flat.value.argmax(axis: -1)) where gold != SpecialTokens.sequence.id(.pad) {
                     if predicted == Int(gold) { correct += 1 }
                     tokens += 1
                 }
