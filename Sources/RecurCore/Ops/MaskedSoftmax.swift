@@ -33,14 +33,5 @@ public func maskedSoftmax(_ scores: Variable, mask: Tensor) -> Variable {
             }
         } }
     }
-    return Variable.result(y, [scores], "masked-softmax") { g in
-        g.withPointer { pg in y.withPointer { py in scores.accumulateGrad { gx in
-            for row in 0..<rows {
-                let o = row * s
-                var dot: Float = 0
-                for j in 0..<s { dot += pg[o + j] * py[o + j] }
-                for j in 0..<s { gx[o + j] += py[o + j] * (pg[o + j] - dot) }
-            }
-        } } }
-    }
+    return Variable.result(y, [scores], "masked-softmax") { g in softmaxBackward(g, y: y, into: scores, rows: rows, columns: s) }
 }

@@ -8,12 +8,6 @@ public struct TextLine: Sendable, Equatable {
     /// byte-order mark.
     public let byteOffset: Int
     public let text: String
-
-    public init(number: Int, byteOffset: Int, text: String) {
-        self.number = number
-        self.byteOffset = byteOffset
-        self.text = text
-    }
 }
 
 /// The one way data files are read as lines: UTF-8 (compressed files too, through
