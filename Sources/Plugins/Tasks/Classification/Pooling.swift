@@ -49,24 +49,24 @@ extension Pooling {
 func maxOverSteps(_ h: Variable, lengths: [Int]) -> Variable {
     let steps = h.shape[0], batch = h.shape[1], width = h.shape[2]
     precondition(lengths.count == batch && lengths.allSatisfy { $0 >= 1 && $0 <= steps }, "maxOverSteps: lengths \(lengths) for \(h.shape)")
-    var argmax = [Int](repeating: 0, count: batch * width)
+    var winner = [Int](repeating: 0, count: batch * width)
     let x = h.value
     let out = Tensor.make([batch, width]) { o in
         x.withPointer { src in
             for b in 0..<batch {
-                for f in 0..<width { o[b * width + f] = src[b * width + f]; argmax[b * width + f] = b * width + f }
+                for f in 0..<width { o[b * width + f] = src[b * width + f]; winner[b * width + f] = b * width + f }
                 for t in 1..<lengths[b] {
                     let row = src + (t * batch + b) * width
                     for f in 0..<width where row[f] > o[b * width + f] {
                         o[b * width + f] = row[f]
-                        argmax[b * width + f] = (t * batch + b) * width + f
+                        winner[b * width + f] = (t * batch + b) * width + f
                     }
                 }
             }
         }
     }
     return Variable.result(out, [h], "max-over-steps") { g in
-        g.withPointer { pg in h.accumulateGrad { gh in for i in 0..<argmax.count { gh[argmax[i]] += pg[i] } } }
+        g.withPointer { pg in h.accumulateGrad { gh in for i in 0..<winner.count { gh[winner[i]] += pg[i] } } }
     }
 }
 
