@@ -50,17 +50,13 @@ struct ClassifyCommand: ParsableCommand {
         }
     }
 
-    /// The lines of `path`; a final newline ends the last line, any other blank line is an error.
+    /// The lines of `path` (``LineReader``); a blank line is an error.
     func readLines(_ path: String) throws -> [String] {
-        let bytes = try TextFile.bytes(URL(fileURLWithPath: path))
-        _ = try TextFile.decodeUTF8(bytes, file: path)
-        // Split bytes, not Characters: "\r\n" is one Character and would never match "\n".
-        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-        if lines.last == "" { lines.removeLast() }
-        if let blank = lines.firstIndex(where: { $0.isEmpty || $0 == "\r" }) {
-            throw UserError("\(path):\(blank + 1): empty text; every line must hold one text to classify")
+        let lines = try LineReader(URL(fileURLWithPath: path)).lines()
+        if let blank = lines.first(where: { $0.text.isEmpty }) {
+            throw UserError("\(path):\(blank.number): empty text; every line must hold one text to classify")
         }
         guard !lines.isEmpty else { throw UserError("\(path): no texts (the file is empty)") }
-        return lines.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+        return lines.map(\.text)
     }
 }

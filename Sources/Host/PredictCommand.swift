@@ -94,12 +94,9 @@ func keyValueArguments(_ words: [String], command: String) throws -> [String: St
     return result
 }
 
-/// The non-blank lines of an input file (UTF-8; `\n`, `\r\n` or `\r` end a line).
+/// The non-blank lines of an input file (``LineReader``: UTF-8, a BOM dropped, `\r\n` read as `\n`).
 func inputLines(_ path: String) throws -> [String] {
-    var whole = ""
-    whole.unicodeScalars.append(contentsOf: try TextFile.scalars(URL(fileURLWithPath: path)))
-    let lines = whole.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
-        .map(String.init).filter { !$0.allSatisfy(\.isWhitespace) }
+    let lines = try LineReader(URL(fileURLWithPath: path)).lines().map(\.text).filter { !$0.allSatisfy(\.isWhitespace) }
     guard !lines.isEmpty else { throw UserError("\(path): no inputs (every line is blank)") }
     return lines
 }

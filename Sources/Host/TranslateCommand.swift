@@ -27,11 +27,9 @@ struct TranslateCommand: ParsableCommand {
             }
             let sentences: [(line: Int?, text: String)]
             if let input {
-                let scalars = try TextFile.scalars(URL(fileURLWithPath: input))
-                var whole = ""
-                whole.unicodeScalars.append(contentsOf: scalars)
-                sentences = whole.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-                    .enumerated().filter { !$0.element.allSatisfy(\.isWhitespace) }.map { ($0.offset + 1, String($0.element)) }
+                let lines = try LineReader(URL(fileURLWithPath: input)).lines()
+                guard !lines.isEmpty else { throw DataFileError(file: input, "the file is empty") }
+                sentences = lines.filter { !$0.text.allSatisfy(\.isWhitespace) }.map { ($0.number, $0.text) }
             } else {
                 sentences = [(nil, text!)]
             }

@@ -2,7 +2,7 @@ import CArchive
 import Foundation
 
 /// Writes a flat archive of named byte blobs: tar (pax) compressed with zstd when libarchive has
-/// it (3x faster to write and 6x faster to read than gzip here, SWIFT-NOTES §3), else gzip.
+/// it (3x faster to write and 6x faster to read than gzip here, docs/engine-notes.md, "Bundles and libarchive"), else gzip.
 /// The file appears atomically: written beside the target, fsynced, renamed.
 enum ArchiveWriter {
     static func write(_ members: [(name: String, data: Data)], to url: URL) throws {

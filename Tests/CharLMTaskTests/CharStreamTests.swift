@@ -1,7 +1,7 @@
 import XCTest
 import CharLMTask
 
-/// The batching of RECIPES Task 1, exactly.
+/// The batching of docs/recipes.md, char-lm, exactly.
 final class CharStreamTests: XCTestCase {
     func testBatchIndicesFollowTheRecipe() throws {
         let stream = try XCTUnwrap(CharStream(ids: (0..<1003).map(Int32.init), batch: 4, steps: 10))

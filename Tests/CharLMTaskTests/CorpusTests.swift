@@ -15,8 +15,8 @@ final class CorpusTests: XCTestCase {
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
 
     func testVocabularyIsSortedDistinctScalars() {
-        let v = CharVocabulary(corpus: Array("hello, wörld\n".unicodeScalars))
-        XCTAssertEqual(v.characters.map { String($0) }, ["\n", " ", ",", "d", "e", "h", "l", "o", "r", "w", "ö"])
+        let v = Vocabulary(corpus: Array("hello, wörld\n".unicodeScalars))
+        XCTAssertEqual(v.tokens, ["\n", " ", ",", "d", "e", "h", "l", "o", "r", "w", "ö"])
         XCTAssertEqual(v.id("ö"), 10)
     }
 
@@ -48,24 +48,24 @@ final class CorpusTests: XCTestCase {
     }
 
     func testUnknownCharacterIsNamedWithItsPlace() {
-        let v = CharVocabulary(corpus: Array("abc\n".unicodeScalars))
-        XCTAssertThrowsError(try v.encode(Array("ab\ncz".unicodeScalars), source: "probe.txt")) {
+        let v = Vocabulary(corpus: Array("abc\n".unicodeScalars))
+        XCTAssertThrowsError(try v.ids(ofCharacters: Array("ab\ncz".unicodeScalars), source: "probe.txt")) {
             XCTAssertEqual("\($0)", "probe.txt: character 'z' (U+007A) at line 2, column 2 is not in the model's vocabulary of 4 characters")
         }
     }
 
-    /// RECIPES Task 1's figures for tinyshakespeare (needs ../shared/data).
+    /// The char-lm recipe's (docs/recipes.md) figures for tinyshakespeare (needs ../shared/data).
     func testTinyShakespeareSplitMatchesTheRecipe() throws {
         guard let url = SharedData.file("tinyshakespeare/input.txt") else {
             throw XCTSkip("../shared/data/tinyshakespeare/input.txt is not present beside the checkout")
         }
         let text = try TextFile.scalars(url)
         XCTAssertEqual(text.count, 1_115_394)
-        let v = CharVocabulary(corpus: text)
+        let v = Vocabulary(corpus: text)
         XCTAssertEqual(v.count, 65)
-        XCTAssertEqual(v.characters[0], "\n")
-        XCTAssertEqual(v.characters[1], " ")
-        let train = Array(try v.encode(text, source: "input.txt")[..<(text.count * 9 / 10)])
+        XCTAssertEqual(v.tokens[0], "\n")
+        XCTAssertEqual(v.tokens[1], " ")
+        let train = Array(try v.ids(ofCharacters: text, source: "input.txt")[..<(text.count * 9 / 10)])
         XCTAssertEqual(train.count, 1_003_854)
         let stream = try XCTUnwrap(CharStream(ids: train, batch: 32, steps: 100))
         XCTAssertEqual(stream.rowLength, 31_370)

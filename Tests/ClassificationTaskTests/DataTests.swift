@@ -17,6 +17,13 @@ final class DataTests: XCTestCase {
         XCTAssertTrue(examples[2].place.hasSuffix("b.txt:1"))
     }
 
+    func testFolderFilesAreReadExactlyAsWrittenCarriageReturnsIncluded() throws {
+        let s = try Scratch()
+        try s.write("data/a.txt", "x\r\ny\n")
+        try s.write("data/b.txt", "z\n")
+        XCTAssertEqual(try LabelledExamples.read(s.directory.appendingPathComponent("data")).map(\.text), ["x\r", "y", "z"])
+    }
+
     func testEveryTenthExampleOfEachClassIsValidationStartingWithTheFirst() throws {
         var examples: [LabelledText] = []
         for i in 0..<25 {
@@ -31,9 +38,9 @@ final class DataTests: XCTestCase {
 
     func testTSVIsReadWithItsLabelsAndWindowsLineEnds() throws {
         let s = try Scratch()
-        let url = try s.write("d.tsv", "pos\tgood film\r\n\nneg\tbad\tfilm\n")
+        let url = try s.write("d.tsv", "\u{FEFF}pos\tgood film\r\n\nneg\tbad\tfilm\n")
         let examples = try LabelledExamples.read(url)
-        XCTAssertEqual(examples.map(\.label), ["pos", "neg"])
+        XCTAssertEqual(examples.map(\.label), ["pos", "neg"], "a byte-order mark is not part of the first label")
         XCTAssertEqual(examples.map(\.text), ["good film", "bad\tfilm"])
         XCTAssertEqual(examples[1].place, url.path + ":3")
     }
@@ -111,15 +118,7 @@ final class DataTests: XCTestCase {
         XCTAssertEqual(Array(EpochOrder.permutation(count: 9756, epoch: 0).prefix(8)), [5248, 5214, 8165, 1624, 4575, 8968, 2588, 687])
     }
 
-    func testVocabularyIsPadUnkThenTrainingTokensByCodePoint() {
-        let v = TokenVocabulary(training: [["b", "a", "é"], ["Z", "a"]])
-        XCTAssertEqual(v.tokens, ["<pad>", "<unk>", "Z", "a", "b", "é"])
-        XCTAssertEqual(v.encode(["a", "q", "q", "é"]).ids, [3, 1, 1, 5])
-        XCTAssertEqual(v.encode(["a", "q", "q"]).unknown, ["q"])
-        XCTAssertEqual(Tokenization.word.tokens(" two  words\tthree\n"), ["two", "words", "three"])
-    }
-
-    /// RECIPES Task 3's split and vocabulary, on the real file set when it is present.
+    /// The classification recipe's (docs/recipes.md) split and vocabulary, on the real file set when it is present.
     func testNamesSplitMatchesTheRecipe() throws {
         guard let names = SharedData.file("names_by_language/names") else { throw XCTSkip("../shared/data/names_by_language is missing") }
         let data = try ClassificationData(examples: try LabelledExamples.read(names), source: names.path)
@@ -129,9 +128,9 @@ final class DataTests: XCTestCase {
         XCTAssertEqual(data.validation.count, 2012)
         let perClass = data.labels.map { l in data.validation.filter { $0.label == l }.count }
         XCTAssertEqual(perClass, [200, 27, 52, 30, 367, 28, 73, 21, 24, 71, 100, 10, 14, 8, 939, 10, 30, 8])
-        let vocabulary = TokenVocabulary(training: data.train.map { Tokenization.char.tokens($0.text) })
+        let vocabulary = Vocabulary(specials: .padUnknown, training: data.train.map { Tokenization.char.tokenizer.tokens($0.text) })
         XCTAssertEqual(vocabulary.count, 88)
-        XCTAssertEqual(data.validation.filter { vocabulary.encode(Tokenization.char.tokens($0.text)).unknown.count > 0 }.count, 0)
+        XCTAssertEqual(data.validation.filter { vocabulary.encode(Tokenization.char.tokenizer.tokens($0.text)).unknown.count > 0 }.count, 0)
         XCTAssertEqual(data.train.filter { $0.text.hasSuffix(" ") }.count + data.validation.filter { $0.text.hasSuffix(" ") }.count, 10)
     }
 

@@ -101,7 +101,7 @@ final class SessionTests: XCTestCase {
         var rng = RandomGenerator(seed: 2)
         let logits = Variable(rng.normalTensor([4, 3]))
         let targets: [Int32] = [0, 2, 1, 2]
-        XCTAssertEqual(weightedCrossEntropy(logits: logits, targets: targets, weights: [1, 1, 1]).value.scalar,
+        XCTAssertEqual(weightedCrossEntropy(logits: logits, targets: targets, weights: [1, 1, 1, 1]).value.scalar,
                        crossEntropy(logits: logits, targets: targets).value.scalar, accuracy: 1e-5)
         let s = try Scratch()
         let session = try makeSession(try tinyConfig(data: try s.write("d.tsv", twoClassTSV()), options: ["class-weights": "balanced"]))

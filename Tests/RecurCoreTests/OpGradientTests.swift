@@ -74,6 +74,42 @@ final class OpGradientTests: XCTestCase {
         check([a]) { logSoftmax(a) }
     }
 
+    func testMaskedSoftmaxOverEveryRowOfEachBatchItem() {
+        let scores = leaf([2, 3, 4], -3, 3)
+        let mask = Tensor(shape: [2, 4], scalars: [1, 1, 0, 1, 1, 0, 0, 0])
+        check([scores]) { maskedSoftmax(scores, mask: mask) }
+        let flat = leaf([2, 4], -3, 3)
+        check([flat]) { maskedSoftmax(flat, mask: mask) }
+    }
+
+    func testMaskedSoftmaxGivesExactZerosAndSumsToOneOverKeptPositions() {
+        let scores = Variable(Tensor(shape: [2, 1, 3], scalars: [50, -50, 3, 1, 2, 3]))
+        let mask = Tensor(shape: [2, 3], scalars: [0, 1, 1, 0, 0, 0])
+        let y = maskedSoftmax(scores, mask: mask).value.scalars
+        XCTAssertEqual(y[0], 0)
+        XCTAssertEqual(y[1] + y[2], 1, accuracy: 1e-6)
+        XCTAssertEqual(Array(y[3...]), [0, 0, 0], "a row with nothing kept is all zeros")
+    }
+
+    func testWeightedCrossEntropyPerTargetWeights() {
+        let logits = leaf([4, 5], -2, 2)
+        let targets: [Int32] = [1, 3, 4, 0]
+        check([logits]) { weightedCrossEntropy(logits: logits, targets: targets, weights: [0.5, 2, 1, 0.25]).reshaped([1]) }
+        check([logits]) {
+            weightedCrossEntropy(logits: logits, targets: targets, weights: [0.5, 2, 1, 0.25], reduction: .sum).reshaped([1])
+        }
+    }
+
+    func testWeightedCrossEntropyIsPyTorchsWeightedMeanAndSkipsZeroWeights() {
+        let logits = leaf([3, 4], -2, 2)
+        let each = (0..<3).map { crossEntropy(logits: logits, targets: [[2, -1, -1], [-1, 0, -1], [-1, -1, 3]][$0]).value.scalar }
+        let weighted = weightedCrossEntropy(logits: logits, targets: [2, 0, 3], weights: [3, 1, 0]).value.scalar
+        XCTAssertEqual(weighted, (3 * each[0] + each[1]) / 4, accuracy: 1e-5)
+        let padded = weightedCrossEntropy(logits: logits, targets: [2, 0, -7], weights: [1, 1, 0]).value.scalar
+        XCTAssertEqual(padded, crossEntropy(logits: logits, targets: [2, 0, -1]).value.scalar)
+        XCTAssertEqual(weightedCrossEntropy(logits: logits, targets: [0, 0, 0], weights: [0, 0, 0]).value.scalar, 0)
+    }
+
     func testCrossEntropyWithIgnoredRow() {
         let logits = leaf([4, 5], -2, 2)
         check([logits]) { crossEntropy(logits: logits, targets: [1, -1, 4, 0]).reshaped([1]) }

@@ -2,7 +2,7 @@ import RecurKit
 import XCTest
 @testable import TranslationTask
 
-/// The SplitMix64 Fisher–Yates order of RECIPES "Training order", with its check values.
+/// The SplitMix64 Fisher–Yates order of docs/recipes.md ("Epoch order"), with its check values.
 final class EpochOrderTests: XCTestCase {
     func testCheckValuesFromTheRecipes() {
         XCTAssertEqual(EpochOrder.permutation(count: 10, epoch: 0), [6, 3, 2, 9, 8, 1, 4, 7, 0, 5])

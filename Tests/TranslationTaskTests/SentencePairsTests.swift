@@ -7,25 +7,27 @@ import XCTest
 
 /// Reading pairs: TSV lines, the errors for bad lines (file and line named), zip members.
 final class SentencePairsTests: XCTestCase {
+    func lines(_ text: String) -> LineReader { LineReader(bytes: Array(text.utf8), file: "p.tsv") }
+
     func testParsesPairsSkipsBlankLinesAndIgnoresAttributionColumns() throws {
-        let pairs = try SentencePairs.parse("Go.\tVa !\tCC-BY 2.0\n\nHi.\tSalut !\r\n", file: "p.tsv")
+        let pairs = try SentencePairs.parse(lines("Go.\tVa !\tCC-BY 2.0\n\nHi.\tSalut !\r\n"))
         XCTAssertEqual(pairs, [SentencePair(source: "Go.", target: "Va !", line: 1), SentencePair(source: "Hi.", target: "Salut !", line: 3)])
     }
 
     func testLineWithoutTabNamesFileAndLine() {
-        XCTAssertThrowsError(try SentencePairs.parse("a\tb\nno tab here\n", file: "p.tsv")) { error in
+        XCTAssertThrowsError(try SentencePairs.parse(lines("a\tb\nno tab here\n"))) { error in
             XCTAssertEqual("\(error)", "p.tsv: line 2 has no tab; each line must be `source<TAB>target`: \"no tab here\"")
         }
     }
 
     func testEmptySidesAreErrors() {
-        XCTAssertThrowsError(try SentencePairs.parse("a\tb\n\tb\n", file: "p.tsv")) { error in
+        XCTAssertThrowsError(try SentencePairs.parse(lines("a\tb\n\tb\n"))) { error in
             XCTAssertEqual("\(error)", "p.tsv: line 2: the source side (before the tab) is empty")
         }
-        XCTAssertThrowsError(try SentencePairs.parse("a\t  \n", file: "p.tsv")) { error in
+        XCTAssertThrowsError(try SentencePairs.parse(lines("a\t  \n"))) { error in
             XCTAssertEqual("\(error)", "p.tsv: line 1: the target side (after the tab) is empty")
         }
-        XCTAssertThrowsError(try SentencePairs.parse("\n\n", file: "p.tsv")) { error in
+        XCTAssertThrowsError(try SentencePairs.parse(lines("\n\n"))) { error in
             XCTAssertTrue("\(error)".contains("has no sentence pairs"), "\(error)")
         }
     }
@@ -57,7 +59,7 @@ final class SentencePairsTests: XCTestCase {
         XCTAssertEqual(corpus.targetVocabulary.count, 4_209)
         XCTAssertEqual(corpus.test[0].sourceTokens, ["i", "m", "."])
         XCTAssertEqual(corpus.test[0].targetTokens, ["j", "ai", "ans", "."])
-        XCTAssertEqual(corpus.test.flatMap(\.source).filter { $0 == TokenVocabulary.unk }.count, 95)
+        XCTAssertEqual(corpus.test.flatMap(\.source).filter { $0 == SpecialTokens.sequence.id(.unknown) }.count, 95)
     }
 
     private func writeZip(_ url: URL, members: [String: String]) throws {

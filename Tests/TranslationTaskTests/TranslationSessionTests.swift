@@ -85,7 +85,7 @@ final class TranslationSessionTests: XCTestCase {
     func testBadOptionsAndDataFilesAreRefusedClearly() throws {
         let cells = TaskContext(cells: builtinCells())
         XCTAssertThrowsError(try TranslationSession(config: try config(["attention": "bahdanau"]), context: cells)) { error in
-            XCTAssertEqual("\(error)", "--attention bahdanau: expected one of dot, general, none")
+            XCTAssertEqual("\(error)", "--attention bahdanau: expected one of dot, general, additive, none")
         }
         XCTAssertThrowsError(try TranslationSession(config: try config(["normalize": "tutorial", "tokens": "char"]), context: cells))
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("recur-bad-\(UUID().uuidString).tsv")

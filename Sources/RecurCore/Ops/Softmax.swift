@@ -25,16 +25,20 @@ public func softmax(_ a: Variable) -> Variable {
         x.withPointer { logSoftmaxRows($0, o, rows: rows, columns: columns) }
         Kernels.exp(UnsafePointer(o), into: o, count: x.count)
     }
-    return Variable.result(y, [a], "softmax") { g in
-        g.withPointer { pg in y.withPointer { py in a.accumulateGrad { ga in
-            for r in 0..<rows {
-                let o = r * columns
-                var dot: Float = 0
-                for j in 0..<columns { dot += pg[o + j] * py[o + j] }
-                for j in 0..<columns { ga[o + j] += py[o + j] * (pg[o + j] - dot) }
-            }
-        } } }
-    }
+    return Variable.result(y, [a], "softmax") { g in softmaxBackward(g, y: y, into: a, rows: rows, columns: columns) }
+}
+
+/// Adds ∂x_j = y_j (∂y_j − Σ_i ∂y_i y_i) row by row into `x`'s gradient, for any softmax output y
+/// (masked or not: a masked position has y_j = 0 and so gets nothing).
+func softmaxBackward(_ g: Tensor, y: Tensor, into x: Variable, rows: Int, columns: Int) {
+    g.withPointer { pg in y.withPointer { py in x.accumulateGrad { gx in
+        for r in 0..<rows {
+            let o = r * columns
+            var dot: Float = 0
+            for j in 0..<columns { dot += pg[o + j] * py[o + j] }
+            for j in 0..<columns { gx[o + j] += py[o + j] * (pg[o + j] - dot) }
+        }
+    } } }
 }
 
 /// log-softmax over the last axis. Backward: ∂x_j = ∂y_j − softmax_j Σ_i ∂y_i.

@@ -26,12 +26,22 @@ public enum TextFile {
         return try decompress(raw, file: path)
     }
 
-    /// Decodes UTF-8 into Unicode scalars; an invalid sequence is reported with its byte offset
-    /// and line number. An empty file is an error too: nothing can be learned from it.
-    public static func scalars(_ url: URL) throws -> [Unicode.Scalar] {
+    /// The whole text of `url` as Unicode scalars, kept as `rules` say (``TextRules``: `.text`
+    /// drops a leading byte-order mark and the `\r` of each `\r\n`); an invalid UTF-8 sequence is
+    /// reported with its byte offset and line number. An empty file is an error too: nothing can
+    /// be learned from it.
+    public static func scalars(_ url: URL, rules: TextRules = .text) throws -> [Unicode.Scalar] {
         let data = try bytes(url)
         guard !data.isEmpty else { throw DataFileError(file: url.path, "the file is empty") }
-        return try decodeUTF8(data, file: url.path)
+        let scalars = try decodeUTF8(data, file: url.path)
+        guard rules == .text else { return scalars }
+        let body = scalars.first == "\u{FEFF}" ? scalars.dropFirst() : scalars[...]
+        var kept: [Unicode.Scalar] = []
+        kept.reserveCapacity(body.count)
+        for i in body.indices where !(body[i] == "\r" && (i + 1 == body.endIndex || body[i + 1] == "\n")) {
+            kept.append(body[i])
+        }
+        return kept
     }
 
     public static func decodeUTF8(_ data: [UInt8], file: String) throws -> [Unicode.Scalar] {

@@ -4,7 +4,7 @@ import RecurKit
 /// A char-lm run: the corpus split 90/10 by characters, the model, and the carried state.
 public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluable {
     public let config: RunConfig
-    public let vocabulary: CharVocabulary
+    public let vocabulary: Vocabulary
     public let model: CharLanguageModel
     /// Training and validation ids; loaded only when training or evaluating.
     private var split: (train: CharStream, validation: [Int32])?
@@ -25,11 +25,11 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
             throw ConfigValueError(field: "bidirectional", value: "true", expected: "false: char-lm predicts the next character, so it cannot read the future")
         }
         if let artifacts = context.artifacts, let saved = artifacts["vocab.json"] {
-            vocabulary = try CharVocabulary.decode(saved, source: "vocab.json")
+            vocabulary = try Vocabulary.characters(decoding: saved, source: "vocab.json")
             corpus = nil
         } else {
-            let text = try TextFile.scalars(CharLMPlugin.corpusURL(config))
-            vocabulary = CharVocabulary(corpus: text)
+            let text = try TextFile.scalars(CharLMPlugin.corpusURL(config), rules: .exact)
+            vocabulary = Vocabulary(corpus: text)
             corpus = text
         }
         corpusName = CharLMPlugin.corpusURL(config).path
@@ -47,8 +47,8 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
     /// The split, built on first use: train = first 90% of the characters (⌊9N/10⌋), validation = the rest.
     func data() throws -> (train: CharStream, validation: [Int32]) {
         if let split { return split }
-        let text = try corpus ?? TextFile.scalars(CharLMPlugin.corpusURL(config))
-        let ids = try vocabulary.encode(text, source: corpusName)
+        let text = try corpus ?? TextFile.scalars(CharLMPlugin.corpusURL(config), rules: .exact)
+        let ids = try vocabulary.ids(ofCharacters: text, source: corpusName)
         let cut = ids.count * 9 / 10
         guard let stream = CharStream(ids: Array(ids[..<cut]), batch: config.batch, steps: config.seqLen) else {
             throw DataFileError(file: corpusName, "\(ids.count) characters is too short: one batch of \(config.batch) rows × \(config.seqLen + 1) characters needs \(config.batch * (config.seqLen + 1)) in the 90% training split; use a longer text or a smaller --batch / --seq-len")
@@ -74,7 +74,7 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
     public func evaluate() throws -> [String: Double] { try score(try data().validation, prefix: "val") }
 
     public func evaluate(file: URL) throws -> [String: Double] {
-        try score(try vocabulary.encode(try TextFile.scalars(file), source: file.path), prefix: "eval")
+        try score(try vocabulary.ids(ofCharacters: try TextFile.scalars(file, rules: .exact), source: file.path), prefix: "eval")
     }
 
     func score(_ ids: [Int32], prefix: String) throws -> [String: Double] {
@@ -137,7 +137,7 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
     public func generate(prime: String, length: Int, temperature: Float, topK: Int?, rng: inout RandomGenerator,
                          emit: (String) -> Void) throws {
         let primeScalars = Array(prime.unicodeScalars)
-        var ids = try vocabulary.encode(primeScalars, source: "--prime")
+        var ids = try vocabulary.ids(ofCharacters: primeScalars, source: "--prime")
         if ids.isEmpty { ids = [vocabulary.id("\n") ?? 0] }
         var state: [[Variable]]? = nil
         var logits: Variable
@@ -146,7 +146,7 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
         var last = logits.slice(axis: 0, start: ids.count - 1, length: 1)
         for _ in 0..<length {
             let next = try sampleIndex(last.value.scalars, temperature: temperature, topK: topK, rng: &rng)
-            emit(String(vocabulary.characters[next]))
+            emit(vocabulary.tokens[next])
             (last, state) = GradMode.withNoGrad { model([Int32(next)], steps: 1, batch: 1, state: state, training: false, rng: &rng) }
         }
     }

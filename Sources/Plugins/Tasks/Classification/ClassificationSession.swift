@@ -13,7 +13,7 @@ public final class ClassificationSession: TaskSession, EvaluationReporting, Exte
     public let config: RunConfig
     public let options: ClassificationOptions
     public let labels: [String]
-    public let vocabulary: TokenVocabulary
+    public let vocabulary: Vocabulary
     public let model: SequenceClassifier
     /// The training texts; a session loaded from a saved run (resume) reads them on first use.
     private var train: [Encoded]?
@@ -30,7 +30,7 @@ public final class ClassificationSession: TaskSession, EvaluationReporting, Exte
         self.config = config
         self.options = options
         if let artifacts = context.artifacts, let vocab = artifacts["vocab.json"], let labelFile = artifacts["labels.json"] {
-            vocabulary = try TokenVocabulary.decode(vocab, source: "vocab.json")
+            vocabulary = try Vocabulary.decode(vocab, specials: .padUnknown, source: "vocab.json")
             guard let names = try? JSONSerialization.jsonObject(with: labelFile) as? [String], names.count >= 2 else {
                 throw DataFileError(file: "labels.json", "not a label list (expected a JSON array of at least 2 class names)")
             }
@@ -40,7 +40,7 @@ public final class ClassificationSession: TaskSession, EvaluationReporting, Exte
             let options = self.options
             let data = try Self.data(config, options)
             let trainTokens = try data.train.map { try Self.tokens(of: $0, options) }
-            let vocabulary = TokenVocabulary(training: trainTokens)
+            let vocabulary = Vocabulary(specials: .padUnknown, training: trainTokens)
             let classIndex = Dictionary(uniqueKeysWithValues: data.labels.enumerated().map { ($0.element, Int32($0.offset)) })
             let train = zip(trainTokens, data.train).map { Encoded(ids: vocabulary.encode($0).ids, label: classIndex[$1.label]!) }
             validation = try Self.encode(data.validation, vocabulary: vocabulary, labels: data.labels, options: options)
@@ -62,7 +62,7 @@ public final class ClassificationSession: TaskSession, EvaluationReporting, Exte
     }
 
     /// Ids and class indices of `examples`, and the tokens among them outside the vocabulary.
-    static func encode(_ examples: [LabelledText], vocabulary: TokenVocabulary, labels: [String],
+    static func encode(_ examples: [LabelledText], vocabulary: Vocabulary, labels: [String],
                        options: ClassificationOptions) throws -> (examples: [Encoded], unknown: [String]) {
         let classIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($0.element, Int32($0.offset)) })
         var unknown: [String] = []
@@ -79,7 +79,7 @@ public final class ClassificationSession: TaskSession, EvaluationReporting, Exte
 
     /// The tokens of a data example, refusing one longer than `--max-length`.
     static func tokens(of example: LabelledText, _ options: ClassificationOptions) throws -> [String] {
-        let tokens = options.tokens.tokens(example.text)
+        let tokens = options.tokens.tokenizer.tokens(example.text)
         guard !tokens.isEmpty else { throw DataFileError(file: example.place, "empty text (no \(options.tokens.rawValue) tokens) for label '\(example.label)'") }
         guard tokens.count <= options.maxLength else {
             throw DataFileError(file: example.place, "text of \(tokens.count) \(options.tokens.rawValue) tokens is longer than --max-length \(options.maxLength); raise --max-length or shorten the text")
@@ -128,7 +128,7 @@ public final class ClassificationSession: TaskSession, EvaluationReporting, Exte
         let batch = TokenBatch(picked.map(\.ids))
         let logits = model(batch, training: true, rng: &rng).logits
         let targets = picked.map(\.label)
-        let loss = classWeights.map { weightedCrossEntropy(logits: logits, targets: targets, weights: $0) }
+        let loss = classWeights.map { w in weightedCrossEntropy(logits: logits, targets: targets, weights: targets.map { w[Int($0)] }) }
             ?? crossEntropy(logits: logits, targets: targets)
         return (loss, picked.count)
     }
@@ -158,8 +158,8 @@ public final class ClassificationSession: TaskSession, EvaluationReporting, Exte
             let logits = GradMode.withNoGrad { model(TokenBatch(chunk.map(\.ids)), training: false, rng: &rng).logits }
             let targets = chunk.map(\.label)
             totalLoss += Double(crossEntropy(logits: logits, targets: targets, reduction: .sum).value.scalar)
-            for (row, truth) in targets.enumerated() {
-                matrix.add(truth: Int(truth), prediction: argmax(logits.value.scalars, row: row, columns: labels.count))
+            for (truth, prediction) in zip(targets, logits.value.argmax(axis: -1)) {
+                matrix.add(truth: Int(truth), prediction: prediction)
             }
         }
         lastReport = (matrix, prefix)
@@ -182,7 +182,7 @@ public final class ClassificationSession: TaskSession, EvaluationReporting, Exte
     public func classify(_ texts: [String]) throws -> [TextClassification] {
         var encoded: [(ids: [Int32], unknown: [String])] = []
         for (i, text) in texts.enumerated() {
-            let tokens = options.tokens.tokens(text)
+            let tokens = options.tokens.tokenizer.tokens(text)
             let which = texts.count == 1 ? "the text" : "text \(i + 1)"
             guard !tokens.isEmpty else { throw TaskError("\(which) is empty; give at least one \(options.tokens.rawValue) token") }
             guard tokens.count <= options.maxLength else {
@@ -210,24 +210,4 @@ public final class ClassificationSession: TaskSession, EvaluationReporting, Exte
     public func artifacts() throws -> [String: Data] {
         ["vocab.json": try vocabulary.encoded(), "labels.json": try JSONSerialization.data(withJSONObject: labels)]
     }
-}
-
-/// Index of the largest of `columns` values in row `row` (the first one on ties).
-func argmax(_ values: [Float], row: Int, columns: Int) -> Int {
-    var best = 0
-    for c in 1..<columns where values[row * columns + c] > values[row * columns + best] { best = c }
-    return best
-}
-
-/// Cross-entropy with a weight per class, averaged as PyTorch's `CrossEntropyLoss(weight:)`:
-/// `L = −Σ_n w_{y_n} log softmax(z_n)[y_n] / Σ_n w_{y_n}`.
-func weightedCrossEntropy(logits: Variable, targets: [Int32], weights: [Float]) -> Variable {
-    let columns = logits.shape[1]
-    var pick = [Float](repeating: 0, count: logits.value.count)
-    var total: Float = 0
-    for (n, y) in targets.enumerated() {
-        pick[n * columns + Int(y)] = weights[Int(y)]
-        total += weights[Int(y)]
-    }
-    return (logSoftmax(logits) * Variable(Tensor(shape: logits.shape, scalars: pick))).sum() * (-1 / max(total, .leastNonzeroMagnitude))
 }

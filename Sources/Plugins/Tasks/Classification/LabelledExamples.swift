@@ -17,9 +17,10 @@ public struct LabelledText: Sendable, Equatable {
 /// Reads labelled texts in the two layouts `--data` accepts.
 ///
 /// - A **folder** with one file per class: the file stem is the label and every non-empty line is
-///   one example, taken exactly as written (no strip, no normalisation: RECIPES Task 3).
-/// - A **TSV file** of `label<TAB>text` lines; blank lines are skipped and a trailing `\r` is
-///   dropped so files written on Windows read the same.
+///   one example, taken exactly as written (``TextRules/exact``: no strip, no normalisation,
+///   docs/recipes.md, classification).
+/// - A **TSV file** of `label<TAB>text` lines (``TextRules/text``: a BOM dropped, `\r\n` read as
+///   `\n`); blank lines are skipped.
 public enum LabelledExamples {
     /// The examples of `url` in reading order: folder files by label in code-point order, lines in
     /// file order.
@@ -49,10 +50,9 @@ public enum LabelledExamples {
         }
         var examples: [LabelledText] = []
         for (label, url) in files {
-            let lines = try lines(of: url)
             var count = 0
-            for (number, line) in lines.enumerated() where !line.isEmpty {
-                examples.append(LabelledText(label: label, text: line, place: "\(url.path):\(number + 1)"))
+            for line in try LineReader(url, rules: .exact).lines() where !line.text.isEmpty {
+                examples.append(LabelledText(label: label, text: line.text, place: "\(url.path):\(line.number)"))
                 count += 1
             }
             guard count > 0 else {
@@ -64,10 +64,8 @@ public enum LabelledExamples {
 
     static func readTSV(_ url: URL) throws -> [LabelledText] {
         var examples: [LabelledText] = []
-        for (number, raw) in try lines(of: url).enumerated() {
-            let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : raw
-            if line.isEmpty { continue }
-            let place = "\(url.path):\(number + 1)"
+        for numbered in try LineReader(url).lines() where !numbered.text.isEmpty {
+            let line = numbered.text, place = "\(url.path):\(numbered.number)"
             guard let tab = line.firstIndex(of: "\t") else {
                 throw DataFileError(file: place, "unknown label format: expected label<TAB>text, found no tab in \(preview(line)); a folder with one file per class is the other layout --data accepts")
             }
@@ -78,13 +76,6 @@ public enum LabelledExamples {
         }
         guard !examples.isEmpty else { throw DataFileError(file: url.path, "no examples (every line is blank)") }
         return examples
-    }
-
-    /// Lines split on `\n` only, as Python's `str.split('\n')`; the file must be UTF-8.
-    static func lines(of url: URL) throws -> [String] {
-        let bytes = try TextFile.bytes(url)
-        _ = try TextFile.decodeUTF8(bytes, file: url.path)
-        return bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     }
 
     static func preview(_ line: String) -> String {

@@ -12,7 +12,8 @@ public enum Pooling: String, Sendable, CaseIterable {
     case mean
     /// Element-wise `max_{t<n_b} h_t`; the gradient goes to the arg-max step.
     case max
-    /// `e_t = h_t·q` with a learned query q, `α = softmax(e)` over the real steps, `Σ_t α_t h_t`.
+    /// `e_t = h_t·q` with a learned query q, `α = softmax(e)` over the real steps, `Σ_t α_t h_t`
+    /// (RecurKit's ``Attention``, `dot` score).
     case attention
 }
 
@@ -48,38 +49,35 @@ extension Pooling {
 func maxOverSteps(_ h: Variable, lengths: [Int]) -> Variable {
     let steps = h.shape[0], batch = h.shape[1], width = h.shape[2]
     precondition(lengths.count == batch && lengths.allSatisfy { $0 >= 1 && $0 <= steps }, "maxOverSteps: lengths \(lengths) for \(h.shape)")
-    var argmax = [Int](repeating: 0, count: batch * width)
+    var winner = [Int](repeating: 0, count: batch * width)
     let x = h.value
     let out = Tensor.make([batch, width]) { o in
         x.withPointer { src in
             for b in 0..<batch {
-                for f in 0..<width { o[b * width + f] = src[b * width + f]; argmax[b * width + f] = b * width + f }
+                for f in 0..<width { o[b * width + f] = src[b * width + f]; winner[b * width + f] = b * width + f }
                 for t in 1..<lengths[b] {
                     let row = src + (t * batch + b) * width
                     for f in 0..<width where row[f] > o[b * width + f] {
                         o[b * width + f] = row[f]
-                        argmax[b * width + f] = (t * batch + b) * width + f
+                        winner[b * width + f] = (t * batch + b) * width + f
                     }
                 }
             }
         }
     }
     return Variable.result(out, [h], "max-over-steps") { g in
-        g.withPointer { pg in h.accumulateGrad { gh in for i in 0..<argmax.count { gh[argmax[i]] += pg[i] } } }
+        g.withPointer { pg in h.accumulateGrad { gh in for i in 0..<winner.count { gh[winner[i]] += pg[i] } } }
     }
 }
 
-/// Dot-product attention with one learned query over each sequence's real steps.
+/// Attention with one learned query q `[F]` over each sequence's real steps: RecurKit's
+/// ``Attention`` with the `dot` score, the query shared by every sequence.
 func attend(_ h: Variable, query: Variable, batch: TokenBatch) -> PooledBatch {
-    let steps = h.shape[0], b = h.shape[1], width = h.shape[2]
-    let scores = matmul(h.reshaped([steps * b, width]), query.reshaped([width, 1])).reshaped([steps, b])
-    // −1e9 rather than −∞ keeps exp() and its gradient finite; it still rounds to weight 0.
-    let hide = Variable(Tensor(shape: [steps, b], scalars: batch.mask.scalars.map { $0 == 0 ? -1e9 : 0 }))
-    let weights = softmax((scores + hide).transposed())
-    let pooled = (h * weights.transposed().reshaped([steps, b, 1])).sum(axis: 0)
-    // The fast exp flushes to FLT_MIN rather than 0; padding gets exactly 0 in the reported weights
-    // (its outputs are zero, so the pooled vector is unaffected either way).
-    var shown = weights.value
-    for b in 0..<b { for t in batch.lengths[b]..<steps { shown.scalars[b * steps + t] = 0 } }
-    return PooledBatch(features: pooled, attention: shown)
+    let (steps, b, width) = (h.shape[0], h.shape[1], h.shape[2])
+    let memory = h.permuted([1, 0, 2])
+    let queries = Variable(Tensor(zeros: [b, 1, width])) + query.reshaped([1, 1, width])
+    let mask = Variable(batch.mask).transposed().value
+    var unused = RandomGenerator(seed: 0)   // the dot score has no parameters to draw
+    let (context, weights) = Attention(score: .dot, querySize: width, rng: &unused)(queries: queries, memory: memory, mask: mask)
+    return PooledBatch(features: context.reshaped([b, width]), attention: weights.value.reshaped([b, steps]))
 }

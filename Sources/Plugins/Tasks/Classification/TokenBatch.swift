@@ -17,7 +17,7 @@ public struct TokenBatch {
         lengths = sequences.map(\.count)
         steps = lengths.max()!
         let batch = sequences.count
-        var ids = [Int32](repeating: TokenVocabulary.pad, count: steps * batch)
+        var ids = [Int32](repeating: SpecialTokens.padUnknown.id(.pad), count: steps * batch)
         var mask = [Float](repeating: 0, count: steps * batch)
         for (b, sequence) in sequences.enumerated() {
             for (t, id) in sequence.enumerated() {

@@ -41,16 +41,13 @@ public enum WordListCorpus {
     /// a stride of twice that many lines is decoded: the lists hold up to 430,000 lines and
     /// turning each into a `String` would dominate a default run's start-up.
     static func sample(_ url: URL, count: Int) throws -> [(word: String, line: Int)] {
-        let bytes = try TextFile.bytes(url)
-        var starts = [0]
-        bytes.withUnsafeBufferPointer { b in for i in 0..<b.count where b[i] == 0x0A { starts.append(i + 1) } }
-        if starts.last != bytes.count { starts.append(bytes.count + 1) }
-        let lines = starts.count - 1
+        let list = try LineReader(url)
         var seen = Set<String>()
         var words: [(word: String, line: Int)] = []
-        for i in stride(from: 0, to: lines, by: max(1, lines / (2 * count))) {
-            let word = String(decoding: bytes[starts[i]..<(starts[i + 1] - 1)], as: UTF8.self).lowercased()
-            if !word.isEmpty && word.allSatisfy(\.isLetter) && seen.insert(word).inserted { words.append((word, i + 1)) }
+        for i in stride(from: 0, to: list.count, by: max(1, list.count / (2 * count))) {
+            let line = try list.line(i)
+            let word = line.text.lowercased()
+            if !word.isEmpty && word.allSatisfy(\.isLetter) && seen.insert(word).inserted { words.append((word, line.number)) }
         }
         let take = min(count, words.count)
         return (0..<take).map { words[$0 * words.count / take] }

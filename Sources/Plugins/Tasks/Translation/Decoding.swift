@@ -18,17 +18,17 @@ extension TranslationModel {
         var rng = RandomGenerator(seed: 0)
         let encoded = encode(batch.source, mask: batch.sourceMask, training: false, rng: &rng)
         var state = encoded.state
-        var tokens = [Int32](repeating: TokenVocabulary.bos, count: sources.count)
+        var tokens = [Int32](repeating: SpecialTokens.sequence.id(.bos), count: sources.count)
         var results = sources.map { _ in Hypothesis(ids: [], attention: [], logProbability: 0, finished: false) }
         for _ in 0..<maxSteps {
             let (logits, weights, next) = decode(tokens, steps: 1, mask: nil, state: state, source: encoded, training: false, rng: &rng)
             let rows = logProbabilityRows(logits.value)
+            let choices = logits.value.argmax(axis: -1)
             for b in results.indices where !results[b].finished {
-                let row = rows[b]
-                let best = row.indices.max { row[$0] < row[$1] }!
-                results[b].logProbability += Double(row[best])
+                let best = choices[b]
+                results[b].logProbability += Double(rows[b][best])
                 if let weights { results[b].attention.append(attentionRow(weights.value, batch: b, step: 0, length: batch.sourceLengths[b])) }
-                if Int32(best) == TokenVocabulary.eos { results[b].finished = true } else { results[b].ids.append(Int32(best)) }
+                if Int32(best) == SpecialTokens.sequence.id(.eos) { results[b].finished = true } else { results[b].ids.append(Int32(best)) }
                 tokens[b] = Int32(best)
             }
             state = next
@@ -57,7 +57,7 @@ extension TranslationModel {
                                                  keys: rows(encoded.keys, Array(repeating: 0, count: k)),
                                                  mask: Tensor(shape: [k, length], scalars: Array(repeating: encoded.mask.scalars, count: k).flatMap { $0 }),
                                                  state: [])
-            let tokens = live.map { $0.ids.last ?? TokenVocabulary.bos }
+            let tokens = live.map { $0.ids.last ?? SpecialTokens.sequence.id(.bos) }
             let (logits, weights, next) = decode(tokens, steps: 1, mask: nil, state: state, source: tiled, training: false, rng: &rng)
             let scores = logProbabilityRows(logits.value)
             var candidates: [(parent: Int, token: Int32, logProbability: Double)] = []
@@ -71,7 +71,7 @@ extension TranslationModel {
                 var h = live[c.parent]
                 h.logProbability = c.logProbability
                 if let weights { h.attention.append(attentionRow(weights.value, batch: c.parent, step: 0, length: length)) }
-                if c.token == TokenVocabulary.eos {
+                if c.token == SpecialTokens.sequence.id(.eos) {
                     h.finished = true
                     finished.append(h)
                 } else {

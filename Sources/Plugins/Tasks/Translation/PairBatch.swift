@@ -23,22 +23,22 @@ public struct PairBatch {
         sourceLengths = sources.map { $0.count + 1 }
         sourceSteps = sourceLengths.max()!
         targetSteps = goldTargets.map { $0.count + 1 }.max()!
-        let pad = TokenVocabulary.pad
+        let pad = SpecialTokens.sequence.id(.pad)
         var source = [Int32](repeating: pad, count: sourceSteps * b)
         var sourceMask = [Float](repeating: 0, count: sourceSteps * b)
         var input = [Int32](repeating: pad, count: targetSteps * b)
         var decoderMask = [Float](repeating: 0, count: targetSteps * b)
         var targets = [Int32](repeating: pad, count: b * targetSteps)
         for i in 0..<b {
-            for (t, id) in (sources[i] + [TokenVocabulary.eos]).enumerated() {
+            for (t, id) in (sources[i] + [SpecialTokens.sequence.id(.eos)]).enumerated() {
                 source[t * b + i] = id
                 sourceMask[t * b + i] = 1
             }
-            for (t, id) in ([TokenVocabulary.bos] + goldTargets[i]).enumerated() {
+            for (t, id) in ([SpecialTokens.sequence.id(.bos)] + goldTargets[i]).enumerated() {
                 input[t * b + i] = id
                 decoderMask[t * b + i] = 1
             }
-            for (t, id) in (goldTargets[i] + [TokenVocabulary.eos]).enumerated() { targets[i * targetSteps + t] = id }
+            for (t, id) in (goldTargets[i] + [SpecialTokens.sequence.id(.eos)]).enumerated() { targets[i * targetSteps + t] = id }
         }
         self.source = source
         self.sourceMask = Tensor(shape: [sourceSteps, b], scalars: sourceMask)
@@ -48,5 +48,8 @@ public struct PairBatch {
     }
 
     /// Target tokens the loss counts (each sentence's tokens and its `<eos>`).
-    public var targetTokenCount: Int { targets.filter { $0 != TokenVocabulary.pad }.count }
+    public var targetTokenCount: Int {
+        let pad = SpecialTokens.sequence.id(.pad)
+        return targets.filter { $0 != pad }.count
+    }
 }

@@ -15,19 +15,19 @@ public struct SentencePair: Equatable, Sendable {
 }
 
 /// Reads tab-separated sentence pairs: `source<TAB>target[<TAB>anything]` per line (ManyThings
-/// files carry an attribution in a third column). Empty lines are skipped; a line without a tab
-/// or with an empty side is an error naming the file and line.
+/// files carry an attribution in a third column), lines as ``LineReader`` cuts them. Blank
+/// lines are skipped; a line without a tab or with an empty side is an error naming the file
+/// and line.
 public enum SentencePairs {
-    public static func parse(_ text: String, file: String) throws -> [SentencePair] {
+    public static func parse(_ lines: LineReader) throws -> [SentencePair] {
         var pairs: [SentencePair] = []
-        var number = 0
-        // "\r\n" is one Character in Swift, so Windows line ends must be named to split on.
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
-            number += 1
-            if line.allSatisfy(\.isWhitespace) { continue }
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+        let file = lines.file
+        for index in 0..<lines.count {
+            let line = try lines.line(index), number = line.number
+            if line.text.allSatisfy(\.isWhitespace) { continue }
+            let fields = line.text.split(separator: "\t", omittingEmptySubsequences: false)
             guard fields.count >= 2 else {
-                throw DataFileError(file: file, "line \(number) has no tab; each line must be `source<TAB>target`: \(preview(line))")
+                throw DataFileError(file: file, "line \(number) has no tab; each line must be `source<TAB>target`: \(preview(line.text))")
             }
             let source = fields[0].trimmingCharacters(in: .whitespaces), target = fields[1].trimmingCharacters(in: .whitespaces)
             guard !source.isEmpty else { throw DataFileError(file: file, "line \(number): the source side (before the tab) is empty") }
@@ -40,20 +40,11 @@ public enum SentencePairs {
 
     /// The pairs of a TSV file, or of member `member` of an archive such as `fra-eng.zip`.
     public static func load(_ url: URL, member: String?) throws -> [SentencePair] {
-        let bytes: [UInt8]
-        let name: String
         if url.pathExtension.lowercased() == "zip" || member != nil {
             let chosen = try member ?? defaultMember(of: url)
-            bytes = try TextFile.archiveMember(url, named: chosen)
-            name = "\(url.path)/\(chosen)"
-        } else {
-            bytes = try TextFile.bytes(url)
-            name = url.path
+            return try parse(LineReader(bytes: try TextFile.archiveMember(url, named: chosen), file: "\(url.path)/\(chosen)"))
         }
-        let scalars = try TextFile.decodeUTF8(bytes, file: name)
-        var text = ""
-        text.unicodeScalars.append(contentsOf: scalars)
-        return try parse(text, file: name)
+        return try parse(LineReader(url))
     }
 
     /// The archive's only `.txt` member other than ManyThings' `_about.txt`.
@@ -65,7 +56,7 @@ public enum SentencePairs {
         return candidates[0]
     }
 
-    private static func preview(_ line: Substring) -> String {
+    private static func preview(_ line: String) -> String {
         let cut = line.prefix(60)
         return "\"\(cut)\(cut.count < line.count ? "…" : "")\""
     }

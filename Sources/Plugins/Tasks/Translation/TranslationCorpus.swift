@@ -9,14 +9,14 @@ public struct EncodedPair: Sendable {
     public var target: [Int32]
 }
 
-/// The task's data, in the order RECIPES Task 2 fixes: read the pairs, tokenise, keep those
+/// The task's data, in the order docs/recipes.md, translation fixes: read the pairs, tokenise, keep those
 /// that pass `--prefixes` and `--max-len` (in file order), test = kept pair i with i % 10 == 0
 /// unless `--valid` names a file, vocabularies from the training split only.
 public struct TranslationCorpus: Sendable {
     public let train: [EncodedPair]
     public let test: [EncodedPair]
-    public let sourceVocabulary: TokenVocabulary
-    public let targetVocabulary: TokenVocabulary
+    public let sourceVocabulary: Vocabulary
+    public let targetVocabulary: Vocabulary
 
     public init(pairs: [SentencePair], valid: [SentencePair]?,
                 options: TranslationOptions, file: String) throws {
@@ -36,12 +36,12 @@ public struct TranslationCorpus: Sendable {
         guard !testTokens.isEmpty else {
             throw DataFileError(file: file, "no test pairs: with \(kept.count) kept pair(s) and no --valid file the test split (every 10th pair) is empty")
         }
-        let sourceVocabulary = TokenVocabulary(sentences: trainTokens.map(\.0), minCount: options.minCount)
-        let targetVocabulary = TokenVocabulary(sentences: trainTokens.map(\.1), minCount: options.minCount)
+        let sourceVocabulary = Vocabulary(specials: .sequence, training: trainTokens.map(\.0), minCount: options.minCount)
+        let targetVocabulary = Vocabulary(specials: .sequence, training: trainTokens.map(\.1), minCount: options.minCount)
         self.init(train: trainTokens, test: testTokens, source: sourceVocabulary, target: targetVocabulary)
     }
 
-    public init(train: [([String], [String])], test: [([String], [String])], source: TokenVocabulary, target: TokenVocabulary) {
+    public init(train: [([String], [String])], test: [([String], [String])], source: Vocabulary, target: Vocabulary) {
         func encode(_ pair: ([String], [String])) -> EncodedPair {
             EncodedPair(sourceTokens: pair.0, targetTokens: pair.1, source: source.ids(pair.0), target: target.ids(pair.1))
         }

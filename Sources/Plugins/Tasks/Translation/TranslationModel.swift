@@ -18,7 +18,8 @@ public final class TranslationModel: ParameterOwner {
     public let encoder: RecurrentStack
     public let targetEmbedding: Embedding
     public let decoder: RecurrentStack
-    public let attention: Attention
+    /// `nil` for `--attention none`.
+    public let attention: Attention?
     public let combine: Linear
     public let output: Linear
 
@@ -32,7 +33,7 @@ public final class TranslationModel: ParameterOwner {
         decoderStack.bidirectional = false
         decoder = try RecurrentStack(decoderStack, inputSize: embedding, registry: cells, rng: &rng)
         let hidden = decoderStack.hiddenSize
-        attention = Attention(kind: kind, hiddenSize: hidden, rng: &rng)
+        attention = kind.score.map { Attention(score: $0, querySize: hidden, rng: &rng) }
         combine = Linear(inputSize: kind == .none ? hidden : 2 * hidden, outputSize: hidden, rng: &rng)
         output = Linear(inputSize: hidden, outputSize: targetVocabulary, rng: &rng)
         for table in [sourceEmbedding.weight, targetEmbedding.weight] {
@@ -46,7 +47,7 @@ public final class TranslationModel: ParameterOwner {
     public var namedParameters: [NamedParameter] {
         sourceEmbedding.namedParameters(prefix: "encoder.embedding") + encoder.namedParameters(prefix: "encoder.rnn")
             + targetEmbedding.namedParameters(prefix: "decoder.embedding") + decoder.namedParameters(prefix: "decoder.rnn")
-            + attention.namedParameters(prefix: "decoder.attention") + combine.namedParameters(prefix: "decoder.combine")
+            + (attention?.namedParameters(prefix: "decoder.attention") ?? []) + combine.namedParameters(prefix: "decoder.combine")
             + output.namedParameters(prefix: "decoder.output")
     }
 
@@ -70,7 +71,7 @@ public final class TranslationModel: ParameterOwner {
             return (0..<parts.first!.count).map { c in directions == 1 ? parts.first![c] : concat(parts.map { $0[c] }) }
         }
         let memory = outputs.permuted([1, 0, 2])
-        return Encoded(memory: memory, keys: attention.keys(memory), mask: transposed(mask), state: state)
+        return Encoded(memory: memory, keys: attention?.keys(memory) ?? memory, mask: transposed(mask), state: state)
     }
 
     /// Decoder logits `[B, T, Vt]`, attention weights `[B, T, S]` (nil without attention) and the
@@ -83,7 +84,7 @@ public final class TranslationModel: ParameterOwner {
         let queries = outputs.permuted([1, 0, 2])
         var features = queries
         var weights: Variable?
-        if attention.kind != .none {
+        if let attention {
             let (context, alpha) = attention(queries: queries, keys: source.keys, memory: source.memory, mask: source.mask)
             features = concat([context, queries])
             weights = alpha

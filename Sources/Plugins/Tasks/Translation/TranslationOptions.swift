@@ -45,7 +45,7 @@ public struct TranslationOptions: PluginOptions {
         .init("valid", \.valid, help: "A TSV file to evaluate on (default: every 10th pair of --data)."),
         .init("member", \.member, help: "The member of a .zip --data file to read (default: its only .txt file)."),
         .init("embedding", \.embedding, help: "Width of the source and target embeddings."),
-        .init("attention", \.attention, help: "dot (s·h), general (s·W h) or none (final encoder state only)."),
+        .init("attention", \.attention, help: "dot (s·h), general (s·W h), additive (vᵀ tanh(W s + U h)) or none (final encoder state only)."),
         .init("teacher-forcing", \.teacherForcing, help: "Probability of feeding the gold previous token in training."),
         .init("decode-len", \.decodeLength, help: "Most output tokens at evaluation (0: longest training target + 1)."),
         .init("bucket", \.bucket, help: "Group batches by source length within windows of 20 batches."),
@@ -69,7 +69,7 @@ public struct TranslationOptions: PluginOptions {
         switch (normalize, tokens) {
         case (.tutorial, _): .tutorial
         case (.none, .word): .word(lowercase: lowercase)
-        case (.none, .char): .character(lowercase: lowercase)
+        case (.none, .char): .character(lowercase: lowercase, spaces: .marked)
         }
     }
 

@@ -7,8 +7,8 @@ public final class TranslationSession: TaskSession, ExternallyEvaluable {
     public let config: RunConfig
     public let options: TranslationOptions
     public let vocabularies: TranslationVocabularies
-    public let source: TokenVocabulary
-    public let target: TokenVocabulary
+    public let source: Vocabulary
+    public let target: Vocabulary
     public let model: TranslationModel
     /// Loaded on first use when the session was opened from a saved run.
     private var loadedCorpus: TranslationCorpus?
@@ -24,8 +24,8 @@ public final class TranslationSession: TaskSession, ExternallyEvaluable {
             loadedCorpus = corpus
             vocabularies = TranslationVocabularies(corpus: corpus)
         }
-        source = TokenVocabulary(tokens: vocabularies.source)
-        target = TokenVocabulary(tokens: vocabularies.target)
+        source = Vocabulary(specials: .sequence, tokens: vocabularies.source)
+        target = Vocabulary(specials: .sequence, tokens: vocabularies.target)
         var rng = RandomGenerator(seed: context.seeds.model)
         model = try TranslationModel(sourceVocabulary: source.count, targetVocabulary: target.count,
                                      embedding: options.embedding, stack: config.stack, attention: options.attention,
@@ -78,7 +78,7 @@ public final class TranslationSession: TaskSession, ExternallyEvaluable {
         let batch = PairBatch(sources: indices.map { train[$0].source }, targets: indices.map { train[$0].target })
         let logits = teacherForcedLogits(batch, training: true, rng: &rng)
         let loss = crossEntropy(logits: logits.reshaped([batch.batch * batch.targetSteps, target.count]),
-                                targets: batch.targets, ignoreIndex: TokenVocabulary.pad)
+                                targets: batch.targets, ignoreIndex: SpecialTokens.sequence.id(.pad))
         return (loss, batch.targetTokenCount)
     }
 
@@ -90,7 +90,7 @@ public final class TranslationSession: TaskSession, ExternallyEvaluable {
             return model.decode(batch.decoderInput, steps: batch.targetSteps, mask: batch.decoderMask, state: encoded.state,
                                 source: encoded, training: training, rng: &rng).logits
         }
-        let b = batch.batch, v = target.count
+        let b = batch.batch
         var state = encoded.state
         var inputs = Array(batch.decoderInput[0..<b])
         var steps: [Variable] = []
@@ -100,13 +100,9 @@ public final class TranslationSession: TaskSession, ExternallyEvaluable {
             steps.append(logits)
             state = next
             guard t + 1 < batch.targetSteps else { break }
+            let own = logits.value.argmax(axis: -1)
             for i in 0..<b {
-                if rng.nextUnit() < options.teacherForcing {
-                    inputs[i] = batch.decoderInput[(t + 1) * b + i]
-                } else {
-                    let row = logits.value.scalars[(i * v)..<((i + 1) * v)]
-                    inputs[i] = Int32(row.indices.max { row[$0] < row[$1] }! - i * v)
-                }
+                inputs[i] = rng.nextUnit() < options.teacherForcing ? batch.decoderInput[(t + 1) * b + i] : Int32(own[i])
             }
         }
         return concat(steps, axis: 1)
@@ -133,11 +129,9 @@ public final class TranslationSession: TaskSession, ExternallyEvaluable {
             GradMode.withNoGrad {
                 let logits = teacherForcedLogits(batch, training: false, rng: &rng)
                 let flat = logits.reshaped([batch.batch * batch.targetSteps, target.count])
-                nats += Double(crossEntropy(logits: flat, targets: batch.targets, ignoreIndex: TokenVocabulary.pad, reduction: .sum).value.scalar)
-                let v = target.count
-                for (row, gold) in batch.targets.enumerated() where gold != TokenVocabulary.pad {
-                    let scores = flat.value.scalars[(row * v)..<((row + 1) * v)]
-                    if scores.indices.max(by: { scores[$0] < scores[$1] })! - row * v == Int(gold) { correct += 1 }
+                nats += Double(crossEntropy(logits: flat, targets: batch.targets, ignoreIndex: SpecialTokens.sequence.id(.pad), reduction: .sum).value.scalar)
+                for (gold, predicted) in zip(batch.targets, flat.value.argmax(axis: -1)) where gold != SpecialTokens.sequence.id(.pad) {
+                    if predicted == Int(gold) { correct += 1 }
                     tokens += 1
                 }
                 let hypotheses = model.greedy(chunk.map(\.source), maxSteps: decodeLength)

@@ -2,7 +2,8 @@ import Foundation
 import RecurKit
 
 /// What a saved translation run needs besides its weights (`vocab.json`): both vocabularies
-/// and the longest sentences it was trained on, which bound decoding and translate-time input.
+/// (``SpecialTokens/sequence`` layout, tokens in id order) and the longest sentences it was
+/// trained on, which bound decoding and translate-time input.
 public struct TranslationVocabularies: Codable, Equatable, Sendable {
     public var source: [String]
     public var target: [String]
@@ -25,9 +26,8 @@ public struct TranslationVocabularies: Codable, Equatable, Sendable {
     public static func decode(_ data: Data, source name: String) throws -> TranslationVocabularies {
         do {
             let decoded = try JSONDecoder().decode(TranslationVocabularies.self, from: data)
-            for (side, tokens) in [("source", decoded.source), ("target", decoded.target)]
-            where Array(tokens.prefix(4)) != TokenVocabulary.specials {
-                throw DataFileError(file: name, "the \(side) vocabulary must start with \(TokenVocabulary.specials.joined(separator: " "))")
+            for (side, tokens) in [("source", decoded.source), ("target", decoded.target)] {
+                _ = try Vocabulary.decode(tokens: tokens, specials: .sequence, source: "\(name) (\(side))")
             }
             return decoded
         } catch let error as DataFileError { throw error } catch {

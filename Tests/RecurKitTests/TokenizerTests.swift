@@ -1,7 +1,7 @@
+import RecurKit
 import XCTest
-@testable import TranslationTask
 
-/// The three tokenisations, with RECIPES Task 2's normalisation examples.
+/// Every tokenizer, with the translation recipe's (docs/recipes.md) normalisation examples, and each one's way back to text.
 final class TokenizerTests: XCTestCase {
     func testTutorialNormalisationMatchesTheRecipeExamples() {
         XCTAssertEqual(Tokenizer.tutorial.tokens("I'm 19."), ["i", "m", "."])
@@ -19,16 +19,19 @@ final class TokenizerTests: XCTestCase {
         XCTAssertEqual(Tokenizer.word(lowercase: true).detokenize(["1987", "-", "03"]), "1987 - 03")
     }
 
-    func testCharacterTokensKeepSpacesVisible() {
-        let t = Tokenizer.character(lowercase: true)
-        XCTAssertEqual(t.tokens(" Ab c"), ["a", "b", Tokenizer.space, "c"])
-        XCTAssertEqual(t.detokenize(t.tokens("ab c")), "ab c")
+    func testWhitespaceTokensAreRunsOfNonWhitespace() {
+        XCTAssertEqual(Tokenizer.whitespace.tokens(" two  words\tthree\n"), ["two", "words", "three"])
+        XCTAssertEqual(Tokenizer.whitespace.tokens("Don't stop."), ["Don't", "stop."])
+        XCTAssertEqual(Tokenizer.whitespace.detokenize(["a", "b"]), "a b")
     }
 
-    func testVocabularyHasSpecialsThenTokensInByteOrder() {
-        let v = TokenVocabulary(sentences: [["b", "é", "a", "B"], ["a", "z"]], minCount: 1)
-        XCTAssertEqual(v.tokens, ["<pad>", "<bos>", "<eos>", "<unk>", "B", "a", "b", "z", "é"])
-        XCTAssertEqual(v.id("nope"), TokenVocabulary.unk)
-        XCTAssertEqual(TokenVocabulary(sentences: [["a", "a", "b"]], minCount: 2).tokens.count, 5)
+    func testCharacterTokensKeepSpacesAsWrittenOrMarkThem() {
+        let kept = Tokenizer.character(lowercase: false, spaces: .kept)
+        XCTAssertEqual(kept.tokens(" Ab é "), [" ", "A", "b", " ", "é", " "])
+        XCTAssertEqual(kept.tokens("e\u{301}"), ["e", "\u{301}"], "one token per Unicode scalar, not per grapheme")
+        XCTAssertEqual(kept.detokenize(kept.tokens(" Ab c ")), " Ab c ")
+        let marked = Tokenizer.character(lowercase: true, spaces: .marked)
+        XCTAssertEqual(marked.tokens(" Ab c"), ["a", "b", Tokenizer.space, "c"])
+        XCTAssertEqual(marked.detokenize(marked.tokens("ab c")), "ab c")
     }
 }
