@@ -11,7 +11,7 @@ struct RunCommand: ParsableCommand {
                 + ". Each has options of its own and its own defaults for the common ones: `recur run TASK --help`.")
     }
 
-    @Argument(help: "Task name (see `recur list tasks`).") var task: String
+    @Argument(help: "Task name (see `recur list tasks`).", completion: .custom { _ in Registries.tasks.names }) var task: String
     @OptionGroup var options: RunOptions
     @Option(name: .customLong("run-dir"), help: "Run directory (default workspace/runs/<task>-<cell>-<date>).") var runDir: String?
     @Flag(help: "Replace a run already in --run-dir.") var overwrite = false

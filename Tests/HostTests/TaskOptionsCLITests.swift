@@ -13,6 +13,14 @@ final class TaskOptionsCLITests: HostTestCase {
         XCTAssertFalse(result.stdout.contains("--class-weights"), "another task's option leaked: \(result.stdout)")
     }
 
+    /// What the generated completion scripts call: task names first, then that task's options.
+    func testShellCompletionOffersTasksThenTheirOptions() throws {
+        let tasks = try recur(["---completion", "run", "--", "positional@0"])
+        XCTAssertTrue(tasks.stdout.split(separator: "\n").contains("char-lm"), tasks.stdout)
+        let options = try recur(["---completion", "run", "--", "positional@1", "recur", "run", "copy", "--s"])
+        XCTAssertEqual(options.stdout.split(separator: "\n").map(String.init), ["--length", "--symbols", "--alphabet", "--test-size"])
+    }
+
     func testMistypedTaskOptionIsAUsageError() throws {
         let result = try recur(["run", "classification", "--pool", "maxx"])
         XCTAssertEqual(result.status, 64, "\(result)")
