@@ -25,6 +25,9 @@ struct RunCommand: ParsableCommand {
     /// like any other, with "did you mean".
     mutating func validate() throws {
         guard let descriptor = try? Registries.tasks.lookup(task) else { return }
+        for flag in options.givenFlags where descriptor.unusedCommonOptions[flag] != nil {
+            throw ValidationError("task '\(task)' does not use --\(flag): \(descriptor.unusedCommonOptions[flag]!)")
+        }
         do { _ = try descriptor.options.resolve(stored: descriptor.options.defaults, text: try parseTaskArguments()) } catch {
             throw ValidationError(flagWording(error))
         }

@@ -33,6 +33,11 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .customLong("no-fused"), help: "Use the generic autodiff path even where a fused one exists.") var noFused = false
     @Option(help: "A JSON run config (such as a run's config.json) to start from.") var config: String?
 
+    /// Flags given on the command line whose use depends on the task.
+    var givenFlags: [String] {
+        (seqLen != nil ? ["seq-len"] : []) + (data != nil ? ["data"] : [])
+    }
+
     /// Task recipe ← --config file ← command-line flags.
     func resolve(task descriptor: TaskDescriptor, taskOptions: [String: String]) throws -> RunConfig {
         var base = descriptor.defaultConfig()

@@ -21,6 +21,18 @@ final class TaskOptionsCLITests: HostTestCase {
         XCTAssertEqual(options.stdout.split(separator: "\n").map(String.init), ["--length", "--symbols", "--alphabet", "--test-size"])
     }
 
+    /// A common option the task has no use for is refused, not silently ignored.
+    func testUnusedCommonOptionsAreRefusedWithTheReason() throws {
+        let seqLen = try recur(["run", "adding", "--seq-len", "50"])
+        XCTAssertEqual(seqLen.status, 64, "\(seqLen)")
+        XCTAssertTrue(seqLen.stderr.contains("task 'adding' does not use --seq-len: its sequences are --length steps long"), seqLen.stderr)
+        let data = try recur(["run", "copy", "--data", "x.txt"])
+        XCTAssertEqual(data.status, 64, "\(data)")
+        XCTAssertTrue(data.stderr.contains("does not use --data"), data.stderr)
+        let classification = try recur(["run", "classification", "--seq-len", "5"])
+        XCTAssertEqual(classification.status, 64, "\(classification)")
+    }
+
     func testMistypedTaskOptionIsAUsageError() throws {
         let result = try recur(["run", "classification", "--pool", "maxx"])
         XCTAssertEqual(result.status, 64, "\(result)")

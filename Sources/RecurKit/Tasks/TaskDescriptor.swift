@@ -18,12 +18,16 @@ public struct TaskDescriptor: Sendable, RegistryEntry {
     public let options: OptionSchema
     /// The task's recipe for the common options (`batch`, `seqLen`, `learningRate`, …).
     public let defaults: @Sendable (inout RunConfig) -> Void
+    /// Common options this task has no use for, by flag name (`seq-len`), with the reason; the
+    /// command line refuses them rather than ignore them silently.
+    public let unusedCommonOptions: [String: String]
     private let open: @Sendable (RunConfig, TaskContext) throws -> any TaskSession
 
     public init<Options: PluginOptions>(
         name: String, summary: String, version: String, origin: String = "built-in",
         options: Options.Type,
         defaults: @escaping @Sendable (inout RunConfig) -> Void = { _ in },
+        unusedCommonOptions: [String: String] = [:],
         makeSession: @escaping @Sendable (RunConfig, Options, TaskContext) throws -> any TaskSession
     ) {
         self.name = name
@@ -33,6 +37,7 @@ public struct TaskDescriptor: Sendable, RegistryEntry {
         let schema = OptionSchema(Options.self, owner: "task '\(name)'")
         self.options = schema
         self.defaults = defaults
+        self.unusedCommonOptions = unusedCommonOptions
         open = { config, context in
             var context = context
             context.seeds = Seeds(config.seed)
@@ -43,9 +48,10 @@ public struct TaskDescriptor: Sendable, RegistryEntry {
     /// A task without options of its own.
     public init(name: String, summary: String, version: String, origin: String = "built-in",
                 defaults: @escaping @Sendable (inout RunConfig) -> Void = { _ in },
+                unusedCommonOptions: [String: String] = [:],
                 makeSession: @escaping @Sendable (RunConfig, TaskContext) throws -> any TaskSession) {
         self.init(name: name, summary: summary, version: version, origin: origin, options: NoOptions.self,
-                  defaults: defaults) { config, _, context in try makeSession(config, context) }
+                  defaults: defaults, unusedCommonOptions: unusedCommonOptions) { config, _, context in try makeSession(config, context) }
     }
 
     /// Builds the data and a freshly initialised model (or, with artifacts in the context, the

@@ -18,5 +18,6 @@ public enum AddingPlugin {
             config.evalEvery = 250
             config.checkpointEvery = 500
         },
+        unusedCommonOptions: ["seq-len": "its sequences are --length steps long", "data": "its data is generated from --seed"],
         makeSession: { config, options, context in try AddingSession(config: config, options: options, context: context) })
 }

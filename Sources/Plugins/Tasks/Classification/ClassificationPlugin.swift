@@ -16,5 +16,6 @@ public enum ClassificationPlugin {
             config.steps = nil
             config.epochs = 10
         },
+        unusedCommonOptions: ["seq-len": "each text is read whole (see --max-length)"],
         makeSession: { config, options, context in try ClassificationSession(config: config, options: options, context: context) })
 }

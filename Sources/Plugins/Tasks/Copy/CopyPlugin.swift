@@ -16,5 +16,6 @@ public enum CopyPlugin {
             config.evalEvery = 250
             config.checkpointEvery = 500
         },
+        unusedCommonOptions: ["seq-len": "its sequences are --length blanks plus twice --symbols steps long", "data": "its data is generated from --seed"],
         makeSession: { config, options, context in try CopySession(config: config, options: options, context: context) })
 }

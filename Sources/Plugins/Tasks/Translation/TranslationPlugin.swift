@@ -19,5 +19,6 @@ public enum TranslationPlugin {
             config.epochs = 3
             config.evalEvery = 500
         },
+        unusedCommonOptions: ["seq-len": "each sentence is read whole (see --max-len and --decode-len)"],
         makeSession: { config, options, context in try TranslationSession(config: config, options: options, context: context) })
 }
