@@ -12,6 +12,8 @@ struct SampleCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Softmax temperature (> 0; lower is more conservative).") var temperature: Float = 1
     @Option(name: .customLong("top-k"), parsing: .unconditional, help: "Sample only from the k most likely characters.") var topK: Int?
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 0
+    @Flag(name: .customLong("show-scores"), help: "Print every step: input, hidden state (when small), output scores and probabilities.")
+    var showScores = false
 
     func validate() throws {
         guard temperature > 0 && temperature.isFinite else { throw ValidationError("--temperature must be positive (got \(temperature)).") }
@@ -25,7 +27,7 @@ struct SampleCommand: ParsableCommand {
             guard loaded.session is any TextGenerating, let predictor = loaded.session as? any Predicting else {
                 throw UserError("task '\(loaded.config.task)' does not generate text; `recur sample` works with char-lm runs (`recur predict` serves every task)")
             }
-            let options = ["length": "\(length)", "temperature": "\(temperature)", "top-k": "\(topK ?? 0)"]
+            let options = ["length": "\(length)", "temperature": "\(temperature)", "top-k": "\(topK ?? 0)", "show-scores": "\(showScores)"]
             let result = try GradMode.withNoGrad { try predictor.predict([prime], text: options, seed: seed) }[0]
             print(result.text)
         }

@@ -16,7 +16,7 @@ extension CharLMSession: GradientFlowProbing {
             targets[b] = text[start + length]
         }
         let decoder = model.decoder
-        return GradientFlowProbe(stack: model.rnn, inputs: model.encoder(inputs, shape: [length, batch])) { h in
+        return GradientFlowProbe(stack: model.rnn, inputs: model.inputs(inputs, steps: length, batch: batch)) { h in
             crossEntropy(logits: decoder(h), targets: targets, reduction: .sum)
         }
     }

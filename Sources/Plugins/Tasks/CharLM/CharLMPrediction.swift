@@ -7,8 +7,10 @@ extension CharLMSession: Predicting {
         public var temperature: Float = 1
         /// 0: sample from every character.
         public var topK = 0
+        /// Tabulate every step: input, hidden state, output scores and probabilities.
+        public var showScores = false
 
-        enum CodingKeys: String, CodingKey { case length, temperature, topK = "top-k" }
+        enum CodingKeys: String, CodingKey { case length, temperature, topK = "top-k", showScores = "show-scores" }
 
         public init() {}
 
@@ -16,6 +18,7 @@ extension CharLMSession: Predicting {
             .init("length", \.length, help: "Characters to generate."),
             .init("temperature", \.temperature, help: "Softmax temperature (> 0; lower is more conservative)."),
             .init("top-k", \.topK, help: "Sample only from the k most likely characters (0: all)."),
+            .init("show-scores", \.showScores, help: "Print a table of every step: input, hidden state, output scores."),
         ]
 
         public func validate() throws {
@@ -26,6 +29,20 @@ extension CharLMSession: Predicting {
     }
 
     public func predict(_ input: String, options: PredictionOptions, rng: inout RandomGenerator) throws -> Prediction {
+        if options.showScores {
+            let steps = try scoreSteps(prime: input, length: options.length, temperature: options.temperature,
+                                       topK: options.topK > 0 ? options.topK : nil, rng: &rng)
+            let text = (steps.first.map { [$0.input] } ?? []).joined() + steps.map(\.next).joined()
+            return Prediction(input: input, text: scoreTable(steps), fields: [
+                "text": .string(text), "vocabulary": .array(vocabulary.tokens.map(JSONValue.string)),
+                "steps": .array(steps.map { step in
+                    .object(["input": .string(step.input), "next": .string(step.next), "sampled": .bool(step.sampled),
+                             "hidden": .array(step.hidden.map { .double(Double($0)) }),
+                             "scores": .array(step.scores.map { .double(Double($0)) }),
+                             "probabilities": .array(step.probabilities.map { .double(Double($0)) })])
+                }),
+            ])
+        }
         var text = ""
         try generate(prime: input, length: options.length, temperature: options.temperature,
                      topK: options.topK > 0 ? options.topK : nil, rng: &rng) { text += $0 }

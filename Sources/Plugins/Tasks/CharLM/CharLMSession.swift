@@ -6,6 +6,7 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
     public let config: RunConfig
     public let vocabulary: Vocabulary
     public let model: CharLanguageModel
+    public let options: CharLMOptions
     /// Training and validation ids; loaded only when training or evaluating.
     private var split: (train: CharStream, validation: [Int32])?
     private let corpus: [Unicode.Scalar]?
@@ -34,7 +35,8 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
         }
         corpusName = CharLMPlugin.corpusURL(config).path
         var rng = RandomGenerator(seed: context.seeds.model)
-        model = try CharLanguageModel(vocabularySize: vocabulary.count, embedding: options.embedding,
+        self.options = options
+        model = try CharLanguageModel(vocabularySize: vocabulary.count, embedding: options.input == .embedding ? options.embedding : nil,
                                       stack: config.stack, cells: context.cells, rng: &rng)
         // A new run checks its data now, before the host writes anything to disk.
         if context.artifacts == nil { _ = try data() }
@@ -44,11 +46,19 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
     public var itemName: String { "chars" }
     public var stepsPerEpoch: Int { (try? data().train.batchesPerEpoch) ?? 1 }
 
-    /// The split, built on first use: train = first 90% of the characters (⌊9N/10⌋), validation = the rest.
+    /// The split, built on first use: train = first 90% of the characters (⌊9N/10⌋), validation = the
+    /// rest; with `--valid none`, both are the whole text.
     func data() throws -> (train: CharStream, validation: [Int32]) {
         if let split { return split }
         let text = try corpus ?? TextFile.scalars(CharLMPlugin.corpusURL(config), rules: .exact)
         let ids = try vocabulary.ids(ofCharacters: text, source: corpusName)
+        if options.valid == .none {
+            guard let stream = CharStream(ids: ids, batch: config.batch, steps: config.seqLen) else {
+                throw DataFileError(file: corpusName, "\(ids.count) characters is too short: one batch of \(config.batch) rows × \(config.seqLen + 1) characters needs \(config.batch * (config.seqLen + 1)); use a longer text or a smaller --batch / --seq-len")
+            }
+            split = (stream, ids)
+            return split!
+        }
         let cut = ids.count * 9 / 10
         guard let stream = CharStream(ids: Array(ids[..<cut]), batch: config.batch, steps: config.seqLen) else {
             throw DataFileError(file: corpusName, "\(ids.count) characters is too short: one batch of \(config.batch) rows × \(config.seqLen + 1) characters needs \(config.batch * (config.seqLen + 1)) in the 90% training split; use a longer text or a smaller --batch / --seq-len")
