@@ -18,4 +18,14 @@ public enum Palette {
         func mix(_ p: Double, _ q: Double) -> Int { Int((p + (q - p) * f).rounded()) }
         return String(format: "#%02x%02x%02x", mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
     }
+
+    /// A diverging scale at t ∈ [−1, 1]: blue (−1) → white (0) → red (+1), as Karpathy et al.
+    /// colour a unit's activation over text.
+    public static func diverging(_ t: Double) -> String {
+        let x = min(max(t.isFinite ? t : 0, -1), 1)
+        let (r, g, b): (Double, Double, Double) = x < 0
+            ? (255 + (33 - 255) * -x, 255 + (102 - 255) * -x, 255 + (172 - 255) * -x)
+            : (255 + (178 - 255) * x, 255 + (24 - 255) * x, 255 + (43 - 255) * x)
+        return String(format: "#%02x%02x%02x", Int(r.rounded()), Int(g.rounded()), Int(b.rounded()))
+    }
 }

@@ -9,7 +9,7 @@ import RecurKit
 ///
 /// Shapes: x_t `[B, X]`, h `[B, H]`; `weight_ih` `[3H, X]`, `weight_hh` `[3H, H]`, biases `[3H]`,
 /// uniform in ±1/√H.
-public final class GRU: Cell {
+public final class GRU: Cell, SignalProbing {
     public let weights: GatedWeights
 
     public init(_ config: CellConfig, rng: inout RandomGenerator) throws {
@@ -22,14 +22,27 @@ public final class GRU: Cell {
     public var namedParameters: [NamedParameter] { weights.named }
 
     public func step(_ x: Variable, state: [Variable]) -> (output: Variable, state: [Variable]) {
+        let (_, _, _, next) = gates(x, state: state)
+        return (next, [next])
+    }
+
+    /// r, z, n, h_t of one step: the step itself, and what `recur states` shows.
+    func gates(_ x: Variable, state: [Variable]) -> (Variable, Variable, Variable, Variable) {
         let H = hiddenSize, h = state[0]
         let fromInput = weights.inputProjection(x).split(sizes: [H, H, H])
         let fromHidden = weights.hiddenProjection(h).split(sizes: [H, H, H])
         let r = (fromInput[0] + fromHidden[0]).sigmoid()
         let z = (fromInput[1] + fromHidden[1]).sigmoid()
         let n = (fromInput[2] + r * fromHidden[2]).tanh()
-        let next = (1 - z) * n + z * h
-        return (next, [next])
+        return (r, z, n, (1 - z) * n + z * h)
+    }
+
+    public var signalNames: [String] { ["r", "z", "n", "h"] }
+    public var gateNames: Set<String> { ["r", "z"] }
+
+    public func signals(_ x: Variable, state: [Variable]) -> (signals: [Variable], state: [Variable]) {
+        let (r, z, n, h) = gates(x, state: state)
+        return ([r, z, n, h], [h])
     }
 
     public var fusedPath: (any FusedSequencePath)? { weights.fused(GRUKernel()) }

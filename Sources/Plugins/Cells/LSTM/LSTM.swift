@@ -9,7 +9,7 @@ import RecurKit
 /// The additive path through c is why its gradients survive long distances. Shapes: x_t `[B, X]`,
 /// state (h, c) each `[B, H]`; `weight_ih` `[4H, X]`, `weight_hh` `[4H, H]`, biases `[4H]`,
 /// uniform in ±1/√H.
-public final class LSTM: Cell {
+public final class LSTM: Cell, SignalProbing {
     public let weights: GatedWeights
 
     public init(_ config: CellConfig, rng: inout RandomGenerator) throws {
@@ -22,14 +22,28 @@ public final class LSTM: Cell {
     public var namedParameters: [NamedParameter] { weights.named }
 
     public func step(_ x: Variable, state: [Variable]) -> (output: Variable, state: [Variable]) {
-        let H = hiddenSize
-        let gates = (weights.inputProjection(x) + weights.hiddenProjection(state[0])).split(sizes: [H, H, H, H])
-        let c = gates[1].sigmoid() * state[1] + gates[0].sigmoid() * gates[2].tanh()
-        let h = gates[3].sigmoid() * c.tanh()
+        let (_, _, _, _, c, h) = gates(x, state: state)
         return (h, [h, c])
     }
 
+    /// i, f, g, o, c_t, h_t of one step: the step itself, and what `recur states` shows.
+    func gates(_ x: Variable, state: [Variable]) -> (Variable, Variable, Variable, Variable, Variable, Variable) {
+        let H = hiddenSize
+        let z = (weights.inputProjection(x) + weights.hiddenProjection(state[0])).split(sizes: [H, H, H, H])
+        let (i, f, g, o) = (z[0].sigmoid(), z[1].sigmoid(), z[2].tanh(), z[3].sigmoid())
+        let c = f * state[1] + i * g
+        return (i, f, g, o, c, o * c.tanh())
+    }
+
     public var fusedPath: (any FusedSequencePath)? { weights.fused(LSTMKernel()) }
+
+    public var signalNames: [String] { ["i", "f", "g", "o", "c", "h"] }
+    public var gateNames: Set<String> { ["i", "f", "o"] }
+
+    public func signals(_ x: Variable, state: [Variable]) -> (signals: [Variable], state: [Variable]) {
+        let (i, f, g, o, c, h) = gates(x, state: state)
+        return ([i, f, g, o, c, h], [h, c])
+    }
 }
 
 /// Registration of the `lstm` cell.

@@ -95,3 +95,11 @@ extension CharLMSession {
         return lines.joined(separator: "\n")
     }
 }
+
+extension CharLMSession: SignalInspecting {
+    public func signalInput(text: String) throws -> (stack: RecurrentStack, input: Variable, tokens: [String]) {
+        let ids = try vocabulary.ids(ofCharacters: Array(text.unicodeScalars), source: "--text")
+        guard !ids.isEmpty else { throw TaskError("--text is empty") }
+        return (model.rnn, model.inputs(ids, steps: ids.count, batch: 1), ids.map(vocabulary.token))
+    }
+}
