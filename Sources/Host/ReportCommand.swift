@@ -27,6 +27,17 @@ struct ReportCommand: ParsableCommand {
                 var text = ""
                 try generator.generate(prime: "", length: 400, temperature: 0.8, topK: nil, rng: &rng) { text += $0 }
                 page.section(id: "sample", heading: "Sample (400 characters, temperature 0.8, seed 0)", preformatted: text)
+                if let inspecting = run.loaded.session as? any SignalInspecting, !text.isEmpty {
+                    // The model reading its own sample: what its most variable memory unit tracks.
+                    let (stack, input, tokens) = try inspecting.signalInput(text: String(text.prefix(200)))
+                    let recorded = RecordedSignals.record(stack, input: input)
+                    let top = recorded.layers.count - 1
+                    let name = recorded.layers[top].names.contains("c") ? "c" : "h"
+                    let unit = SignalPicture.mostVariable(recorded.layers[top].values[name]!, count: 1)[0]
+                    let picture = SignalPicture(recorded: recorded, tokens: tokens, layer: top, name: name, unit: unit)
+                    page.section(id: "states", heading: "Inside the cell: unit \(top):\(name):\(unit) over the sample (recur states)",
+                                 html: ReportPage.figure(picture.svg(footer: "the first 200 characters of the sample above")))
+                }
             }
             if let illustrating = run.loaded.session as? any ReportIllustrating {
                 var rng = RandomGenerator(seed: 0)

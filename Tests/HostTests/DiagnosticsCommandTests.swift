@@ -40,7 +40,7 @@ final class DiagnosticsCommandTests: HostTestCase {
         let report = try recur(["report", lm.path])
         XCTAssertEqual(report.status, 0, "\(report)")
         let page = try String(contentsOf: lm.appendingPathComponent("report.html"), encoding: .utf8)
-        for id in ["config", "metrics", "curves", "sample", "gradient-flow"] {
+        for id in ["config", "metrics", "curves", "sample", "states", "gradient-flow"] {
             XCTAssertTrue(page.contains("<section id=\"\(id)\">"), "no #\(id)")
         }
         XCTAssertFalse(page.contains("<script") || page.contains("https://"), "a report needs no scripts and no network")
