@@ -13,6 +13,8 @@ struct TranslateCommand: ParsableCommand {
     @Option(help: "Beam width (1: greedy decoding).") var beam: Int = 1
     @Option(name: .customLong("attention-map"), help: ArgumentHelp("Write the attention weights as an SVG heatmap (one file per input line: FILE-1.svg, …).", valueName: "file.svg"))
     var attentionMap: String?
+    @Flag(help: "Print one JSON object per sentence: the translation, its tokens, the attention weights (rows: output steps, columns: source tokens), unknown words, log-probability.")
+    var json = false
 
     func validate() throws {
         guard (text == nil) != (input == nil) else { throw ValidationError("give either a sentence or --input FILE, not both or neither.") }
@@ -40,10 +42,14 @@ struct TranslateCommand: ParsableCommand {
                     throw UserError("\(place)\(error)")
                 }
                 let unknown = strings(translation.fields["unknown"])
-                if !unknown.isEmpty {
+                if json {
+                    var object = translation.fields.mapValues(\.foundationValue)
+                    object["input"] = sentence.text
+                    try printJSON(object)
+                } else if !unknown.isEmpty {
                     FileHandle.standardError.write(Data("recur: \(place)not in the source vocabulary, read as <unk>: \(unknown.joined(separator: " "))\n".utf8))
                 }
-                print(translation.text)
+                if !json { print(translation.text) }
                 if let attentionMap {
                     try writeMap(translation, to: sentences.count == 1 ? attentionMap : numbered(attentionMap, index + 1))
                 }
