@@ -5,7 +5,7 @@ import RecurKit
 /// Prints one JSON object on stdout (keys sorted, so output is stable). JSON has no NaN or
 /// infinity, so a non-finite number is written as null rather than failing the command.
 func printJSON(_ object: Any) throws {
-    let data = try JSONSerialization.data(withJSONObject: finiteJSON(object), options: [.sortedKeys])
+    let data = try JSONSerialization.data(withJSONObject: finiteJSON(object), options: [.sortedKeys, .withoutEscapingSlashes])
     print(String(decoding: data, as: UTF8.self))
 }
 
