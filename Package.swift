@@ -54,11 +54,12 @@ let package = Package(
         .target(name: "TranslationTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Translation"),
         .target(name: "AddingTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Adding"),
         .target(name: "CopyTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Copy"),
+        .target(name: "ConditionalLMTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/ConditionalLM"),
 
         // The one list of built-in plugins, shared by the host and the tests.
         .target(name: "RecurBuiltins",
                 dependencies: [recurKit, "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask", "ClassificationTask",
-                               "TranslationTask", "AddingTask", "CopyTask"],
+                               "TranslationTask", "AddingTask", "CopyTask", "ConditionalLMTask"],
                 path: "Sources/Builtins"),
 
         .executableTarget(
@@ -78,6 +79,7 @@ let package = Package(
         .testTarget(name: "TranslationTaskTests", dependencies: ["RecurBuiltins", recurKit, "TranslationTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
         .testTarget(name: "RecurBundleTests", dependencies: ["RecurBuiltins", "RecurBundle", "RecurTestSupport", "CArchive", "CharLMTask", "LSTMCell"]),
         .testTarget(name: "MemoryTaskTests", dependencies: ["RecurBuiltins", recurKit, "AddingTask", "CopyTask", "LSTMCell", "GRUCell", "VanillaRNNCell"]),
+        .testTarget(name: "ConditionalLMTaskTests", dependencies: ["RecurBuiltins", recurKit, "ConditionalLMTask"]),
         .testTarget(name: "RecurPlotTests", dependencies: ["RecurPlot"]),
         .testTarget(name: "HostTests", dependencies: ["RecurBuiltins", "Host", recurKit, "RecurTestSupport"]),
     ],

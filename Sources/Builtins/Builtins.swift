@@ -1,5 +1,6 @@
 import AddingTask
 import CharLMTask
+import ConditionalLMTask
 import ClassificationTask
 import CopyTask
 import GRUCell
@@ -20,6 +21,7 @@ public func registerBuiltins(cells: Registry<CellDescriptor> = Registries.cells,
     try tasks.register(TranslationPlugin.descriptor)
     try tasks.register(AddingPlugin.descriptor)
     try tasks.register(CopyPlugin.descriptor)
+    try tasks.register(ConditionalLMPlugin.descriptor)
 }
 
 /// Fresh registries holding the built-ins, for code (tests, embedders) that must not touch the

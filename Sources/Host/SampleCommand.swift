@@ -4,7 +4,8 @@ import RecurKit
 
 /// `recur sample`: `recur predict` for text generators, with the char-lm's options as flags.
 struct SampleCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sample", abstract: "Stream text from a trained char-lm.")
+    static let configuration = CommandConfiguration(
+        commandName: "sample", abstract: "Text from a trained char-lm (from a prime), or from a conditional-lm (of a class, --condition).")
 
     @Argument(help: ArgumentHelp("Run directory or bundle.", valueName: "run-or-bundle")) var runPath: String
     @Option(help: "Text to start from.") var prime: String = ""
@@ -12,6 +13,8 @@ struct SampleCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Softmax temperature (> 0; lower is more conservative).") var temperature: Float = 1
     @Option(name: .customLong("top-k"), parsing: .unconditional, help: "Sample only from the k most likely characters.") var topK: Int?
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 0
+    @Option(help: "conditional-lm: the class to generate (see its labels.json).") var condition: String?
+    @Option(name: .customShort("n"), help: "conditional-lm: how many distinct samples.") var count: Int = 5
     @Flag(name: .customLong("show-scores"), help: "Print every step: input, hidden state (when small), output scores and probabilities.")
     var showScores = false
 
@@ -24,6 +27,14 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let loaded = try LoadedRun(path: runPath)
+            if let condition {
+                guard loaded.config.task == "conditional-lm", let predictor = loaded.session as? any Predicting else {
+                    throw UserError("--condition needs a conditional-lm run; this one is \(loaded.config.task)")
+                }
+                let options = ["n": "\(count)", "temperature": "\(temperature)", "top-k": "\(topK ?? 0)", "prime": prime]
+                print(try GradMode.withNoGrad { try predictor.predict([condition], text: options, seed: seed) }[0].text)
+                return
+            }
             guard loaded.session is any TextGenerating, let predictor = loaded.session as? any Predicting else {
                 throw UserError("task '\(loaded.config.task)' does not generate text; `recur sample` works with char-lm runs (`recur predict` serves every task)")
             }

@@ -18,6 +18,8 @@ final class SmokeMatrixTests: XCTestCase {
         "translation": (["embedding": "4"], (0..<40).map { "a\($0 % 5) b\t\($0 % 5) c" }.joined(separator: "\n"), "a1 b"),
         "adding": (["length": "6", "test-size": "8"], nil, "0.1 0.5* 0.2 0.3*"),
         "copy": (["length": "3", "symbols": "2", "alphabet": "3", "test-size": "8"], nil, "1 3"),
+        "conditional-lm": (["embedding": "4", "condition-size": "3"],
+                           (0..<30).map { $0 % 2 == 0 ? "en\thello \($0)" : "fr\tbonjour \($0)" }.joined(separator: "\n"), "fr"),
     ]
 
     func testEveryCellTrainsSavesReloadsAndPredictsOnEveryTask() throws {

@@ -17,15 +17,7 @@ public struct ClassificationData: Sendable {
             train = examples
             validation = given
         } else {
-            var seen: [String: Int] = [:]
-            var train: [LabelledText] = [], validation: [LabelledText] = []
-            for example in examples {
-                let k = seen[example.label, default: 0]
-                seen[example.label] = k + 1
-                if k % 10 == 0 { validation.append(example) } else { train.append(example) }
-            }
-            self.train = train
-            self.validation = validation
+            (train, validation) = LabelledExamples.split(examples)
         }
         let everyLabel = Set(examples.map(\.label)).union((given ?? []).map(\.label))
         let trained = Set(train.map(\.label))

@@ -1,7 +1,7 @@
 import Foundation
-import RecurKit
 
-/// The default data set, so `recur run classification` works offline: "which language is this
+
+/// The default data set of classification and conditional-lm, offline: "which language is this
 /// word", from the Debian word lists that `make deps` installs (wamerican, wngerman, wfrench,
 /// wspanish, witalian, wportuguese, wdutch); label = language.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import RecurKit
+
 
 /// One text with its class name and where it came from (`file:line`, for error messages).
 public struct LabelledText: Sendable, Equatable {
@@ -84,8 +84,23 @@ public enum LabelledExamples {
     }
 }
 
+extension LabelledExamples {
+    /// The fixed split without a separate validation set: within each class, in reading order,
+    /// the k-th example is validation when k mod 10 = 0 (the first included), training otherwise.
+    public static func split(_ examples: [LabelledText]) -> (train: [LabelledText], validation: [LabelledText]) {
+        var seen: [String: Int] = [:]
+        var train: [LabelledText] = [], validation: [LabelledText] = []
+        for example in examples {
+            let k = seen[example.label, default: 0]
+            seen[example.label] = k + 1
+            if k % 10 == 0 { validation.append(example) } else { train.append(example) }
+        }
+        return (train, validation)
+    }
+}
+
 /// Python's string order: by Unicode code point (Swift's `<` on `String` compares canonically
 /// equivalent forms, which is not the same).
-func codePointLess(_ a: String, _ b: String) -> Bool {
+public func codePointLess(_ a: String, _ b: String) -> Bool {
     a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) { $0.value < $1.value }
 }
