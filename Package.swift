@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "RecurBundleTests", dependencies: ["RecurBundle", "RecurTestSupport", "CArchive", "CharLMTask", "LSTMCell"]),
         .testTarget(name: "MemoryTaskTests", dependencies: [recurKit, "AddingTask", "CopyTask", "LSTMCell", "GRUCell", "VanillaRNNCell"]),
         .testTarget(name: "RecurPlotTests", dependencies: ["RecurPlot"]),
-        .testTarget(name: "HostTests", dependencies: ["Host", recurKit, "RecurTestSupport"]),
+        .testTarget(name: "HostTests", dependencies: ["Host", recurKit, "RecurBundle", "RecurTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -47,5 +47,13 @@ struct LoadedRun {
         do { try load(checkpoint.weights, into: session.parameters) } catch {
             throw UserError("\(source): \(error)")
         }
+        if bundle != nil {
+            // `resume BUNDLE` unpacks before it restores; state that cannot be restored must be
+            // refused before anything is written.
+            let optimizer = config.optimizer.make(learningRate: config.learningRate, momentum: config.momentum)
+            do { try optimizer.load(state: checkpoint.optimizerState, parameters: session.parameters) } catch {
+                throw UserError("\(source): optimizer.safetensors: \(error)")
+            }
+        }
     }
 }

@@ -85,7 +85,9 @@ public final class Trainer {
         do { try load(checkpoint.weights, into: session.parameters) } catch {
             throw RunError("\(source): \(error)")
         }
-        try optimizer.load(state: checkpoint.optimizerState)
+        do { try optimizer.load(state: checkpoint.optimizerState, parameters: session.parameters) } catch {
+            throw RunError("\(source): \(error)")
+        }
         try session.restoreTrainingState(tensors: checkpoint.taskTensors, info: checkpoint.position.taskInfo)
         rng = checkpoint.position.rng
         step = checkpoint.position.step

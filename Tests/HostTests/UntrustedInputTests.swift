@@ -1,0 +1,52 @@
+import Foundation
+import RecurBundle
+import RecurKit
+import XCTest
+
+/// What comes from outside — a hand-edited run directory, a stranger's bundle — is checked before
+/// it is used, and a bad value ends in one `recur: …` line, never a crash.
+final class UntrustedInputTests: HostTestCase {
+    /// Rewrites a run's checkpoint through `edit`.
+    func editCheckpoint(_ run: URL, _ edit: (inout Checkpoint) -> Void) throws {
+        let url = run.appendingPathComponent("checkpoint.safetensors")
+        var checkpoint = try Checkpoint.decode(Data(contentsOf: url), source: url.path)
+        edit(&checkpoint)
+        try checkpoint.encoded().write(to: url)
+    }
+
+    /// Optimizer state shaped unlike the parameters used to corrupt the heap at the first step.
+    func testOptimizerStateOfTheWrongShapeIsRefusedBeforeAnyStep() throws {
+        let data = try corpus()
+        for optimizer in ["adam", "sgd", "adagrad"] {
+            let run = try trainTinyRun(optimizer, data: data, extra: ["--optimizer": optimizer, "--momentum": "0.9"])
+            var key = ""
+            try editCheckpoint(run) { checkpoint in
+                key = checkpoint.optimizerState.keys.filter { $0 != "step" }.sorted().first!
+                checkpoint.optimizerState[key] = Tensor(zeros: [3, 1000])
+            }
+            let before = try snapshot(run)
+            let result = try recur(["resume", run.path, "--steps", "8"])
+            assertUserError(result, contains: [run.path, "'\(key)' has shape [3, 1000]"])
+            try assertUnchanged(run, since: before, "a refused resume must not write")
+        }
+    }
+
+    /// Exports `run` and rewrites the bundle through `edit`, with checksums that verify.
+    func editedBundle(_ run: URL, _ name: String, _ edit: (inout RunBundle) -> Void) throws -> URL {
+        let url = work.appendingPathComponent(name)
+        XCTAssertEqual(try recur(["export", run.path, "-o", url.path]).status, 0)
+        var bundle = try RunBundle(contentsOf: url)
+        edit(&bundle)
+        try FileManager.default.removeItem(at: url)
+        try bundle.write(to: url)
+        return url
+    }
+
+    func testABundleWithOptimizerStateOfTheWrongShapeIsRefusedAndLeavesNothing() throws {
+        let run = try trainTinyRun("source", data: try corpus())
+        let bundle = try editedBundle(run, "bad.recur") { $0.checkpoint.optimizerState["exp_avg.decoder.bias"] = Tensor(zeros: [7]) }
+        let result = try recur(["resume", bundle.path, "--steps", "8", "--run-dir", path("resumed")])
+        assertUserError(result, contains: [bundle.path, "optimizer.safetensors", "'exp_avg.decoder.bias' has shape [7]"])
+        XCTAssertFalse(exists("resumed"), "a refused resume must leave no run directory")
+    }
+}
