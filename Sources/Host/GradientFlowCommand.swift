@@ -74,6 +74,7 @@ func measureTrained(_ loaded: LoadedRun, length: Int, batch: Int, seed: UInt64) 
     guard let probing = loaded.session as? any GradientFlowProbing else {
         throw UserError("task '\(loaded.config.task)' does not offer a gradient-flow probe (it needs GradientFlowProbing)")
     }
+    try loaded.requireData(to: "measure it (or import it and measure the run directory)")
     var rng = RandomGenerator(seed: seed)
     let result = try GradientFlow.measure(try probing.gradientFlowProbe(length: length, batch: batch, rng: &rng))
     let name = "\(result.cell) (\(URL(fileURLWithPath: loaded.source).deletingPathExtension().lastPathComponent))"

@@ -12,9 +12,14 @@ struct LoadedRun {
     let directory: RunDirectory?
     let bundle: RunBundle?
     let source: String
+    /// The data file a bundle's config names. It says where the bundle was trained, on a
+    /// machine that may not be this one, by a sender who may not be trusted: it is never opened.
+    let recordedData: String?
 
-    /// `path` is a run directory, its `checkpoint.safetensors`, or a bundle file.
-    init(path: String, group: (any ProcessGroup)? = nil) throws {
+    /// `path` is a run directory, its `checkpoint.safetensors`, or a bundle file. A bundle's
+    /// session reads data only from `data` (the command's `--data`), never from the paths its
+    /// config records (`data`, a task's `valid`).
+    init(path: String, data: String? = nil, group: (any ProcessGroup)? = nil) throws {
         var url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
@@ -27,7 +32,11 @@ struct LoadedRun {
             try bundle.checkPlugins(cells: Registries.cells, tasks: Registries.tasks, source: url.path)
             self.bundle = bundle
             directory = nil
-            config = bundle.manifest.config
+            var config = bundle.manifest.config
+            recordedData = config.data
+            config.data = data.map { URL(fileURLWithPath: $0).path }
+            if let valid = config.taskOptions["valid"], !valid.isEmpty { config.taskOptions["valid"] = "" }
+            self.config = config
             checkpoint = bundle.checkpoint
             artifacts = bundle.artifacts
         } else {
@@ -35,6 +44,7 @@ struct LoadedRun {
             let run = RunDirectory(url)
             directory = run
             bundle = nil
+            recordedData = nil
             config = try run.readConfig()
             artifacts = try run.readArtifacts()
             guard FileManager.default.fileExists(atPath: run.checkpointURL.path) else {
@@ -55,5 +65,13 @@ struct LoadedRun {
                 throw UserError("\(source): optimizer.safetensors: \(error)")
             }
         }
+    }
+}
+
+extension LoadedRun {
+    /// Stops a command that needs the training data of a bundle whose data is only a record.
+    func requireData(to purpose: String) throws {
+        guard let recordedData, config.data == nil else { return }
+        throw UserError("\(source): a bundle's data path (\(recordedData)) records where it was trained and is never opened; pass --data FILE to \(purpose)")
     }
 }

@@ -15,6 +15,9 @@ import RecurKit
 public struct RunBundle {
     public static let fileExtension = "recur"
     static let fixedMembers: Set = ["manifest.json", "weights.safetensors", "optimizer.safetensors", "trainer.json", "log.jsonl"]
+    /// Files of a run directory that a bundle rebuilds from its manifest and checkpoint members;
+    /// a member by one of these names would override the verified configuration.
+    static let runFiles = ["config.json", "checkpoint.safetensors"]
 
     public var manifest: BundleManifest
     public var checkpoint: Checkpoint
@@ -109,6 +112,9 @@ public struct RunBundle {
                 throw BundleError(source, "member '\(name)' fails its SHA-256 check (the file was altered or damaged)")
             }
         }
+        for name in RunBundle.runFiles where files[name] != nil {
+            throw BundleError(source, "member '\(name)' would replace the run's own \(name); bundles never hold one")
+        }
         for name in RunBundle.fixedMembers where name != "manifest.json" && files[name] == nil {
             throw BundleError(source, "required member '\(name)' is missing")
         }
@@ -142,8 +148,9 @@ public struct RunBundle {
     }
 
     /// Writes the bundle out as a run directory at `destination`, which must not exist yet; the
-    /// files go to a temporary sibling first and appear by one rename.
-    public func materialize(at destination: URL) throws {
+    /// files go to a temporary sibling first and appear by one rename. `config` replaces the
+    /// manifest's (a resumed bundle trains on the `--data` it was given).
+    public func materialize(at destination: URL, config: RunConfig? = nil) throws {
         let fm = FileManager.default
         guard !fm.fileExists(atPath: destination.path) else {
             throw RunError("\(destination.path) already exists; choose another destination")
@@ -154,8 +161,9 @@ public struct RunBundle {
         try fm.createDirectory(at: staging, withIntermediateDirectories: false)
         do {
             let run = RunDirectory(staging)
-            try run.writeConfig(manifest.config)
+            // Artifacts first, so that the run's own files are the last word even if one slipped past the reader.
             try run.writeArtifacts(artifacts)
+            try run.writeConfig(config ?? manifest.config)
             try log.write(to: run.logURL)
             try AtomicFile.write(try checkpoint.encoded(), to: run.checkpointURL)
             guard rename(staging.path, destination.path) == 0 else { throw RunError("cannot move the imported run to \(destination.path)") }

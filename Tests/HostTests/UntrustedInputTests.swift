@@ -49,4 +49,43 @@ final class UntrustedInputTests: HostTestCase {
         assertUserError(result, contains: [bundle.path, "optimizer.safetensors", "'exp_avg.decoder.bias' has shape [7]"])
         XCTAssertFalse(exists("resumed"), "a refused resume must leave no run directory")
     }
+
+    /// A bundle's config names a data file on the sender's machine; opening it would let a bundle
+    /// read (and quote in an error) any file here. Commands on a bundle read only `--data`.
+    func testABundlesDataPathIsNeverOpened() throws {
+        let data = try corpus()
+        let run = try trainTinyRun("source", data: data)
+        let bundle = try editedBundle(run, "nosy.recur") { $0.manifest.config.data = "/etc/passwd" }
+        for arguments in [["eval", bundle.path], ["eval", bundle.path, "--json"],
+                          ["diagnose", "gradient-flow", bundle.path, "--length", "5"]] {
+            let result = try recur(arguments)
+            assertUserError(result, contains: [bundle.path, "(/etc/passwd) records where it was trained and is never opened", "--data"])
+            XCTAssertFalse(result.stderr.contains("root"), "\(result)")
+        }
+        let resume = try recur(["resume", bundle.path, "--steps", "7", "--run-dir", path("resumed")])
+        assertUserError(resume, contains: ["never opened", "--data FILE to resume it"])
+        XCTAssertFalse(exists("resumed"), "a refused resume must leave no run directory")
+
+        let eval = try recur(["eval", bundle.path, "--data", data.path, "--json"])
+        XCTAssertEqual(eval.status, 0, "\(eval)")
+        XCTAssertEqual(try recur(["sample", bundle.path, "--length", "5"]).status, 0)
+        let resumed = try recur(["resume", bundle.path, "--data", data.path, "--steps", "7", "--run-dir", path("resumed")])
+        XCTAssertEqual(resumed.status, 0, "\(resumed)")
+        let config = try jsonObject(String(contentsOf: work.appendingPathComponent("resumed/config.json"), encoding: .utf8))
+        XCTAssertEqual(config["data"] as? String, data.path)
+        assertUserError(try recur(["resume", run.path, "--data", "/etc/passwd", "--steps", "7"]), contains: ["--data is for resuming a bundle"])
+    }
+
+    /// A `config.json` member used to overwrite the verified config when the bundle was unpacked.
+    func testABundleMemberCannotReplaceTheVerifiedConfig() throws {
+        let run = try trainTinyRun("source", data: try corpus())
+        for name in ["config.json", "checkpoint.safetensors"] {
+            let bundle = try editedBundle(run, "\(name).recur") { $0.artifacts[name] = Data(#"{"data": "/etc/passwd"}"#.utf8) }
+            for arguments in [["import", bundle.path, "--into", path("library")], ["resume", bundle.path, "--run-dir", path("resumed")],
+                              ["sample", bundle.path]] {
+                assertUserError(try recur(arguments), contains: [bundle.path, "member '\(name)' would replace the run's own \(name)"])
+            }
+            XCTAssertFalse(exists("library") || exists("resumed"), "nothing may be unpacked")
+        }
+    }
 }
