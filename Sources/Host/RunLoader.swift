@@ -50,7 +50,7 @@ struct LoadedRun {
             guard FileManager.default.fileExists(atPath: run.checkpointURL.path) else {
                 throw UserError("\(url.path) has no checkpoint yet (checkpoint.safetensors); train it first")
             }
-            checkpoint = try Checkpoint.decode(try Data(contentsOf: run.checkpointURL), source: run.checkpointURL.path)
+            checkpoint = try Checkpoint.decode(try RegularFile.read(run.checkpointURL), source: run.checkpointURL.path)
         }
         let descriptor = try Registries.tasks.lookup(config.task)
         session = try descriptor.makeSession(config, TaskContext(cells: Registries.cells, artifacts: artifacts, group: group))

@@ -43,9 +43,9 @@ public struct RunBundle {
         guard FileManager.default.fileExists(atPath: directory.checkpointURL.path) else {
             throw RunError("\(directory.url.path) has no checkpoint to export yet; train it first")
         }
-        checkpoint = try Checkpoint.decode(try Data(contentsOf: directory.checkpointURL), source: directory.checkpointURL.path)
+        checkpoint = try Checkpoint.decode(try RegularFile.read(directory.checkpointURL), source: directory.checkpointURL.path)
         artifacts = try directory.readArtifacts()
-        log = (try? Data(contentsOf: directory.logURL)) ?? Data()
+        log = RegularFile.kind(of: directory.logURL.path) == .missing ? Data() : try RegularFile.read(directory.logURL)
         let task = try tasks.lookup(config.task), cell = try cells.lookup(config.stack.cell)
         manifest = BundleManifest(
             formatVersion: BundleManifest.currentFormat, recurVersion: RecurVersion.current,

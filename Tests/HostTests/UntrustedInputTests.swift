@@ -88,4 +88,33 @@ final class UntrustedInputTests: HostTestCase {
             XCTAssertFalse(exists("library") || exists("resumed"), "nothing may be unpacked")
         }
     }
+
+    /// `export` packs regular files only: a link in the run directory (to /etc/passwd, say) used
+    /// to go into the bundle, and an earlier export written into the run went in too.
+    func testExportFollowsNoLinksAndPacksNotItsOwnOutput() throws {
+        let run = try trainTinyRun("source", data: try corpus())
+        try FileManager.default.createDirectory(at: run.appendingPathComponent("plots"), withIntermediateDirectories: true)
+        let inside = run.appendingPathComponent("again.recur")
+        for _ in 0..<2 { XCTAssertEqual(try recur(["export", run.path, "-o", inside.path]).status, 0) }
+        let inspect = try recur(["inspect", inside.path, "--json"])
+        let members = try XCTUnwrap(try jsonObject(inspect.stdout)["members"] as? [String: Any], inspect.stdout)
+        XCTAssertEqual(members.keys.sorted(), ["log.jsonl", "optimizer.safetensors", "trainer.json", "vocab.json", "weights.safetensors"])
+        try FileManager.default.removeItem(at: inside)
+
+        let link = run.appendingPathComponent("notes.txt")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "/etc/passwd")
+        assertUserError(try recur(["export", run.path, "-o", path("out.recur")]), contains: [link.path, "is a symbolic link"])
+        XCTAssertFalse(exists("out.recur"))
+        try FileManager.default.removeItem(at: link)
+
+        XCTAssertEqual(mkfifo(link.path, 0o600), 0)
+        assertUserError(try recur(["export", run.path, "-o", path("out.recur")], timeout: 30), contains: [link.path, "is a FIFO"])
+        try FileManager.default.removeItem(at: link)
+
+        let checkpoint = run.appendingPathComponent("checkpoint.safetensors")
+        try FileManager.default.moveItem(at: checkpoint, to: run.appendingPathComponent("real.safetensors"))
+        try FileManager.default.createSymbolicLink(atPath: checkpoint.path, withDestinationPath: "real.safetensors")
+        assertUserError(try recur(["export", run.path, "-o", path("out.recur")]), contains: [checkpoint.path, "is a symbolic link"])
+        XCTAssertFalse(exists("out.recur"))
+    }
 }

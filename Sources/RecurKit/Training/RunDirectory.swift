@@ -39,7 +39,8 @@ public struct RunDirectory: Sendable {
         guard FileManager.default.fileExists(atPath: configURL.path) else {
             throw RunError("\(url.path) is not a run directory (no config.json)")
         }
-        do { return try JSONDecoder().decode(RunConfig.self, from: Data(contentsOf: configURL)) } catch {
+        let data = try RegularFile.read(configURL, limit: 16 << 20)
+        do { return try JSONDecoder().decode(RunConfig.self, from: data) } catch {
             throw RunError("\(configURL.path): cannot read the run config (\(error))")
         }
     }
@@ -48,13 +49,22 @@ public struct RunDirectory: Sendable {
         for (name, data) in files { try AtomicFile.write(data, to: url.appendingPathComponent(name)) }
     }
 
-    /// Every regular file except the run's own bookkeeping, for task sessions to reload.
+    /// Every regular file except the run's own bookkeeping, for task sessions to reload (and
+    /// `export` to pack). Hidden files (temporaries) and bundles (`export -o` into the run) are
+    /// never artifacts, and folders are skipped; a link or a special file is refused, since what
+    /// it points at is not the run's.
     public func readArtifacts() throws -> [String: Data] {
         let reserved: Set = ["config.json", "log.jsonl", "checkpoint.safetensors"]
         var files: [String: Data] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: url.path)
-        where !reserved.contains(name) && !name.hasPrefix(".") {
-            files[name] = try Data(contentsOf: url.appendingPathComponent(name))
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: url.path) } catch {
+            throw RunError("\(url.path): cannot list the run directory (\(RegularFile.kind(of: url.path) == .missing ? "no such directory" : "not a readable directory"))")
+        }
+        for name in names.sorted()
+        where !reserved.contains(name) && !name.hasPrefix(".") && !name.hasSuffix(".recur") {
+            let file = url.appendingPathComponent(name)
+            if RegularFile.kind(of: file.path) == .directory { continue }
+            files[name] = try RegularFile.read(file)
         }
         return files
     }
