@@ -84,7 +84,10 @@ public struct RunBundle {
     /// format), every member's size and SHA-256, no unlisted members, valid safetensors.
     public init(contentsOf url: URL, limits: ArchiveLimits = ArchiveLimits()) throws {
         let source = url.path
-        guard let data = try? Data(contentsOf: url) else { throw BundleError(source, "cannot be read") }
+        let data: Data
+        do { data = try RegularFile.read(url, limit: limits.total) } catch let error as RunError {
+            throw BundleError(source, String(error.message.dropFirst(source.count + 2)))
+        }
         try self.init(data: data, source: source, limits: limits)
     }
 
