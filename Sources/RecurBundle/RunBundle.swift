@@ -129,10 +129,16 @@ public struct RunBundle {
         }
         var taskTensors: [String: Tensor] = [:]
         for (name, stored) in trainer.tensors {
-            guard stored.shape.allSatisfy({ $0 >= 0 }), stored.shape.reduce(1, *) == stored.data.count else {
+            guard stored.shape.allSatisfy({ $0 >= 0 }), SafeTensors.elementCount(stored.shape) == stored.data.count else {
                 throw BundleError(source, "trainer.json tensor '\(name)' does not fit its shape \(stored.shape)")
             }
             taskTensors[name] = Tensor(shape: stored.shape, scalars: stored.data)
+        }
+        do {
+            try manifest.config.checkStored(source: "manifest.json")
+            try trainer.position.checkStored(source: "trainer.json")
+        } catch let error as RunError {
+            throw BundleError(source, error.message)
         }
         checkpoint = Checkpoint(weights: weights, optimizerState: optimizer, taskTensors: taskTensors, position: trainer.position)
         artifacts = files.filter { !RunBundle.fixedMembers.contains($0.key) }

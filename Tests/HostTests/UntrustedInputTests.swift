@@ -117,4 +117,97 @@ final class UntrustedInputTests: HostTestCase {
         assertUserError(try recur(["export", run.path, "-o", path("out.recur")]), contains: [checkpoint.path, "is a symbolic link"])
         XCTAssertFalse(exists("out.recur"))
     }
+
+    /// Rewrites one field of a run's config.json (`path` is dotted: `stack.layers`).
+    func editConfig(_ run: URL, _ path: String, _ value: Any) throws {
+        let url = run.appendingPathComponent("config.json")
+        var object = try jsonObject(String(contentsOf: url, encoding: .utf8))
+        let keys = path.split(separator: ".").map(String.init)
+        if keys.count == 2 {
+            var inner = object[keys[0]] as! [String: Any]
+            inner[keys[1]] = value
+            object[keys[0]] = inner
+        } else {
+            object[path] = value
+        }
+        try JSONSerialization.data(withJSONObject: object).write(to: url)
+    }
+
+    /// Every value a hand-edited run directory can get wrong ends in one line naming the file,
+    /// the field and the value — never a trap, a hang or an attempt to allocate terabytes.
+    func testOutOfRangeValuesInARunDirectoryAreOneLine() throws {
+        let data = try corpus()
+        let source = try trainTinyRun("source", data: data)
+        let pristine = try snapshot(source)
+        func restore() throws {
+            for (name, bytes) in pristine { try bytes.write(to: URL(fileURLWithPath: source.path + name)) }
+        }
+        let configCases: [(String, Any, String)] = [
+            ("stack.layers", 0, "config field 'stack.layers' is 0; it must be at least 1"),
+            ("stack.hiddenSize", -8, "config field 'stack.hiddenSize' is -8"),
+            ("stack.hiddenSize", 100_000_000, "needs at least"),
+            ("stack.hiddenSize", Int.max, "more bytes than a 64-bit count can hold"),
+            ("batch", 0, "config field 'batch' is 0"), ("seqLen", 0, "config field 'seqLen' is 0"),
+            ("evalEvery", 0, "config field 'evalEvery' is 0"), ("checkpointEvery", 0, "config field 'checkpointEvery' is 0"),
+            ("logEvery", 0, "config field 'logEvery' is 0"), ("learningRate", -1, "config field 'learningRate' is -1.0"),
+        ]
+        for (field, value, message) in configCases {
+            try editConfig(source, field, value)
+            for command in [["resume", source.path, "--steps", "9"], ["eval", source.path], ["sample", source.path, "--length", "3"]] {
+                assertUserError(try recur(command), contains: [source.path + "/config.json", message])
+            }
+            try restore()
+        }
+        let positionCases: [((inout Checkpoint) -> Void, String)] = [
+            ({ $0.position.step = -3 }, "training position field 'step' is -3"),
+            ({ $0.position.step = 1 << 60 }, "training position field 'step' is \(1 << 60)"),
+            ({ $0.position.items = -1 }, "training position field 'items' is -1"),
+            ({ $0.taskTensors["carried.0.0"] = Tensor(zeros: [2, 3]) }, "carried state carried.0.0 of shape [2, 8]"),
+        ]
+        for (edit, message) in positionCases {
+            try editCheckpoint(source, edit)
+            assertUserError(try recur(["resume", source.path, "--steps", "9"]), contains: [message])
+            try restore()
+        }
+        try Data(#"["a", "b", "a"]"#.utf8).write(to: source.appendingPathComponent("vocab.json"))
+        assertUserError(try recur(["sample", source.path]), contains: ["vocab.json", "the character \"a\" is listed twice"])
+        try restore()
+
+        let config = source.appendingPathComponent("config.json")
+        try FileManager.default.removeItem(at: config)
+        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: false)
+        let directory = try recur(["eval", source.path])
+        assertUserError(directory, contains: [config.path, "is a directory"])
+        XCTAssertFalse(directory.stderr.contains("NSCocoaErrorDomain"), "\(directory)")
+    }
+
+    func testOutOfRangeValuesInABundleAreOneLine() throws {
+        let run = try trainTinyRun("source", data: try corpus())
+        let cases: [((inout RunBundle) -> Void, String)] = [
+            ({ $0.manifest.config.stack.layers = 0 }, "manifest.json: config field 'stack.layers' is 0"),
+            ({ $0.manifest.config.logEvery = 0 }, "manifest.json: config field 'logEvery' is 0"),
+            ({ $0.checkpoint.position.step = -1 }, "trainer.json: training position field 'step' is -1"),
+            ({ $0.artifacts["vocab.json"] = Data(#"["x", "x"]"#.utf8) }, "the character \"x\" is listed twice"),
+        ]
+        for (i, (edit, message)) in cases.enumerated() {
+            let bundle = try editedBundle(run, "case\(i).recur", edit)
+            for command in [["sample", bundle.path], ["inspect", bundle.path], ["resume", bundle.path, "--data", "x", "--run-dir", path("r")]]
+            where !(command[0] == "inspect" && i == 3) {
+                let result = try recur(command)
+                if command[0] == "inspect" {
+                    XCTAssertTrue(result.stdout.contains(message), "\(result)")
+                    assertDidNotCrash(result)
+                } else {
+                    assertUserError(result, contains: [message])
+                }
+            }
+            XCTAssertFalse(exists("r"))
+        }
+    }
+
+    func testAModelLargerThanMemoryIsRefusedUpFrontWithTheFigure() throws {
+        let result = try recur(["run", "char-lm", "--hidden", "100000000", "--data", try corpus().path, "--run-dir", path("huge")])
+        assertUserError(result, contains: ["100000000 hidden units", "needs at least", "MiB"])
+        XCTAssertFalse(exists("huge"))
+    }
 }

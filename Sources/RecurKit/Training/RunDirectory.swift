@@ -40,9 +40,12 @@ public struct RunDirectory: Sendable {
             throw RunError("\(url.path) is not a run directory (no config.json)")
         }
         let data = try RegularFile.read(configURL, limit: 16 << 20)
-        do { return try JSONDecoder().decode(RunConfig.self, from: data) } catch {
+        let config: RunConfig
+        do { config = try JSONDecoder().decode(RunConfig.self, from: data) } catch {
             throw RunError("\(configURL.path): cannot read the run config (\(error))")
         }
+        try config.checkStored(source: configURL.path)
+        return config
     }
 
     public func writeArtifacts(_ files: [String: Data]) throws {

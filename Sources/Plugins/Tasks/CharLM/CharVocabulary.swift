@@ -45,6 +45,8 @@ public struct CharVocabulary: Equatable, Sendable {
               strings.allSatisfy({ $0.unicodeScalars.count == 1 }) else {
             throw DataFileError(file: source, "not a vocabulary (expected a JSON array of one-character strings)")
         }
+        if let twice = firstDuplicate(strings) { throw DataFileError(file: source, "the character \(twice.debugDescription) is listed twice") }
+        guard !strings.isEmpty else { throw DataFileError(file: source, "the vocabulary is empty") }
         return CharVocabulary(characters: strings.map { $0.unicodeScalars.first! })
     }
 }

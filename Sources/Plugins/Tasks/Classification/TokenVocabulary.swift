@@ -42,6 +42,7 @@ public struct TokenVocabulary: Sendable, Equatable {
               Array(tokens.prefix(2)) == specials else {
             throw DataFileError(file: source, "not a classification vocabulary (expected a JSON array of tokens starting \"<pad>\", \"<unk>\")")
         }
+        if let twice = firstDuplicate(tokens) { throw DataFileError(file: source, "the token \(twice.debugDescription) is listed twice") }
         return TokenVocabulary(tokens: tokens)
     }
 }
