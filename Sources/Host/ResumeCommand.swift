@@ -19,6 +19,9 @@ struct ResumeCommand: ParsableCommand {
     func run() throws {
         let group = distributed ? MPIGroup() : nil
         try reportingErrors(group: group) {
+            // A run directory is locked before it is read: another process may be writing it.
+            let isLeader = group?.isLeader ?? true
+            let early = isLeader && RegularFile.kind(of: runPath) == .directory ? try RunDirectory(URL(fileURLWithPath: runPath)).lock() : nil
             var loaded = try LoadedRun(path: runPath, data: data, group: group)
             if group != nil && loaded.bundle != nil {
                 throw UserError("\(runPath): unpack the bundle with `recur import` before resuming it on several ranks")
@@ -27,26 +30,39 @@ struct ResumeCommand: ParsableCommand {
                 throw UserError("--data is for resuming a bundle; a run directory continues on the data its config.json names")
             }
             try loaded.requireData(to: "resume it")
+            if let steps, steps < 1 { throw UserError("--steps must be at least 1 (got \(steps))") }
+            var unpacked: URL?
             let progress = ProgressPrinter(handle: json ? .standardError : .standardOutput, quiet: !(group?.isLeader ?? true))
             if let bundle = loaded.bundle {
                 // A bundle is read-only: continue in a fresh run directory made from it.
                 let stem = URL(fileURLWithPath: runPath).deletingPathExtension().lastPathComponent
-                let destination = URL(fileURLWithPath: runDir ?? "\(workspaceDirectory())/runs/\(stem)-resumed-\(timestamp())")
+                let destination = URL(fileURLWithPath: try runDir ?? claimNewDirectory("\(workspaceDirectory())/runs/\(stem)-resumed-\(timestamp())"))
                 try bundle.materialize(at: destination, config: loaded.config)
-                progress.note("bundle unpacked into \(destination.path)")
-                loaded = try LoadedRun(path: destination.path)
+                unpacked = destination
             }
-            guard let directory = loaded.directory else { throw UserError("\(runPath): nowhere to write checkpoints") }
-            BLAS.threads = loaded.config.threads
-            let trainer = Trainer(config: loaded.config, session: loaded.session, run: directory, progress: progress, group: group)
-            try trainer.restore(loaded.checkpoint, source: loaded.source)
-            let total = steps ?? trainer.plannedSteps
-            if let steps, steps < 1 { throw UserError("--steps must be at least 1 (got \(steps))") }
-            guard total > trainer.step else {
-                throw UserError("\(runPath) is already at step \(trainer.step); pass --steps with a larger total to train further")
+            let lock: RunDirectoryLock?
+            let trainer: Trainer
+            let total: Int
+            do {
+                if let unpacked { loaded = try LoadedRun(path: unpacked.path) }
+                guard let directory = loaded.directory else { throw UserError("\(runPath): nowhere to write checkpoints") }
+                lock = try early ?? (isLeader ? directory.lock() : nil)
+                if lock != nil { RunDirectory.removeStaleTemporaries(in: directory.url) }
+                BLAS.threads = loaded.config.threads
+                trainer = Trainer(config: loaded.config, session: loaded.session, run: directory, progress: progress, group: group)
+                try trainer.restore(loaded.checkpoint, source: loaded.source)
+                total = steps ?? trainer.plannedSteps
+                guard total > trainer.step else {
+                    throw UserError("\(runPath) is already at step \(trainer.step); pass --steps with a larger total to train further")
+                }
+            } catch {
+                // A resume that never started leaves no half-made run behind.
+                if let unpacked { try? FileManager.default.removeItem(at: unpacked) }
+                throw error
             }
+            if let unpacked { progress.note("bundle unpacked into \(unpacked.path)") }
             progress.note("resuming \(loaded.config.task) at step \(trainer.step) of \(total)")
-            try train(trainer, until: total, json: json)
+            try withExtendedLifetime(lock) { try train(trainer, until: total, json: json) }
             group?.finish()
         }
     }

@@ -156,15 +156,19 @@ public struct RunBundle {
         }
     }
 
-    /// Writes the bundle out as a run directory at `destination`, which must not exist yet; the
+    /// Writes the bundle out as a run directory at `destination`, which must not exist yet (or be
+    /// an empty folder, as `resume` claims one); the
     /// files go to a temporary sibling first and appear by one rename. `config` replaces the
     /// manifest's (a resumed bundle trains on the `--data` it was given).
     public func materialize(at destination: URL, config: RunConfig? = nil) throws {
         let fm = FileManager.default
-        guard !fm.fileExists(atPath: destination.path) else {
+        let emptyFolder = RegularFile.kind(of: destination.path) == .directory
+            && (try? fm.contentsOfDirectory(atPath: destination.path).isEmpty) == true
+        guard emptyFolder || !fm.fileExists(atPath: destination.path) else {
             throw RunError("\(destination.path) already exists; choose another destination")
         }
         try fm.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+        RunDirectory.removeStaleTemporaries(in: destination.deletingLastPathComponent())
         let staging = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).importing-\(getpid())")
         try? fm.removeItem(at: staging)
         try fm.createDirectory(at: staging, withIntermediateDirectories: false)
@@ -175,7 +179,10 @@ public struct RunBundle {
             try run.writeConfig(config ?? manifest.config)
             try log.write(to: run.logURL)
             try AtomicFile.write(try checkpoint.encoded(), to: run.checkpointURL)
-            guard rename(staging.path, destination.path) == 0 else { throw RunError("cannot move the imported run to \(destination.path)") }
+            // rename(2) replaces an empty folder atomically, and refuses a non-empty one.
+            guard rename(staging.path, destination.path) == 0 else {
+                throw RunError("\(RegularFile.describe(errno)) moving the imported run to \(destination.path)")
+            }
         } catch {
             try? fm.removeItem(at: staging)
             throw error

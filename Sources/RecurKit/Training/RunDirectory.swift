@@ -22,9 +22,7 @@ public struct RunDirectory: Sendable {
             guard overwrite else {
                 throw RunError("\(url.path) already holds a run; choose another --run-dir, resume it with `recur resume`, or pass --overwrite")
             }
-            for name in ["config.json", "log.jsonl", "checkpoint.safetensors"] {
-                try? fm.removeItem(at: url.appendingPathComponent(name))
-            }
+            removeRunFiles()
         }
         try fm.createDirectory(at: url, withIntermediateDirectories: true)
     }

@@ -96,6 +96,7 @@ public final class Trainer {
         items = checkpoint.position.items
         metrics = checkpoint.position.metrics
         lastCheckpointStep = step
+        if isLeader { try run.trimLog(after: step) }
     }
 
     private var isLeader: Bool { group?.isLeader ?? true }
@@ -169,6 +170,9 @@ public final class Trainer {
                 windowItems = 0
                 windowStart = Date()
             }
+            // Save before the final evaluation of an interrupted run, which can take long: a
+            // second Ctrl-C during it ends the process at once and must lose nothing.
+            if interrupted { try checkpoint() }
             if isLeader && (step % config.evalEvery == 0 || last) {
                 let evaluationStart = Date()
                 try evaluate(final: last)
