@@ -65,7 +65,7 @@ extension TrainingPosition {
             RunError("\(source): training position field '\(field)' is \(value); \(rule)")
         }
         guard step >= 0 && step <= Self.maximumStep else { throw fail("step", step, "it must be from 0 to \(Self.maximumStep)") }
-        guard items >= 0 else { throw fail("items", items, "it must not be negative") }
+        guard items >= 0 && items <= Self.maximumStep else { throw fail("items", items, "it must be from 0 to \(Self.maximumStep)") }
         guard seconds >= 0 && seconds.isFinite else { throw fail("seconds", seconds, "it must be finite and not negative") }
         guard evaluationSeconds >= 0 && evaluationSeconds.isFinite else {
             throw fail("evaluationSeconds", evaluationSeconds, "it must be finite and not negative")
