@@ -214,4 +214,58 @@ final class BundleFuzzTests: XCTestCase {
         }
         return n
     }
+
+    // MARK: - Run directories
+
+    /// What `resume` does with a run directory: read it, rebuild the session, restore, train a step.
+    func resume(_ directory: URL) throws {
+        let run = RunDirectory(directory)
+        let config = try run.readConfig()
+        let artifacts = try run.readArtifacts()
+        let checkpoint = try Checkpoint.decode(try RegularFile.read(run.checkpointURL), source: run.checkpointURL.path)
+        let session = try fixture.tasks.lookup(config.task).makeSession(config, TaskContext(cells: fixture.cells, artifacts: artifacts))
+        try load(checkpoint.weights, into: session.parameters)
+        let trainer = Trainer(config: config, session: session, run: run, progress: ProgressPrinter(handle: .standardError, quiet: true))
+        try trainer.restore(checkpoint, source: run.url.path)
+        _ = try trainer.train(until: trainer.step + 1)
+    }
+
+    /// The same mutations on the files of a run directory (a hand-edited or damaged run).
+    func testEveryMutationOfARunDirectoryFailsCleanlyOrWorks() throws {
+        let source = fixture.run.url
+        let started = Date()
+        var count = 0
+        for name in ["config.json", "checkpoint.safetensors", "vocab.json"] {
+            let data = try Data(contentsOf: source.appendingPathComponent(name))
+            guard let value = Self.json(name, data) else { continue }
+            let sample = name.hasSuffix(".safetensors") ? Set(((value as? [String: Any])?.keys.sorted() ?? []).prefix(3) + ["__metadata__"]) : nil
+            for path in Self.paths(value) where sample.map({ $0.contains(path[0] as! String) }) ?? true {
+                for (what, replacement) in Self.replacements {
+                    let label = "run \(name) \(path.map { "\($0)" }.joined(separator: ".")) = \(what)"
+                    try? Data(label.utf8).write(to: current)
+                    let copy = fixture.root.appendingPathComponent("case-run")
+                    try? FileManager.default.removeItem(at: copy)
+                    try FileManager.default.copyItem(at: source, to: copy)
+                    try Self.encode(name, Self.replacing(value, at: path, with: replacement), original: data).write(to: copy.appendingPathComponent(name))
+                    let before = Set(try FileManager.default.contentsOfDirectory(atPath: fixture.root.path))
+                    do {
+                        try resume(copy)
+                        outcomes["accepted", default: 0] += 1
+                    } catch {
+                        let line = "\(error)"
+                        if line.isEmpty || line.contains("\n") || error is DecodingError || error is CocoaError {
+                            failures.append("\(label): \(type(of: error)): \(line)")
+                        }
+                        outcomes[String(describing: type(of: error)), default: 0] += 1
+                    }
+                    XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: fixture.root.path)), before, label)
+                    count += 1
+                }
+            }
+        }
+        print("run-directory fuzz: \(count) cases in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: \(outcomes.sorted { $0.key < $1.key })")
+        XCTAssertGreaterThanOrEqual(count, 500)
+        XCTAssertEqual(failures, [], "\(failures.count) of \(count) cases misbehaved")
+        try? FileManager.default.removeItem(at: current)
+    }
 }
