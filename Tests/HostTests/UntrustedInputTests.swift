@@ -210,4 +210,21 @@ final class UntrustedInputTests: HostTestCase {
         assertUserError(result, contains: ["100000000 hidden units", "needs at least", "MiB"])
         XCTAssertFalse(exists("huge"))
     }
+
+    func testCommandLineSizesBeyondTheMachineAreRefusedUpFront() throws {
+        let flow = try recur(["diagnose", "gradient-flow", "--cell", "lstm", "--length", "100000000"])
+        assertUsageError(flow, contains: ["--length 100000000", "needs about", "MiB"])
+        assertUsageError(try recur(["diagnose", "gradient-flow", "--cell", "rnn", "--hidden", "\(Int.max)"]), contains: ["64-bit count"])
+        let run = try trainTinyRun("source", data: try corpus())
+        assertUsageError(try recur(["translate", run.path, "hello", "--beam", "100000"]), contains: ["--beam must be at most 1000"])
+    }
+
+    /// A TSV saved by an editor that writes a byte-order mark reads as if it had none.
+    func testATSVWithAByteOrderMarkReadsAsWithout() throws {
+        let data = try write("labelled.tsv", bytes: [0xEF, 0xBB, 0xBF] + Array(String(repeating: "en\thouse\nde\thaus\n", count: 10).utf8))
+        let result = try recur(["run", "classification", "--data", data.path, "--hidden", "4", "--steps", "1", "--batch", "2", "--run-dir", path("bom")])
+        XCTAssertEqual(result.status, 0, "\(result)")
+        let labels = try JSONSerialization.jsonObject(with: Data(contentsOf: work.appendingPathComponent("bom/labels.json"))) as? [String]
+        XCTAssertEqual(labels, ["de", "en"])
+    }
 }

@@ -40,4 +40,12 @@ final class FileErrorTests: XCTestCase {
         try AtomicFile.write(Data("ok".utf8), to: file)
         XCTAssertEqual(try Data(contentsOf: file), Data("ok".utf8))
     }
+
+    func testAByteOrderMarkIsNotText() throws {
+        let root = try BuildProducts.temporaryDirectory("files")
+        let file = root.appendingPathComponent("bom.tsv")
+        try Data([0xEF, 0xBB, 0xBF] + Array("en\thouse\n".utf8)).write(to: file)
+        XCTAssertEqual(try TextFile.bytes(file), Array("en\thouse\n".utf8))
+        XCTAssertEqual(TextFile.withoutByteOrderMark([0xEF, 0xBB]), [0xEF, 0xBB])
+    }
 }
