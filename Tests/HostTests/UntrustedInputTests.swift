@@ -150,6 +150,7 @@ final class UntrustedInputTests: HostTestCase {
             ("batch", 0, "config field 'batch' is 0"), ("seqLen", 0, "config field 'seqLen' is 0"),
             ("evalEvery", 0, "config field 'evalEvery' is 0"), ("checkpointEvery", 0, "config field 'checkpointEvery' is 0"),
             ("logEvery", 0, "config field 'logEvery' is 0"), ("learningRate", -1, "config field 'learningRate' is -1.0"),
+            ("taskOptions.embedding", "2147483648", "embedding 2147483648, batch 2 × 8 steps needs at least"),
         ]
         for (field, value, message) in configCases {
             try editConfig(source, field, value)

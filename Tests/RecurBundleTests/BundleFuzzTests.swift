@@ -30,7 +30,7 @@ final class BundleFuzzTests: XCTestCase {
     nonisolated(unsafe) static let replacements: [(String, Any?)] = [
         ("absent", nil), ("null", NSNull()), ("a string", "x"), ("an empty string", ""), ("-1", -1), ("0", 0), ("1", 1),
         ("3", 3), ("2^31", 1 << 31), ("Int.max", Int.max), ("1e300", 1e300), ("-0.5", -0.5), ("true", true),
-        ("[]", [Any]()), ("{}", [String: Any]()), ("[1, 2]", [1, 2]),
+        ("[]", [Any]()), ("{}", [String: Any]()), ("[1, 2]", [1, 2]), ("\"2147483648\"", "2147483648"), ("\"-1\"", "-1"),
     ]
 
     /// Every path (keys and indices) into a JSON value, containers included.
@@ -178,7 +178,7 @@ final class BundleFuzzTests: XCTestCase {
                 }
             }
         }
-        count += try randomCases(Int(ProcessInfo.processInfo.environment["RECUR_FUZZ_CASES"] ?? "") ?? 600,
+        count += try randomCases(Int(ProcessInfo.processInfo.environment["RECUR_FUZZ_CASES"] ?? "") ?? 300,
                                  seed: UInt64(ProcessInfo.processInfo.environment["RECUR_FUZZ_SEED"] ?? "") ?? 14)
         print("bundle fuzz: \(count) cases in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: \(outcomes.sorted { $0.key < $1.key })")
         XCTAssertGreaterThanOrEqual(count, 2000)

@@ -24,6 +24,11 @@ extension RunConfig {
     public func taskOption<T: LosslessStringConvertible>(_ name: String, as type: T.Type = T.self) throws -> T {
         guard let text = taskOptions[name] else { throw TaskOptionError("option --\(name) is missing from the run config") }
         guard let value = T(text) else { throw TaskOptionError("--\(name) \(text): not a valid \(T.self)") }
+        // Task options size things (lengths, widths, counts); past 2²⁴ one would allocate more
+        // than any machine has, and could overflow the arithmetic built on it.
+        if let number = value as? Int, number > 1 << 24 || number < -(1 << 24) {
+            throw TaskOptionError("--\(name) \(number) is beyond any usable size (at most \(1 << 24))")
+        }
         return value
     }
 }

@@ -25,8 +25,20 @@ extension RunConfig {
     }
 
     /// The fewest bytes the model's recurrent weights and one batch of its activations take:
-    /// layers · directions · (H² + B · T · H) floats. `nil` when that overflows `Int`.
+    /// layers · directions · (H² + B · T · H) floats, plus H · E for the first layer's input
+    /// weights when the task has an `embedding` option (E). `nil` when that overflows `Int`.
     public var minimumBytes: Int? {
+        guard let stack = minimumStackBytes else { return nil }
+        guard let embedding = taskOptions["embedding"].flatMap({ Int($0) }), embedding > 0 else { return stack }
+        let weights = embedding.multipliedReportingOverflow(by: self.stack.hiddenSize)
+        guard !weights.overflow else { return nil }
+        let bytes = weights.partialValue.multipliedReportingOverflow(by: 4)
+        guard !bytes.overflow else { return nil }
+        let total = stack.addingReportingOverflow(bytes.partialValue)
+        return total.overflow ? nil : total.partialValue
+    }
+
+    private var minimumStackBytes: Int? {
         let h = stack.hiddenSize, units = stack.layers.multipliedReportingOverflow(by: stack.directions)
         let square = h.multipliedReportingOverflow(by: h)
         let rows = batch.multipliedReportingOverflow(by: seqLen)
@@ -44,7 +56,8 @@ extension RunConfig {
     /// Refuses, with the figure, a model that cannot fit in this machine's memory.
     public func checkFitsInMemory(source: String) throws {
         let memory = ProcessInfo.processInfo.physicalMemory
-        let shape = "\(stack.layers) layer(s) of \(stack.hiddenSize) hidden units, batch \(batch) × \(seqLen) steps"
+        let embedding = taskOptions["embedding"].map { ", embedding \($0)" } ?? ""
+        let shape = "\(stack.layers) layer(s) of \(stack.hiddenSize) hidden units\(embedding), batch \(batch) × \(seqLen) steps"
         guard let bytes = minimumBytes else {
             throw RunError("\(source): \(shape) needs more bytes than a 64-bit count can hold; this machine has \(memory)")
         }
