@@ -137,6 +137,20 @@ final class DistributedTests: HostTestCase {
         XCTAssertTrue(outcome.output.contains("recur (rank 1 of 2): \(missing.path): no such file"), outcome.output)
     }
 
+    /// Ranks whose data differ build different vocabularies and so different models; summing
+    /// their gradient buffers corrupted the heap. The job stops first, naming the rank.
+    func testRanksWhoseModelsDifferAreStoppedBeforeTheFirstStep() throws {
+        let data = try corpus(characters: 1500)
+        let other = try write("other.txt", Self.englishText(characters: 1500) + "0123456789 XYZ\n")
+        let run = work.appendingPathComponent("mismatch")
+        let outcome = try mpi([["-np", "1"] + trainArgs(run, data: data, steps: 5, extra: ["--distributed"]),
+                               ["-np", "1"] + trainArgs(run, data: other, steps: 5, extra: ["--distributed"])], timeout: 90)
+        XCTAssertNotEqual(outcome.status, 0, outcome.output)
+        XCTAssertTrue(outcome.output.contains("rank 1 built a model that differs from rank 0's (parameter names or shapes, vocabulary or other task files)"), outcome.output)
+        XCTAssertFalse(outcome.output.contains("free()") || outcome.output.contains("Fatal error"), outcome.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: run.appendingPathComponent("checkpoint.safetensors").path))
+    }
+
     /// A rank killed mid-training (kill -9): the others do not hang; mpirun ends the job.
     func testAKilledRankEndsTheJob() throws {
         let data = try corpus(characters: 1500)
