@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RecurBundle
 import RecurKit
 import RecurMPI
 
@@ -26,8 +27,8 @@ struct ResumeCommand: ParsableCommand {
             if group != nil && loaded.bundle != nil {
                 throw UserError("\(runPath): unpack the bundle with `recur import` before resuming it on several ranks")
             }
-            if data != nil && loaded.bundle == nil {
-                throw UserError("--data is for resuming a bundle; a run directory continues on the data its config.json names")
+            if data != nil && loaded.bundle == nil && loaded.recordedData == nil {
+                throw UserError("--data is for resuming a bundle (or a run imported from one); a run directory continues on the data its config.json names")
             }
             try loaded.requireData(to: "resume it")
             if let steps, steps < 1 { throw UserError("--steps must be at least 1 (got \(steps))") }
@@ -48,6 +49,11 @@ struct ResumeCommand: ParsableCommand {
                 guard let directory = loaded.directory else { throw UserError("\(runPath): nowhere to write checkpoints") }
                 lock = try early ?? (isLeader ? directory.lock() : nil)
                 if lock != nil { RunDirectory.removeStaleTemporaries(in: directory.url) }
+                if isLeader && unpacked == nil && loaded.recordedData != nil {
+                    // An imported run resumed with --data: from now on it is this machine's run.
+                    try directory.writeConfig(loaded.config)
+                    try FileManager.default.removeItem(at: directory.url.appendingPathComponent(RunBundle.importedMarker))
+                }
                 BLAS.threads = loaded.config.threads
                 trainer = Trainer(config: loaded.config, session: loaded.session, run: directory, progress: progress, group: group)
                 try trainer.restore(loaded.checkpoint, source: loaded.source)

@@ -12,8 +12,9 @@ struct LoadedRun {
     let directory: RunDirectory?
     let bundle: RunBundle?
     let source: String
-    /// The data file a bundle's config names. It says where the bundle was trained, on a
-    /// machine that may not be this one, by a sender who may not be trusted: it is never opened.
+    /// The data file a bundle's config names (or an imported run's, until `resume --data`). It
+    /// says where the bundle was trained, on a machine that may not be this one, by a sender who
+    /// may not be trusted: it is never opened.
     let recordedData: String?
 
     /// `path` is a run directory, its `checkpoint.safetensors`, or a bundle file. A bundle's
@@ -44,8 +45,15 @@ struct LoadedRun {
             let run = RunDirectory(url)
             directory = run
             bundle = nil
-            recordedData = nil
-            config = try run.readConfig()
+            var config = try run.readConfig()
+            if FileManager.default.fileExists(atPath: run.url.appendingPathComponent(RunBundle.importedMarker).path) {
+                recordedData = config.data
+                config.data = data.map { URL(fileURLWithPath: $0).path }
+                if let valid = config.taskOptions["valid"], !valid.isEmpty { config.taskOptions["valid"] = "" }
+            } else {
+                recordedData = nil
+            }
+            self.config = config
             artifacts = try run.readArtifacts()
             guard FileManager.default.fileExists(atPath: run.checkpointURL.path) else {
                 throw UserError("\(url.path) has no checkpoint yet (checkpoint.safetensors); train it first")

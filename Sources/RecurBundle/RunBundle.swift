@@ -18,6 +18,9 @@ public struct RunBundle {
     /// Files of a run directory that a bundle rebuilds from its manifest and checkpoint members;
     /// a member by one of these names would override the verified configuration.
     static let runFiles = ["config.json", "checkpoint.safetensors"]
+    /// A hidden file in a run directory made by `import`: its config came from a bundle, so its
+    /// data paths are records, not files to open, until a `resume --data` replaces them.
+    public static let importedMarker = ".imported-from-bundle"
 
     public var manifest: BundleManifest
     public var checkpoint: Checkpoint
@@ -159,7 +162,9 @@ public struct RunBundle {
     /// Writes the bundle out as a run directory at `destination`, which must not exist yet (or be
     /// an empty folder, as `resume` claims one); the
     /// files go to a temporary sibling first and appear by one rename. `config` replaces the
-    /// manifest's (a resumed bundle trains on the `--data` it was given).
+    /// manifest's (a resumed bundle trains on the `--data` it was given); without it (`import`)
+    /// the manifest's config is kept and the run is marked with ``importedMarker``, so that its
+    /// data paths stay records that are never opened.
     public func materialize(at destination: URL, config: RunConfig? = nil) throws {
         let fm = FileManager.default
         let emptyFolder = RegularFile.kind(of: destination.path) == .directory
@@ -177,6 +182,7 @@ public struct RunBundle {
             // Artifacts first, so that the run's own files are the last word even if one slipped past the reader.
             try run.writeArtifacts(artifacts)
             try run.writeConfig(config ?? manifest.config)
+            if config == nil { try AtomicFile.write(Data((manifest.config.data ?? "").utf8), to: staging.appendingPathComponent(Self.importedMarker)) }
             try log.write(to: run.logURL)
             try AtomicFile.write(try checkpoint.encoded(), to: run.checkpointURL)
             // rename(2) replaces an empty folder atomically, and refuses a non-empty one.

@@ -74,6 +74,17 @@ final class UntrustedInputTests: HostTestCase {
         let config = try jsonObject(String(contentsOf: work.appendingPathComponent("resumed/config.json"), encoding: .utf8))
         XCTAssertEqual(config["data"] as? String, data.path)
         assertUserError(try recur(["resume", run.path, "--data", "/etc/passwd", "--steps", "7"]), contains: ["--data is for resuming a bundle"])
+
+        // An imported bundle keeps its data path as a record too, until `resume --data` makes the run this machine's.
+        XCTAssertEqual(try recur(["import", bundle.path, "--into", path("library")]).status, 0)
+        let imported = work.appendingPathComponent("library/nosy")
+        assertUserError(try recur(["eval", imported.path]), contains: ["(/etc/passwd) records where it was trained and is never opened"])
+        XCTAssertEqual(try recur(["eval", imported.path, "--data", data.path]).status, 0)
+        let continued = try recur(["resume", imported.path, "--data", data.path, "--steps", "7"])
+        XCTAssertEqual(continued.status, 0, "\(continued)")
+        let after = try jsonObject(String(contentsOf: imported.appendingPathComponent("config.json"), encoding: .utf8))
+        XCTAssertEqual(after["data"] as? String, data.path)
+        XCTAssertEqual(try recur(["eval", imported.path]).status, 0)
     }
 
     /// A `config.json` member used to overwrite the verified config when the bundle was unpacked.
