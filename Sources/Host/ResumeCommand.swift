@@ -49,17 +49,17 @@ struct ResumeCommand: ParsableCommand {
                 guard let directory = loaded.directory else { throw UserError("\(runPath): nowhere to write checkpoints") }
                 lock = try early ?? (isLeader ? directory.lock() : nil)
                 if lock != nil { RunDirectory.removeStaleTemporaries(in: directory.url) }
-                if isLeader && unpacked == nil && loaded.recordedData != nil {
-                    // An imported run resumed with --data: from now on it is this machine's run.
-                    try directory.writeConfig(loaded.config)
-                    try FileManager.default.removeItem(at: directory.url.appendingPathComponent(RunBundle.importedMarker))
-                }
                 BLAS.threads = loaded.config.threads
                 trainer = Trainer(config: loaded.config, session: loaded.session, run: directory, progress: progress, group: group)
                 try trainer.restore(loaded.checkpoint, source: loaded.source)
                 total = steps ?? trainer.plannedSteps
                 guard total > trainer.step else {
                     throw UserError("\(runPath) is already at step \(trainer.step); pass --steps with a larger total to train further")
+                }
+                if isLeader && unpacked == nil && loaded.recordedData != nil {
+                    // An imported run resumed with --data: from now on it is this machine's run.
+                    try directory.writeConfig(loaded.config)
+                    try FileManager.default.removeItem(at: directory.url.appendingPathComponent(RunBundle.importedMarker))
                 }
             } catch {
                 // A resume that never started leaves no half-made run behind.

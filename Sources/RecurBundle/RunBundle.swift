@@ -160,8 +160,8 @@ public struct RunBundle {
     }
 
     /// Writes the bundle out as a run directory at `destination`, which must not exist yet (or be
-    /// an empty folder, as `resume` claims one); the
-    /// files go to a temporary sibling first and appear by one rename. `config` replaces the
+    /// an empty folder, as `resume` claims one); the files go to a temporary sibling first and
+    /// appear by one rename. `config` replaces the
     /// manifest's (a resumed bundle trains on the `--data` it was given); without it (`import`)
     /// the manifest's config is kept and the run is marked with ``importedMarker``, so that its
     /// data paths stay records that are never opened.
