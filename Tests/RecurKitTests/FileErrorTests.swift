@@ -41,6 +41,18 @@ final class FileErrorTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: file), Data("ok".utf8))
     }
 
+    /// A FIFO given as data used to hang the command in Data(contentsOf:).
+    func testADataFIFOIsRefusedNotWaitedOn() throws {
+        let root = try BuildProducts.temporaryDirectory("files")
+        let fifo = root.appendingPathComponent("corpus.txt")
+        XCTAssertEqual(mkfifo(fifo.path, 0o600), 0)
+        XCTAssertEqual(message { _ = try TextFile.bytes(fifo) }, "\(fifo.path): is a FIFO, not a regular file")
+        let link = root.appendingPathComponent("link.txt"), file = root.appendingPathComponent("real.txt")
+        try Data("abc".utf8).write(to: file)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: file)
+        XCTAssertEqual(try TextFile.bytes(link), Array("abc".utf8), "a user's data file may be a link")
+    }
+
     func testAByteOrderMarkIsNotText() throws {
         let root = try BuildProducts.temporaryDirectory("files")
         let file = root.appendingPathComponent("bom.tsv")

@@ -21,7 +21,9 @@ public enum TextFile {
         }
         guard !isDirectory.boolValue else { throw DataFileError(file: path, "is a directory, not a text file") }
         let raw: [UInt8]
-        do { raw = [UInt8](try Data(contentsOf: url)) } catch { throw DataFileError(file: path, "cannot be read (\(error.localizedDescription))") }
+        do { raw = [UInt8](try RegularFile.read(url, followingLinks: true)) } catch let error as RunError {
+            throw DataFileError(file: path, String(error.message.dropFirst(path.count + 2)))
+        }
         guard isCompressed(raw) else { return withoutByteOrderMark(raw) }
         return withoutByteOrderMark(try decompress(raw, file: path))
     }

@@ -38,13 +38,13 @@ public enum RegularFile {
         }
     }
 
-    /// The contents of the regular file at `url`, refusing links, FIFOs, devices, directories and
-    /// files over `limit` bytes.
-    public static func read(_ url: URL, limit: Int = Int.max) throws -> Data {
+    /// The contents of the regular file at `url`, refusing links (unless `followingLinks`: a
+    /// user's own data file may well be one), FIFOs, devices, directories and files over `limit` bytes.
+    public static func read(_ url: URL, limit: Int = Int.max, followingLinks: Bool = false) throws -> Data {
         let path = url.path
         // O_NOFOLLOW refuses a link in the last component; O_NONBLOCK keeps a FIFO from hanging
         // the open before fstat can say what it is.
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | (followingLinks ? 0 : O_NOFOLLOW) | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
             if code == ELOOP { throw RunError("\(path): \(refusal(.symbolicLink)!)") }
