@@ -22,7 +22,9 @@ struct ResumeCommand: ParsableCommand {
         try reportingErrors(group: group) {
             // A run directory is locked before it is read: another process may be writing it.
             let isLeader = group?.isLeader ?? true
-            let early = isLeader && RegularFile.kind(of: runPath) == .directory ? try RunDirectory(URL(fileURLWithPath: runPath)).lock() : nil
+            let candidate = RunDirectory(URL(fileURLWithPath: runPath))
+            let isRun = RegularFile.kind(of: runPath) == .directory && RegularFile.kind(of: candidate.configURL.path) != .missing
+            let early = isLeader && isRun ? try candidate.lock() : nil
             var loaded = try LoadedRun(path: runPath, data: data, group: group)
             if group != nil && loaded.bundle != nil {
                 throw UserError("\(runPath): unpack the bundle with `recur import` before resuming it on several ranks")
