@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "MemoryTaskTests", dependencies: ["RecurBuiltins", recurKit, "AddingTask", "CopyTask", "LSTMCell", "GRUCell", "VanillaRNNCell"]),
         .testTarget(name: "ConditionalLMTaskTests", dependencies: ["RecurBuiltins", recurKit, "ConditionalLMTask"]),
         .testTarget(name: "RecurPlotTests", dependencies: ["RecurPlot"]),
-        .testTarget(name: "HostTests", dependencies: ["RecurBuiltins", "Host", recurKit, "RecurTestSupport"]),
+        .testTarget(name: "HostTests", dependencies: ["RecurBuiltins", "Host", recurKit, "RecurBundle", "RecurTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,7 +11,7 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let loaded = try LoadedRun(path: runPath)
+            let loaded = try LoadedRun(path: runPath, data: data)
             let metrics: [String: Double]
             if let data {
                 guard let evaluable = loaded.session as? any ExternallyEvaluable else {
@@ -19,6 +19,7 @@ struct EvalCommand: ParsableCommand {
                 }
                 metrics = try GradMode.withNoGrad { try evaluable.evaluate(file: URL(fileURLWithPath: data)) }
             } else {
+                try loaded.requireData(to: "score it")
                 metrics = try GradMode.withNoGrad { try loaded.session.evaluate() }
             }
             if json {

@@ -16,6 +16,7 @@ struct ExportCommand: ParsableCommand {
             let bundle = try RunBundle(run: directory, cells: Registries.cells, tasks: Registries.tasks)
             let target = URL(fileURLWithPath: output ?? "\(workspaceDirectory())/bundles/\(directory.url.lastPathComponent).\(RunBundle.fileExtension)")
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            RunDirectory.removeStaleTemporaries(in: target.deletingLastPathComponent())
             try bundle.write(to: target)
             let size = (try? FileManager.default.attributesOfItem(atPath: target.path)[.size] as? Int) ?? 0
             print("exported step \(bundle.manifest.step) of \(bundle.manifest.task.name)/\(bundle.manifest.cell.name) to \(target.path) (\(size) bytes)")

@@ -27,6 +27,21 @@ struct GradientFlowCommand: ParsableCommand {
         for (value, flag) in [(length, "length"), (hidden, "hidden"), (inputSize, "input-size"), (batch, "batch")] where value < 1 {
             throw ValidationError("--\(flag) must be at least 1 (got \(value)).")
         }
+        // The tape keeps every step's input, gates and state and their gradients: about
+        // T · B · (X + 8H) floats twice over, plus the cell's weights and theirs. Refused up
+        // front, with the figure, when that is more than the machine has.
+        func product(_ factors: Int...) -> Int? {
+            factors.reduce(Int?(1)) { total, f in total.flatMap { let (p, o) = $0.multipliedReportingOverflow(by: f); return o ? nil : p } }
+        }
+        let memory = ProcessInfo.processInfo.physicalMemory
+        let perStep = product(hidden, 8).flatMap { h in h <= Int.max - inputSize ? h + inputSize : nil }
+        let tape = perStep.flatMap { product(length, batch, $0, 8) }
+        let weights = hidden <= Int.max - inputSize ? product(hidden, hidden + inputSize, 32) : nil
+        let bytes = tape.flatMap { t in weights.flatMap { w in t <= Int.max - w ? t + w : nil } }
+        guard let bytes, UInt64(bytes) <= memory else {
+            let figure = bytes.map { "about \($0 >> 20) MiB" } ?? "more bytes than a 64-bit count can hold"
+            throw ValidationError("--length \(length) × --batch \(batch) × --hidden \(hidden) needs \(figure), more than this machine's \(memory >> 20) MiB.")
+        }
     }
 
     func run() throws {
@@ -74,6 +89,7 @@ func measureTrained(_ loaded: LoadedRun, length: Int, batch: Int, seed: UInt64) 
     guard let probing = loaded.session as? any GradientFlowProbing else {
         throw UserError("task '\(loaded.config.task)' does not offer a gradient-flow probe (it needs GradientFlowProbing)")
     }
+    try loaded.requireData(to: "measure it (or import it and measure the run directory)")
     var rng = RandomGenerator(seed: seed)
     let result = try GradientFlow.measure(try probing.gradientFlowProbe(length: length, batch: batch, rng: &rng))
     let name = "\(result.cell) (\(URL(fileURLWithPath: loaded.source).deletingPathExtension().lastPathComponent))"

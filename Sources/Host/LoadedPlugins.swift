@@ -11,9 +11,9 @@ enum LoadedPlugins {
     /// Loads every plugin library in `<checkout>/plugins/*/.build/{debug,release}` and in the
     /// directories of `RECUR_PLUGIN_PATH`.
     static func load(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        let files = discovery.libraries(pluginsFolder: RecurCheckout.root?.appendingPathComponent("plugins"),
-                                        searchPath: environment["RECUR_PLUGIN_PATH"])
-        reports = PluginLoader().load(files)
+        let found = discovery.discover(pluginsFolder: RecurCheckout.root?.appendingPathComponent("plugins"),
+                                       searchPath: environment["RECUR_PLUGIN_PATH"])
+        reports = found.problems + PluginLoader().load(found.libraries)
     }
 
     /// Prefer plugins built like this host: a debug `recur` loads a plugin's debug build.

@@ -47,8 +47,13 @@ struct RunCommand: ParsableCommand {
                     throw UserError("--init-from \(initFrom): its weights do not fit this model: \(error)")
                 }
             }
-            let directory = RunDirectory(URL(fileURLWithPath: runDir ?? defaultRunDirectory(config)))
+            let directory = RunDirectory(URL(fileURLWithPath: try runDir ?? claimNewDirectory(defaultRunDirectory(config))))
+            var lock: RunDirectoryLock?
             if group?.isLeader ?? true {
+                // The lock comes before `create`, which with --overwrite deletes a run's files.
+                try FileManager.default.createDirectory(at: directory.url, withIntermediateDirectories: true)
+                lock = try directory.lock()
+                RunDirectory.removeStaleTemporaries(in: directory.url)
                 try directory.create(overwrite: overwrite)
                 try directory.writeConfig(config)
                 try directory.writeArtifacts(try session.artifacts())
@@ -58,7 +63,7 @@ struct RunCommand: ParsableCommand {
             progress.note("\(config.task) with \(config.stack.layers)×\(config.stack.cell) \(config.stack.hiddenSize)\(config.stack.bidirectional ? " bidirectional" : ""), \(parameterCount) parameters, \(try pathDescription(config)), \(BLAS.kernelName) kernels → \(directory.url.path)")
             let trainer = Trainer(config: config, session: session, run: directory, observer: progress, group: group)
             if let group { progress.note("data-parallel over \(group.size) ranks, \(config.batch / group.size) rows each") }
-            try train(trainer, until: trainer.plannedSteps, json: json, progress: progress)
+            try withExtendedLifetime(lock) { try train(trainer, until: trainer.plannedSteps, json: json, progress: progress) }
             group?.finish()
         }
     }
@@ -86,6 +91,19 @@ func pathDescription(_ config: RunConfig) throws -> String {
 
 /// `workspace`, or `$RECUR_WORKSPACE`.
 func workspaceDirectory() -> String { ProcessInfo.processInfo.environment["RECUR_WORKSPACE"] ?? "workspace" }
+
+/// `base`, else `base-2`, `base-3`, …: the first one this process creates itself (mkdir is
+/// atomic), so runs started in the same second never share a directory.
+func claimNewDirectory(_ base: String) throws -> String {
+    let url = URL(fileURLWithPath: base)
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    for n in 1...10_000 {
+        let path = n == 1 ? url.path : "\(url.path)-\(n)"
+        if mkdir(path, 0o755) == 0 { return path }
+        guard errno == EEXIST else { throw UserError("\(RegularFile.describe(errno)) creating \(path)") }
+    }
+    throw UserError("\(base): no free run directory name")
+}
 
 /// `20261128-013000`, for directory names.
 func timestamp() -> String {

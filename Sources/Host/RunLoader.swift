@@ -12,9 +12,15 @@ struct LoadedRun {
     let directory: RunDirectory?
     let bundle: RunBundle?
     let source: String
+    /// The data file a bundle's config names (or an imported run's, until `resume --data`). It
+    /// says where the bundle was trained, on a machine that may not be this one, by a sender who
+    /// may not be trusted: it is never opened.
+    let recordedData: String?
 
-    /// `path` is a run directory, its `checkpoint.safetensors`, or a bundle file.
-    init(path: String, group: (any ProcessGroup)? = nil) throws {
+    /// `path` is a run directory, its `checkpoint.safetensors`, or a bundle file. A bundle's
+    /// session reads data only from `data` (the command's `--data`), never from the paths its
+    /// config records (`data`, a task's `valid`).
+    init(path: String, data: String? = nil, group: (any ProcessGroup)? = nil) throws {
         var url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
@@ -27,7 +33,11 @@ struct LoadedRun {
             try bundle.checkPlugins(cells: Registries.cells, tasks: Registries.tasks, source: url.path)
             self.bundle = bundle
             directory = nil
-            config = bundle.manifest.config
+            var config = bundle.manifest.config
+            recordedData = config.data
+            config.data = data.map { URL(fileURLWithPath: $0).path }
+            config.taskOptions = try Self.withoutPaths(config)
+            self.config = config
             checkpoint = bundle.checkpoint
             artifacts = bundle.artifacts
         } else {
@@ -35,12 +45,20 @@ struct LoadedRun {
             let run = RunDirectory(url)
             directory = run
             bundle = nil
-            config = try run.readConfig()
+            var config = try run.readConfig()
+            if FileManager.default.fileExists(atPath: run.url.appendingPathComponent(RunBundle.importedMarker).path) {
+                recordedData = config.data
+                config.data = data.map { URL(fileURLWithPath: $0).path }
+                config.taskOptions = try Self.withoutPaths(config)
+            } else {
+                recordedData = nil
+            }
+            self.config = config
             artifacts = try run.readArtifacts()
             guard FileManager.default.fileExists(atPath: run.checkpointURL.path) else {
                 throw UserError("\(url.path) has no checkpoint yet (checkpoint.safetensors); train it first")
             }
-            checkpoint = try Checkpoint.decode(try Data(contentsOf: run.checkpointURL), source: run.checkpointURL.path)
+            checkpoint = try Checkpoint.decode(try RegularFile.read(run.checkpointURL), source: run.checkpointURL.path)
         }
         let descriptor = try Registries.tasks.lookup(config.task)
         do {
@@ -53,5 +71,30 @@ struct LoadedRun {
         do { try load(checkpoint.weights, into: session.parameters) } catch {
             throw UserError("\(source): \(error)")
         }
+        if bundle != nil {
+            // `resume BUNDLE` unpacks before it restores; state that cannot be restored must be
+            // refused before anything is written.
+            let optimizer = config.optimizer.make(learningRate: config.learningRate, momentum: config.momentum)
+            do { try optimizer.load(state: checkpoint.optimizerState, parameters: session.parameters) } catch {
+                throw UserError("\(source): optimizer.safetensors: \(error)")
+            }
+        }
+    }
+}
+
+extension LoadedRun {
+    /// The task options with every file they name cleared (``PluginOptions/pathFields``).
+    static func withoutPaths(_ config: RunConfig) throws -> [String: JSONValue] {
+        var options = config.taskOptions
+        for field in try Registries.tasks.lookup(config.task).options.pathFields where options[field] != nil {
+            options[field] = .string("")
+        }
+        return options
+    }
+
+    /// Stops a command that needs the training data of a bundle whose data is only a record.
+    func requireData(to purpose: String) throws {
+        guard let recordedData, config.data == nil else { return }
+        throw UserError("\(source): a bundle's data path (\(recordedData)) records where it was trained and is never opened; pass --data FILE to \(purpose)")
     }
 }

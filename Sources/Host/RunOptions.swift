@@ -94,6 +94,7 @@ struct RunOptions: ParsableArguments {
         guard c.clip >= 0 else { throw UserError("--clip must be 0 (off) or positive (got \(c.clip))") }
         guard c.momentum >= 0 && c.momentum < 1 else { throw UserError("--momentum must be in [0, 1) (got \(c.momentum))") }
         if let m = c.minutes, !(m > 0) { throw UserError("--minutes must be positive (got \(m))") }
+        do { try c.checkFitsInMemory(source: "--hidden/--layers/--embedding/--batch/--seq-len") } catch let error as RunError { throw UserError(error.message) }
     }
 
     /// Overlays a JSON file's keys (shallowly; `stack` and `taskOptions` key by key) on `base`,

@@ -19,6 +19,9 @@ struct TranslateCommand: ParsableCommand {
     func validate() throws {
         guard (text == nil) != (input == nil) else { throw ValidationError("give either a sentence or --input FILE, not both or neither.") }
         guard beam >= 1 else { throw ValidationError("--beam must be at least 1 (got \(beam)).") }
+        // Each step keeps `beam` hypotheses and scores beam × vocabulary continuations; past a
+        // thousand the search costs hours and gigabytes and finds nothing a smaller beam does not.
+        guard beam <= 1000 else { throw ValidationError("--beam must be at most 1000 (got \(beam)).") }
     }
 
     func run() throws {

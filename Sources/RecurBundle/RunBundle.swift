@@ -15,6 +15,12 @@ import RecurKit
 public struct RunBundle {
     public static let fileExtension = "recur"
     static let fixedMembers: Set = ["manifest.json", "weights.safetensors", "optimizer.safetensors", "trainer.json", "log.jsonl"]
+    /// Files of a run directory that a bundle rebuilds from its manifest and checkpoint members;
+    /// a member by one of these names would override the verified configuration.
+    static let runFiles = ["config.json", "checkpoint.safetensors"]
+    /// A hidden file in a run directory made by `import`: its config came from a bundle, so its
+    /// data paths are records, not files to open, until a `resume --data` replaces them.
+    public static let importedMarker = ".imported-from-bundle"
 
     public var manifest: BundleManifest
     public var checkpoint: Checkpoint
@@ -40,9 +46,9 @@ public struct RunBundle {
         guard FileManager.default.fileExists(atPath: directory.checkpointURL.path) else {
             throw RunError("\(directory.url.path) has no checkpoint to export yet; train it first")
         }
-        checkpoint = try Checkpoint.decode(try Data(contentsOf: directory.checkpointURL), source: directory.checkpointURL.path)
+        checkpoint = try Checkpoint.decode(try RegularFile.read(directory.checkpointURL), source: directory.checkpointURL.path)
         artifacts = try directory.readArtifacts()
-        log = (try? Data(contentsOf: directory.logURL)) ?? Data()
+        log = RegularFile.kind(of: directory.logURL.path) == .missing ? Data() : try RegularFile.read(directory.logURL)
         let task = try tasks.lookup(config.task), cell = try cells.lookup(config.stack.cell)
         manifest = BundleManifest(
             formatVersion: BundleManifest.currentFormat, recurVersion: RecurVersion.current,
@@ -81,7 +87,10 @@ public struct RunBundle {
     /// format), every member's size and SHA-256, no unlisted members, valid safetensors.
     public init(contentsOf url: URL, limits: ArchiveLimits = ArchiveLimits()) throws {
         let source = url.path
-        guard let data = try? Data(contentsOf: url) else { throw BundleError(source, "cannot be read") }
+        let data: Data
+        do { data = try RegularFile.read(url, limit: limits.total) } catch let error as RunError {
+            throw BundleError(source, String(error.message.dropFirst(source.count + 2)))
+        }
         try self.init(data: data, source: source, limits: limits)
     }
 
@@ -109,6 +118,9 @@ public struct RunBundle {
                 throw BundleError(source, "member '\(name)' fails its SHA-256 check (the file was altered or damaged)")
             }
         }
+        for name in RunBundle.runFiles where files[name] != nil {
+            throw BundleError(source, "member '\(name)' would replace the run's own \(name); bundles never hold one")
+        }
         for name in RunBundle.fixedMembers where name != "manifest.json" && files[name] == nil {
             throw BundleError(source, "required member '\(name)' is missing")
         }
@@ -120,10 +132,16 @@ public struct RunBundle {
         }
         var taskTensors: [String: Tensor] = [:]
         for (name, stored) in trainer.tensors {
-            guard stored.shape.allSatisfy({ $0 >= 0 }), stored.shape.reduce(1, *) == stored.data.count else {
+            guard stored.shape.allSatisfy({ $0 >= 0 }), SafeTensors.elementCount(stored.shape) == stored.data.count else {
                 throw BundleError(source, "trainer.json tensor '\(name)' does not fit its shape \(stored.shape)")
             }
             taskTensors[name] = Tensor(shape: stored.shape, scalars: stored.data)
+        }
+        do {
+            try manifest.config.checkStored(source: "manifest.json")
+            try trainer.position.checkStored(source: "trainer.json")
+        } catch let error as RunError {
+            throw BundleError(source, error.message)
         }
         checkpoint = Checkpoint(weights: weights, optimizerState: optimizer, taskTensors: taskTensors, position: trainer.position)
         artifacts = files.filter { !RunBundle.fixedMembers.contains($0.key) }
@@ -141,24 +159,36 @@ public struct RunBundle {
         }
     }
 
-    /// Writes the bundle out as a run directory at `destination`, which must not exist yet; the
-    /// files go to a temporary sibling first and appear by one rename.
-    public func materialize(at destination: URL) throws {
+    /// Writes the bundle out as a run directory at `destination`, which must not exist yet (or be
+    /// an empty folder, as `resume` claims one); the files go to a temporary sibling first and
+    /// appear by one rename. `config` replaces the
+    /// manifest's (a resumed bundle trains on the `--data` it was given); without it (`import`)
+    /// the manifest's config is kept and the run is marked with ``importedMarker``, so that its
+    /// data paths stay records that are never opened.
+    public func materialize(at destination: URL, config: RunConfig? = nil) throws {
         let fm = FileManager.default
-        guard !fm.fileExists(atPath: destination.path) else {
+        let emptyFolder = RegularFile.kind(of: destination.path) == .directory
+            && (try? fm.contentsOfDirectory(atPath: destination.path).isEmpty) == true
+        guard emptyFolder || !fm.fileExists(atPath: destination.path) else {
             throw RunError("\(destination.path) already exists; choose another destination")
         }
         try fm.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+        RunDirectory.removeStaleTemporaries(in: destination.deletingLastPathComponent())
         let staging = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).importing-\(getpid())")
         try? fm.removeItem(at: staging)
         try fm.createDirectory(at: staging, withIntermediateDirectories: false)
         do {
             let run = RunDirectory(staging)
-            try run.writeConfig(manifest.config)
+            // Artifacts first, so that the run's own files are the last word even if one slipped past the reader.
             try run.writeArtifacts(artifacts)
+            try run.writeConfig(config ?? manifest.config)
+            if config == nil { try AtomicFile.write(Data((manifest.config.data ?? "").utf8), to: staging.appendingPathComponent(Self.importedMarker)) }
             try log.write(to: run.logURL)
             try AtomicFile.write(try checkpoint.encoded(), to: run.checkpointURL)
-            guard rename(staging.path, destination.path) == 0 else { throw RunError("cannot move the imported run to \(destination.path)") }
+            // rename(2) replaces an empty folder atomically, and refuses a non-empty one.
+            guard rename(staging.path, destination.path) == 0 else {
+                throw RunError("\(RegularFile.describe(errno)) moving the imported run to \(destination.path)")
+            }
         } catch {
             try? fm.removeItem(at: staging)
             throw error

@@ -20,14 +20,15 @@ final class BundleCommandTests: HostTestCase {
         XCTAssertTrue(names.contains("rnn.weight_hh_l0") && names.contains("encoder.weight"), "\(names)")
         XCTAssertTrue(try recur(["inspect", bundle.path]).stdout.contains("verified: all 5 members match"))
 
-        let fromBundle = try recur(["eval", bundle.path, "--json"]), fromRun = try recur(["eval", run.path, "--json"])
-        XCTAssertEqual(try double(try jsonObject(fromBundle.stdout), "val_loss"), try double(try jsonObject(fromRun.stdout), "val_loss"))
+        let fromBundle = try recur(["eval", bundle.path, "--data", data.path, "--json"])
+        let fromRun = try recur(["eval", run.path, "--data", data.path, "--json"])
+        XCTAssertEqual(try double(try jsonObject(fromBundle.stdout), "eval_loss"), try double(try jsonObject(fromRun.stdout), "eval_loss"))
         let sampleA = try recur(["sample", bundle.path, "--length", "20", "--seed", "4"])
         let sampleB = try recur(["sample", run.path, "--length", "20", "--seed", "4"])
         XCTAssertEqual(sampleA.status, 0, "\(sampleA)")
         XCTAssertEqual(sampleA.stdout, sampleB.stdout)
 
-        let resumed = try recur(["resume", bundle.path, "--steps", "8", "--run-dir", path("resumed")])
+        let resumed = try recur(["resume", bundle.path, "--data", data.path, "--steps", "8", "--run-dir", path("resumed")])
         XCTAssertEqual(resumed.status, 0, "\(resumed)")
         XCTAssertEqual(try stepLosses(work.appendingPathComponent("resumed")).keys.max(), 8)
 

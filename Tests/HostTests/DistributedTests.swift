@@ -93,6 +93,10 @@ final class DistributedTests: HostTestCase {
 
     /// The other tasks split their batches the same way: 2 ranks ≡ 1 process for translation and
     /// classification too (uneven slices included: a batch of 5 splits 3 + 2, weighted by items).
+    /// Plain SGD, because Adam divides by √v: where a gradient is ~0, a rounding difference in
+    /// the summation order (which BLAS kernels differ in) becomes an lr-sized step, so after a few
+    /// Adam steps the weights of two correct runs can differ by far more than the tolerance. SGD
+    /// moves each weight by lr·g, so a mis-weighted or missing slice still shows at once.
     func testTranslationAndClassificationAlsoMatchOneProcess() throws {
         let words = ["one": "un", "two": "deux", "three": "trois", "four": "quatre", "five": "cinq", "six": "six"]
         let pairs = try write("pairs.tsv", String(repeating: words.sorted { $0.key < $1.key }.map { "\($0.key)\t\($0.value)\n" }.joined(), count: 6))
@@ -100,7 +104,7 @@ final class DistributedTests: HostTestCase {
         for (task, data, batch) in [("translation", pairs, "5"), ("classification", labelled, "5")] {
             let args = { (dir: String) in
                 ["run", task, "--data", data.path, "--hidden", "8", "--batch", batch, "--steps", "8", "--log-every", "1",
-                 "--eval-every", "1000", "--run-dir", self.path(dir)]
+                 "--eval-every", "1000", "--optimizer", "sgd", "--lr", "0.5", "--run-dir", self.path(dir)]
             }
             XCTAssertEqual(try recur(args("\(task)-single")).status, 0)
             let outcome = try mpi([["-np", "2"] + args("\(task)-parallel") + ["--distributed"]])
@@ -155,6 +159,20 @@ final class DistributedTests: HostTestCase {
         XCTAssertNotEqual(outcome.status, 0, outcome.output)
         XCTAssertLessThan(outcome.seconds, 60, outcome.output)
         XCTAssertTrue(outcome.output.contains("recur (rank 1 of 2): \(missing.path): no such file"), outcome.output)
+    }
+
+    /// Ranks whose data differ build different vocabularies and so different models; summing
+    /// their gradient buffers corrupted the heap. The job stops first, naming the rank.
+    func testRanksWhoseModelsDifferAreStoppedBeforeTheFirstStep() throws {
+        let data = try corpus(characters: 1500)
+        let other = try write("other.txt", Self.englishText(characters: 1500) + "0123456789 XYZ\n")
+        let run = work.appendingPathComponent("mismatch")
+        let outcome = try mpi([["-np", "1"] + trainArgs(run, data: data, steps: 5, extra: ["--distributed"]),
+                               ["-np", "1"] + trainArgs(run, data: other, steps: 5, extra: ["--distributed"])], timeout: 90)
+        XCTAssertNotEqual(outcome.status, 0, outcome.output)
+        XCTAssertTrue(outcome.output.contains("rank 1 built a model that differs from rank 0's (parameter names or shapes, vocabulary or other task files)"), outcome.output)
+        XCTAssertFalse(outcome.output.contains("free()") || outcome.output.contains("Fatal error"), outcome.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: run.appendingPathComponent("checkpoint.safetensors").path))
     }
 
     /// A rank killed mid-training (kill -9): the others do not hang; mpirun ends the job.

@@ -32,4 +32,23 @@ final class PluginCommandLineTests: XCTestCase {
         let problems = try XCTUnwrap(object["plugin_problems"] as? [[String: String]])
         XCTAssertEqual(problems, [["file": folder.path + "/libnothing.so", "problem": "its entry point registered nothing"]])
     }
+
+    /// A real plugin in a folder anyone may write to is not loaded (its constructor would run on
+    /// every command), a FIFO named lib*.so does not hang `recur`, and both are listed.
+    func testUnsafePluginFoldersAndFifosAreReportedNotLoaded() throws {
+        let folder = try BuildProducts.pluginCopies(["libgood.so"])
+        XCTAssertEqual(chmod(folder.path, 0o777), 0)
+        let fifos = try BuildProducts.pluginCopies([])
+        XCTAssertEqual(mkfifo(fifos.path + "/libstuck.so", 0o644), 0)
+        let path = [folder.path, fifos.path, fifos.path + "-missing"].joined(separator: ":")
+        let result = try runRecur(["list", "cells"], environment: ["RECUR_PLUGIN_PATH": path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertFalse(result.stdout.contains("fixture-rnn"), result.stdout)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains("  plugin \(folder.path): folder is writable by anyone, so anyone could plant a library in it; its plugins are not loaded (chmod o-w)"), result.stdout)
+        XCTAssertTrue(lines.contains("  plugin \(fifos.path)/libstuck.so: is a FIFO, not a regular file; skipped"), result.stdout)
+        XCTAssertTrue(lines.contains("  plugin \(fifos.path)-missing: RECUR_PLUGIN_PATH names this folder, which does not exist"), result.stdout)
+        let warned = try runRecur(["list", "tasks", "--json"], environment: ["RECUR_PLUGIN_PATH": fifos.path])
+        XCTAssertEqual(warned.status, 0, warned.stderr)
+    }
 }

@@ -79,14 +79,39 @@ final class HostileBundleTests: XCTestCase {
                        "evil.recur: member 'trainer.json' listed in the manifest is missing")
     }
 
+    /// Adds `name` to the archive and lists it in the manifest (first entry) with `size`, or its
+    /// true size, and its true checksum.
+    static func list(_ name: String, _ data: Data, size: Int? = nil, declaredSize: Int? = nil, in entries: inout [CraftedArchive.Entry]) {
+        var manifest = try! JSONSerialization.jsonObject(with: entries[0].data) as! [String: Any]
+        var members = manifest["members"] as! [String: Any]
+        members[name] = ["size": size ?? data.count, "sha256": SHA256.hex(data)]
+        manifest["members"] = members
+        entries[0].data = try! JSONSerialization.data(withJSONObject: manifest)
+        entries.append(.init(name: name, data: data, declaredSize: declaredSize))
+    }
+
     func testOversizedMemberAndDecompressionBomb() {
         let limits = ArchiveLimits(member: 4096, total: 1 << 30)
-        XCTAssertTrue(refused(archive { $0.append(.init(name: "big", data: Data(count: 10_000))) }, limits: limits)
-            .contains("over the 4096-byte limit per member"))
-        // 64 MB of zeros compress to a few KB: the expanded total is what counts.
-        let bomb = archive { $0.insert(.init(name: "zeros", data: Data(count: 64 << 20)), at: 0) }
-        XCTAssertLessThan(bomb.bytes().count, 1 << 20)
+        XCTAssertEqual(refused(archive { Self.list("big", Data(count: 10_000), in: &$0) }, limits: limits),
+                       "evil.recur: member 'big' is 10000 bytes, over the 4096-byte limit per member")
+        // 64 MB of zeros compress to a few KB: what the manifest lists is refused before any of it expands.
+        let bomb = archive { Self.list("zeros", Data(count: 64 << 20), in: &$0) }
+        let bytes = bomb.bytes()
+        XCTAssertLessThan(bytes.count, 1 << 20)
+        XCTAssertEqual(refused(bomb), "evil.recur: members would expand to more than \(64 << 20) bytes from a \(bytes.count)-byte bundle (a decompression bomb?)")
         XCTAssertTrue(refused(bomb, limits: ArchiveLimits(member: 1 << 30, total: 16 << 20)).contains("decompression bomb"))
+        // The same bytes listed as small: the header's size is compared with the manifest's before reading.
+        XCTAssertEqual(refused(archive { Self.list("zeros", Data(count: 64 << 20), size: 10, in: &$0) }),
+                       "evil.recur: member 'zeros' is \(64 << 20) bytes, the manifest says 10")
+        // A manifest that claims absurd sizes is refused from its numbers alone.
+        XCTAssertTrue(refused(archive { Self.list("huge", Data(), size: 1 << 40, declaredSize: 0, in: &$0) })
+            .contains("member 'huge' is \(1 << 40) bytes, over the"))
+        XCTAssertTrue(refused(archive { Self.list("huge", Data(), size: Int.max, declaredSize: 0, in: &$0) })
+            .contains("lists member 'huge' without a whole, non-negative size"))
+        // Nothing may come before the manifest, which is what every later size is checked against.
+        XCTAssertEqual(refused(archive { $0.insert(.init(name: "zeros", data: Data(count: 64 << 20)), at: 0) }),
+                       "evil.recur: the first member is 'zeros', not manifest.json; not a Recur bundle, or one written by something else")
+        XCTAssertTrue(refused(archive { $0[0].data = Data(count: 2 << 20) }).contains("manifest.json is 2097152 bytes, over the 1048576-byte limit"))
     }
 
     func testTruncatedArchive() {

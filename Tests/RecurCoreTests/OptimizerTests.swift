@@ -45,10 +45,42 @@ final class OptimizerTests: XCTestCase {
         let w1 = makeParameter(), first = Adam(learningRate: 0.01)
         for step in 0..<3 { w1.grad = Tensor(shape: [3], scalars: [Float(step), 1, -1]); first.step([("w", w1)]) }
         let w2 = parameter(w1.value, "w"), second = Adam(learningRate: 0.01)
-        try second.load(state: first.state)
+        try second.load(state: first.state, parameters: [("w", w2)])
         w1.grad = Tensor(shape: [3], scalars: [0.5, 0.5, 0.5]); first.step([("w", w1)])
         w2.grad = Tensor(shape: [3], scalars: [0.5, 0.5, 0.5]); second.step([("w", w2)])
         XCTAssertEqual(w1.value.scalars, w2.value.scalars)
         XCTAssertEqual(Set(first.state.keys), ["exp_avg.w", "exp_avg_sq.w", "step"])
+    }
+
+    /// A step writes through the buffers unchecked, so state that does not fit the parameters
+    /// (a hand-edited checkpoint, a hostile bundle) must be refused when loaded, naming the key.
+    func testStateThatDoesNotFitTheParametersIsRefused() throws {
+        let w = parameter(Tensor(zeros: [2, 3]), "w")
+        let parameters: [NamedParameter] = [("w", w)]
+        let wrong = Tensor(zeros: [3, 3]), right = Tensor(zeros: [2, 3]), step = Tensor(shape: [1], scalars: [4])
+        let cases: [(String, any Optimizer, [String: Tensor], String)] = [
+            ("adam m", Adam(learningRate: 0.1), ["exp_avg.w": wrong, "exp_avg_sq.w": right, "step": step], "'exp_avg.w' has shape [3, 3]; parameter 'w' has shape [2, 3]"),
+            ("adam v", Adam(learningRate: 0.1), ["exp_avg.w": right, "exp_avg_sq.w": Tensor(zeros: [6]), "step": step], "'exp_avg_sq.w' has shape [6]"),
+            ("adam unknown parameter", Adam(learningRate: 0.1), ["exp_avg.x": right, "step": step], "'exp_avg.x' names no parameter"),
+            ("adam foreign kind", Adam(learningRate: 0.1), ["sum.w": right, "step": step], "'sum.w' is not Adam state"),
+            ("adam NaN step", Adam(learningRate: 0.1), ["step": Tensor(shape: [1], scalars: [.nan])], "Adam step nan"),
+            ("adam huge step", Adam(learningRate: 0.1), ["step": Tensor(shape: [1], scalars: [1e30])], "is not a whole number"),
+            ("sgd", SGD(learningRate: 0.1, momentum: 0.9), ["momentum.w": wrong], "'momentum.w' has shape [3, 3]"),
+            ("adagrad", Adagrad(learningRate: 0.1), ["sum.w": Tensor(zeros: [])], "'sum.w' has shape []"),
+        ]
+        for (label, optimizer, state, message) in cases {
+            XCTAssertThrowsError(try optimizer.load(state: state, parameters: parameters), label) { error in
+                XCTAssertTrue("\(error)".contains(message), "\(label): \(error)")
+            }
+            // Refused state leaves the optimizer as it was: the next step runs on fresh buffers.
+            w.grad = Tensor(shape: [2, 3], repeating: 1)
+            optimizer.step(parameters)
+            for (key, tensor) in optimizer.state where key != "step" { XCTAssertEqual(tensor.shape, [2, 3], "\(label) \(key)") }
+        }
+        for optimizer in [Adam(learningRate: 0.1), SGD(learningRate: 0.1, momentum: 0.9), Adagrad(learningRate: 0.1)] as [any Optimizer] {
+            w.grad = Tensor(shape: [2, 3], repeating: 1)
+            optimizer.step(parameters)
+            XCTAssertNoThrow(try optimizer.load(state: optimizer.state, parameters: parameters))
+        }
     }
 }

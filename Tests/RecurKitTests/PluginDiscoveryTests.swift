@@ -35,4 +35,32 @@ final class PluginDiscoveryTests: XCTestCase {
         XCTAssertEqual(PluginDiscovery(preferredConfiguration: "debug").libraries(pluginsFolder: root.appendingPathComponent("none"), searchPath: path),
                        [root.path + "/libs/libX.so", root.path + "/pkg/.build/debug/libP.so"])
     }
+
+    /// Loading a library runs its code, so, as ssh does with keys, nothing is loaded from a folder
+    /// anyone can write to or from a file another user owns; a FIFO named like a library would
+    /// hang dlopen; a folder of RECUR_PLUGIN_PATH that does not exist is a typo worth a line.
+    func testUnsafeFoldersAndFilesAreReportedNotLoaded() throws {
+        let root = try layout(["open/libOpen.so", "mine/libGood.so", "mine/libForeign.so", "mine/libShared.so"])
+        let mine = root.appendingPathComponent("mine").path, open = root.appendingPathComponent("open").path
+        XCTAssertEqual(chmod(open, 0o777), 0)
+        XCTAssertEqual(chmod(mine + "/libShared.so", 0o666), 0)
+        XCTAssertEqual(mkfifo(mine + "/libFifo.so", 0o644), 0)
+        if getuid() == 0 {
+            XCTAssertEqual(chown(mine + "/libForeign.so", 4242, 4242), 0)
+        } else {
+            try FileManager.default.removeItem(atPath: mine + "/libForeign.so")
+        }
+        let missing = root.appendingPathComponent("missing").path
+        let found = PluginDiscovery(preferredConfiguration: "debug")
+            .discover(pluginsFolder: nil, searchPath: [open, mine, missing].joined(separator: ":"))
+        XCTAssertEqual(found.libraries, [mine + "/libGood.so"])
+        var expected = [
+            open: "folder is writable by anyone, so anyone could plant a library in it; its plugins are not loaded (chmod o-w)",
+            mine + "/libFifo.so": "is a FIFO, not a regular file; skipped",
+            mine + "/libShared.so": "is writable by anyone; not loaded (chmod o-w)",
+            missing: "RECUR_PLUGIN_PATH names this folder, which does not exist",
+        ]
+        if getuid() == 0 { expected[mine + "/libForeign.so"] = "is owned by uid 4242, neither you nor root; not loaded" }
+        XCTAssertEqual(Dictionary(uniqueKeysWithValues: found.problems.map { ($0.file, $0.problem ?? "") }), expected)
+    }
 }

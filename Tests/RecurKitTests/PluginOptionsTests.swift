@@ -29,6 +29,7 @@ final class PluginOptionsTests: XCTestCase {
     func testDefaultsAndHelpComeFromTheStruct() {
         XCTAssertEqual(schema.names, ["size", "rate", "mode", "verbose", "run-name"])
         XCTAssertEqual(schema.fields.map(\.defaultText), ["4", "0.5", "fast", "false", ""])
+        XCTAssertThrowsError(try schema.resolve(stored: [:], text: ["size": "100000000"]), "sizes past 2^24 are refused")
         XCTAssertEqual(schema.fields[2].expected, "one of fast, slow")
         XCTAssertEqual(schema.defaults["size"], .int(4))
         XCTAssertEqual(schema.defaults["verbose"], .bool(false))
@@ -57,7 +58,7 @@ final class PluginOptionsTests: XCTestCase {
 
     func testWrongTypeAndRangeNameTheFieldValueAndWhatIsAllowed() {
         XCTAssertThrowsError(try schema.resolve(stored: [:], text: ["size": "many"])) {
-            XCTAssertEqual($0 as? ConfigValueError, ConfigValueError(field: "size", value: "many", expected: "an integer", owner: "task 'example'"))
+            XCTAssertEqual($0 as? ConfigValueError, ConfigValueError(field: "size", value: "many", expected: "an integer (at most 2^24 in size)", owner: "task 'example'"))
         }
         XCTAssertThrowsError(try schema.resolve(stored: [:], text: ["mode": "medium"])) {
             XCTAssertEqual(($0 as? ConfigValueError)?.expected, "one of fast, slow")

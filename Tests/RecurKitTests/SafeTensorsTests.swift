@@ -29,4 +29,19 @@ final class SafeTensorsTests: XCTestCase {
         let f16 = String(decoding: good, as: UTF8.self).replacingOccurrences(of: "F32", with: "F16")
         XCTAssertTrue(message(Data(f16.utf8)).contains("dtype F16"))
     }
+
+    /// A shape whose element count overflows Int used to trap in `reduce(1, *)`.
+    func testAShapeWhoseElementCountOverflowsIsRefused() {
+        for shape in ["[4294967296,4294967296]", "[4611686018427387904,2]", "[2305843009213693952]"] {
+            let header = #"{"w":{"dtype":"F32","shape":SHAPE,"data_offsets":[0,0]}}"#.replacingOccurrences(of: "SHAPE", with: shape)
+            var data = withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { Data($0) }
+            data.append(Data(header.utf8))
+            do { _ = try SafeTensors.decode(data, source: "w.safetensors"); XCTFail("accepted \(shape)") } catch {
+                XCTAssertEqual("\(error)", "w.safetensors: not a valid safetensors file: tensor 'w' has shape \(shape.replacingOccurrences(of: ",", with: ", ")), whose element count overflows")
+            }
+        }
+        XCTAssertNil(SafeTensors.elementCount([1 << 32, 1 << 32]))
+        XCTAssertEqual(SafeTensors.elementCount([]), 1)
+        XCTAssertEqual(SafeTensors.elementCount([3, 0, 5]), 0)
+    }
 }

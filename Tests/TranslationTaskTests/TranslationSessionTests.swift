@@ -80,6 +80,14 @@ final class TranslationSessionTests: XCTestCase {
             XCTAssertEqual("\(error)", "the input has \(2 * longest + 1) tokens; this model was trained on sources of at most \(longest) tokens and accepts up to \(2 * longest). Split the sentence.")
         }
         XCTAssertThrowsError(try session.translate("march 3 1999", beam: 0))
+        // Scoring a file refuses the same way, naming the pair, instead of building a tape of
+        // 200,000 steps.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("long-\(UUID().uuidString).tsv")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try ("march 3 1999\t1999-03-03\n" + String(repeating: "march ", count: 200_000) + "\t1999\n").write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try session.evaluate(file: file)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("\(file.path): pair 2 has 200000 source and 1 target tokens; this model was trained on at most \(longest)"), "\(error)")
+        }
     }
 
     func testBadOptionsAndDataFilesAreRefusedClearly() throws {

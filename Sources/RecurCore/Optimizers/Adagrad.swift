@@ -27,5 +27,7 @@ public final class Adagrad: Optimizer {
     }
 
     public var state: [String: Tensor] { buffers.tensors }
-    public func load(state: [String: Tensor]) throws { buffers.tensors = state }
+    public func load(state: [String: Tensor], parameters: [NamedParameter]) throws {
+        try buffers.load(state, kinds: ["sum"], parameters: parameters, optimizer: "Adagrad")
+    }
 }

@@ -46,9 +46,15 @@ public final class Adam: Optimizer {
         return s
     }
 
-    public func load(state: [String: Tensor]) throws {
+    public func load(state: [String: Tensor], parameters: [NamedParameter]) throws {
         guard let step = state["step"], step.count == 1 else { throw OptimizerStateError.malformed("Adam state has no step") }
-        stepCount = Int(step.scalars[0])
-        buffers.tensors = state.filter { $0.key != "step" }
+        let count = step.scalars[0]
+        // Float holds every integer up to 2²⁴ exactly; beyond it (or NaN, or a fraction) the
+        // count was not written by Recur, and Int(_:) would trap on a non-finite one.
+        guard count.isFinite, count >= 0, count <= 16_777_216, count == count.rounded() else {
+            throw OptimizerStateError.malformed("Adam step \(count) is not a whole number from 0 to 16777216")
+        }
+        try buffers.load(state.filter { $0.key != "step" }, kinds: ["exp_avg", "exp_avg_sq"], parameters: parameters, optimizer: "Adam")
+        stepCount = Int(count)
     }
 }

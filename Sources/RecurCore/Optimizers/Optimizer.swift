@@ -9,7 +9,10 @@ public protocol Optimizer: AnyObject {
     /// One update of every parameter that has a gradient.
     func step(_ parameters: [NamedParameter])
     var state: [String: Tensor] { get }
-    func load(state: [String: Tensor]) throws
+    /// Replaces the state with `state`, refusing any buffer that is not one of this optimizer's
+    /// kinds for one of `parameters` with that parameter's shape: a step writes through the
+    /// buffers unchecked, so a mismatch would corrupt memory.
+    func load(state: [String: Tensor], parameters: [NamedParameter]) throws
 }
 
 /// The optimizers `--optimizer` names.
@@ -50,9 +53,10 @@ public func gradientNorm(_ parameters: [NamedParameter]) -> Float {
     return Float(total.squareRoot())
 }
 
-enum OptimizerStateError: Error, CustomStringConvertible {
+/// Optimizer state that does not fit the model it is loaded into.
+public enum OptimizerStateError: Error, CustomStringConvertible {
     case malformed(String)
-    var description: String { switch self { case .malformed(let m): "optimizer state: \(m)" } }
+    public var description: String { switch self { case .malformed(let m): "optimizer state: \(m)" } }
 }
 
 /// Per-parameter buffers keyed `kind.name`, created as zeros on first use. Each buffer is a box,
@@ -74,5 +78,25 @@ struct Buffers {
     var tensors: [String: Tensor] {
         get { boxes.mapValues(\.tensor) }
         set { boxes = newValue.mapValues(Box.init) }
+    }
+
+    /// Takes `state` as the buffers after checking every key is `kind.parameter` for one of
+    /// `kinds` and a parameter of exactly that shape; nothing is replaced when one is not.
+    mutating func load(_ state: [String: Tensor], kinds: [String], parameters: [NamedParameter], optimizer: String) throws {
+        let shapes = Dictionary(parameters.map { ($0.name, $0.variable.value.shape) }, uniquingKeysWith: { a, _ in a })
+        for key in state.keys.sorted() {
+            let tensor = state[key]!
+            guard let kind = kinds.first(where: { key.hasPrefix("\($0).") }) else {
+                throw OptimizerStateError.malformed("'\(key)' is not \(optimizer) state (expected \(kinds.map { "\($0).<parameter>" }.joined(separator: " or ")))")
+            }
+            let name = String(key.dropFirst(kind.count + 1))
+            guard let shape = shapes[name] else {
+                throw OptimizerStateError.malformed("'\(key)' names no parameter of this model")
+            }
+            guard tensor.shape == shape else {
+                throw OptimizerStateError.malformed("'\(key)' has shape \(tensor.shape); parameter '\(name)' has shape \(shape)")
+            }
+        }
+        tensors = state
     }
 }

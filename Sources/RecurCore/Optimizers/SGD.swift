@@ -30,5 +30,7 @@ public final class SGD: Optimizer {
     }
 
     public var state: [String: Tensor] { buffers.tensors }
-    public func load(state: [String: Tensor]) throws { buffers.tensors = state }
+    public func load(state: [String: Tensor], parameters: [NamedParameter]) throws {
+        try buffers.load(state, kinds: ["momentum"], parameters: parameters, optimizer: "SGD")
+    }
 }

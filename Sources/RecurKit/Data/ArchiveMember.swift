@@ -15,7 +15,7 @@ extension TextFile {
         guard let found else {
             throw DataFileError(file: url.path, "has no member '\(name)'; its members are: \(names.joined(separator: ", "))")
         }
-        return found
+        return withoutByteOrderMark(found)
     }
 
     /// Names of the regular members of an archive, in archive order.

@@ -21,9 +21,17 @@ public enum TextFile {
         }
         guard !isDirectory.boolValue else { throw DataFileError(file: path, "is a directory, not a text file") }
         let raw: [UInt8]
-        do { raw = [UInt8](try Data(contentsOf: url)) } catch { throw DataFileError(file: path, "cannot be read (\(error.localizedDescription))") }
-        guard isCompressed(raw) else { return raw }
-        return try decompress(raw, file: path)
+        do { raw = [UInt8](try RegularFile.read(url, followingLinks: true)) } catch let error as RunError {
+            throw DataFileError(file: path, String(error.message.dropFirst(path.count + 2)))
+        }
+        guard isCompressed(raw) else { return withoutByteOrderMark(raw) }
+        return withoutByteOrderMark(try decompress(raw, file: path))
+    }
+
+    /// `bytes` without a leading UTF-8 byte-order mark, which some editors write at the start of
+    /// a file: it is not text (a TSV's first label would otherwise begin with U+FEFF).
+    public static func withoutByteOrderMark(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
     }
 
     /// The whole text of `url` as Unicode scalars, kept as `rules` say (``TextRules``: `.text`

@@ -78,6 +78,9 @@ public struct Vocabulary: Sendable, Equatable {
         guard Array(tokens.prefix(specials.tokens.count)) == specials.names else {
             throw DataFileError(file: source, "not a vocabulary of this task: it must start with \(quoted(specials)), found \(quoted(Array(tokens.prefix(specials.tokens.count))))")
         }
+        // A stranger's file: a repeated token would make two ids for one text.
+        if let twice = firstDuplicate(tokens) { throw DataFileError(file: source, "the token \(twice.debugDescription) is listed twice") }
+        guard tokens.count > specials.tokens.count else { throw DataFileError(file: source, "the vocabulary is empty") }
         return Vocabulary(specials: specials, tokens: tokens)
     }
 

@@ -38,6 +38,18 @@ public enum SafeTensors {
         return data
     }
 
+    /// The product of `shape`'s extents, or `nil` when one is negative or the product overflows.
+    public static func elementCount(_ shape: [Int]) -> Int? {
+        var count = 1
+        for extent in shape {
+            guard extent >= 0 else { return nil }
+            let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+            guard !overflow else { return nil }
+            count = product
+        }
+        return count
+    }
+
     /// Parses a safetensors blob; `source` names it in errors.
     public static func decode(_ data: Data, source: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         func fail(_ problem: String) -> FormatError { FormatError(source: source, problem: problem) }
@@ -67,7 +79,9 @@ public enum SafeTensors {
             guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= body.count else {
                 throw fail("tensor '\(name)' has offsets \(offsets) outside the \(body.count) data bytes")
             }
-            let count = shape.reduce(1, *)
+            guard let count = elementCount(shape), count <= Int.max / 4 else {
+                throw fail("tensor '\(name)' has shape \(shape), whose element count overflows")
+            }
             guard offsets[1] - offsets[0] == 4 * count else {
                 throw fail("tensor '\(name)' of shape \(shape) needs \(4 * count) bytes, has \(offsets[1] - offsets[0])")
             }

@@ -15,6 +15,8 @@ public struct OptionSchema: Sendable {
     public let fields: [Field]
     /// The defaults as stored in `config.json`.
     public let defaults: [String: JSONValue]
+    /// Fields that name files (``PluginOptions/pathFields``).
+    public let pathFields: Set<String>
     private let resolveText: @Sendable ([String: JSONValue], [String: String]) throws -> [String: JSONValue]
     private let check: @Sendable ([String: JSONValue]) throws -> Void
     private let upgradeText: @Sendable ([String: String]) throws -> [String: JSONValue]
@@ -26,6 +28,7 @@ public struct OptionSchema: Sendable {
         fields = declared.map { Field(name: $0.name, help: $0.help, expected: $0.expected, defaultText: $0.read(defaultValue)) }
         defaults = (try? JSONValue.object(encoding: defaultValue)) ?? [:]
         let names = declared.map(\.name)
+        pathFields = Options.pathFields
 
         /// Reads stored values over the defaults through each field's own parser, so a value
         /// of the wrong type names its field (and text from an old config reads as typed).

@@ -9,9 +9,16 @@ public protocol OptionValue: Codable, Sendable {
 }
 
 extension Int: OptionValue {
-    public init?(optionText text: String) { self.init(text) }
+    /// Task and cell options size things (lengths, widths, counts); past 2²⁴ one would need
+    /// more memory than any machine has and could overflow the arithmetic built on it.
+    public static let optionLimit = 1 << 24
+
+    public init?(optionText text: String) {
+        guard let value = Int(text), abs(value) <= Self.optionLimit else { return nil }
+        self = value
+    }
     public var optionText: String { "\(self)" }
-    public static var expected: String { "an integer" }
+    public static var expected: String { "an integer (at most 2^24 in size)" }
 }
 
 extension Float: OptionValue {

@@ -41,10 +41,14 @@ public protocol PluginOptions: Codable, Sendable, Equatable {
     static var fields: [OptionField<Self>] { get }
     /// Refuses values no run can use, as a ``ConfigValueError`` naming the field.
     func validate() throws
+    /// Fields that name files on the machine that trained (`valid`): in a bundle they are a
+    /// record, never opened, and commands on a bundle clear them. Default: none.
+    static var pathFields: Set<String> { get }
 }
 
 extension PluginOptions {
     public func validate() throws {}
+    public static var pathFields: Set<String> { [] }
 
     /// The options stored in a run config (typed, or text from an older one), checked and validated.
     public init(_ stored: [String: JSONValue]) throws {

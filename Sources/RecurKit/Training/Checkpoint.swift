@@ -35,6 +35,7 @@ public struct Checkpoint {
               let position = try? JSONDecoder().decode(TrainingPosition.self, from: Data(json.utf8)) else {
             throw RunError("\(source): checkpoint has no readable training position")
         }
+        try position.checkStored(source: source)
         var weights: [String: Tensor] = [:], optimizer: [String: Tensor] = [:], task: [String: Tensor] = [:]
         for (k, v) in all {
             if k.hasPrefix("optimizer.") { optimizer[String(k.dropFirst("optimizer.".count))] = v }

@@ -22,9 +22,7 @@ public struct RunDirectory: Sendable {
             guard overwrite else {
                 throw RunDirectoryOccupied(url: url)
             }
-            for name in ["config.json", "log.jsonl", "checkpoint.safetensors"] {
-                try? fm.removeItem(at: url.appendingPathComponent(name))
-            }
+            removeRunFiles()
         }
         try fm.createDirectory(at: url, withIntermediateDirectories: true)
     }
@@ -37,24 +35,32 @@ public struct RunDirectory: Sendable {
         guard FileManager.default.fileExists(atPath: configURL.path) else {
             throw RunError("\(url.path) is not a run directory (no config.json)")
         }
-        let data: Data
-        do { data = try Data(contentsOf: configURL) } catch {
-            throw RunError("\(configURL.path): cannot read the run config")
-        }
-        return try RunConfig.decode(data, source: configURL.path)
+        let data = try RegularFile.read(configURL, limit: 16 << 20)
+        let config = try RunConfig.decode(data, source: configURL.path)
+        try config.checkStored(source: configURL.path)
+        return config
     }
 
     public func writeArtifacts(_ files: [String: Data]) throws {
         for (name, data) in files { try AtomicFile.write(data, to: url.appendingPathComponent(name)) }
     }
 
-    /// Every regular file except the run's own bookkeeping, for task sessions to reload.
+    /// Every regular file except the run's own bookkeeping, for task sessions to reload (and
+    /// `export` to pack). Hidden files (temporaries) and bundles (`export -o` into the run) are
+    /// never artifacts, and folders are skipped; a link or a special file is refused, since what
+    /// it points at is not the run's.
     public func readArtifacts() throws -> [String: Data] {
         let reserved: Set = ["config.json", "log.jsonl", "checkpoint.safetensors"]
         var files: [String: Data] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: url.path)
-        where !reserved.contains(name) && !name.hasPrefix(".") {
-            files[name] = try Data(contentsOf: url.appendingPathComponent(name))
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: url.path) } catch {
+            throw RunError("\(url.path): cannot list the run directory (\(RegularFile.kind(of: url.path) == .missing ? "no such directory" : "not a readable directory"))")
+        }
+        for name in names.sorted()
+        where !reserved.contains(name) && !name.hasPrefix(".") && !name.hasSuffix(".recur") {
+            let file = url.appendingPathComponent(name)
+            if RegularFile.kind(of: file.path) == .directory { continue }
+            files[name] = try RegularFile.read(file)
         }
         return files
     }

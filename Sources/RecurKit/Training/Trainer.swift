@@ -87,7 +87,9 @@ public final class Trainer {
         do { try load(checkpoint.weights, into: session.parameters) } catch {
             throw RunError("\(source): \(error)")
         }
-        try optimizer.load(state: checkpoint.optimizerState)
+        do { try optimizer.load(state: checkpoint.optimizerState, parameters: session.parameters) } catch {
+            throw RunError("\(source): \(error)")
+        }
         try session.restoreTrainingState(tensors: checkpoint.taskTensors, info: checkpoint.position.taskInfo)
         rng = checkpoint.position.rng
         step = checkpoint.position.step
@@ -96,6 +98,7 @@ public final class Trainer {
         items = checkpoint.position.items
         metrics = checkpoint.position.metrics
         lastCheckpointStep = step
+        if isLeader { try run.trimLog(after: step) }
     }
 
     private var isLeader: Bool { group?.isLeader ?? true }
@@ -116,6 +119,7 @@ public final class Trainer {
 
     /// Trains until `total` steps are done, the time budget runs out, or Ctrl-C.
     public func train(until total: Int) throws -> TrainingSummary {
+        if let group { try ModelFingerprint(config: config, session: session).check(across: group) }
         let parameters = session.parameters
         let budget = config.minutes.map { $0 * 60 }
         let started = Date()
@@ -169,6 +173,9 @@ public final class Trainer {
                 windowItems = 0
                 windowStart = Date()
             }
+            // Save before the final evaluation of an interrupted run, which can take long: a
+            // second Ctrl-C during it ends the process at once and must lose nothing.
+            if interrupted { try checkpoint() }
             if isLeader && (step % config.evalEvery == 0 || last) {
                 let evaluationStart = Date()
                 try evaluate(final: last)

@@ -129,8 +129,9 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
         let cells = model.rnn.cells
         carried = try cells.indices.map { i in
             try cells[i].stateSizes.indices.map { s in
-                guard let t = tensors["carried.\(i).\(s)"], t.rank == 2, t.shape[0] == config.batch else {
-                    throw RunError("checkpoint lacks the carried state carried.\(i).\(s) of \(config.batch) rows")
+                let width = cells[i].stateSizes[s]
+                guard let t = tensors["carried.\(i).\(s)"], t.shape == [config.batch, width] else {
+                    throw RunError("checkpoint lacks the carried state carried.\(i).\(s) of shape [\(config.batch), \(width)]")
                 }
                 return Variable(t.rank == 2 && rows.count != config.batch ? sliceRows(t) : t)
             }

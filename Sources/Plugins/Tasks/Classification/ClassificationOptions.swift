@@ -25,6 +25,8 @@ public struct ClassificationOptions: PluginOptions {
 
     public init() {}
 
+    public static var pathFields: Set<String> { ["valid"] }
+
     public static let fields: [OptionField<Self>] = [
         .init("embedding", \.embedding, help: "Width of the token embedding."),
         .init("tokens", \.tokens, help: "char (one token per Unicode scalar) or word (whitespace-separated)."),

@@ -34,6 +34,7 @@ public final class ClassificationSession: TaskSession, EvaluationReporting, Exte
             guard let names = try? JSONSerialization.jsonObject(with: labelFile) as? [String], names.count >= 2 else {
                 throw DataFileError(file: "labels.json", "not a label list (expected a JSON array of at least 2 class names)")
             }
+            if let twice = firstDuplicate(names) { throw DataFileError(file: "labels.json", "the class \(twice.debugDescription) is listed twice") }
             labels = names
             (train, validation, classWeights) = (nil, nil, nil)
         } else {

@@ -27,6 +27,8 @@ public struct ConditionalLMOptions: PluginOptions {
 
     public init() {}
 
+    public static var pathFields: Set<String> { ["valid"] }
+
     public static let fields: [OptionField<Self>] = [
         .init("embedding", \.embedding, help: "Width of the character embedding."),
         .init("condition-size", \.conditionSize, help: "Width of the condition vector (the class embedding)."),

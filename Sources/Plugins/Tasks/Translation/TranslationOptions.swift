@@ -35,6 +35,8 @@ public struct TranslationOptions: PluginOptions {
 
     public init() {}
 
+    public static var pathFields: Set<String> { ["valid"] }
+
     public static let fields: [OptionField<Self>] = [
         .init("tokens", \.tokens, help: "word (punctuation split off) or char."),
         .init("lowercase", \.lowercase, help: "Lower-case both sides before tokenising (true/false)."),

@@ -114,6 +114,12 @@ public final class TranslationSession: TaskSession, ExternallyEvaluable {
         let pairs = try SentencePairs.load(file, member: options.zipMember)
         let tokens = TranslationCorpus.tokenised(pairs, options: options)
         guard !tokens.isEmpty else { throw DataFileError(file: file.path, "no pairs are left after --max-len / --prefixes filtering") }
+        // As `translate` does: a pair far longer than anything trained on would only cost memory
+        // (the tape holds every step) for a score that means nothing.
+        let limits = (max(vocabularies.maxSourceLength, 1) * 2, max(vocabularies.maxTargetLength, 1) * 2)
+        if let (n, pair) = tokens.enumerated().first(where: { $0.element.0.count > limits.0 || $0.element.1.count > limits.1 }) {
+            throw DataFileError(file: file.path, "pair \(n + 1) has \(pair.0.count) source and \(pair.1.count) target tokens; this model was trained on at most \(vocabularies.maxSourceLength) and \(vocabularies.maxTargetLength) and scores up to \(limits.0) and \(limits.1)")
+        }
         return score(TranslationCorpus(train: [], test: tokens, source: source, target: target).test, prefix: "eval")
     }
 

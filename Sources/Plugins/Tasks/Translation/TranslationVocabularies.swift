@@ -29,6 +29,13 @@ public struct TranslationVocabularies: Codable, Equatable, Sendable {
             for (side, tokens) in [("source", decoded.source), ("target", decoded.target)] {
                 _ = try Vocabulary.decode(tokens: tokens, specials: .sequence, source: "\(name) (\(side))")
             }
+            for (side, tokens) in [("source", decoded.source), ("target", decoded.target)] {
+                if let twice = firstDuplicate(tokens) { throw DataFileError(file: name, "the \(side) token \(twice.debugDescription) is listed twice") }
+            }
+            for (field, length) in [("max_source_length", decoded.maxSourceLength), ("max_target_length", decoded.maxTargetLength)]
+            where !(0...(1 << 20)).contains(length) {
+                throw DataFileError(file: name, "\(field) is \(length); it must be from 0 to \(1 << 20)")
+            }
             return decoded
         } catch let error as DataFileError { throw error } catch {
             throw DataFileError(file: name, "not a translation vocabulary (expected {\"source\": [...], \"target\": [...], \"max_source_length\": n, \"max_target_length\": n}): \(error)")
