@@ -54,6 +54,8 @@ let package = Package(
         .target(name: "TranslationTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Translation"),
         .target(name: "AddingTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Adding"),
         .target(name: "CopyTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Copy"),
+        // Reuses classification's TokenBatch, ConfusionMatrix and ConfusionHeatmap.
+        .target(name: "TaggingTask", dependencies: [recurKit, "ClassificationTask"], path: "Sources/Plugins/Tasks/Tagging"),
 
         // The one list of built-in plugins, shared by the host and the tests.
         .target(name: "RecurBuiltins",
@@ -78,6 +80,7 @@ let package = Package(
         .testTarget(name: "TranslationTaskTests", dependencies: ["RecurBuiltins", recurKit, "TranslationTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
         .testTarget(name: "RecurBundleTests", dependencies: ["RecurBuiltins", "RecurBundle", "RecurTestSupport", "CArchive", "CharLMTask", "LSTMCell"]),
         .testTarget(name: "MemoryTaskTests", dependencies: ["RecurBuiltins", recurKit, "AddingTask", "CopyTask", "LSTMCell", "GRUCell", "VanillaRNNCell"]),
+        .testTarget(name: "TaggingTaskTests", dependencies: ["RecurBuiltins", recurKit, "TaggingTask", "RecurTestSupport"]),
         .testTarget(name: "RecurPlotTests", dependencies: ["RecurPlot"]),
         .testTarget(name: "HostTests", dependencies: ["RecurBuiltins", "Host", recurKit, "RecurTestSupport"]),
     ],
