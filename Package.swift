@@ -60,7 +60,7 @@ let package = Package(
         // The one list of built-in plugins, shared by the host and the tests.
         .target(name: "RecurBuiltins",
                 dependencies: [recurKit, "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask", "ClassificationTask",
-                               "TranslationTask", "AddingTask", "CopyTask"],
+                               "TranslationTask", "AddingTask", "CopyTask", "TaggingTask"],
                 path: "Sources/Builtins"),
 
         .executableTarget(
@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "TranslationTaskTests", dependencies: ["RecurBuiltins", recurKit, "TranslationTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
         .testTarget(name: "RecurBundleTests", dependencies: ["RecurBuiltins", "RecurBundle", "RecurTestSupport", "CArchive", "CharLMTask", "LSTMCell"]),
         .testTarget(name: "MemoryTaskTests", dependencies: ["RecurBuiltins", recurKit, "AddingTask", "CopyTask", "LSTMCell", "GRUCell", "VanillaRNNCell"]),
-        .testTarget(name: "TaggingTaskTests", dependencies: ["RecurBuiltins", recurKit, "TaggingTask", "RecurTestSupport"]),
+        .testTarget(name: "TaggingTaskTests", dependencies: ["RecurBuiltins", recurKit, "TaggingTask", "ClassificationTask", "RecurTestSupport"]),
         .testTarget(name: "RecurPlotTests", dependencies: ["RecurPlot"]),
         .testTarget(name: "HostTests", dependencies: ["RecurBuiltins", "Host", recurKit, "RecurTestSupport"]),
     ],

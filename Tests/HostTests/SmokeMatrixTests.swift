@@ -18,6 +18,7 @@ final class SmokeMatrixTests: XCTestCase {
         "translation": (["embedding": "4"], (0..<40).map { "a\($0 % 5) b\t\($0 % 5) c" }.joined(separator: "\n"), "a1 b"),
         "adding": (["length": "6", "test-size": "8"], nil, "0.1 0.5* 0.2 0.3*"),
         "copy": (["length": "3", "symbols": "2", "alphabet": "3", "test-size": "8"], nil, "1 3"),
+        "tagging": (["embedding": "4", "crf": "true"], (0..<30).map { "w\($0 % 4)\tB-X\nv\($0 % 3)\tO\n" }.joined(separator: "\n"), "w1 v2"),
     ]
 
     func testEveryCellTrainsSavesReloadsAndPredictsOnEveryTask() throws {
