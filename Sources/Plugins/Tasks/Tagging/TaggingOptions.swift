@@ -13,6 +13,10 @@ public struct TaggingOptions: PluginOptions {
     }
 
     public var embedding = 64
+    /// Probability that a word seen once in training reads as `<unk>` in a training batch, so
+    /// `<unk>` gets a trained embedding for the unseen words of validation and prediction
+    /// (Lample et al. 2016 replace singletons with p = 0.5).
+    public var unkRate: Float = 0.5
     /// Score with a linear-chain CRF (transitions, forward-algorithm loss, Viterbi decoding)
     /// instead of an independent softmax per token.
     public var crf = false
@@ -27,13 +31,14 @@ public struct TaggingOptions: PluginOptions {
     public var maxLength = 200
 
     enum CodingKeys: String, CodingKey {
-        case embedding, crf, format, tagColumn = "tag-column", valid, sentences, maxLength = "max-length"
+        case embedding, unkRate = "unk-rate", crf, format, tagColumn = "tag-column", valid, sentences, maxLength = "max-length"
     }
 
     public init() {}
 
     public static let fields: [OptionField<Self>] = [
         .init("embedding", \.embedding, help: "Width of the word embedding."),
+        .init("unk-rate", \.unkRate, help: "Probability that a word seen once in training is read as <unk> in a training batch."),
         .init("crf", \.crf, help: "true: a linear-chain CRF output layer (Viterbi decoding) instead of a softmax per token."),
         .init("format", \.format, help: "auto, conll (token<TAB>tag lines, blank line between sentences) or tsv (tokens<TAB>tags per sentence)."),
         .init("tag-column", \.tagColumn, help: "CoNLL files: the column (1-based, the token is 1) that holds the tag."),
@@ -44,6 +49,7 @@ public struct TaggingOptions: PluginOptions {
 
     public func validate() throws {
         try ConfigValueError.check(embedding >= 1, "embedding", embedding, "an integer ≥ 1")
+        try ConfigValueError.check(unkRate >= 0 && unkRate <= 1, "unk-rate", unkRate, "a probability in [0, 1]")
         try ConfigValueError.check(tagColumn >= 2, "tag-column", tagColumn, "an integer ≥ 2 (column 1 is the token)")
         try ConfigValueError.check(sentences >= 20, "sentences", sentences, "an integer ≥ 20")
         try ConfigValueError.check(maxLength >= 1, "max-length", maxLength, "an integer ≥ 1")

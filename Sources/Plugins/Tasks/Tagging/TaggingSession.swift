@@ -21,6 +21,9 @@ public final class TaggingSession: TaskSession, EvaluationReporting, ExternallyE
     public let model: SequenceTagger
     /// The training sentences; a session loaded from a saved run (resume) reads them on first use.
     private var train: [Encoded]?
+    /// Word ids seen exactly once in the training set (``TaggingOptions/unkRate``).
+    private var singletons: Set<Int32> = []
+    private let seeds: Seeds
     /// The validation sentences and their words never seen in training (read as `<unk>`).
     private var validation: (sentences: [Encoded], unknown: [String])?
     private var epochOrder: (epoch: Int, order: [Int])?
@@ -39,10 +42,13 @@ public final class TaggingSession: TaskSession, EvaluationReporting, ExternallyE
             let data = try TaggingData.load(config, options)
             vocabulary = Vocabulary(specials: .padUnknown, training: data.train.map(\.tokens))
             tags = data.tags
-            train = try Self.encode(data.train, vocabulary: vocabulary, tags: tags).sentences
+            let encoded = try Self.encode(data.train, vocabulary: vocabulary, tags: tags).sentences
+            train = encoded
+            singletons = Self.singletons(encoded)
             validation = try Self.encode(data.validation, vocabulary: vocabulary, tags: tags)
         }
         scheme = TagScheme.detect(tags)
+        seeds = context.seeds
         var rng = RandomGenerator(seed: context.seeds.model)
         model = try SequenceTagger(vocabularySize: vocabulary.count, embedding: options.embedding, tags: tags.count,
                                    crf: options.crf, stack: config.stack, cells: context.cells, rng: &rng)
@@ -79,19 +85,39 @@ public final class TaggingSession: TaskSession, EvaluationReporting, ExternallyE
         let data = try TaggingData.load(config, options)
         let encoded = try Self.encode(data.train, vocabulary: vocabulary, tags: tags).sentences
         train = encoded
+        singletons = Self.singletons(encoded)
         return encoded
     }
 
-    /// Mean loss per real token of this rank's sentences of the step's batch (epoch e visits the
-    /// sentences in ``EpochOrder`` e).
-    public func trainingLoss(step: Int, shard: BatchShard, rng: inout RandomGenerator) throws -> (loss: Variable, items: Int) {
+    static func singletons(_ sentences: [Encoded]) -> Set<Int32> {
+        var counts: [Int32: Int] = [:]
+        for sentence in sentences { for id in sentence.ids { counts[id, default: 0] += 1 } }
+        return Set(counts.filter { $0.value == 1 }.keys)
+    }
+
+    /// The sentences of step `step`'s global batch in ``EpochOrder`` (epoch e visits the training
+    /// set in permutation e), each singleton read as `<unk>` with probability `--unk-rate` by a
+    /// stream of the step's own (`seeds.data(step:)`), drawn over the whole batch in order, so a
+    /// rank's rows read the same words as in one process.
+    func globalBatch(step: Int) throws -> [Encoded] {
         let train = try trainingSet()
         let epoch = step / stepsPerEpoch, k = step % stepsPerEpoch
         if epochOrder?.epoch != epoch { epochOrder = (epoch, EpochOrder.permutation(count: train.count, epoch: epoch)) }
-        let whole = Array(epochOrder!.order[(k * config.batch)..<min((k + 1) * config.batch, train.count)])
-        let picked = shard.part(of: whole).map { train[$0] }
+        let whole = epochOrder!.order[(k * config.batch)..<min((k + 1) * config.batch, train.count)]
+        var draws = RandomGenerator(seed: seeds.data(step: step))
+        let unknown = vocabulary.id(.unknown), rate = options.unkRate
+        return whole.map { i in
+            Encoded(ids: train[i].ids.map { id in singletons.contains(id) && rate > 0 && draws.nextUnit() < rate ? unknown : id },
+                    tags: train[i].tags)
+        }
+    }
+
+    /// Mean loss per real token of this rank's sentences of the step's batch.
+    public func trainingLoss(step: Int, shard: BatchShard, rng: inout RandomGenerator) throws -> (loss: Variable, items: Int) {
+        let picked = shard.part(of: try globalBatch(step: step))
         if picked.isEmpty { return (Variable(Tensor(scalar: 0)), 0) }
-        let batch = TokenBatch(picked.map(\.ids))
+        let ids = picked.map(\.ids)
+        let batch = TokenBatch(ids)
         let emissions = model.emissions(batch, training: true, rng: &rng)
         let tokens = batch.lengths.reduce(0, +)
         return (model.summedLoss(emissions: emissions, gold: picked.map(\.tags), batch: batch) * (1 / Float(tokens)), tokens)
