@@ -26,7 +26,7 @@ public struct TaggingOptions: PluginOptions {
     /// A separate validation file (same layouts as `--data`); empty: every 10th sentence.
     public var valid = ""
     /// Sentences of the default data (the Jargon File) to use.
-    public var sentences = 4000
+    public var sentences = 8000
     /// The longest sentence in tokens, in training and at `recur predict`.
     public var maxLength = 200
 

@@ -16,7 +16,7 @@ public enum TaggingPlugin {
             config.learningRate = 1e-3
             config.clip = 5
             config.steps = nil
-            config.epochs = 5
+            config.epochs = 8
         },
         makeSession: { config, options, context in try TaggingSession(config: config, options: options, context: context) })
 }

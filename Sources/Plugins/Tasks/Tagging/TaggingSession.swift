@@ -177,13 +177,15 @@ public final class TaggingSession: TaskSession, EvaluationReporting, ExternallyE
 
     public func evaluationReport() -> EvaluationReport? {
         guard let (matrix, entities, prefix) = lastReport else { return nil }
-        var text = matrix.table
+        // The matrix counts tokens; its table's closing line says "examples" (it is classification's).
+        let table = matrix.table.replacingOccurrences(of: " examples)", with: " tokens)")
+        var text = table
         text += "\ntag scheme: \(scheme == .none ? "none detected (tags are plain classes; no entity scores)" : "\(scheme.rawValue), detected from the tag names; entity scores as seqeval's default (conlleval) mode")"
-        var files: [String: [UInt8]] = ["confusion.txt": Array((matrix.table + "\n").utf8)]
+        var files: [String: [UInt8]] = ["confusion.txt": Array((table + "\n").utf8)]
         if let entities {
-            let table = EntityReport.table(entities)
-            text += "\n" + table
-            files["entities.txt"] = Array((table + "\n").utf8)
+            let entityTable = EntityReport.table(entities)
+            text += "\n" + entityTable
+            files["entities.txt"] = Array((entityTable + "\n").utf8)
         }
         let unknown = prefix == "val" ? validation?.unknown ?? [] : []
         if !unknown.isEmpty {
