@@ -27,6 +27,7 @@ public enum PunctuationCorpus {
         (",", "comma"), (".", "period"), ("?", "question"), ("!", "exclamation"), (":", "colon"), (";", "semicolon"),
     ]
 
+    /// The first `limit` sentences of the installed Jargon File (at most `maxLength` words each).
     public static func sentences(limit: Int, maxLength: Int) throws -> [TaggedSentence] {
         let url = URL(fileURLWithPath: path)
         guard FileManager.default.fileExists(atPath: path) else {

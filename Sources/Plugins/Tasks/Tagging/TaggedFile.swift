@@ -12,6 +12,7 @@ import RecurKit
 ///
 /// A line that fits neither is refused with the file and line number.
 public enum TaggedFile {
+    /// The sentences of `url` in file order; `.auto` picks the layout with ``detect(_:)``.
     public static func read(_ url: URL, format: TaggingOptions.Format, tagColumn: Int = 2) throws -> [TaggedSentence] {
         let reader = try LineReader(url)
         let lines = try reader.lines()

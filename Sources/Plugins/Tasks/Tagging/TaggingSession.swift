@@ -29,6 +29,8 @@ public final class TaggingSession: TaskSession, EvaluationReporting, ExternallyE
     private var epochOrder: (epoch: Int, order: [Int])?
     private var lastReport: (matrix: ConfusionMatrix, entities: EntityScores?, prefix: String)?
 
+    /// Reads the data and builds vocabularies and a fresh model — or, with artifacts in the
+    /// context (a saved run), takes its `vocab.json` and `tags.json` and reads no data until training or evaluation asks.
     public init(config: RunConfig, options: TaggingOptions = .init(), context: TaskContext) throws {
         self.config = config
         self.options = options
@@ -123,6 +125,7 @@ public final class TaggingSession: TaskSession, EvaluationReporting, ExternallyE
         return (model.summedLoss(emissions: emissions, gold: picked.map(\.tags), batch: batch) * (1 / Float(tokens)), tokens)
     }
 
+    /// Scores the validation split (``score(_:prefix:)``).
     public func evaluate() throws -> [String: Double] {
         if validation == nil {
             let data = try TaggingData.load(config, options)
@@ -131,6 +134,7 @@ public final class TaggingSession: TaskSession, EvaluationReporting, ExternallyE
         return score(validation!.sentences, prefix: "val")
     }
 
+    /// Scores another file of the run's layout (`recur eval --data`), as `eval_*` metrics.
     public func evaluate(file: URL) throws -> [String: Double] {
         let sentences = try TaggedFile.read(file, format: options.format, tagColumn: options.tagColumn)
         return score(try Self.encode(sentences, vocabulary: vocabulary, tags: tags).sentences, prefix: "eval")
