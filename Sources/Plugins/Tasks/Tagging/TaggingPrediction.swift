@@ -2,16 +2,6 @@ import ClassificationTask
 import Foundation
 import RecurKit
 
-/// One tagged input: each token with its tag and that tag's probability.
-public struct TaggedText: Sendable, Equatable {
-    public var tokens: [String]
-    public var tags: [String]
-    /// Softmax probability of each chosen tag, or with the CRF its marginal `p(y_t = tag | x)` on the Viterbi path.
-    public var probabilities: [Double]
-    /// Tokens never seen in training (read as `<unk>`).
-    public var unknown: [String]
-}
-
 /// `recur predict` (and `recur tag`) on a tagger: whitespace-separated tokens in, a tag and its
 /// probability per token out. For a run on the default data the input is first lower-cased and
 /// stripped of punctuation as its training text was, and the output adds the text restored
