@@ -55,11 +55,13 @@ let package = Package(
         .target(name: "AddingTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Adding"),
         .target(name: "CopyTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Copy"),
         .target(name: "ConditionalLMTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/ConditionalLM"),
+        // Reuses classification's TokenBatch, ConfusionMatrix and ConfusionHeatmap.
+        .target(name: "TaggingTask", dependencies: [recurKit, "ClassificationTask"], path: "Sources/Plugins/Tasks/Tagging"),
 
         // The one list of built-in plugins, shared by the host and the tests.
         .target(name: "RecurBuiltins",
                 dependencies: [recurKit, "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask", "ClassificationTask",
-                               "TranslationTask", "AddingTask", "CopyTask", "ConditionalLMTask"],
+                               "TranslationTask", "AddingTask", "CopyTask", "ConditionalLMTask", "TaggingTask"],
                 path: "Sources/Builtins"),
 
         .executableTarget(
@@ -80,6 +82,7 @@ let package = Package(
         .testTarget(name: "RecurBundleTests", dependencies: ["RecurBuiltins", "RecurBundle", "RecurTestSupport", "CArchive", "CharLMTask", "LSTMCell"]),
         .testTarget(name: "MemoryTaskTests", dependencies: ["RecurBuiltins", recurKit, "AddingTask", "CopyTask", "LSTMCell", "GRUCell", "VanillaRNNCell"]),
         .testTarget(name: "ConditionalLMTaskTests", dependencies: ["RecurBuiltins", recurKit, "ConditionalLMTask"]),
+        .testTarget(name: "TaggingTaskTests", dependencies: ["RecurBuiltins", recurKit, "TaggingTask", "ClassificationTask", "RecurTestSupport"]),
         .testTarget(name: "RecurPlotTests", dependencies: ["RecurPlot"]),
         .testTarget(name: "HostTests", dependencies: ["RecurBuiltins", "Host", recurKit, "RecurBundle", "RecurTestSupport"]),
     ],

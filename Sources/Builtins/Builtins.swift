@@ -6,6 +6,7 @@ import CopyTask
 import GRUCell
 import LSTMCell
 import RecurKit
+import TaggingTask
 import TranslationTask
 import VanillaRNNCell
 
@@ -22,6 +23,7 @@ public func registerBuiltins(cells: Registry<CellDescriptor> = Registries.cells,
     try tasks.register(AddingPlugin.descriptor)
     try tasks.register(CopyPlugin.descriptor)
     try tasks.register(ConditionalLMPlugin.descriptor)
+    try tasks.register(TaggingPlugin.descriptor)
 }
 
 /// Fresh registries holding the built-ins, for code (tests, embedders) that must not touch the

@@ -85,8 +85,11 @@ func keyValueArguments(_ words: [String], command: String) throws -> [String: St
         if let eq = body.firstIndex(of: "=") {
             result[String(body[..<eq])] = String(body[body.index(after: eq)...])
             i += 1
+        } else if i + 1 == words.count || words[i + 1].hasPrefix("--") {
+            // A bare `--crf`: a true/false option switched on (any other type refuses "true").
+            result[String(body)] = "true"
+            i += 1
         } else {
-            guard i + 1 < words.count else { throw UserError("\(word) needs a value") }
             result[String(body)] = words[i + 1]
             i += 2
         }

@@ -5,7 +5,7 @@ struct Recur: ParsableCommand {
         commandName: "recur",
         abstract: "A workbench for recurrent neural networks: cells as plugins, tasks by name, shareable checkpoints.",
         subcommands: [ListCommand.self, RunCommand.self, ResumeCommand.self, PredictCommand.self, SampleCommand.self, TranslateCommand.self,
-                      ClassifyCommand.self, EvalCommand.self, StatesCommand.self,
+                      ClassifyCommand.self, TagCommand.self, EvalCommand.self, StatesCommand.self,
                       ExportCommand.self, ImportCommand.self, InspectCommand.self,
                       CheckCellCommand.self, BenchCommand.self, PluginCommand.self, DiagnoseCommand.self, ReportCommand.self,
                       CompareCommand.self])

@@ -20,6 +20,7 @@ final class SmokeMatrixTests: XCTestCase {
         "copy": (["length": "3", "symbols": "2", "alphabet": "3", "test-size": "8"], nil, "1 3"),
         "conditional-lm": (["embedding": "4", "condition-size": "3"],
                            (0..<30).map { $0 % 2 == 0 ? "en\thello \($0)" : "fr\tbonjour \($0)" }.joined(separator: "\n"), "fr"),
+        "tagging": (["embedding": "4", "crf": "true"], (0..<30).map { "w\($0 % 4)\tB-X\nv\($0 % 3)\tO\n" }.joined(separator: "\n"), "w1 v2"),
     ]
 
     func testEveryCellTrainsSavesReloadsAndPredictsOnEveryTask() throws {

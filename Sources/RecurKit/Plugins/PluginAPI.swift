@@ -21,7 +21,8 @@ public enum PluginAPI {
     /// Emitted into the client, so a plugin carries the number it was compiled with rather than
     /// reading the host's copy at run time.
     @_alwaysEmitIntoClient
-    public static var version: Int32 { 1 }
+    /// 2: typed plugin options (`PluginOptions`), task contract v2 (`BatchShard`, `Predicting`).
+    public static var version: Int32 { 2 }
 
     /// Returned when the registrations in `body` threw; the host reads the error from the registrar.
     public static let registrationFailed: Int32 = -1

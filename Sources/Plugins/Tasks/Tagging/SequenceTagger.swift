@@ -1,0 +1,70 @@
+import ClassificationTask
+import RecurKit
+
+/// Word embedding → any registered cell stack → per-token linear, and with `--crf` a
+/// ``LinearChainCRF`` over the linear's scores: a many-to-many tagger.
+///
+/// Shapes: ids `[T, B]` → embeddings `[T, B, E]` → outputs `[T, B, D·H]` → emissions `[T, B, K]`.
+/// Padding is masked: it never enters a state (the stack freezes each sentence after its last
+/// token), and the losses read only each sentence's own steps. Parameter names follow PyTorch
+/// (`embedding.weight`, `rnn.weight_ih_l0`, …, `tagger.weight`, `tagger.bias`, `crf.transitions`).
+public final class SequenceTagger: ParameterOwner {
+    public let embedding: Embedding
+    public let rnn: RecurrentStack
+    public let tagger: Linear
+    public let crf: LinearChainCRF?
+
+    public init(vocabularySize: Int, embedding width: Int, tags: Int, crf: Bool, stack: StackConfig,
+                cells: Registry<CellDescriptor>, rng: inout RandomGenerator) throws {
+        embedding = Embedding(vocabularySize: vocabularySize, width: width, rng: &rng)
+        // nn.Embedding(padding_idx: 0) starts the pad row at zero; masking keeps its gradient zero.
+        embedding.weight.updateValue { for j in 0..<width { $0[j] = 0 } }
+        rnn = try RecurrentStack(stack, inputSize: width, registry: cells, rng: &rng)
+        tagger = Linear(inputSize: stack.outputSize, outputSize: tags, rng: &rng)
+        self.crf = crf ? LinearChainCRF(tags: tags, rng: &rng) : nil
+    }
+
+    public var namedParameters: [NamedParameter] {
+        embedding.namedParameters(prefix: "embedding") + rnn.namedParameters(prefix: "rnn")
+            + tagger.namedParameters(prefix: "tagger") + (crf?.namedParameters(prefix: "crf") ?? [])
+    }
+
+    /// Emission scores `[T, B, K]` (the softmax's logits, or the CRF's per-token scores).
+    public func emissions(_ batch: TokenBatch, training: Bool, rng: inout RandomGenerator) -> Variable {
+        let embedded = embedding(batch.ids, shape: [batch.steps, batch.batch])
+        let (outputs, _) = rnn(embedded, mask: batch.mask, training: training, rng: &rng)
+        return tagger(outputs)
+    }
+
+    /// The summed loss over every real token of the batch: Σ −log softmax(e_t)[y_t], or with the
+    /// CRF Σ_b −log p(y_b | x_b). `gold[b]` holds sentence b's tag ids.
+    public func summedLoss(emissions: Variable, gold: [[Int32]], batch: TokenBatch) -> Variable {
+        if let crf { return crf.negativeLogLikelihood(emissions: emissions, gold: gold) }
+        var targets = [Int32](repeating: -1, count: batch.steps * batch.batch)
+        for (b, tags) in gold.enumerated() { for (t, tag) in tags.enumerated() { targets[t * batch.batch + b] = tag } }
+        let tags = emissions.shape[2]
+        return crossEntropy(logits: emissions.reshaped([batch.steps * batch.batch, tags]), targets: targets,
+                            ignoreIndex: -1, reduction: .sum)
+    }
+
+    /// Each sentence's tags and the probability of each: the Viterbi path with its per-token
+    /// marginals (CRF), or the per-token argmax of the softmax.
+    public func decode(emissions: Tensor, lengths: [Int]) -> [(path: [Int], probabilities: [Double])] {
+        if let crf { return crf.decode(emissions: emissions, lengths: lengths) }
+        let batch = emissions.shape[1], tags = emissions.shape[2]
+        let probabilities = softmax(Variable(emissions)).value
+        return lengths.enumerated().map { b, n in
+            var path: [Int] = [], p: [Double] = []
+            probabilities.withPointer { x in
+                for t in 0..<n {
+                    let row = x + (t * batch + b) * tags
+                    var best = 0
+                    for k in 1..<tags where row[k] > row[best] { best = k }
+                    path.append(best)
+                    p.append(Double(row[best]))
+                }
+            }
+            return (path, p)
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import RecurBuiltins
+import RecurKit
+@testable import TaggingTask
+import XCTest
+
+/// Small files the tests write.
+final class Scratch {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("recur-tag-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> URL {
+        let url = directory.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+}
+
+/// A tiny run config on `data`, with task options on top of the declared defaults.
+func tinyConfig(data: URL?, cell: String = "lstm", hidden: Int = 12, options: [String: String] = [:]) throws -> RunConfig {
+    var c = TaggingPlugin.descriptor.defaultConfig()
+    c.stack.cell = cell
+    c.stack.hiddenSize = hidden
+    c.batch = 8
+    c.learningRate = 0.02
+    c.data = data?.path
+    c.taskOptions = try TaggingPlugin.descriptor.resolveOptions(["embedding": "8"].merging(options) { _, new in new })
+    return c
+}
+
+func makeSession(_ config: RunConfig, artifacts: [String: Data]? = nil) throws -> TaggingSession {
+    try TaggingPlugin.descriptor.makeSession(config, TaskContext(cells: Builtins.cells(), artifacts: artifacts)) as! TaggingSession
+}
+
+/// A toy NER set in CoNLL layout: names (ann, bob, cy) after "met" are B-PER (and "smith"
+/// after a name I-PER), towns (rome, oslo) after "in" B-LOC, other words O. 60 sentences.
+func toyCoNLL() -> String {
+    let names = ["ann", "bob", "cy"], towns = ["rome", "oslo"]
+    var blocks: [String] = []
+    for i in 0..<60 {
+        var lines = ["we\tO", "met\tO", "\(names[i % 3])\tB-PER"]
+        if i % 2 == 0 { lines.append("smith\tI-PER") }
+        lines += ["in\tO", "\(towns[i % 2])\tB-LOC"]
+        if i % 4 == 1 { lines += ["today\tO"] }
+        blocks.append(lines.joined(separator: "\n"))
+    }
+    return "-DOCSTART- -X- -X- O\n\n" + blocks.joined(separator: "\n\n") + "\n"
+}
+
+/// Trains `session` for `steps` Adam steps and returns the losses.
+@discardableResult
+func train(_ session: TaggingSession, steps: Int) throws -> [Float] {
+    let optimizer = Adam(learningRate: session.config.learningRate)
+    var rng = RandomGenerator(seed: 1)
+    var losses: [Float] = []
+    for step in 0..<steps {
+        for (_, p) in session.parameters { p.zeroGrad() }
+        let (loss, _) = try session.trainingLoss(step: step, rng: &rng)
+        loss.backward()
+        optimizer.step(session.parameters)
+        losses.append(loss.value.scalar)
+    }
+    return losses
+}
+
+/// Asserts that `body` throws an error whose description contains every fragment.
+func XCTAssertThrowsMessage<T>(_ body: @autoclosure () throws -> T, _ fragments: [String],
+                               file: StaticString = #filePath, line: UInt = #line) {
+    do {
+        _ = try body()
+        XCTFail("no error; expected one mentioning \(fragments)", file: file, line: line)
+    } catch {
+        let message = "\(error)"
+        for fragment in fragments where !message.contains(fragment) {
+            XCTFail("error \"\(message)\" does not mention \"\(fragment)\"", file: file, line: line)
+        }
+    }
+}
+
+extension RandomGenerator {
+    nonisolated(unsafe) static var scratch = RandomGenerator(seed: 0)
+}
