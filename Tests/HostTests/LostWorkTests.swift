@@ -116,4 +116,20 @@ final class LostWorkTests: HostTestCase {
         XCTAssertTrue(exists("again/kept.recur"))
         XCTAssertTrue(exists("again/vocab.json"))
     }
+
+    /// export and import clean up after exports and imports that were killed in the same place.
+    func testExportAndImportRemoveStaleTemporariesOfDeadProcesses() throws {
+        let run = try trainTinyRun("source", data: try corpus())
+        var dead: Int32 = 4_000_000
+        while kill(dead, 0) == 0 || errno != ESRCH { dead -= 1 }
+        try FileManager.default.createDirectory(at: work.appendingPathComponent("out"), withIntermediateDirectories: true)
+        try write("out/.b.recur.tmp-\(dead)", "half a bundle")
+        XCTAssertEqual(try recur(["export", run.path, "-o", path("out/b.recur")]).status, 0)
+        XCTAssertFalse(exists("out/.b.recur.tmp-\(dead)"))
+        try FileManager.default.createDirectory(at: work.appendingPathComponent("lib/.b.importing-\(dead)"), withIntermediateDirectories: true)
+        try write("lib/.b.importing-\(dead)/config.json", "{}")
+        XCTAssertEqual(try recur(["import", path("out/b.recur"), "--into", path("lib")]).status, 0)
+        XCTAssertFalse(exists("lib/.b.importing-\(dead)"))
+        XCTAssertTrue(exists("lib/b/checkpoint.safetensors"))
+    }
 }
