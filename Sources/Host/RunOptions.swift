@@ -11,7 +11,8 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Cell name (see `recur list cells`).") var cell: String?
     @Option(parsing: .unconditional, help: "Layers in the cell stack.") var layers: Int?
     @Option(parsing: .unconditional, help: "Hidden size of each cell.") var hidden: Int?
-    @Flag(help: "Run every layer in both directions.") var bidirectional = false
+    @Flag(inversion: .prefixedNo, help: "Run every layer in both directions (--no-bidirectional: forward only, where a task defaults to both).")
+    var bidirectional: Bool?
     @Option(parsing: .unconditional, help: "Dropout between layers, in [0, 1).") var dropout: Float?
     @Flag(help: "Residual connections between layers of equal width.") var residual = false
     @Option(name: .customLong("cell-option"), help: "Cell option key=value (repeatable).") var cellOptions: [String] = []
@@ -47,7 +48,7 @@ struct RunOptions: ParsableArguments {
         if let v = cell { c.stack.cell = v }
         if let v = layers { c.stack.layers = v }
         if let v = hidden { c.stack.hiddenSize = v }
-        if bidirectional { c.stack.bidirectional = true }
+        if let v = bidirectional { c.stack.bidirectional = v }
         if let v = dropout { c.stack.dropout = v }
         if residual { c.stack.residual = true }
         if cell != nil && cell != base.stack.cell { c.stack.cellOptions = [:] }

@@ -58,7 +58,7 @@ final class PluginOptionsTests: XCTestCase {
 
     func testWrongTypeAndRangeNameTheFieldValueAndWhatIsAllowed() {
         XCTAssertThrowsError(try schema.resolve(stored: [:], text: ["size": "many"])) {
-            XCTAssertEqual($0 as? ConfigValueError, ConfigValueError(field: "size", value: "many", expected: "an integer (at most 2^24 in size)", owner: "task 'example'"))
+            XCTAssertEqual($0 as? ConfigValueError, ConfigValueError(field: "size", value: "many", expected: "an integer", owner: "task 'example'"))
         }
         XCTAssertThrowsError(try schema.resolve(stored: [:], text: ["mode": "medium"])) {
             XCTAssertEqual(($0 as? ConfigValueError)?.expected, "one of fast, slow")

@@ -18,7 +18,7 @@ extension Int: OptionValue {
         self = value
     }
     public var optionText: String { "\(self)" }
-    public static var expected: String { "an integer (at most 2^24 in size)" }
+    public static var expected: String { "an integer" }
 }
 
 extension Float: OptionValue {

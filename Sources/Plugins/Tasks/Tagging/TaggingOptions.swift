@@ -36,6 +36,8 @@ public struct TaggingOptions: PluginOptions {
 
     public init() {}
 
+    public static var pathFields: Set<String> { ["valid"] }
+
     public static let fields: [OptionField<Self>] = [
         .init("embedding", \.embedding, help: "Width of the word embedding."),
         .init("unk-rate", \.unkRate, help: "Probability that a word seen once in training is read as <unk> in a training batch."),
