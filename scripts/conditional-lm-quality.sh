@@ -31,7 +31,7 @@ wanted = [line.split("\t")[0] for line in open(f"{out}/generated-500.tsv", encod
 got = [r["label"] for r in json.load(open(f"{out}/generated-classified.json"))["results"]]
 agree = sum(a == b for a, b in zip(wanted, got))
 print(f"conditional-lm: val_bpc {lm['val_bpc']:.3f} with the class, {lm['val_bpc_withheld']:.3f} withheld (gain {lm['val_bpc_gain']:.3f} bits/char)")
-print(f"classifier: val_accuracy {classifier['val_accuracy']:.2f}% on real words")
+print(f"classifier: val_accuracy {100 * classifier['val_accuracy']:.1f}% on real words")
 print(f"{agree}/{len(got)} generated words ({100 * agree / len(got):.1f}%) are labelled with the requested language (chance {100 / len(set(wanted)):.1f}%)")
 for language in sorted(set(wanted)):
     rows = [(a, b) for a, b in zip(wanted, got) if a == language]

@@ -61,12 +61,14 @@ struct LoadedRun {
             checkpoint = try Checkpoint.decode(try RegularFile.read(run.checkpointURL), source: run.checkpointURL.path)
         }
         let descriptor = try Registries.tasks.lookup(config.task)
+        // The file whose field is wrong: a run's config.json, or the bundle.
+        let configFile = directory?.configURL.path ?? source
         do {
             session = try descriptor.makeSession(config, TaskContext(cells: Registries.cells, artifacts: artifacts, group: group))
         } catch let error as ConfigValueError {
-            throw UserError(configWording(error, source: source, section: "taskOptions"))
+            throw UserError(configWording(error, source: configFile, section: "taskOptions"))
         } catch let error as UnknownOptionError {
-            throw UserError(configWording(error, source: source, section: "taskOptions"))
+            throw UserError(configWording(error, source: configFile, section: "taskOptions"))
         }
         do { try load(checkpoint.weights, into: session.parameters) } catch {
             throw UserError("\(source): \(error)")

@@ -161,7 +161,7 @@ final class UntrustedInputTests: HostTestCase {
             ("batch", 0, "config field 'batch' is 0"), ("seqLen", 0, "config field 'seqLen' is 0"),
             ("evalEvery", 0, "config field 'evalEvery' is 0"), ("checkpointEvery", 0, "config field 'checkpointEvery' is 0"),
             ("logEvery", 0, "config field 'logEvery' is 0"), ("learningRate", -1, "config field 'learningRate' is -1.0"),
-            ("taskOptions.embedding", "2147483648", "embedding 2147483648, batch 2 × 8 steps needs at least"),
+            ("taskOptions.embedding", "2147483648", "taskOptions.embedding = 2147483648, expected an integer no larger than 2^24"),
         ]
         for (field, value, message) in configCases {
             try editConfig(source, field, value)
@@ -182,7 +182,7 @@ final class UntrustedInputTests: HostTestCase {
             try restore()
         }
         try Data(#"["a", "b", "a"]"#.utf8).write(to: source.appendingPathComponent("vocab.json"))
-        assertUserError(try recur(["sample", source.path]), contains: ["vocab.json", "the character \"a\" is listed twice"])
+        assertUserError(try recur(["sample", source.path]), contains: ["vocab.json", "the token \"a\" is listed twice"])
         try restore()
 
         let config = source.appendingPathComponent("config.json")
@@ -199,7 +199,7 @@ final class UntrustedInputTests: HostTestCase {
             ({ $0.manifest.config.stack.layers = 0 }, "manifest.json: config field 'stack.layers' is 0"),
             ({ $0.manifest.config.logEvery = 0 }, "manifest.json: config field 'logEvery' is 0"),
             ({ $0.checkpoint.position.step = -1 }, "trainer.json: training position field 'step' is -1"),
-            ({ $0.artifacts["vocab.json"] = Data(#"["x", "x"]"#.utf8) }, "the character \"x\" is listed twice"),
+            ({ $0.artifacts["vocab.json"] = Data(#"["x", "x"]"#.utf8) }, "the token \"x\" is listed twice"),
         ]
         for (i, (edit, message)) in cases.enumerated() {
             let bundle = try editedBundle(run, "case\(i).recur", edit)
