@@ -1,4 +1,5 @@
 import Foundation
+import RecurTestSupport
 import XCTest
 import ClassificationTask
 import RecurBuiltins
@@ -8,24 +9,6 @@ import GRUCell
 import VanillaRNNCell
 
 /// Small files the tests write, and tiny configs.
-final class Scratch {
-    let directory: URL
-
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("recur-cls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: directory) }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> URL {
-        let url = directory.appendingPathComponent(name)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url
-    }
-}
 
 func cellRegistry() -> Registry<CellDescriptor> { Builtins.cells() }
 

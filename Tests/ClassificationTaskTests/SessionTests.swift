@@ -1,23 +1,11 @@
 import Foundation
+import RecurTestSupport
 import XCTest
 @testable import ClassificationTask
 import RecurKit
 
 /// The task in-process: it learns, any cell and pooling trains, saved runs classify the same.
 final class SessionTests: XCTestCase {
-    func train(_ session: ClassificationSession, steps: Int) throws -> [Float] {
-        let optimizer = Adam(learningRate: session.config.learningRate)
-        var rng = RandomGenerator(seed: 1)
-        var losses: [Float] = []
-        for step in 0..<steps {
-            for (_, p) in session.parameters { p.zeroGrad() }
-            let (loss, _) = try session.trainingLoss(step: step, rng: &rng)
-            loss.backward()
-            optimizer.step(session.parameters)
-            losses.append(loss.value.scalar)
-        }
-        return losses
-    }
 
     func testLearnsTwoClassesToFullAccuracy() throws {
         let s = try Scratch()

@@ -1,4 +1,5 @@
 import Foundation
+import RecurTestSupport
 import RecurKit
 @testable import TaggingTask
 import XCTest

@@ -1,27 +1,10 @@
 import Foundation
+import RecurTestSupport
 import RecurBuiltins
 import RecurKit
 @testable import TaggingTask
 import XCTest
 
-/// Small files the tests write.
-final class Scratch {
-    let directory: URL
-
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("recur-tag-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: directory) }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> URL {
-        let url = directory.appendingPathComponent(name)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url
-    }
-}
 
 /// A tiny run config on `data`, with task options on top of the declared defaults.
 func tinyConfig(data: URL?, cell: String = "lstm", hidden: Int = 12, options: [String: String] = [:]) throws -> RunConfig {
@@ -54,21 +37,6 @@ func toyCoNLL() -> String {
     return "-DOCSTART- -X- -X- O\n\n" + blocks.joined(separator: "\n\n") + "\n"
 }
 
-/// Trains `session` for `steps` Adam steps and returns the losses.
-@discardableResult
-func train(_ session: TaggingSession, steps: Int) throws -> [Float] {
-    let optimizer = Adam(learningRate: session.config.learningRate)
-    var rng = RandomGenerator(seed: 1)
-    var losses: [Float] = []
-    for step in 0..<steps {
-        for (_, p) in session.parameters { p.zeroGrad() }
-        let (loss, _) = try session.trainingLoss(step: step, rng: &rng)
-        loss.backward()
-        optimizer.step(session.parameters)
-        losses.append(loss.value.scalar)
-    }
-    return losses
-}
 
 /// Asserts that `body` throws an error whose description contains every fragment.
 func XCTAssertThrowsMessage<T>(_ body: @autoclosure () throws -> T, _ fragments: [String],

@@ -1,5 +1,6 @@
 import ClassificationTask
 import Foundation
+import RecurTestSupport
 import RecurKit
 @testable import TaggingTask
 import XCTest
