@@ -10,8 +10,9 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict", abstract: "Run a trained model of any task on inputs given as text.",
         discussion: """
         Each task reads its own kind of input and has its own prediction options (char-lm: a prime, \
-        --length, --temperature, --top-k; classification: a text, --top-k; translation: a sentence, --beam; \
-        adding: values with the two to add marked, "0.2 0.7* 0.1 0.4*"; copy: the symbols to remember).
+        --length, --temperature, --top-k, --show-scores; classification: a text, --top-k; translation: a sentence, \
+        --beam; tagging: a sentence; conditional-lm: a class name, --n, --temperature, --top-k, --prime; adding: values \
+        with the two to add marked, "0.2 0.7* 0.1 0.4*"; copy: the symbols to remember).
         """)
 
     @Argument(help: ArgumentHelp("Run directory or bundle.", valueName: "run-or-bundle")) var runPath: String

@@ -6,7 +6,10 @@ import RecurKit
 ///   padded sources with a mask, so its final state is each sentence's state after its `<eos>`.
 /// * **Decoder**: `Embedding(Vt, E)` → a stack of the same cell, `layers` deep, hidden H = the
 ///   encoder's output width (D·h). It starts from the encoder's final state (per layer, the
-///   directions concatenated) and is teacher-forced: input `<bos> y_1 … y_n`, no input feeding.
+///   directions concatenated) and is teacher-forced: input `<bos> y_1 … y_n`. With input feeding
+///   (Luong et al. 2015) its input at step t is `[embed(y_{t−1}) ; õ_{t−1}]` (õ₀ = 0), so the
+///   attention decisions made so far reach the next step; õ_{t−1} then travels with the state
+///   as one more entry after the layers'.
 /// * **Output**: õ_t = tanh(W_c [a_t ; s_t] + b_c) (W_c `[H, 2H]`; `[H, H]` on s_t alone for
 ///   `--attention none`), logits = W_o õ_t + b_o (W_o `[Vt, H]`).
 ///
@@ -22,16 +25,21 @@ public final class TranslationModel: ParameterOwner {
     public let attention: Attention?
     public let combine: Linear
     public let output: Linear
+    /// Feed õ_{t−1} into the decoder's input (`--input-feeding`).
+    public let inputFeeding: Bool
 
     public init(sourceVocabulary: Int, targetVocabulary: Int, embedding: Int, stack: StackConfig,
-                attention kind: AttentionKind, cells: Registry<CellDescriptor>, rng: inout RandomGenerator) throws {
+                attention kind: AttentionKind, inputFeeding: Bool = false, cells: Registry<CellDescriptor>,
+                rng: inout RandomGenerator) throws {
+        self.inputFeeding = inputFeeding
         sourceEmbedding = Embedding(vocabularySize: sourceVocabulary, width: embedding, rng: &rng)
         encoder = try RecurrentStack(stack, inputSize: embedding, registry: cells, rng: &rng)
         targetEmbedding = Embedding(vocabularySize: targetVocabulary, width: embedding, rng: &rng)
         var decoderStack = stack
         decoderStack.hiddenSize = stack.outputSize
         decoderStack.bidirectional = false
-        decoder = try RecurrentStack(decoderStack, inputSize: embedding, registry: cells, rng: &rng)
+        decoder = try RecurrentStack(decoderStack, inputSize: embedding + (inputFeeding ? decoderStack.hiddenSize : 0),
+                                     registry: cells, rng: &rng)
         let hidden = decoderStack.hiddenSize
         attention = kind.score.map { Attention(score: $0, querySize: hidden, rng: &rng) }
         combine = Linear(inputSize: kind == .none ? hidden : 2 * hidden, outputSize: hidden, rng: &rng)
@@ -71,7 +79,8 @@ public final class TranslationModel: ParameterOwner {
             return (0..<parts.first!.count).map { c in directions == 1 ? parts.first![c] : concat(parts.map { $0[c] }) }
         }
         let memory = outputs.permuted([1, 0, 2])
-        return Encoded(memory: memory, keys: attention?.keys(memory) ?? memory, mask: transposed(mask), state: state)
+        let feed: [[Variable]] = inputFeeding ? [[Variable(Tensor(zeros: [batch, hiddenSize]))]] : []
+        return Encoded(memory: memory, keys: attention?.keys(memory) ?? memory, mask: transposed(mask), state: state + feed)
     }
 
     /// Decoder logits `[B, T, Vt]`, attention weights `[B, T, S]` (nil without attention) and the
@@ -80,16 +89,33 @@ public final class TranslationModel: ParameterOwner {
                        training: Bool, rng: inout RandomGenerator) -> (logits: Variable, weights: Variable?, state: [[Variable]]) {
         let batch = inputs.count / steps
         let embedded = targetEmbedding(inputs, shape: [steps, batch])
-        let (outputs, next) = decoder(embedded, initialState: state, mask: mask, training: training, rng: &rng)
-        let queries = outputs.permuted([1, 0, 2])
-        var features = queries
-        var weights: Variable?
-        if let attention {
-            let (context, alpha) = attention(queries: queries, keys: source.keys, memory: source.memory, mask: source.mask)
-            features = concat([context, queries])
-            weights = alpha
+        guard inputFeeding else {
+            let (outputs, next) = decoder(embedded, initialState: state, mask: mask, training: training, rng: &rng)
+            let (attentional, weights) = attend(outputs.permuted([1, 0, 2]), source: source)
+            return (output(attentional), weights, next)
         }
-        return (output(combine(features).tanh()), weights, next)
+        // Input feeding makes step t depend on õ_{t−1}: one decoder step at a time.
+        var recurrent = Array(state.dropLast()), feed = state.last![0]
+        var logits: [Variable] = [], weights: [Variable] = []
+        for t in 0..<steps {
+            let input = concat([embedded.select(t), feed]).reshaped([1, batch, embedded.shape[2] + hiddenSize])
+            let stepMask = mask.map { Tensor(shape: [1, batch], scalars: Array($0.scalars[(t * batch)..<((t + 1) * batch)])) }
+            let (outputs, next) = decoder(input, initialState: recurrent, mask: stepMask, training: training, rng: &rng)
+            recurrent = next
+            let (attentional, alpha) = attend(outputs.permuted([1, 0, 2]), source: source)
+            feed = attentional.reshaped([batch, hiddenSize])
+            logits.append(output(attentional))
+            if let alpha { weights.append(alpha) }
+        }
+        return (concat(logits, axis: 1), weights.isEmpty ? nil : concat(weights, axis: 1), recurrent + [[feed]])
+    }
+
+    /// õ = tanh(W_c [a ; s] + b_c) `[B, T, H]` for decoder outputs s `[B, T, H]`, with the
+    /// attention weights `[B, T, S]` (nil without attention).
+    private func attend(_ queries: Variable, source: Encoded) -> (Variable, Variable?) {
+        guard let attention else { return (combine(queries).tanh(), nil) }
+        let (context, alpha) = attention(queries: queries, keys: source.keys, memory: source.memory, mask: source.mask)
+        return (combine(concat([context, queries])).tanh(), alpha)
     }
 
     private func transposed(_ mask: Tensor) -> Tensor {

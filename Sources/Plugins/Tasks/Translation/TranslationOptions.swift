@@ -26,11 +26,13 @@ public struct TranslationOptions: PluginOptions {
     /// Most decoder steps at evaluation and translation; 0 = the longest training target + 1.
     public var decodeLength = 0
     public var bucket = false
+    /// Luong's input feeding: the previous step's attentional vector joins the decoder's input.
+    public var inputFeeding = false
     public var generatedPairs = 20000
 
     enum CodingKeys: String, CodingKey {
         case tokens, lowercase, normalize, prefixes, minCount = "min-count", maxLength = "max-len", valid, member, embedding,
-             attention, teacherForcing = "teacher-forcing", decodeLength = "decode-len", bucket, generatedPairs = "pairs"
+             attention, teacherForcing = "teacher-forcing", decodeLength = "decode-len", bucket, inputFeeding = "input-feeding", generatedPairs = "pairs"
     }
 
     public init() {}
@@ -51,6 +53,7 @@ public struct TranslationOptions: PluginOptions {
         .init("teacher-forcing", \.teacherForcing, help: "Probability of feeding the gold previous token in training."),
         .init("decode-len", \.decodeLength, help: "Most output tokens at evaluation (0: longest training target + 1)."),
         .init("bucket", \.bucket, help: "Group batches by source length within windows of 20 batches."),
+        .init("input-feeding", \.inputFeeding, help: "Feed the previous step's attentional vector õ into the decoder (Luong et al. 2015)."),
         .init("pairs", \.generatedPairs, help: "Generated date pairs when no --data is given."),
     ]
 

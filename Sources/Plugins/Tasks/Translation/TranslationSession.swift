@@ -29,6 +29,7 @@ public final class TranslationSession: TaskSession, ExternallyEvaluable {
         var rng = RandomGenerator(seed: context.seeds.model)
         model = try TranslationModel(sourceVocabulary: source.count, targetVocabulary: target.count,
                                      embedding: options.embedding, stack: config.stack, attention: options.attention,
+                                     inputFeeding: options.inputFeeding,
                                      cells: context.cells, rng: &rng)
     }
 
