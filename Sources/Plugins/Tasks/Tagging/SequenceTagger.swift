@@ -13,26 +13,40 @@ public final class SequenceTagger: ParameterOwner {
     public let rnn: RecurrentStack
     public let tagger: Linear
     public let crf: LinearChainCRF?
+    /// `--char-features`: spelling features joined to each word's embedding.
+    public let characters: CharacterFeatures?
 
+    /// `characters`: the character vocabulary's size, embedding width and hidden size, for
+    /// `--char-features`.
     public init(vocabularySize: Int, embedding width: Int, tags: Int, crf: Bool, stack: StackConfig,
+                characters: (count: Int, embedding: Int, hidden: Int)? = nil,
                 cells: Registry<CellDescriptor>, rng: inout RandomGenerator) throws {
         embedding = Embedding(vocabularySize: vocabularySize, width: width, rng: &rng)
         // nn.Embedding(padding_idx: 0) starts the pad row at zero; masking keeps its gradient zero.
         embedding.weight.updateValue { for j in 0..<width { $0[j] = 0 } }
-        rnn = try RecurrentStack(stack, inputSize: width, registry: cells, rng: &rng)
+        self.characters = try characters.map {
+            try CharacterFeatures(characters: $0.count, embedding: $0.embedding, hidden: $0.hidden, cells: cells, rng: &rng)
+        }
+        rnn = try RecurrentStack(stack, inputSize: width + (self.characters?.width ?? 0), registry: cells, rng: &rng)
         tagger = Linear(inputSize: stack.outputSize, outputSize: tags, rng: &rng)
         self.crf = crf ? LinearChainCRF(tags: tags, rng: &rng) : nil
     }
 
     public var namedParameters: [NamedParameter] {
-        embedding.namedParameters(prefix: "embedding") + rnn.namedParameters(prefix: "rnn")
+        embedding.namedParameters(prefix: "embedding") + (characters?.namedParameters ?? []) + rnn.namedParameters(prefix: "rnn")
             + tagger.namedParameters(prefix: "tagger") + (crf?.namedParameters(prefix: "crf") ?? [])
     }
 
     /// Emission scores `[T, B, K]` (the softmax's logits, or the CRF's per-token scores).
-    public func emissions(_ batch: TokenBatch, training: Bool, rng: inout RandomGenerator) -> Variable {
-        let embedded = embedding(batch.ids, shape: [batch.steps, batch.batch])
-        let (outputs, _) = rnn(embedded, mask: batch.mask, training: training, rng: &rng)
+    /// `spellings[b][t]` are word t's character ids, needed with ``characters``.
+    public func emissions(_ batch: TokenBatch, spellings: [[[Int32]]]? = nil, training: Bool,
+                          rng: inout RandomGenerator) -> Variable {
+        var input = embedding(batch.ids, shape: [batch.steps, batch.batch])
+        if let characters {
+            precondition(spellings?.count == batch.batch, "SequenceTagger: character features need every sentence's spelling")
+            input = concat([input, characters(spellings!, steps: batch.steps, training: training, rng: &rng)])
+        }
+        let (outputs, _) = rnn(input, mask: batch.mask, training: training, rng: &rng)
         return tagger(outputs)
     }
 

@@ -20,6 +20,10 @@ public struct TaggingOptions: PluginOptions {
     /// Score with a linear-chain CRF (transitions, forward-algorithm loss, Viterbi decoding)
     /// instead of an independent softmax per token.
     public var crf = false
+    /// Character-level BiLSTM word features joined to the word embedding.
+    public var charFeatures = false
+    public var charEmbedding = 25
+    public var charHidden = 25
     public var format: Format = .auto
     /// 1-based column of the tag in CoNLL files (the token is column 1).
     public var tagColumn = 2
@@ -31,7 +35,8 @@ public struct TaggingOptions: PluginOptions {
     public var maxLength = 200
 
     enum CodingKeys: String, CodingKey {
-        case embedding, unkRate = "unk-rate", crf, format, tagColumn = "tag-column", valid, sentences, maxLength = "max-length"
+        case embedding, unkRate = "unk-rate", crf, charFeatures = "char-features", charEmbedding = "char-embedding",
+             charHidden = "char-hidden", format, tagColumn = "tag-column", valid, sentences, maxLength = "max-length"
     }
 
     public init() {}
@@ -42,6 +47,9 @@ public struct TaggingOptions: PluginOptions {
         .init("embedding", \.embedding, help: "Width of the word embedding."),
         .init("unk-rate", \.unkRate, help: "Probability that a word seen once in training is read as <unk> in a training batch."),
         .init("crf", \.crf, help: "true: a linear-chain CRF output layer (Viterbi decoding) instead of a softmax per token."),
+        .init("char-features", \.charFeatures, help: "Add character-level BiLSTM word features (spelling, for unseen words) to the word embedding."),
+        .init("char-embedding", \.charEmbedding, help: "With --char-features: width of the character embedding."),
+        .init("char-hidden", \.charHidden, help: "With --char-features: hidden size of each direction of the character BiLSTM."),
         .init("format", \.format, help: "auto, conll (token<TAB>tag lines, blank line between sentences) or tsv (tokens<TAB>tags per sentence)."),
         .init("tag-column", \.tagColumn, help: "CoNLL files: the column (1-based, the token is 1) that holds the tag."),
         .init("valid", \.valid, help: "Validation file (default: every 10th sentence, the first included)."),
@@ -55,6 +63,8 @@ public struct TaggingOptions: PluginOptions {
         try ConfigValueError.check(tagColumn >= 2, "tag-column", tagColumn, "an integer ≥ 2 (column 1 is the token)")
         try ConfigValueError.check(sentences >= 20, "sentences", sentences, "an integer ≥ 20")
         try ConfigValueError.check(maxLength >= 1, "max-length", maxLength, "an integer ≥ 1")
+        try ConfigValueError.check(charEmbedding >= 1, "char-embedding", charEmbedding, "an integer ≥ 1")
+        try ConfigValueError.check(charHidden >= 1, "char-hidden", charHidden, "an integer ≥ 1")
     }
 
     /// `--valid`, when given.

@@ -38,7 +38,10 @@ extension TaggingSession: Predicting {
         let encoded = vocabulary.encode(tokens)
         var rng = RandomGenerator(seed: 0)
         let batch = TokenBatch([encoded.ids])
-        let decoded = GradMode.withNoGrad { model.decode(emissions: model.emissions(batch, training: false, rng: &rng).value, lengths: batch.lengths)[0] }
+        let spellings = characters == nil ? nil : [Self.spelling(tokens, characters)]
+        let decoded = GradMode.withNoGrad {
+            model.decode(emissions: model.emissions(batch, spellings: spellings, training: false, rng: &rng).value, lengths: batch.lengths)[0]
+        }
         return TaggedText(tokens: tokens, tags: decoded.path.map { tags[$0] }, probabilities: decoded.probabilities, unknown: encoded.unknown)
     }
 }

@@ -9,11 +9,15 @@ public final class TaggingSession: TaskSession, EvaluationReporting, ExternallyE
     struct Encoded {
         var ids: [Int32]
         var tags: [Int32]
+        /// Each word's character ids (`--char-features`; empty otherwise).
+        var spelling: [[Int32]] = []
     }
 
     public let config: RunConfig
     public let options: TaggingOptions
     public let vocabulary: Vocabulary
+    /// `--char-features`: the training words' characters (`chars.json`).
+    public let characters: Vocabulary?
     /// Tag names by id.
     public let tags: [String]
     /// The chunk scheme of the tag names (entity scores apply for BIO and IOBES).
@@ -40,24 +44,36 @@ public final class TaggingSession: TaskSession, EvaluationReporting, ExternallyE
                 throw DataFileError(file: "tags.json", "not a tag list (expected a JSON array of tag names)")
             }
             tags = names
+            if options.charFeatures {
+                guard let saved = artifacts["chars.json"] else { throw DataFileError(file: "chars.json", "missing: the run uses --char-features") }
+                characters = try Vocabulary.decode(saved, specials: .padUnknown, source: "chars.json")
+            } else {
+                characters = nil
+            }
         } else {
             let data = try TaggingData.load(config, options)
             vocabulary = Vocabulary(specials: .padUnknown, training: data.train.map(\.tokens))
+            characters = options.charFeatures
+                ? Vocabulary(specials: .padUnknown, training: data.train.flatMap(\.tokens).map { $0.unicodeScalars.map(String.init) })
+                : nil
             tags = data.tags
-            let encoded = try Self.encode(data.train, vocabulary: vocabulary, tags: tags).sentences
+            let encoded = try Self.encode(data.train, vocabulary: vocabulary, characters: characters, tags: tags).sentences
             train = encoded
             singletons = Self.singletons(encoded)
-            validation = try Self.encode(data.validation, vocabulary: vocabulary, tags: tags)
+            validation = try Self.encode(data.validation, vocabulary: vocabulary, characters: characters, tags: tags)
         }
         scheme = TagScheme.detect(tags)
         seeds = context.seeds
         var rng = RandomGenerator(seed: context.seeds.model)
         model = try SequenceTagger(vocabularySize: vocabulary.count, embedding: options.embedding, tags: tags.count,
-                                   crf: options.crf, stack: config.stack, cells: context.cells, rng: &rng)
+                                   crf: options.crf, stack: config.stack,
+                                   characters: characters.map { ($0.count, options.charEmbedding, options.charHidden) },
+                                   cells: context.cells, rng: &rng)
     }
 
     /// Word and tag ids, and the words outside the vocabulary; a tag the model does not know is refused.
-    static func encode(_ sentences: [TaggedSentence], vocabulary: Vocabulary, tags: [String]) throws -> (sentences: [Encoded], unknown: [String]) {
+    static func encode(_ sentences: [TaggedSentence], vocabulary: Vocabulary, characters: Vocabulary?,
+                       tags: [String]) throws -> (sentences: [Encoded], unknown: [String]) {
         let tagIndex = Dictionary(uniqueKeysWithValues: tags.enumerated().map { ($0.element, Int32($0.offset)) })
         var unknown: [String] = []
         let encoded = try sentences.map { sentence -> Encoded in
@@ -69,9 +85,15 @@ public final class TaggingSession: TaskSession, EvaluationReporting, ExternallyE
                 }
                 return id
             }
-            return Encoded(ids: ids.ids, tags: tagIDs)
+            return Encoded(ids: ids.ids, tags: tagIDs, spelling: Self.spelling(sentence.tokens, characters))
         }
         return (encoded, unknown)
+    }
+
+    /// Each token's character ids (unknown characters as `<unk>`), or nothing without character features.
+    static func spelling(_ tokens: [String], _ characters: Vocabulary?) -> [[Int32]] {
+        guard let characters else { return [] }
+        return tokens.map { characters.ids($0.unicodeScalars.map(String.init)) }
     }
 
     public var parameters: [NamedParameter] { model.namedParameters }
@@ -85,7 +107,7 @@ public final class TaggingSession: TaskSession, EvaluationReporting, ExternallyE
     func trainingSet() throws -> [Encoded] {
         if let train { return train }
         let data = try TaggingData.load(config, options)
-        let encoded = try Self.encode(data.train, vocabulary: vocabulary, tags: tags).sentences
+        let encoded = try Self.encode(data.train, vocabulary: vocabulary, characters: characters, tags: tags).sentences
         train = encoded
         singletons = Self.singletons(encoded)
         return encoded
@@ -110,7 +132,7 @@ public final class TaggingSession: TaskSession, EvaluationReporting, ExternallyE
         let unknown = vocabulary.id(.unknown), rate = options.unkRate
         return whole.map { i in
             Encoded(ids: train[i].ids.map { id in singletons.contains(id) && rate > 0 && draws.nextUnit() < rate ? unknown : id },
-                    tags: train[i].tags)
+                    tags: train[i].tags, spelling: train[i].spelling)
         }
     }
 
@@ -120,7 +142,7 @@ public final class TaggingSession: TaskSession, EvaluationReporting, ExternallyE
         if picked.isEmpty { return (Variable(Tensor(scalar: 0)), 0) }
         let ids = picked.map(\.ids)
         let batch = TokenBatch(ids)
-        let emissions = model.emissions(batch, training: true, rng: &rng)
+        let emissions = model.emissions(batch, spellings: characters == nil ? nil : picked.map(\.spelling), training: true, rng: &rng)
         let tokens = batch.lengths.reduce(0, +)
         return (model.summedLoss(emissions: emissions, gold: picked.map(\.tags), batch: batch) * (1 / Float(tokens)), tokens)
     }
@@ -129,7 +151,7 @@ public final class TaggingSession: TaskSession, EvaluationReporting, ExternallyE
     public func evaluate() throws -> [String: Double] {
         if validation == nil {
             let data = try TaggingData.load(config, options)
-            validation = try Self.encode(data.validation, vocabulary: vocabulary, tags: tags)
+            validation = try Self.encode(data.validation, vocabulary: vocabulary, characters: characters, tags: tags)
         }
         return score(validation!.sentences, prefix: "val")
     }
@@ -137,7 +159,7 @@ public final class TaggingSession: TaskSession, EvaluationReporting, ExternallyE
     /// Scores another file of the run's layout (`recur eval --data`), as `eval_*` metrics.
     public func evaluate(file: URL) throws -> [String: Double] {
         let sentences = try TaggedFile.read(file, format: options.format, tagColumn: options.tagColumn)
-        return score(try Self.encode(sentences, vocabulary: vocabulary, tags: tags).sentences, prefix: "eval")
+        return score(try Self.encode(sentences, vocabulary: vocabulary, characters: characters, tags: tags).sentences, prefix: "eval")
     }
 
     /// Loss (nats per token), token accuracy, macro-F1 over tags and, for BIO/IOBES tag sets,
@@ -153,7 +175,7 @@ public final class TaggingSession: TaskSession, EvaluationReporting, ExternallyE
             let chunk = indices.map { sentences[$0] }
             let batch = TokenBatch(chunk.map(\.ids))
             let (loss, decoded) = GradMode.withNoGrad { () -> (Float, [(path: [Int], probabilities: [Double])]) in
-                let emissions = model.emissions(batch, training: false, rng: &rng)
+                let emissions = model.emissions(batch, spellings: characters == nil ? nil : chunk.map(\.spelling), training: false, rng: &rng)
                 return (model.summedLoss(emissions: emissions, gold: chunk.map(\.tags), batch: batch).value.scalar,
                         model.decode(emissions: emissions.value, lengths: batch.lengths))
             }
@@ -201,6 +223,8 @@ public final class TaggingSession: TaskSession, EvaluationReporting, ExternallyE
     }
 
     public func artifacts() throws -> [String: Data] {
-        ["vocab.json": try vocabulary.encoded(), "tags.json": try JSONSerialization.data(withJSONObject: tags)]
+        var files = ["vocab.json": try vocabulary.encoded(), "tags.json": try JSONSerialization.data(withJSONObject: tags)]
+        if let characters { files["chars.json"] = try characters.encoded() }
+        return files
     }
 }
