@@ -55,8 +55,7 @@ let package = Package(
         .target(name: "AddingTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Adding"),
         .target(name: "CopyTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Copy"),
         .target(name: "ConditionalLMTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/ConditionalLM"),
-        // Reuses classification's TokenBatch, ConfusionMatrix and ConfusionHeatmap.
-        .target(name: "TaggingTask", dependencies: [recurKit, "ClassificationTask"], path: "Sources/Plugins/Tasks/Tagging"),
+        .target(name: "TaggingTask", dependencies: [recurKit, "RecurPlot"], path: "Sources/Plugins/Tasks/Tagging"),
 
         // The one list of built-in plugins, shared by the host and the tests.
         .target(name: "RecurBuiltins",
@@ -77,12 +76,12 @@ let package = Package(
         .testTarget(name: "RecurCoreTests", dependencies: [recurKit, "RecurTestSupport"]),
         .testTarget(name: "RecurKitTests", dependencies: ["RecurBuiltins", recurKit, "VanillaRNNCell", "LSTMCell", "GRUCell", "RecurTestSupport"]),
         .testTarget(name: "CharLMTaskTests", dependencies: ["RecurBuiltins", recurKit, "CharLMTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
-        .testTarget(name: "ClassificationTaskTests", dependencies: ["RecurBuiltins", recurKit, "ClassificationTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
+        .testTarget(name: "ClassificationTaskTests", dependencies: ["RecurBuiltins", recurKit, "RecurPlot", "ClassificationTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
         .testTarget(name: "TranslationTaskTests", dependencies: ["RecurBuiltins", recurKit, "TranslationTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
         .testTarget(name: "RecurBundleTests", dependencies: ["RecurBuiltins", "RecurBundle", "RecurTestSupport", "CArchive", "CharLMTask", "LSTMCell"]),
         .testTarget(name: "MemoryTaskTests", dependencies: ["RecurBuiltins", recurKit, "AddingTask", "CopyTask", "LSTMCell", "GRUCell", "VanillaRNNCell"]),
         .testTarget(name: "ConditionalLMTaskTests", dependencies: ["RecurBuiltins", recurKit, "ConditionalLMTask"]),
-        .testTarget(name: "TaggingTaskTests", dependencies: ["RecurBuiltins", recurKit, "TaggingTask", "ClassificationTask", "RecurTestSupport"]),
+        .testTarget(name: "TaggingTaskTests", dependencies: ["RecurBuiltins", recurKit, "TaggingTask", "RecurTestSupport"]),
         .testTarget(name: "RecurPlotTests", dependencies: ["RecurPlot"]),
         .testTarget(name: "HostTests", dependencies: ["RecurBuiltins", "Host", recurKit, "RecurBundle", "RecurTestSupport"]),
     ],

@@ -1,5 +1,7 @@
 import XCTest
 @testable import ClassificationTask
+import RecurKit
+import RecurPlot
 
 final class MetricsTests: XCTestCase {
     /// truth a: 3 (2 right, 1 → b); truth b: 2 (both → a); truth c: 1 (right); c never confuses.
@@ -43,7 +45,7 @@ final class MetricsTests: XCTestCase {
     func testHeatmapHasASquarePerPairAndEscapesLabels() {
         var m = ConfusionMatrix(labels: ["<x>", "b&c"])
         m.add(truth: 0, prediction: 1)
-        let svg = ConfusionHeatmap.svg(m, title: "t")
+        let svg = ConfusionHeatmap.svg(labels: m.labels, counts: m.counts, accuracy: m.accuracy, macroF1: m.macroF1, title: "t")
         XCTAssertTrue(svg.contains("<svg"))
         XCTAssertEqual(svg.components(separatedBy: "class=\"cell\"").count - 1, 4)
         XCTAssertTrue(svg.contains(">1</text>") && svg.contains(">0</text>"), "counts are written in the cells")

@@ -1,4 +1,4 @@
-import ClassificationTask
+import RecurKit
 import Foundation
 import RecurTestSupport
 import RecurKit

@@ -1,5 +1,6 @@
 import Foundation
 import RecurKit
+import RecurPlot
 
 /// A classification run: the labelled data (or, for a saved run, its labels and vocabulary), the
 /// model, and the latest confusion matrix.
@@ -176,7 +177,7 @@ public final class ClassificationSession: TaskSession, EvaluationReporting, Exte
             text += "\ntokens never seen in training, read as <unk>: " + unknown.map { "'\($0)'" }.joined(separator: " ")
         }
         let title = "\(config.task) · \(config.stack.cell) · \(prefix == "val" ? "validation" : "evaluation") (\(matrix.total) examples)"
-        return EvaluationReport(text: text, files: ["confusion.svg": Array(ConfusionHeatmap.svg(matrix, title: title).utf8),
+        return EvaluationReport(text: text, files: ["confusion.svg": Array(ConfusionHeatmap.svg(labels: matrix.labels, counts: matrix.counts, accuracy: matrix.accuracy, macroF1: matrix.macroF1, title: title).utf8),
                                                     "confusion.txt": Array((matrix.table + "\n").utf8)])
     }
 

@@ -1,4 +1,3 @@
-import ClassificationTask
 import RecurKit
 
 /// Word embedding → any registered cell stack → per-token linear, and with `--crf` a

@@ -1,4 +1,3 @@
-import ClassificationTask
 import Foundation
 import RecurKit
 

@@ -1,6 +1,6 @@
-import ClassificationTask
 import Foundation
 import RecurKit
+import RecurPlot
 
 /// A tagging run: the tagged sentences (or, for a saved run, its word and tag vocabularies), the
 /// model, and the latest evaluation's per-tag and entity scores.
@@ -218,7 +218,7 @@ public final class TaggingSession: TaskSession, EvaluationReporting, ExternallyE
             text += "\n\(unknown.count) word\(unknown.count == 1 ? "" : "s") never seen in training, read as <unk>"
         }
         let title = "\(config.task) · \(config.stack.cell)\(options.crf ? " + CRF" : "") · \(prefix == "val" ? "validation" : "evaluation") (\(matrix.total) tokens)"
-        files["confusion.svg"] = Array(ConfusionHeatmap.svg(matrix, title: title).utf8)
+        files["confusion.svg"] = Array(ConfusionHeatmap.svg(labels: matrix.labels, counts: matrix.counts, accuracy: matrix.accuracy, macroF1: matrix.macroF1, title: title).utf8)
         return EvaluationReport(text: text, files: files)
     }
 

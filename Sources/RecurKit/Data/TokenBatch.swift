@@ -1,4 +1,4 @@
-import RecurKit
+
 
 /// Variable-length sequences right-padded into one time-major batch.
 ///
