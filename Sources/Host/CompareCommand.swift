@@ -8,7 +8,7 @@ struct CompareCommand: ParsableCommand {
         abstract: "Overlay several runs' curves and gradient flow on one HTML page, with a table of final metrics.")
 
     @Argument(help: ArgumentHelp("Run directories or bundles.", valueName: "run-or-bundle")) var runPaths: [String]
-    @Option(name: .short, help: "Output file (default workspace/reports/compare-<date>.html).") var output: String?
+    @Option(name: .shortAndLong, help: "Output file (default workspace/reports/compare-<date>.html).") var output: String?
 
     func validate() throws {
         guard runPaths.count >= 1 else { throw ValidationError("give at least one run or bundle.") }

@@ -9,6 +9,7 @@ struct ExportCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("Run directory.", valueName: "run")) var runPath: String
     @Option(name: .shortAndLong, help: "Bundle file (default workspace/bundles/<run>.recur).") var output: String?
+    @Flag(help: "Print one JSON object: the bundle's path, size, step, task and cell.") var json = false
 
     func run() throws {
         try reportingErrors {
@@ -19,7 +20,12 @@ struct ExportCommand: ParsableCommand {
             RunDirectory.removeStaleTemporaries(in: target.deletingLastPathComponent())
             try bundle.write(to: target)
             let size = (try? FileManager.default.attributesOfItem(atPath: target.path)[.size] as? Int) ?? 0
-            print("exported step \(bundle.manifest.step) of \(bundle.manifest.task.name)/\(bundle.manifest.cell.name) to \(target.path) (\(size) bytes)")
+            if json {
+                try printJSON(["bundle": target.path, "bytes": size, "step": bundle.manifest.step,
+                               "task": bundle.manifest.task.name, "cell": bundle.manifest.cell.name])
+            } else {
+                print("exported step \(bundle.manifest.step) of \(bundle.manifest.task.name)/\(bundle.manifest.cell.name) to \(target.path) (\(size) bytes)")
+            }
         }
     }
 }

@@ -9,7 +9,7 @@ struct ReportCommand: ParsableCommand {
         abstract: "Write one self-contained HTML page about a run: config, curves, metrics, samples, gradient flow.")
 
     @Argument(help: ArgumentHelp("Run directory or bundle.", valueName: "run-or-bundle")) var runPath: String
-    @Option(name: .short, help: "Output file (default: report.html in the run directory, or beside the bundle).") var output: String?
+    @Option(name: .shortAndLong, help: "Output file (default: report.html in the run directory, or beside the bundle).") var output: String?
 
     func run() throws {
         try reportingErrors {

@@ -15,6 +15,7 @@ struct SampleCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 0
     @Option(help: "conditional-lm: the class to generate (see its labels.json).") var condition: String?
     @Option(name: .customShort("n"), help: "conditional-lm: how many distinct samples.") var count: Int = 5
+    @Flag(help: "Print one JSON object (the prediction's fields: text, or samples; steps with --show-scores).") var json = false
     @Flag(name: .customLong("show-scores"), help: "Print every step: input, hidden state (when small), output scores and probabilities.")
     var showScores = false
 
@@ -32,14 +33,23 @@ struct SampleCommand: ParsableCommand {
                     throw UserError("--condition needs a conditional-lm run; this one is \(loaded.config.task)")
                 }
                 let options = ["n": "\(count)", "temperature": "\(temperature)", "top-k": "\(topK ?? 0)", "prime": prime]
-                print(try GradMode.withNoGrad { try predictor.predict([condition], text: options, seed: seed) }[0].text)
+                try show(try GradMode.withNoGrad { try predictor.predict([condition], text: options, seed: seed) }[0])
                 return
             }
             guard loaded.session is any TextGenerating, let predictor = loaded.session as? any Predicting else {
                 throw UserError("task '\(loaded.config.task)' does not generate text; `recur sample` works with char-lm runs (`recur predict` serves every task)")
             }
             let options = ["length": "\(length)", "temperature": "\(temperature)", "top-k": "\(topK ?? 0)", "show-scores": "\(showScores)"]
-            let result = try GradMode.withNoGrad { try predictor.predict([prime], text: options, seed: seed) }[0]
+            try show(try GradMode.withNoGrad { try predictor.predict([prime], text: options, seed: seed) }[0])
+        }
+    }
+
+    func show(_ result: Prediction) throws {
+        if json {
+            var object = result.fields.mapValues(\.foundationValue)
+            object["input"] = result.input
+            try printJSON(object)
+        } else {
             print(result.text)
         }
     }
