@@ -38,6 +38,10 @@ struct PluginBuildCommand: ParsableCommand {
             FileHandle.standardError.write(Data("recur: building \(displayPath(package.path)) failed (swift build exited \(process.terminationStatus))\n".utf8))
             throw ExitCode(1)
         }
-        print("built \(displayPath(package.path)) (\(configuration.rawValue)); `recur list cells` shows its cells")
+        if let hint = folder.searchPathHint(for: package) {
+            print("built \(displayPath(package.path)) (\(configuration.rawValue)); it is outside this checkout's plugins/, so first\n  \(hint)\nthen `recur list` shows it")
+        } else {
+            print("built \(displayPath(package.path)) (\(configuration.rawValue)); `recur list` shows it")
+        }
     }
 }

@@ -18,4 +18,15 @@ struct PluginFolderOption: ParsableArguments {
         }
         return root.appendingPathComponent("plugins")
     }
+
+    /// The `export RECUR_PLUGIN_PATH=…` line a package in `--dir` needs to be found (packages in
+    /// the checkout's own `plugins/` are found without it), or nil.
+    func searchPathHint(for package: URL) -> String? {
+        guard dir != nil else { return nil }
+        if let root = RecurCheckout.root,
+           package.deletingLastPathComponent().resolvingSymlinksInPath().path == root.appendingPathComponent("plugins").resolvingSymlinksInPath().path {
+            return nil
+        }
+        return "export RECUR_PLUGIN_PATH=\(package.path)${RECUR_PLUGIN_PATH:+:$RECUR_PLUGIN_PATH}"
+    }
 }

@@ -33,17 +33,18 @@ struct PluginNewCommand: ParsableCommand {
             }
             let shown = displayPath(package.path)
             let dir = folder.dir.map { " --dir \($0)" } ?? ""
+            let hint = folder.searchPathHint(for: package).map { "\n  \($0)" } ?? ""
             if kind == .cell {
                 print("""
                     created \(shown) (cell '\(name)', library lib\(cell.moduleName).so); next:
-                      recur plugin build \(name)\(dir)
+                      recur plugin build \(name)\(dir)\(hint)
                       recur check-cell \(name)
                       recur run char-lm --cell \(name) --steps 500
                     """)
             } else {
                 print("""
                     created \(shown) (task '\(name)', library lib\(task.moduleName).so); next:
-                      recur plugin build \(name)\(dir)
+                      recur plugin build \(name)\(dir)\(hint)
                       recur run \(name) --run-dir runs/\(name)
                       recur predict runs/\(name) "3 1 4 1 5"
                     """)

@@ -49,6 +49,8 @@ final class PluginScaffoldTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: folder) }
         let new = try runRecur(["plugin", "new", "task", "e2etask", "--dir", folder.path])
         XCTAssertEqual(new.status, 0, new.stderr)
+        // Outside the checkout's plugins/, the next steps say how recur will find it.
+        XCTAssertTrue(new.stdout.contains("export RECUR_PLUGIN_PATH=\(folder.appendingPathComponent("e2etask").path)"), new.stdout)
         let build = try runRecur(["plugin", "build", "e2etask", "--dir", folder.path])
         XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
 
