@@ -47,10 +47,13 @@ def main():
     if len(sys.argv) > 2:
         sys.path.insert(0, sys.argv[2])
         import model  # examples/word_language_model/model.py
-        net = model.RNNModel("RNN_TANH" if rnn_type == "RNN" else rnn_type, ntoken, ninp, stack["hiddenSize"], stack["layers"])
+        # RNNModel defaults to dropout 0.5, between layers too: a loaded model must not drop anything.
+        net = model.RNNModel("RNN_TANH" if rnn_type == "RNN" else rnn_type, ntoken, ninp, stack["hiddenSize"], stack["layers"],
+                             dropout=0.0)
     else:
         net = StandIn(rnn_type, ntoken, ninp, stack["hiddenSize"], stack["layers"])
     print(net.load_state_dict(state, strict=True))
+    net.eval()
     vocab = json.loads(members["vocab.json"])
     text = "".join(c for c in "The quick brown fox jumps over the lazy dog.\n" if c in vocab)
     ids = torch.tensor([vocab.index(c) for c in text]).unsqueeze(1)
