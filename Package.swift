@@ -21,6 +21,9 @@ let package = Package(
         // The registries live here. Out-of-tree plugins must link this one shared copy:
         // a static copy would silently create a second registry (docs/engine-notes.md, "One registry across dynamic plugins").
         .library(name: "RecurKit", type: .dynamic, targets: ["RecurKit"]),
+        // MPI for `--distributed`, loaded by `recur` only when asked, so that a machine without
+        // OpenMPI runs everything else (libRecurMPI.so sits beside the recur executable).
+        .library(name: "RecurMPI", type: .dynamic, targets: ["RecurMPI"]),
         // A run-time plugin the tests load (Tests/PluginFixture); not for use outside the tests.
         .library(name: "RecurTestPlugin", type: .dynamic, targets: ["RecurTestPlugin"]),
     ],
@@ -66,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "Host",
             dependencies: [
-                recurKit, "RecurBundle", "RecurMPI", "RecurPlot", "RecurBuiltins",
+                recurKit, "RecurBundle", "RecurPlot", "RecurBuiltins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Host"),

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import RecurBundle
 import RecurKit
-import RecurMPI
 
 struct ResumeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +17,9 @@ struct ResumeCommand: ParsableCommand {
     var distributed = false
 
     func run() throws {
-        let group = distributed ? MPIGroup() : nil
+        var loaded: (any ProcessGroup)? = nil
+        if distributed { try reportingErrors { loaded = try MPILoader.group() } }
+        let group = loaded
         try reportingErrors(group: group) {
             // A run directory is locked before it is read: another process may be writing it.
             let isLeader = group?.isLeader ?? true

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import RecurKit
-import RecurMPI
 
 struct RunCommand: ParsableCommand {
     static var configuration: CommandConfiguration {
@@ -34,7 +33,9 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let group = distributed ? MPIGroup() : nil
+        var loaded: (any ProcessGroup)? = nil
+        if distributed { try reportingErrors { loaded = try MPILoader.group() } }
+        let group = loaded
         try reportingErrors(group: group) {
             let descriptor = try Registries.tasks.lookup(task)
             let config = try options.resolve(task: descriptor, taskOptions: try parseTaskArguments())

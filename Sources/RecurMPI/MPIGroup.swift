@@ -47,3 +47,10 @@ public final class MPIGroup: ProcessGroup {
 
     public func finish() { MPI_Finalize() }
 }
+
+/// The entry point `recur` looks up after loading this library for `--distributed`: a retained
+/// ``MPIGroup`` (MPI initialised), handed over as an object the host casts to `ProcessGroup`.
+@_cdecl("recur_mpi_group")
+public func recurMPIGroup() -> UnsafeMutableRawPointer {
+    Unmanaged.passRetained(MPIGroup() as AnyObject).toOpaque()
+}

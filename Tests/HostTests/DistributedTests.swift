@@ -80,6 +80,23 @@ final class DistributedTests: HostTestCase {
         }
     }
 
+    /// `recur` itself does not link OpenMPI (a machine without it runs every other command); the
+    /// MPI code is a library beside it, loaded for `--distributed` only.
+    func testRecurDoesNotLinkOpenMPI() throws {
+        let binary = try RecurProcess.locateBinary()
+        let ldd = Process()
+        ldd.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
+        ldd.arguments = [binary.path]
+        let pipe = Pipe()
+        ldd.standardOutput = pipe
+        try ldd.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        ldd.waitUntilExit()
+        XCTAssertTrue(output.contains("libRecurKit.so"), output)
+        XCTAssertFalse(output.contains("libmpi"), output)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: binary.deletingLastPathComponent().appendingPathComponent("libRecurMPI.so").path))
+    }
+
     /// Two ranks with global batch 4 ≡ one process with batch 4: every step's loss and the final weights.
     func testTwoRanksEqualOneProcess() throws {
         let data = try corpus(characters: 1500)

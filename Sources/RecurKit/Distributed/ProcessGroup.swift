@@ -13,6 +13,8 @@ public protocol ProcessGroup: AnyObject {
     func allGather(_ buffer: UnsafePointer<Float>, count: Int) -> [Float]
     /// Stops every rank (after a failure on this one), so none waits forever in a collective.
     func abort(code: Int32) -> Never
+    /// Ends the group after the last collective call (MPI_Finalize); every rank calls it.
+    func finish()
 }
 
 extension ProcessGroup {
