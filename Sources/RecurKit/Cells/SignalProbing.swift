@@ -54,7 +54,7 @@ public struct RecordedSignals: Sendable {
                 layers.append(Layer(names: names, gates: probing?.gateNames ?? [], values: values))
                 // Only forward directions are recorded; the next layer reads the forward output,
                 // which is the whole input of a unidirectional stack.
-                x = stackSteps(outputs)
+                x = RecurCore.stack(outputs)
             }
         }
         return RecordedSignals(layers: layers)
@@ -75,9 +75,4 @@ public struct RecordedSignals: Sendable {
         }
         return result
     }
-}
-
-private func stackSteps(_ steps: [Variable]) -> Variable {
-    let width = steps[0].shape[1]
-    return Variable(Tensor(shape: [steps.count, 1, width], scalars: steps.flatMap { $0.value.scalars }))
 }
