@@ -43,10 +43,7 @@ public struct OptionSchema: Sendable {
                     throw UnknownOptionError(name: key, owner: owner, known: names)
                 }
                 guard field.write(&options, text[key]!) else {
-                    let tooLarge = field.expected == Int.expected && Int(text[key]!) != nil
-                    throw ConfigValueError(field: key, value: text[key]!,
-                                           expected: tooLarge ? "an integer no larger than 2^24 (\(Int.optionLimit)) in size" : field.expected,
-                                           owner: owner)
+                    throw ConfigValueError(field: key, value: text[key]!, expected: field.expectedRefusing(text[key]!), owner: owner)
                 }
             }
         }

@@ -6,6 +6,12 @@ public protocol OptionValue: Codable, Sendable {
     var optionText: String { get }
     /// What the flag takes, for help and errors: "integer", "number", "true|false", "char|word".
     static var expected: String { get }
+    /// What the flag takes, worded for `text` that was refused (default: ``expected``).
+    static func expected(refusing text: String) -> String
+}
+
+extension OptionValue {
+    public static func expected(refusing text: String) -> String { expected }
 }
 
 extension Int: OptionValue {
@@ -19,6 +25,10 @@ extension Int: OptionValue {
     }
     public var optionText: String { "\(self)" }
     public static var expected: String { "an integer" }
+    /// An integer past the bound says so rather than "an integer".
+    public static func expected(refusing text: String) -> String {
+        Int(text) == nil ? expected : "an integer no larger than 2^24 (\(optionLimit)) in size"
+    }
 }
 
 extension Float: OptionValue {

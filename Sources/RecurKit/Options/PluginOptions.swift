@@ -13,6 +13,8 @@ public struct OptionField<Options>: @unchecked Sendable {
     public let help: String
     /// What the flag takes ("an integer", "one of char, word").
     public let expected: String
+    /// ``expected``, worded for a refused text (``OptionValue/expected(refusing:)``).
+    let expectedRefusing: (String) -> String
     let read: (Options) -> String
     let write: (inout Options, String) -> Bool
 
@@ -20,6 +22,7 @@ public struct OptionField<Options>: @unchecked Sendable {
         self.name = name
         self.help = help
         expected = Value.expected
+        expectedRefusing = Value.expected(refusing:)
         read = { $0[keyPath: keyPath].optionText }
         write = { options, text in
             guard let value = Value(optionText: text) else { return false }
