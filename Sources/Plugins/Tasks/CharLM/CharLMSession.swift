@@ -52,19 +52,13 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
         if let split { return split }
         let text = try corpus ?? TextFile.scalars(CharLMPlugin.corpusURL(config), rules: .exact)
         let ids = try vocabulary.ids(ofCharacters: text, source: corpusName)
-        if options.valid == .none {
-            guard let stream = CharStream(ids: ids, batch: config.batch, steps: config.seqLen) else {
-                throw DataFileError(file: corpusName, "\(ids.count) characters is too short: one batch of \(config.batch) rows × \(config.seqLen + 1) characters needs \(config.batch * (config.seqLen + 1)); use a longer text or a smaller --batch / --seq-len")
-            }
-            split = (stream, ids)
-            return split!
-        }
-        let cut = ids.count * 9 / 10
+        let whole = options.valid == .none
+        let cut = whole ? ids.count : ids.count * 9 / 10
         guard let stream = CharStream(ids: Array(ids[..<cut]), batch: config.batch, steps: config.seqLen) else {
-            throw DataFileError(file: corpusName, "\(ids.count) characters is too short: one batch of \(config.batch) rows × \(config.seqLen + 1) characters needs \(config.batch * (config.seqLen + 1)) in the 90% training split; use a longer text or a smaller --batch / --seq-len")
+            throw DataFileError(file: corpusName, "\(ids.count) characters is too short: one batch of \(config.batch) rows × \(config.seqLen + 1) characters needs \(config.batch * (config.seqLen + 1))\(whole ? "" : " in the 90% training split"); use a longer text or a smaller --batch / --seq-len")
         }
-        guard ids.count - cut >= 2 else { throw DataFileError(file: corpusName, "the validation split (last 10%) has fewer than 2 characters") }
-        split = (stream, Array(ids[cut...]))
+        guard whole || ids.count - cut >= 2 else { throw DataFileError(file: corpusName, "the validation split (last 10%) has fewer than 2 characters") }
+        split = (stream, whole ? ids : Array(ids[cut...]))
         return split!
     }
 
