@@ -102,7 +102,8 @@ struct RunOptions: ParsableArguments {
     /// after upgrading the file from whatever format wrote it.
     func merged(_ base: RunConfig, file: String) throws -> RunConfig {
         let url = URL(fileURLWithPath: file)
-        guard let data = try? Data(contentsOf: url) else { throw UserError("\(file): cannot read the config file") }
+        // The reader of every file from outside: a FIFO or a device is refused instead of hanging.
+        let data = try RegularFile.read(url, limit: 16 << 20, followingLinks: true)
         guard let parsed = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw UserError("\(file): not a JSON object")
         }

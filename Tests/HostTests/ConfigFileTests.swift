@@ -1,5 +1,8 @@
 import Foundation
 import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `--config FILE`: a JSON run config (such as an earlier run's config.json) is the starting point,
 /// flags override it, and a bad file is refused naming it.
@@ -31,5 +34,14 @@ final class ConfigFileTests: HostTestCase {
         assertUserError(try recur(["run", "char-lm", "--config", wrongType.path, "--run-dir", path("y")]),
                         contains: [wrongType.path, "not a valid run config"])
         XCTAssertFalse(exists("x") || exists("y"))
+
+        // Not a regular file: one line, and no hang on a FIFO.
+        let fifo = work.appendingPathComponent("config.fifo")
+        XCTAssertEqual(mkfifo(fifo.path, 0o600), 0)
+        assertUserError(try recur(["run", "char-lm", "--config", fifo.path, "--run-dir", path("z")], timeout: 20),
+                        contains: [fifo.path, "is a FIFO"])
+        assertUserError(try recur(["run", "char-lm", "--config", work.path, "--run-dir", path("z")]),
+                        contains: [work.path, "is a directory"])
+        XCTAssertFalse(exists("z"))
     }
 }
