@@ -51,7 +51,7 @@ struct PredictCommand: ParsableCommand {
             guard let predictor = loaded.session as? any Predicting else {
                 throw UserError("task '\(loaded.config.task)' has no inference (it does not conform to Predicting)")
             }
-            let texts = try input.map { try inputLines($0) } ?? inputs
+            let texts = try input.map { try inputLines($0).map(\.text) } ?? inputs
             let options = try keyValueArguments(split.options, command: "predict")
             let results: [Prediction]
             do { results = try GradMode.withNoGrad { try predictor.predict(texts, text: options, seed: seed) } } catch let error as UnknownOptionError {
@@ -99,8 +99,9 @@ func keyValueArguments(_ words: [String], command: String) throws -> [String: St
 }
 
 /// The non-blank lines of an input file (``LineReader``: UTF-8, a BOM dropped, `\r\n` read as `\n`).
-func inputLines(_ path: String) throws -> [String] {
-    let lines = try LineReader(URL(fileURLWithPath: path)).lines().map(\.text).filter { !$0.allSatisfy(\.isWhitespace) }
+/// Blank lines are skipped; each line keeps its number for messages.
+func inputLines(_ path: String) throws -> [TextLine] {
+    let lines = try LineReader(URL(fileURLWithPath: path)).lines().filter { !$0.text.allSatisfy(\.isWhitespace) }
     guard !lines.isEmpty else { throw UserError("\(path): no inputs (every line is blank)") }
     return lines
 }

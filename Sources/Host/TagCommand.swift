@@ -18,7 +18,7 @@ struct TagCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let texts = try text.map { [$0] } ?? inputLines(input!)
+            let texts = try text.map { [$0] } ?? inputLines(input!).map(\.text)
             let loaded = try LoadedRun(path: runPath)
             guard loaded.config.task == "tagging", let predictor = loaded.session as? any Predicting else {
                 throw UserError("task '\(loaded.config.task)' does not tag words; `recur tag` works with tagging runs (`recur predict` serves every task)")

@@ -32,9 +32,7 @@ struct TranslateCommand: ParsableCommand {
             }
             let sentences: [(line: Int?, text: String)]
             if let input {
-                let lines = try LineReader(URL(fileURLWithPath: input)).lines()
-                guard !lines.isEmpty else { throw DataFileError(file: input, "the file is empty") }
-                sentences = lines.filter { !$0.text.allSatisfy(\.isWhitespace) }.map { ($0.number, $0.text) }
+                sentences = try inputLines(input).map { ($0.number, $0.text) }
             } else {
                 sentences = [(nil, text!)]
             }
