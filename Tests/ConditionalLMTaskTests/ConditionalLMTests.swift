@@ -63,4 +63,22 @@ final class ConditionalLMTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("the classes are first, second"), "\($0)")
         }
     }
+
+    /// A saved run's files are a stranger's: a broken labels.json or vocab.json is one clear error.
+    func testBrokenArtifactsAreRefusedClearly() throws {
+        let s = try session("both")
+        var config = s.config
+        config.data = nil
+        let good = try s.artifacts()
+        for (name, bytes, fragment) in [("labels.json", #"["first", "first"]"#, "labels.json"),
+                                        ("labels.json", #"{"not": "a list"}"#, "labels.json"),
+                                        ("vocab.json", #"["<pad>", "<bos>", "<eos>", "<unk>", "a", "a"]"#, "listed twice")] {
+            var artifacts = good
+            artifacts[name] = Data(bytes.utf8)
+            XCTAssertThrowsError(try ConditionalLMPlugin.descriptor.makeSession(config, TaskContext(cells: Builtins.cells(), artifacts: artifacts))) {
+                XCTAssertTrue("\($0)".contains(fragment), "\(name): \($0)")
+                XCTAssertFalse("\($0)".contains("\n"), "one line")
+            }
+        }
+    }
 }
