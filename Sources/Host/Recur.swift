@@ -8,7 +8,7 @@ struct Recur: ParsableCommand {
         version: RecurVersion.current,
         subcommands: [ListCommand.self, RunCommand.self, ResumeCommand.self, PredictCommand.self, SampleCommand.self, TranslateCommand.self,
                       ClassifyCommand.self, TagCommand.self, EvalCommand.self, StatesCommand.self,
-                      ExportCommand.self, ImportCommand.self, InspectCommand.self,
+                      ExportCommand.self, ImportCommand.self, ImportWeightsCommand.self, InspectCommand.self,
                       CheckCellCommand.self, BenchCommand.self, PluginCommand.self, DiagnoseCommand.self, ReportCommand.self,
                       CompareCommand.self])
 }

@@ -14,7 +14,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var options: RunOptions
     @Option(name: .customLong("run-dir"), help: "Run directory (default workspace/runs/<task>-<cell>-<date>).") var runDir: String?
     @Flag(help: "Replace a run already in --run-dir.") var overwrite = false
-    @Option(name: .customLong("init-from"), help: "Start from the weights of a run or bundle (a new optimizer; unlike `recur resume`).") var initFrom: String?
+    @Option(name: .customLong("init-from"), help: "Start from the weights of a run, a bundle or a safetensors state dict (a new optimizer; unlike `recur resume`).") var initFrom: String?
     @Flag(help: "Print the summary as one JSON object (progress goes to stderr).") var json = false
     @Flag(help: "Join a data-parallel MPI job (`mpirun -np N recur run … --distributed`); --batch stays the global batch.")
     var distributed = false
@@ -42,12 +42,7 @@ struct RunCommand: ParsableCommand {
             let context = TaskContext(cells: Registries.cells, group: group)
             BLAS.threads = config.threads
             let session = try descriptor.makeSession(config, context)
-            if let initFrom {
-                let source = try LoadedRun(path: initFrom)
-                do { try load(source.checkpoint.weights, into: session.parameters) } catch {
-                    throw UserError("--init-from \(initFrom): its weights do not fit this model: \(error)")
-                }
-            }
+            if let initFrom { try loadInitialWeights(from: initFrom, into: session.parameters) }
             let directory = RunDirectory(URL(fileURLWithPath: try runDir ?? claimNewDirectory(defaultRunDirectory(config))))
             var lock: RunDirectoryLock?
             if group?.isLeader ?? true {
