@@ -1,24 +1,37 @@
-"""Loads a char-lm bundle's weights into PyTorch's examples/word_language_model RNNModel.
+"""Loads a Recur bundle's weights into a plain PyTorch module and checks it scores as `recur eval` does.
 
-    pip install torch safetensors zstandard
-    python3 scripts/load_in_pytorch.py workspace/bundles/RUN.recur [path/to/word_language_model]
+    scripts/.venv/bin/pip install torch safetensors zstandard    (or any Python with those three)
+    python3 scripts/load_in_pytorch.py BUNDLE.recur [--text FILE] [--recur .build/debug/recur]
+                                       [--model-dir path/to/word_language_model]
+                                       [--save-state-dict OUT.safetensors] [--logits PRIME --logits-json OUT.json]
 
-With the example's directory given, its own model.py is used; otherwise a class with the same
-module names (encoder, rnn, decoder) stands in. Prints the strict load result and the model's
-bits per character on a short text, to show the weights work there as they do in Recur.
+char-lm: the module is examples/word_language_model's RNNModel (its model.py from --model-dir, else the
+stand-in scripts/word_language_model/model.py with the same names), built with dropout 0 and put in eval
+mode. Prints the strict load result and bits per character on --text (default: a probe sentence); with
+--recur, also `recur eval BUNDLE --data TEXT` and the difference, and exits 1 if they differ by more than 1e-4.
+--save-state-dict writes the module's state_dict with safetensors.torch.save_file (what `recur
+import-weights` reads); --logits writes the logits of each character of PRIME as JSON rows.
 """
+import argparse
 import io
 import json
 import math
+import os
+import subprocess
 import sys
 import tarfile
+import tempfile
 
 import torch
 import zstandard
-from safetensors.torch import load
+from safetensors.torch import load, save_file
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PROBE = "The quick brown fox jumps over the lazy dog.\n"
 
 
 def read_bundle(path):
+    """Every member of a .recur bundle (tar + zstd), by name."""
     with open(path, "rb") as f:
         raw = f.read()
     if raw[:4] == b"\x28\xb5\x2f\xfd":  # zstd frame
@@ -27,40 +40,94 @@ def read_bundle(path):
         return {m.name: tar.extractfile(m).read() for m in tar.getmembers()}
 
 
-class StandIn(torch.nn.Module):
-    """The module names of word_language_model's RNNModel (dropout has no parameters)."""
+class OneHotCharLM(torch.nn.Module):
+    """A char-lm trained with --input one-hot: no encoder; the RNN reads one-hot rows."""
 
-    def __init__(self, rnn_type, ntoken, ninp, nhid, nlayers):
+    def __init__(self, rnn, ntoken, nhid):
         super().__init__()
-        self.encoder = torch.nn.Embedding(ntoken, ninp)
-        self.rnn = getattr(torch.nn, rnn_type)(ninp, nhid, nlayers)
+        self.ntoken = ntoken
+        self.rnn = rnn
         self.decoder = torch.nn.Linear(nhid, ntoken)
+
+    def forward(self, ids, hidden=None):
+        output, hidden = self.rnn(torch.nn.functional.one_hot(ids, self.ntoken).float(), hidden)
+        return torch.log_softmax(self.decoder(output).view(-1, self.ntoken), dim=1), hidden
+
+
+def char_lm(state, stack, model_dir=None):
+    """word_language_model's RNNModel holding the weights, in eval mode."""
+    sys.path.insert(0, model_dir or os.path.join(HERE, "word_language_model"))
+    import model  # examples/word_language_model/model.py, or the stand-in
+
+    kind = {"lstm": "LSTM", "gru": "GRU", "rnn": "RNN_TANH"}[stack["cell"]]
+    ntoken = state["decoder.weight"].shape[0]
+    if "encoder.weight" in state:
+        # RNNModel defaults to dropout 0.5, between layers too: a loaded model must not drop anything.
+        net = model.RNNModel(kind, ntoken, state["encoder.weight"].shape[1], stack["hiddenSize"], stack["layers"], dropout=0.0)
+    else:
+        rnn_class = {"LSTM": torch.nn.LSTM, "GRU": torch.nn.GRU, "RNN_TANH": torch.nn.RNN}[kind]
+        net = OneHotCharLM(rnn_class(ntoken, stack["hiddenSize"], stack["layers"]), ntoken, stack["hiddenSize"])
+    print(net.load_state_dict(state, strict=True))
+    return net.eval()
+
+
+def bits_per_char(net, vocab, text):
+    ids = torch.tensor([vocab.index(c) for c in text]).unsqueeze(1)
+    with torch.no_grad():
+        log_probs, _ = net(ids[:-1])
+        return torch.nn.functional.nll_loss(log_probs, ids[1:].squeeze(1)).item() / math.log(2)
 
 
 def main():
-    members = read_bundle(sys.argv[1])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("bundle")
+    parser.add_argument("--text", help="UTF-8 text to score (default: a probe sentence)")
+    parser.add_argument("--recur", help="a recur executable: compare with `recur eval BUNDLE --data TEXT`")
+    parser.add_argument("--model-dir", help="examples/word_language_model, for its own model.py")
+    parser.add_argument("--save-state-dict", help="write the module's state_dict here (safetensors)")
+    parser.add_argument("--logits", help="a prime whose per-character logits to write to --logits-json")
+    parser.add_argument("--logits-json")
+    args = parser.parse_args()
+
+    members = read_bundle(args.bundle)
     manifest = json.loads(members["manifest.json"])
+    task = manifest["config"]["task"]
+    if task != "char-lm":
+        sys.exit(f"{args.bundle}: task {task}; this script loads char-lm bundles (README, 'Weights in PyTorch', for the names of the others)")
     state = load(members["weights.safetensors"])
-    stack = manifest["config"]["stack"]
-    rnn_type = {"lstm": "LSTM", "gru": "GRU", "rnn": "RNN"}[stack["cell"]]
-    ntoken, ninp = state["encoder.weight"].shape
-    if len(sys.argv) > 2:
-        sys.path.insert(0, sys.argv[2])
-        import model  # examples/word_language_model/model.py
-        # RNNModel defaults to dropout 0.5, between layers too: a loaded model must not drop anything.
-        net = model.RNNModel("RNN_TANH" if rnn_type == "RNN" else rnn_type, ntoken, ninp, stack["hiddenSize"], stack["layers"],
-                             dropout=0.0)
-    else:
-        net = StandIn(rnn_type, ntoken, ninp, stack["hiddenSize"], stack["layers"])
-    print(net.load_state_dict(state, strict=True))
-    net.eval()
+    net = char_lm(state, manifest["config"]["stack"], args.model_dir)
     vocab = json.loads(members["vocab.json"])
-    text = "".join(c for c in "The quick brown fox jumps over the lazy dog.\n" if c in vocab)
-    ids = torch.tensor([vocab.index(c) for c in text]).unsqueeze(1)
-    with torch.no_grad():
-        out, _ = net.rnn(net.encoder(ids[:-1]))
-        loss = torch.nn.functional.cross_entropy(net.decoder(out).squeeze(1), ids[1:].squeeze(1))
-    print(f"bits per character on a probe sentence: {loss.item() / math.log(2):.4f}")
+
+    if args.text:
+        with open(args.text, encoding="utf-8") as f:
+            text = f.read()
+    else:
+        text = "".join(c for c in PROBE if c in vocab)
+    bpc = bits_per_char(net, vocab, text)
+    print(f"PyTorch bits per character: {bpc:.6f}")
+    if args.recur:
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
+            f.write(text)
+        try:
+            out = subprocess.run([args.recur, "eval", args.bundle, "--data", f.name, "--json"], check=True,
+                                 capture_output=True, text=True).stdout
+        finally:
+            os.unlink(f.name)
+        recur_bpc = json.loads(out)["eval_bpc"]
+        print(f"recur eval bits per character: {recur_bpc:.6f} (difference {abs(bpc - recur_bpc):.2e})")
+        if abs(bpc - recur_bpc) > 1e-4:
+            sys.exit(1)
+    if args.save_state_dict:
+        save_file({k: v.contiguous() for k, v in net.state_dict().items()}, args.save_state_dict)
+    if args.logits is not None:
+        ids = torch.tensor([vocab.index(c) for c in args.logits]).unsqueeze(1)
+        # Raw logits (the decoder's output), as `recur predict --show-scores` prints them; RNNModel's
+        # forward returns log-probabilities, which differ by a constant per row.
+        with torch.no_grad():
+            inputs = net.encoder(ids) if hasattr(net, "encoder") else torch.nn.functional.one_hot(ids, net.ntoken).float()
+            logits = net.decoder(net.rnn(inputs)[0]).squeeze(1)
+        with open(args.logits_json, "w") as f:
+            json.dump(logits.tolist(), f)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,89 @@
+import Foundation
+import RecurTestSupport
+import XCTest
+
+/// Weights both ways through real PyTorch: export → load in PyTorch (scripts/load_in_pytorch.py)
+/// → save_file(state_dict) → `recur import-weights` → the same logits; and the README's loading
+/// snippet, run as printed, scores as `recur eval` does. Skipped with the reason when no Python
+/// with torch, safetensors and zstandard is found (``Python``).
+final class PyTorchRoundTripTests: HostTestCase {
+    var python: URL!
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        switch Python.find(importing: ["torch", "safetensors", "zstandard"]) {
+        case .success(let found): python = found
+        case .failure(let unavailable): throw XCTSkip("PyTorch round trip skipped: \(unavailable.reason)")
+        }
+    }
+
+    static let prime = "The quick brown fox"
+
+    /// `recur predict --show-scores` logits, one row per predicted character.
+    func recurLogits(_ run: URL) throws -> [[Double]] {
+        let result = try recur(["predict", run.path, Self.prime, "--length", "0", "--show-scores", "true", "--json"])
+        XCTAssertEqual(result.status, 0, "\(result)")
+        return try XCTUnwrap(try jsonObject(result.stdout)["steps"] as? [[String: Any]]).map { ($0["scores"] as? [Double]) ?? [] }
+    }
+
+    func maxDifference(_ a: [[Double]], _ b: [[Double]]) -> Double {
+        zip(a, b).flatMap { zip($0, $1).map { abs($0 - $1) } }.max() ?? .infinity
+    }
+
+    func testCharLMWeightsComeBackFromPyTorchWithTheSameLogits() throws {
+        let data = try corpus()
+        for cell in ["lstm", "gru", "rnn"] {
+            let run = try trainTinyRun("trained-\(cell)", data: data, extra: ["--cell": cell, "--layers": "2"])
+            let bundle = path("\(cell).recur")
+            XCTAssertEqual(try recur(["export", run.path, "-o", bundle]).status, 0)
+            let saved = path("from-torch-\(cell).safetensors"), logitsFile = path("torch-logits-\(cell).json")
+            let torch = try Python.run(python, [BuildProducts.checkout.appendingPathComponent("scripts/load_in_pytorch.py").path, bundle,
+                                                "--text", data.path, "--recur", BuildProducts.recur.path, "--save-state-dict", saved,
+                                                "--logits", Self.prime, "--logits-json", logitsFile])
+            XCTAssertEqual(torch.status, 0, "load_in_pytorch.py: \(torch.stdout)\(torch.stderr)")
+            XCTAssertTrue(torch.stdout.contains("<All keys matched successfully>"), torch.stdout)
+
+            let imported = try recur(["import-weights", saved, "--task", "char-lm", "--vocab", run.appendingPathComponent("vocab.json").path,
+                                      "--data", data.path, "--batch", "2", "--seq-len", "8", "--run-dir", path("imported-\(cell)")])
+            XCTAssertEqual(imported.status, 0, "\(imported)")
+            XCTAssertTrue(imported.stdout.contains("2×\(cell) 8"), "the cell and sizes are read off the file: \(imported.stdout)")
+
+            let original = try recurLogits(run), back = try recurLogits(work.appendingPathComponent("imported-\(cell)"))
+            let torchLogits = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: logitsFile))) as? [[Double]])
+            XCTAssertEqual(back, original, "\(cell): weights that went through PyTorch give bit-identical logits")
+            let againstTorch = maxDifference(Array(torchLogits.prefix(original.count)), original)
+            XCTAssertLessThan(againstTorch, 1e-5, "\(cell): PyTorch's logits against Recur's")
+            print("PyTorch round trip \(cell): |Recur imported − Recur original| = \(maxDifference(back, original)), |PyTorch − Recur| = \(againstTorch); \(torch.stdout.split(separator: "\n").last ?? "")")
+        }
+    }
+
+    /// The README's block under "Weights in PyTorch", exactly as printed, then a bits-per-char line.
+    func testTheReadmeSnippetScoresAsRecurEval() throws {
+        let readme = try String(contentsOf: BuildProducts.checkout.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try XCTUnwrap(readme.range(of: "**Weights in PyTorch.**"), "README has no 'Weights in PyTorch' section")
+        let rest = readme[section.upperBound...]
+        let start = try XCTUnwrap(rest.range(of: "```python\n")), end = try XCTUnwrap(rest[start.upperBound...].range(of: "```"))
+        let snippet = String(rest[start.upperBound..<end.lowerBound])
+
+        let data = try corpus()
+        let run = try trainTinyRun("trained", data: data, extra: ["--layers": "2"])
+        XCTAssertEqual(try recur(["export", run.path, "-o", path("model.recur")]).status, 0)
+        let scoring = """
+        text = open(\(String(reflecting: data.path)), encoding="utf-8").read()
+        vocab = json.loads(files["vocab.json"])
+        ids = torch.tensor([vocab.index(c) for c in text]).unsqueeze(1)
+        with torch.no_grad():
+            log_probs, _ = net(ids[:-1])
+        print(torch.nn.functional.nll_loss(log_probs, ids[1:].squeeze(1)).item() / 0.6931471805599453)
+        """
+        try (snippet + scoring).write(to: work.appendingPathComponent("snippet.py"), atomically: true, encoding: .utf8)
+        let result = try runRecur([path("snippet.py")], environment: ["PYTHONPATH": BuildProducts.checkout.appendingPathComponent("scripts/word_language_model").path],
+                                  in: work, executable: python)
+        XCTAssertEqual(result.status, 0, "the README snippet failed: \(result.stderr)")
+        let torchBPC = try XCTUnwrap(Double(result.stdout.split(separator: "\n").last.map(String.init) ?? ""), result.stdout)
+        let eval = try recur(["eval", path("model.recur"), "--data", data.path, "--json"])
+        let recurBPC = try XCTUnwrap(try jsonObject(eval.stdout)["eval_bpc"] as? Double, "\(eval)")
+        XCTAssertEqual(torchBPC, recurBPC, accuracy: 1e-4, "the README snippet's model scores as recur eval")
+        print("README snippet: PyTorch \(torchBPC) bits/char, recur eval \(recurBPC), difference \(abs(torchBPC - recurBPC))")
+    }
+}
