@@ -131,4 +131,47 @@ final class ImportWeightsTests: HostTestCase {
         XCTAssertTrue(misfit.stderr.contains("rnn.weight_hh_l0 is [32, 8] in the file, [24, 6] in the model"), misfit.stderr)
         XCTAssertFalse(misfit.stderr.contains("is not a run directory"), misfit.stderr)
     }
+
+    /// Trains `task`, writes its weights as a bare state dict, imports them with only the run's
+    /// files and the data (sizes read off the file), and expects the same evaluation and prediction.
+    func assertImportReproduces(task: String, data: String, flags: [String], artifacts: [String], input: String,
+                                file: StaticString = #filePath, line: UInt = #line) throws {
+        let dataFile = try write("\(task).txt", data)
+        let common = ["--batch", "4", "--data", dataFile.path]
+        let trained = try recur(["run", task, "--hidden", "6", "--embedding", "4", "--steps", "3", "--eval-every", "3",
+                                 "--run-dir", path("\(task)-trained")] + common + flags)
+        XCTAssertEqual(trained.status, 0, "\(trained)", file: file, line: line)
+        let run = work.appendingPathComponent("\(task)-trained")
+        let imported = try recur(["import-weights", try stateDict(of: run).path, "--task", task,
+                                  "--vocab", run.appendingPathComponent("vocab.json").path, "--run-dir", path("\(task)-imported"), "--json"]
+                                 + artifacts.flatMap { ["--artifact", run.appendingPathComponent($0).path] } + common)
+        XCTAssertEqual(imported.status, 0, "\(imported)", file: file, line: line)
+        let summary = try jsonObject(imported.stdout)
+        XCTAssertEqual(summary["hidden"] as? Int, 6, file: file, line: line)
+        XCTAssertEqual(summary["bidirectional"] as? Bool, flags.contains("--bidirectional"), "bidirectionality is read off the file", file: file, line: line)
+        for name in ["trained", "imported"] {
+            XCTAssertEqual(try recur(["eval", path("\(task)-\(name)"), "--data", dataFile.path, "--json"]).status, 0, file: file, line: line)
+        }
+        func metrics(_ name: String) throws -> [String: Double] {
+            let object = try jsonObject(try recur(["eval", path("\(task)-\(name)"), "--data", dataFile.path, "--json"]).stdout)
+            return object.compactMapValues { $0 as? Double }.filter { $0.key.hasPrefix("eval_") }
+        }
+        let original = try metrics("trained")
+        XCTAssertFalse(original.isEmpty, file: file, line: line)
+        XCTAssertEqual(try metrics("imported"), original, "\(task): the imported weights evaluate identically", file: file, line: line)
+        let predictions = try ["trained", "imported"].map { try recur(["predict", path("\(task)-\($0)"), input, "--json"]).stdout }
+        XCTAssertEqual(predictions[1], predictions[0], file: file, line: line)
+    }
+
+    func testABidirectionalClassifierImportsWithItsLabels() throws {
+        try assertImportReproduces(
+            task: "classification",
+            data: (0..<30).map { $0 % 2 == 0 ? "en\thello there \($0)" : "fr\tbonjour la \($0)" }.joined(separator: "\n"),
+            flags: ["--bidirectional", "--layers", "2", "--cell", "lstm"], artifacts: ["labels.json"], input: "hello there")
+    }
+
+    func testATranslationModelImportsFromItsEncoderAndDecoderNames() throws {
+        try assertImportReproduces(task: "translation", data: (0..<40).map { "a\($0 % 5) b\t\($0 % 5) c" }.joined(separator: "\n"),
+                                   flags: ["--cell", "gru", "--bidirectional"], artifacts: [], input: "a1 b")
+    }
 }
