@@ -24,8 +24,8 @@ struct InspectCommand: ParsableCommand {
         if json {
             try printJSON([
                 "file": url.path, "verified": true, "format_version": m.formatVersion, "recur_version": m.recurVersion,
-                "created": m.created, "task": ["name": m.task.name, "version": m.task.version, "origin": m.task.origin],
-                "cell": ["name": m.cell.name, "version": m.cell.version, "origin": m.cell.origin], "step": m.step,
+                "created": m.created, "task": pluginJSON(m.task, registered: Registries.tasks.all.map { ($0.name, $0.version) }),
+                "cell": pluginJSON(m.cell, registered: Registries.cells.all.map { ($0.name, $0.version) }), "step": m.step,
                 "metrics": m.metrics, "parameter_count": total,
                 "parameters": parameters.map { ["name": $0.key, "shape": $0.value.shape, "count": $0.value.count] },
                 "members": m.members.mapValues { ["size": $0.size, "sha256": $0.sha256] },
@@ -34,7 +34,12 @@ struct InspectCommand: ParsableCommand {
         }
         print("\(url.path)")
         print("  format \(m.formatVersion), written by recur \(m.recurVersion) on \(m.created)")
-        print("  task \(m.task.name) \(m.task.version) [\(m.task.origin)], cell \(m.cell.name) \(m.cell.version) [\(m.cell.origin)]")
+        print("  task \(m.task.name) \(m.task.version) [\(m.task.provenance)], cell \(m.cell.name) \(m.cell.version) [\(m.cell.provenance)]")
+        for (kind, plugin, registered) in [("task", m.task, Registries.tasks.all.map { ($0.name, $0.version) }),
+                                           ("cell", m.cell, Registries.cells.all.map { ($0.name, $0.version) })] where !plugin.isBuiltIn {
+            print("  needs the \(kind) plugin '\(plugin.name)' \(plugin.version)\(plugin.library.map { " (\($0))" } ?? ""): "
+                  + receiverNote(plugin, registered: registered))
+        }
         let s = m.config.stack
         print("  model: \(s.layers)×\(s.cell) hidden \(s.hiddenSize)\(s.bidirectional ? " bidirectional" : ""), trained \(m.step) steps")
         print("  metrics: " + (m.metrics.isEmpty ? "none" : m.metrics.sorted { $0.key < $1.key }.map { String(format: "%@ %.4f", $0.key, $0.value) }.joined(separator: ", ")))
@@ -45,4 +50,20 @@ struct InspectCommand: ParsableCommand {
         }
         print("  verified: all \(m.members.count) members match their sizes and SHA-256")
     }
+}
+
+/// Whether this machine has the plugin a bundle names, in words for the receiver.
+func receiverNote(_ plugin: BundleManifest.Plugin, registered: [(name: String, version: String)]) -> String {
+    guard let here = registered.first(where: { $0.name == plugin.name }) else {
+        return "not registered here; a receiver must build it (`recur plugin build DIR`) before using this bundle"
+    }
+    return here.version == plugin.version ? "registered here, same version" : "registered here as version \(here.version)"
+}
+
+func pluginJSON(_ plugin: BundleManifest.Plugin, registered: [(name: String, version: String)]) -> [String: Any] {
+    var object: [String: Any] = ["name": plugin.name, "version": plugin.version, "origin": plugin.origin,
+                                 "registered_version": registered.first { $0.name == plugin.name }?.version ?? NSNull()]
+    if let library = plugin.library { object["library"] = library }
+    if let sha256 = plugin.sha256 { object["sha256"] = sha256 }
+    return object
 }

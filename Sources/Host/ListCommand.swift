@@ -3,7 +3,7 @@ import RecurKit
 
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List registered cells and tasks, and plugins that failed to load.")
+        commandName: "list", abstract: "List registered cells and tasks, where plugins were looked for, and plugins that failed to load.")
 
     enum Kind: String, ExpressibleByArgument, CaseIterable { case cells, tasks }
 
@@ -29,11 +29,16 @@ struct ListCommand: ParsableCommand {
         }
         let problems = LoadedPlugins.problems
         if json {
+            object["plugins_searched"] = LoadedPlugins.searched
             object["plugin_problems"] = problems.map { ["file": $0.file, "problem": $0.problem ?? ""] }
             try printJSON(object)
-        } else if !problems.isEmpty {
-            print("plugin problems")
-            for report in problems { print("  \(LoadedPlugins.displayLine(report))") }
+        } else {
+            print("plugins searched")
+            for place in LoadedPlugins.searched { print("  \(place)") }
+            if !problems.isEmpty {
+                print("plugin problems")
+                for report in problems { print("  \(LoadedPlugins.displayLine(report))") }
+            }
         }
     }
 }

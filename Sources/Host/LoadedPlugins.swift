@@ -8,12 +8,29 @@ enum LoadedPlugins {
 
     static var problems: [PluginLoadReport] { reports.filter { $0.problem != nil } }
 
-    /// Loads every plugin library in `<checkout>/plugins/*/.build/{debug,release}` and in the
-    /// directories of `RECUR_PLUGIN_PATH`.
+    /// Where start-up looked, in order, for `recur list` to say.
+    nonisolated(unsafe) static var searched: [String] = []
+
+    /// Loads every plugin library in `<checkout>/plugins/*/.build/{debug,release}`, in the
+    /// directories of `RECUR_PLUGIN_PATH`, and in the packages of the workspace's plugin list
+    /// (``PluginList``, written by `recur plugin build`).
     static func load(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        let found = discovery.discover(pluginsFolder: RecurCheckout.root?.appendingPathComponent("plugins"),
-                                       searchPath: environment["RECUR_PLUGIN_PATH"])
-        reports = found.problems + PluginLoader().load(found.libraries)
+        let pluginsFolder = RecurCheckout.root?.appendingPathComponent("plugins")
+        let searchPath = environment["RECUR_PLUGIN_PATH"]
+        var listProblems: [PluginLoadReport] = []
+        var packages: [URL] = []
+        do { packages = try PluginList.read().plugins.map { URL(fileURLWithPath: $0.package) } } catch let error as PluginListError {
+            listProblems.append(PluginLoadReport(file: error.file, problem: error.problem))
+        } catch {
+            listProblems.append(PluginLoadReport(file: PluginList.url.path, problem: "\(error)"))
+        }
+        searched = (pluginsFolder.map { ["\($0.path)/*/.build (the checkout's plugins)"] } ?? [])
+            + (searchPath ?? "").split(separator: ":").map { "\($0) (RECUR_PLUGIN_PATH)" }
+            + ["\(PluginList.url.path) (plugin list: \(packages.count) package\(packages.count == 1 ? "" : "s"))"]
+            + packages.map { "\($0.path) (listed)" }
+        let found = discovery.discover(pluginsFolder: pluginsFolder, searchPath: searchPath, packages: packages,
+                                       listedIn: PluginList.url.path)
+        reports = listProblems + found.problems + PluginLoader().load(found.libraries)
     }
 
     /// Prefer plugins built like this host: a debug `recur` loads a plugin's debug build.

@@ -4,11 +4,11 @@ import Foundation
 struct PluginBuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build", abstract: "Build a plugin package (swift build) so recur loads it.",
-        discussion: "Same as `swift build -c CONFIGURATION` inside DIR/NAME. The default configuration is this recur's own, which is the one it loads first.")
+        discussion: "Same as `swift build -c CONFIGURATION` inside DIR/NAME (or the package folder PATH), then records the package in the workspace's plugin list so that every later recur loads it. The default configuration is this recur's own, which is the one it loads first.")
 
     enum Configuration: String, ExpressibleByArgument { case debug, release }
 
-    @Argument(help: "The plugin package's folder name in --dir.") var name: String
+    @Argument(help: "The plugin package's folder name in --dir, or the path of its folder.") var name: String
     @OptionGroup var folder: PluginFolderOption
     @Option(name: [.customShort("c"), .long], help: "debug or release (default: this recur's).")
     var configuration: Configuration = hostConfiguration
@@ -22,8 +22,9 @@ struct PluginBuildCommand: ParsableCommand {
     }
 
     func run() throws {
-        let package = try folder.folder().appendingPathComponent(name)
+        var package = URL(fileURLWithPath: "/")
         try reportingErrors {
+            package = try folder.package(named: name)
             guard FileManager.default.fileExists(atPath: package.appendingPathComponent("Package.swift").path) else {
                 throw UserError("\(displayPath(package.path))/Package.swift: no plugin package there (make one with `recur plugin new cell \(name)`)")
             }
@@ -38,10 +39,11 @@ struct PluginBuildCommand: ParsableCommand {
             FileHandle.standardError.write(Data("recur: building \(displayPath(package.path)) failed (swift build exited \(process.terminationStatus))\n".utf8))
             throw ExitCode(1)
         }
-        if let hint = folder.searchPathHint(for: package) {
-            print("built \(displayPath(package.path)) (\(configuration.rawValue)); it is outside this checkout's plugins/, so first\n  \(hint)\nthen `recur list` shows it")
-        } else {
-            print("built \(displayPath(package.path)) (\(configuration.rawValue)); `recur list` shows it")
+        try reportingErrors {
+            var list = try PluginList.read()
+            list.record(name: package.lastPathComponent, package: package)
+            try list.write()
         }
+        print("built \(package.path) (\(configuration.rawValue)) and recorded it in \(PluginList.url.path); `recur list` shows it")
     }
 }

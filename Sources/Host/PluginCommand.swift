@@ -3,8 +3,9 @@ import Foundation
 
 struct PluginCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "plugin", abstract: "Make and build out-of-tree plugins (SwiftPM packages in plugins/).",
-        subcommands: [PluginNewCommand.self, PluginBuildCommand.self])
+        commandName: "plugin", abstract: "Make, build and list out-of-tree plugins (SwiftPM packages).",
+        discussion: "`plugin build` records the package in the workspace's plugin list (`plugin list`), so every later recur loads it without RECUR_PLUGIN_PATH.",
+        subcommands: [PluginNewCommand.self, PluginBuildCommand.self, PluginListCommand.self, PluginRemoveCommand.self])
 }
 
 /// Where plugin packages go: `--dir`, or the `plugins/` folder of the checkout `recur` was built in.
@@ -19,14 +20,14 @@ struct PluginFolderOption: ParsableArguments {
         return root.appendingPathComponent("plugins")
     }
 
-    /// The `export RECUR_PLUGIN_PATH=…` line a package in `--dir` needs to be found (packages in
-    /// the checkout's own `plugins/` are found without it), or nil.
-    func searchPathHint(for package: URL) -> String? {
-        guard dir != nil else { return nil }
-        if let root = RecurCheckout.root,
-           package.deletingLastPathComponent().resolvingSymlinksInPath().path == root.appendingPathComponent("plugins").resolvingSymlinksInPath().path {
-            return nil
+    /// The package `name` names: a folder holding a Package.swift (a path such as `.` or
+    /// `~/cells/mingru`), else the folder `name` inside ``folder()``.
+    func package(named name: String) throws -> URL {
+        let direct = URL(fileURLWithPath: name).standardizedFileURL
+        if dir == nil, name.contains("/") || name == "." || name == "..",
+           FileManager.default.fileExists(atPath: direct.appendingPathComponent("Package.swift").path) {
+            return direct
         }
-        return "export RECUR_PLUGIN_PATH=\(package.path)${RECUR_PLUGIN_PATH:+:$RECUR_PLUGIN_PATH}"
+        return try folder().appendingPathComponent(name)
     }
 }

@@ -31,20 +31,19 @@ struct PluginNewCommand: ParsableCommand {
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(file.contents.utf8).write(to: url)
             }
-            let shown = displayPath(package.path)
-            let dir = folder.dir.map { " --dir \($0)" } ?? ""
-            let hint = folder.searchPathHint(for: package).map { "\n  \($0)" } ?? ""
+            // The absolute path: the one `plugin build` takes, from any folder.
+            let shown = package.path
             if kind == .cell {
                 print("""
                     created \(shown) (cell '\(name)', library lib\(cell.moduleName).so); next:
-                      recur plugin build \(name)\(dir)\(hint)
+                      recur plugin build \(shown)
                       recur check-cell \(name)
                       recur run char-lm --cell \(name) --steps 500
                     """)
             } else {
                 print("""
                     created \(shown) (task '\(name)', library lib\(task.moduleName).so); next:
-                      recur plugin build \(name)\(dir)\(hint)
+                      recur plugin build \(shown)
                       recur run \(name) --run-dir runs/\(name)
                       recur predict runs/\(name) "3 1 4 1 5"
                     """)

@@ -4,16 +4,42 @@ import RecurKit
 /// `manifest.json`: what a bundle holds and what it needs, with the size and SHA-256 of every
 /// other member so nothing is used before it has been verified.
 public struct BundleManifest: Codable, Sendable {
-    /// Plugins a bundle depends on.
+    /// Plugins a bundle depends on. A run-time plugin is recorded by name, version, its
+    /// library's file name and the SHA-256 of that library — never the sender's path to it, which
+    /// means nothing on the receiver's machine. `origin` is `built-in` or `plugin` (bundles
+    /// written before this record held the library's absolute path there).
     public struct Plugin: Codable, Sendable, Equatable {
         public var name: String
         public var version: String
         public var origin: String
+        /// The plugin library's file name (`libMinGRUPlugin.so`); `nil` for a built-in.
+        public var library: String?
+        /// SHA-256 of the library as it was when the bundle was written; `nil` for a built-in or
+        /// when it could not be read.
+        public var sha256: String?
 
-        public init(name: String, version: String, origin: String) {
+        public init(name: String, version: String, origin: String, library: String? = nil, sha256: String? = nil) {
             self.name = name
             self.version = version
             self.origin = origin
+            self.library = library
+            self.sha256 = sha256
+        }
+
+        /// The record of a registered plugin whose `origin` is "built-in" or its library's path.
+        public static func recording(name: String, version: String, origin: String) -> Plugin {
+            guard origin != "built-in" else { return Plugin(name: name, version: version, origin: origin) }
+            let url = URL(fileURLWithPath: origin)
+            let hash = (try? RegularFile.read(url, limit: 1 << 30, followingLinks: true)).map(SHA256.hex)
+            return Plugin(name: name, version: version, origin: "plugin", library: url.lastPathComponent, sha256: hash)
+        }
+
+        public var isBuiltIn: Bool { origin == "built-in" }
+
+        /// `built-in`, or `plugin libX.so, sha256 0123abcd…` (an old bundle: its recorded origin).
+        public var provenance: String {
+            guard let library else { return origin }
+            return "plugin \(library)" + (sha256.map { ", sha256 \($0.prefix(12))…" } ?? "")
         }
     }
 

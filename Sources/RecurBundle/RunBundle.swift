@@ -53,8 +53,8 @@ public struct RunBundle {
         manifest = BundleManifest(
             formatVersion: BundleManifest.currentFormat, recurVersion: RecurVersion.current,
             created: ISO8601DateFormatter().string(from: Date()),
-            task: .init(name: task.name, version: task.version, origin: task.origin),
-            cell: .init(name: cell.name, version: cell.version, origin: cell.origin),
+            task: .recording(name: task.name, version: task.version, origin: task.origin),
+            cell: .recording(name: cell.name, version: cell.version, origin: cell.origin),
             config: config, step: checkpoint.position.step, metrics: checkpoint.position.metrics, members: [:])
     }
 
@@ -152,10 +152,10 @@ public struct RunBundle {
     /// when this machine lacks a plugin the bundle needs.
     public func checkPlugins(cells: Registry<CellDescriptor>, tasks: Registry<TaskDescriptor>, source: String) throws {
         if (try? tasks.lookup(manifest.task.name)) == nil {
-            throw BundleError(source, "needs task '\(manifest.task.name)' \(manifest.task.version) (\(manifest.task.origin)), which is not registered here; registered tasks: \(tasks.names.joined(separator: ", "))")
+            throw BundleError(source, "needs task '\(manifest.task.name)' \(manifest.task.version) (\(manifest.task.provenance)), which is not registered here; build that plugin (`recur plugin build DIR`); registered tasks: \(tasks.names.joined(separator: ", "))")
         }
         if (try? cells.lookup(manifest.cell.name)) == nil {
-            throw BundleError(source, "needs cell '\(manifest.cell.name)' \(manifest.cell.version) (\(manifest.cell.origin)), which is not registered here; registered cells: \(cells.names.joined(separator: ", "))")
+            throw BundleError(source, "needs cell '\(manifest.cell.name)' \(manifest.cell.version) (\(manifest.cell.provenance)), which is not registered here; build that plugin (`recur plugin build DIR`); registered cells: \(cells.names.joined(separator: ", "))")
         }
     }
 

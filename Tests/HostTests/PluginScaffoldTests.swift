@@ -10,21 +10,28 @@ final class PluginScaffoldTests: XCTestCase {
         let folder = try BuildProducts.temporaryDirectory("scaffold")
         defer { try? FileManager.default.removeItem(at: folder) }
 
-        let new = try runRecur(["plugin", "new", "cell", "e2ecell", "--dir", folder.path])
+        // Only the workspace is set (to keep the test's plugin list out of the checkout's): the
+        // built plugin is found through the list `plugin build` writes, not RECUR_PLUGIN_PATH.
+        let environment = ["RECUR_WORKSPACE": folder.appendingPathComponent("workspace").path]
+        let new = try runRecur(["plugin", "new", "cell", "e2ecell", "--dir", folder.path], environment: environment)
         XCTAssertEqual(new.status, 0, new.stderr)
-        let again = try runRecur(["plugin", "new", "cell", "e2ecell", "--dir", folder.path])
+        let package = folder.appendingPathComponent("e2ecell").path
+        XCTAssertTrue(new.stdout.hasPrefix("created \(package) (cell 'e2ecell'"), "the real path: \(new.stdout)")
+        XCTAssertTrue(new.stdout.contains("recur plugin build \(package)\n"), new.stdout)
+        let again = try runRecur(["plugin", "new", "cell", "e2ecell", "--dir", folder.path], environment: environment)
         XCTAssertEqual(again.status, 1)
         XCTAssertTrue(again.stderr.hasSuffix("e2ecell already exists; pick another name or remove it\n"), again.stderr)
 
         // The host's configuration (debug under `make test`), so the plugin is built like the host.
-        let build = try runRecur(["plugin", "build", "e2ecell", "--dir", folder.path])
+        let build = try runRecur(["plugin", "build", package], environment: environment)
         XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
+        XCTAssertTrue(build.stdout.contains("recorded it in \(folder.path)/workspace/plugins.json"), build.stdout)
 
-        let environment = ["RECUR_PLUGIN_PATH": folder.appendingPathComponent("e2ecell").path]
         let list = try runRecur(["list", "cells"], environment: environment)
         XCTAssertTrue(list.stdout.contains("e2ecell  0.1.0"), list.stdout)
         XCTAssertTrue(list.stdout.contains("e2ecell/.build/debug/libE2ecellPlugin.so]"), list.stdout)
         XCTAssertFalse(list.stdout.contains("plugin problems"), list.stdout)
+        XCTAssertTrue(try runRecur(["plugin", "list"], environment: environment).stdout.contains("e2ecell  \(package)  cell e2ecell"))
 
         let check = try runRecur(["check-cell", "e2ecell"], environment: environment)
         XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
@@ -47,14 +54,12 @@ final class PluginScaffoldTests: XCTestCase {
     func testScaffoldedTaskTrainsPredictsExportsAndResumes() throws {
         let folder = try BuildProducts.temporaryDirectory("task-scaffold")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let new = try runRecur(["plugin", "new", "task", "e2etask", "--dir", folder.path])
+        let environment = ["RECUR_WORKSPACE": folder.appendingPathComponent("workspace").path]
+        let new = try runRecur(["plugin", "new", "task", "e2etask", "--dir", folder.path], environment: environment)
         XCTAssertEqual(new.status, 0, new.stderr)
-        // Outside the checkout's plugins/, the next steps say how recur will find it.
-        XCTAssertTrue(new.stdout.contains("export RECUR_PLUGIN_PATH=\(folder.appendingPathComponent("e2etask").path)"), new.stdout)
-        let build = try runRecur(["plugin", "build", "e2etask", "--dir", folder.path])
+        let build = try runRecur(["plugin", "build", "e2etask", "--dir", folder.path], environment: environment)
         XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
 
-        let environment = ["RECUR_PLUGIN_PATH": folder.appendingPathComponent("e2etask").path]
         let list = try runRecur(["list", "tasks"], environment: environment)
         XCTAssertTrue(list.stdout.contains("e2etask"), list.stdout)
         let help = try runRecur(["run", "e2etask", "--help"], environment: environment)

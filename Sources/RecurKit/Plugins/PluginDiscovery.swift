@@ -21,7 +21,11 @@ public struct PluginDiscovery {
     /// to, or owned by another user (anyone could plant a library there, and loading runs its
     /// code); a library owned by another user or writable by anyone; a `lib*.so` that is not a
     /// regular file (a FIFO would hang `dlopen`). As ssh treats keys, nothing is loaded from them.
-    public func discover(pluginsFolder: URL?, searchPath: String?) -> (libraries: [String], problems: [PluginLoadReport]) {
+    ///
+    /// `packages` are package folders recorded by `recur plugin build` (the workspace's plugin
+    /// list), searched after the rest; one that no longer exists is reported with `listedIn`.
+    public func discover(pluginsFolder: URL?, searchPath: String?, packages: [URL] = [], listedIn list: String = "the plugin list")
+        -> (libraries: [String], problems: [PluginLoadReport]) {
         var found: [URL] = []
         var problems: [PluginLoadReport] = []
         if let pluginsFolder {
@@ -35,6 +39,14 @@ public struct PluginDiscovery {
                 continue
             }
             found += libraries(inDirectory: directory)
+        }
+        for package in packages {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: package.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                problems.append(PluginLoadReport(file: package.path, problem: "\(list) names this package folder, which does not exist (`recur plugin remove` forgets it)"))
+                continue
+            }
+            found += libraries(inDirectory: package)
         }
         var seen = Set<String>()
         var refusedFolders: [String: String?] = [:]
