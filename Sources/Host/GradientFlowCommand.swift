@@ -20,7 +20,9 @@ struct GradientFlowCommand: ParsableCommand {
     @Option(help: "Sequences averaged over (root mean square).") var batch: Int = 16
     @Option(help: "Random seed (initialisation and inputs).") var seed: UInt64 = 0
     @Flag(help: "Print one JSON object.") var json = false
-    @Option(help: "Write the log-scale plot to this SVG file.") var svg: String?
+    // -o/--output as on every command that writes a file; --svg, the older name, still works.
+    @Option(name: [.customShort("o"), .customLong("output"), .customLong("svg")], help: ArgumentHelp("Write the log-scale plot to this SVG file.", valueName: "file.svg"))
+    var svg: String?
 
     func validate() throws {
         guard !cell.isEmpty || !runs.isEmpty else { throw ValidationError("give at least one --cell NAME or a run/bundle.") }

@@ -10,6 +10,7 @@ struct ImportCommand: ParsableCommand {
 
     @Argument(help: "Bundle file.") var file: String
     @Option(help: "Folder to unpack into (default workspace/bundles).") var into: String?
+    @Flag(help: "Print one JSON object: the run directory, task, cell and step.") var json = false
 
     func run() throws {
         try reportingErrors {
@@ -19,7 +20,12 @@ struct ImportCommand: ParsableCommand {
             let destination = URL(fileURLWithPath: into ?? "\(workspaceDirectory())/bundles")
                 .appendingPathComponent(url.deletingPathExtension().lastPathComponent)
             try bundle.materialize(at: destination)
-            print("imported \(bundle.manifest.task.name)/\(bundle.manifest.cell.name) at step \(bundle.manifest.step) into \(destination.path)")
+            if json {
+                try printJSON(["run_dir": destination.path, "task": bundle.manifest.task.name, "cell": bundle.manifest.cell.name,
+                               "step": bundle.manifest.step])
+            } else {
+                print("imported \(bundle.manifest.task.name)/\(bundle.manifest.cell.name) at step \(bundle.manifest.step) into \(destination.path)")
+            }
         }
     }
 }

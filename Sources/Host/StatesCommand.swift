@@ -14,7 +14,9 @@ struct StatesCommand: ParsableCommand {
     @Option(help: "The text to read.") var text: String
     @Option(help: ArgumentHelp("The unit the SVG colours the text by, LAYER:SIGNAL:UNIT (default: the most variable unit of the top layer's first memory signal).",
                                valueName: "l:name:k")) var unit: String?
-    @Option(help: ArgumentHelp("Write the picture: the text coloured by --unit, and the most variable units over the text.", valueName: "file.svg"))
+    // -o/--output as on every command that writes a file; --svg, the older name, still works.
+    @Option(name: [.customShort("o"), .customLong("output"), .customLong("svg")],
+            help: ArgumentHelp("Write the picture: the text coloured by --unit, and the most variable units over the text.", valueName: "file.svg"))
     var svg: String?
     @Flag(help: "Print every recorded value as one JSON object.") var json = false
 
