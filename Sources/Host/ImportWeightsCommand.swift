@@ -34,7 +34,8 @@ struct ImportWeightsCommand: ParsableCommand {
         try reportingErrors {
             let descriptor = try Registries.tasks.lookup(task)
             let source = URL(fileURLWithPath: file)
-            let tensors = try StateDictFile.read(source)
+            // A state dict made from an older bundle may carry names renamed since.
+            let tensors = WeightNameMigrations.upgrade(weights: try StateDictFile.read(source), task: descriptor.name)
             let declared = Set(descriptor.options.fields.map(\.name))
             let inferred = try InferredSizes(tensors, layout: .of(task: descriptor.name), declaredOptions: declared)
             var given = try keyValueArguments(taskArguments, command: "import-weights")

@@ -5,7 +5,7 @@ import RecurKit
 /// file — a PyTorch state dict (``StateDictFile``) or a run's `checkpoint.safetensors`. A file is
 /// told apart by its first bytes, so a state dict is never mistaken for a run and reported as its
 /// parent folder ("… is not a run directory").
-func loadInitialWeights(from path: String, into parameters: [NamedParameter]) throws {
+func loadInitialWeights(from path: String, into parameters: [NamedParameter], task: String) throws {
     let url = URL(fileURLWithPath: path)
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
@@ -18,7 +18,7 @@ func loadInitialWeights(from path: String, into parameters: [NamedParameter]) th
         }
         return
     }
-    let tensors = try StateDictFile.read(url)
+    let tensors = WeightNameMigrations.upgrade(weights: try StateDictFile.read(url), task: task)
     do { try StateDictMatch.assign(tensors, to: parameters, source: url.path) } catch let error as StateDictMismatch {
         throw UserError("--init-from \(path): its weights do not fit this model:\n  " + error.match.problems.joined(separator: "\n  "))
     }

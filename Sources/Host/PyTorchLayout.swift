@@ -21,7 +21,7 @@ struct PyTorchLayout {
         case "char-lm": PyTorchLayout(stack: "rnn", embedding: "encoder.weight", withoutEmbedding: ("input", "one-hot"))
         case "conditional-lm": PyTorchLayout(stack: "rnn", embedding: "encoder.weight", withoutEmbedding: nil)
         case "translation": PyTorchLayout(stack: "encoder.rnn", embedding: "encoder.embedding.weight", withoutEmbedding: nil)
-        case "classification", "tagging": PyTorchLayout(stack: "rnn", embedding: "embedding.weight", withoutEmbedding: nil)
+        case "classification", "tagging": PyTorchLayout(stack: "rnn", embedding: "encoder.weight", withoutEmbedding: nil)
         // The memory tasks and out-of-tree tasks: the stack under `rnn`, as every built-in names it.
         default: PyTorchLayout(stack: "rnn", embedding: nil, withoutEmbedding: nil)
         }

@@ -42,7 +42,7 @@ struct RunCommand: ParsableCommand {
             let context = TaskContext(cells: Registries.cells, group: group)
             BLAS.threads = config.threads
             let session = try descriptor.makeSession(config, context)
-            if let initFrom { try loadInitialWeights(from: initFrom, into: session.parameters) }
+            if let initFrom { try loadInitialWeights(from: initFrom, into: session.parameters, task: config.task) }
             let directory = RunDirectory(URL(fileURLWithPath: try runDir ?? claimNewDirectory(defaultRunDirectory(config))))
             var lock: RunDirectoryLock?
             if group?.isLeader ?? true {

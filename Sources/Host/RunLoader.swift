@@ -58,7 +58,8 @@ struct LoadedRun {
             guard FileManager.default.fileExists(atPath: run.checkpointURL.path) else {
                 throw UserError("\(url.path) has no checkpoint yet (checkpoint.safetensors); train it first")
             }
-            checkpoint = try Checkpoint.decode(try RegularFile.read(run.checkpointURL), source: run.checkpointURL.path)
+            checkpoint = WeightNameMigrations.upgrade(
+                try Checkpoint.decode(try RegularFile.read(run.checkpointURL), source: run.checkpointURL.path), task: config.task)
         }
         let descriptor = try Registries.tasks.lookup(config.task)
         // The file whose field is wrong: a run's config.json, or the bundle.

@@ -46,7 +46,8 @@ public struct RunBundle {
         guard FileManager.default.fileExists(atPath: directory.checkpointURL.path) else {
             throw RunError("\(directory.url.path) has no checkpoint to export yet; train it first")
         }
-        checkpoint = try Checkpoint.decode(try RegularFile.read(directory.checkpointURL), source: directory.checkpointURL.path)
+        checkpoint = WeightNameMigrations.upgrade(
+            try Checkpoint.decode(try RegularFile.read(directory.checkpointURL), source: directory.checkpointURL.path), task: config.task)
         artifacts = try directory.readArtifacts()
         log = RegularFile.kind(of: directory.logURL.path) == .missing ? Data() : try RegularFile.read(directory.logURL)
         let task = try tasks.lookup(config.task), cell = try cells.lookup(config.stack.cell)
@@ -143,7 +144,9 @@ public struct RunBundle {
         } catch let error as RunError {
             throw BundleError(source, error.message)
         }
-        checkpoint = Checkpoint(weights: weights, optimizerState: optimizer, taskTensors: taskTensors, position: trainer.position)
+        checkpoint = WeightNameMigrations.upgrade(
+            Checkpoint(weights: weights, optimizerState: optimizer, taskTensors: taskTensors, position: trainer.position),
+            task: manifest.config.task)
         artifacts = files.filter { !RunBundle.fixedMembers.contains($0.key) }
         log = files["log.jsonl"]!
     }

@@ -36,7 +36,7 @@ final class SessionTests: XCTestCase {
         let s = try Scratch()
         let session = try makeSession(try tinyConfig(data: try s.write("d.tsv", twoClassTSV()), bidirectional: true, options: ["pool": "attention"]))
         XCTAssertEqual(session.parameters.map(\.name),
-                       ["embedding.weight", "rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0", "rnn.bias_hh_l0",
+                       ["encoder.weight", "rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0", "rnn.bias_hh_l0",
                         "rnn.weight_ih_l0_reverse", "rnn.weight_hh_l0_reverse", "rnn.bias_ih_l0_reverse", "rnn.bias_hh_l0_reverse",
                         "attention.query", "classifier.weight", "classifier.bias"])
         XCTAssertEqual(Array(session.model.embedding.weight.value.scalars.prefix(6)), [0, 0, 0, 0, 0, 0], "the <pad> row starts at zero")

@@ -3,7 +3,8 @@ import RecurKit
 /// Embedding → any registered cell stack → pooling → linear: a many-to-one classifier.
 ///
 /// Shapes: ids `[T, B]` → embeddings `[T, B, E]` → outputs `[T, B, D·H]` → pooled `[B, D·H]` →
-/// logits `[B, C]`. Parameter names follow PyTorch (`embedding.weight`, `rnn.weight_ih_l0`, …,
+/// logits `[B, C]`. Parameter names follow PyTorch (`encoder.weight` — the embedding, named as in
+/// word_language_model like every task's input embedding — `rnn.weight_ih_l0`, …,
 /// `attention.query`, `classifier.weight`, `classifier.bias`).
 public final class SequenceClassifier: ParameterOwner {
     public let embedding: Embedding
@@ -27,7 +28,7 @@ public final class SequenceClassifier: ParameterOwner {
     }
 
     public var namedParameters: [NamedParameter] {
-        embedding.namedParameters(prefix: "embedding") + rnn.namedParameters(prefix: "rnn")
+        embedding.namedParameters(prefix: "encoder") + rnn.namedParameters(prefix: "rnn")
             + (query.map { [("attention.query", $0)] } ?? []) + classifier.namedParameters(prefix: "classifier")
     }
 

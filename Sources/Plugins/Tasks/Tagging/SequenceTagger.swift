@@ -6,7 +6,7 @@ import RecurKit
 /// Shapes: ids `[T, B]` → embeddings `[T, B, E]` → outputs `[T, B, D·H]` → emissions `[T, B, K]`.
 /// Padding is masked: it never enters a state (the stack freezes each sentence after its last
 /// token), and the losses read only each sentence's own steps. Parameter names follow PyTorch
-/// (`embedding.weight`, `rnn.weight_ih_l0`, …, `tagger.weight`, `tagger.bias`, `crf.transitions`).
+/// (`encoder.weight` for the word embedding, as every task's input embedding, `rnn.weight_ih_l0`, …, `tagger.weight`, `tagger.bias`, `crf.transitions`).
 public final class SequenceTagger: ParameterOwner {
     public let embedding: Embedding
     public let rnn: RecurrentStack
@@ -32,7 +32,7 @@ public final class SequenceTagger: ParameterOwner {
     }
 
     public var namedParameters: [NamedParameter] {
-        embedding.namedParameters(prefix: "embedding") + (characters?.namedParameters ?? []) + rnn.namedParameters(prefix: "rnn")
+        embedding.namedParameters(prefix: "encoder") + (characters?.namedParameters ?? []) + rnn.namedParameters(prefix: "rnn")
             + tagger.namedParameters(prefix: "tagger") + (crf?.namedParameters(prefix: "crf") ?? [])
     }
 
