@@ -1,5 +1,8 @@
 """Loads a Recur bundle's weights into a plain PyTorch module and checks it scores as `recur eval` does.
 
+Tasks: char-lm and classification (the other tasks' weights load by the same names — README,
+"Weights in PyTorch" — but their decoding is not rebuilt here).
+
     scripts/.venv/bin/pip install torch safetensors zstandard    (or any Python with those three)
     python3 scripts/load_in_pytorch.py BUNDLE.recur [--text FILE] [--recur .build/debug/recur]
                                        [--model-dir path/to/word_language_model]
@@ -11,6 +14,11 @@ mode. Prints the strict load result and bits per character on --text (default: a
 --recur, also `recur eval BUNDLE --data TEXT` and the difference, and exits 1 if they differ by more than 1e-4.
 --save-state-dict writes the module's state_dict with safetensors.torch.save_file (what `recur
 import-weights` reads); --logits writes the logits of each character of PRIME as JSON rows.
+
+classification: nn.Embedding → nn.LSTM/GRU/RNN (layers, bidirectional) → the run's pooling (last, mean,
+max, attention) → nn.Linear, under the bundle's names (encoder.weight, rnn.*, attention.query,
+classifier.*). --text is a label<TAB>text file (required); prints accuracy and mean cross-entropy, and
+with --recur compares them with `recur eval BUNDLE --data FILE`.
 """
 import argparse
 import io
@@ -71,6 +79,61 @@ def char_lm(state, stack, model_dir=None):
     return net.eval()
 
 
+class Classifier(torch.nn.Module):
+    """Recur's classification model in PyTorch: embedding → cell stack → pooling → linear."""
+
+    def __init__(self, state, stack, pooling):
+        super().__init__()
+        rnn_class = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[stack["cell"]]
+        vocabulary, width = state["encoder.weight"].shape
+        self.encoder = torch.nn.Embedding(vocabulary, width, padding_idx=0)
+        self.rnn = rnn_class(width, stack["hiddenSize"], stack["layers"], bidirectional=stack["bidirectional"])
+        self.directions = 2 if stack["bidirectional"] else 1
+        self.pooling = pooling
+        if pooling == "attention":
+            self.attention = torch.nn.Module()
+            self.attention.query = torch.nn.Parameter(state["attention.query"].clone())
+        self.classifier = torch.nn.Linear(self.directions * stack["hiddenSize"], state["classifier.weight"].shape[0])
+
+    def forward(self, ids):
+        """ids [T] of one text → logits [C] (one text at a time: no padding, so no masks)."""
+        outputs, final = self.rnn(self.encoder(ids).unsqueeze(1))
+        outputs = outputs.squeeze(1)
+        if self.pooling == "last":
+            h_n = final[0] if isinstance(final, tuple) else final
+            pooled = torch.cat(list(h_n[-self.directions:, 0]), dim=-1)
+        elif self.pooling == "mean":
+            pooled = outputs.mean(0)
+        elif self.pooling == "max":
+            pooled = outputs.max(0).values
+        else:
+            weights = torch.softmax(outputs @ self.attention.query, dim=0)
+            pooled = (weights.unsqueeze(1) * outputs).sum(0)
+        return self.classifier(pooled)
+
+
+def classification_scores(net, vocab, labels, tokens, path):
+    """Accuracy and mean cross-entropy over a label<TAB>text file, as `recur eval --data` reads it."""
+    index = {token: i for i, token in enumerate(vocab)}
+    unknown = index["<unk>"]
+    correct, loss, count = 0, 0.0, 0
+    with open(path, encoding="utf-8") as f:
+        for line in f.read().split("\n"):
+            line = line.rstrip("\r")
+            if not line:
+                continue
+            label, text = line.split("\t", 1)
+            pieces = list(text) if tokens == "char" else text.split()
+            ids = torch.tensor([index.get(piece, unknown) for piece in pieces])
+            with torch.no_grad():
+                logits = net(ids)
+            target = labels.index(label)
+            loss += torch.nn.functional.cross_entropy(logits.unsqueeze(0), torch.tensor([target])).item()
+            correct += int(logits.argmax().item() == target)
+            count += 1
+    return correct / count, loss / count
+
+
 def bits_per_char(net, vocab, text):
     ids = torch.tensor([vocab.index(c) for c in text]).unsqueeze(1)
     with torch.no_grad():
@@ -92,10 +155,13 @@ def main():
     members = read_bundle(args.bundle)
     manifest = json.loads(members["manifest.json"])
     task = manifest["config"]["task"]
-    if task != "char-lm":
-        sys.exit(f"{args.bundle}: task {task}; this script loads char-lm bundles (README, 'Weights in PyTorch', for the names of the others)")
     state = load(members["weights.safetensors"])
-    net = char_lm(state, manifest["config"]["stack"], args.model_dir)
+    stack = manifest["config"]["stack"]
+    if task == "classification":
+        return check_classification(args, members, manifest, state, stack)
+    if task != "char-lm":
+        sys.exit(f"{args.bundle}: task {task}; this script rebuilds char-lm and classification (README, 'Weights in PyTorch', for the names of the others)")
+    net = char_lm(state, stack, args.model_dir)
     vocab = json.loads(members["vocab.json"])
 
     if args.text:
@@ -109,11 +175,9 @@ def main():
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
             f.write(text)
         try:
-            out = subprocess.run([args.recur, "eval", args.bundle, "--data", f.name, "--json"], check=True,
-                                 capture_output=True, text=True).stdout
+            recur_bpc = recur_eval(args.recur, args.bundle, f.name)["eval_bpc"]
         finally:
             os.unlink(f.name)
-        recur_bpc = json.loads(out)["eval_bpc"]
         print(f"recur eval bits per character: {recur_bpc:.6f} (difference {abs(bpc - recur_bpc):.2e})")
         if abs(bpc - recur_bpc) > 1e-4:
             sys.exit(1)
@@ -128,6 +192,31 @@ def main():
             logits = net.decoder(net.rnn(inputs)[0]).squeeze(1)
         with open(args.logits_json, "w") as f:
             json.dump(logits.tolist(), f)
+
+
+def recur_eval(recur, bundle, data):
+    out = subprocess.run([recur, "eval", bundle, "--data", data, "--json"], check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def check_classification(args, members, manifest, state, stack):
+    if not args.text:
+        sys.exit("classification: pass --text FILE (label<TAB>text lines) to score")
+    options = manifest["config"]["taskOptions"]
+    net = Classifier(state, stack, options.get("pool", "last"))
+    print(net.load_state_dict(state, strict=True))
+    net.eval()
+    vocab, labels = json.loads(members["vocab.json"]), json.loads(members["labels.json"])
+    accuracy, loss = classification_scores(net, vocab, labels, options.get("tokens", "char"), args.text)
+    print(f"PyTorch accuracy {accuracy:.6f}, cross-entropy {loss:.6f}")
+    if args.recur:
+        recur = recur_eval(args.recur, args.bundle, args.text)
+        difference = max(abs(accuracy - recur["eval_accuracy"]), abs(loss - recur["eval_loss"]))
+        print(f"recur eval accuracy {recur['eval_accuracy']:.6f}, cross-entropy {recur['eval_loss']:.6f} (difference {difference:.2e})")
+        if difference > 1e-4:
+            sys.exit(1)
+    if args.save_state_dict:
+        save_file({k: v.contiguous() for k, v in net.state_dict().items()}, args.save_state_dict)
 
 
 if __name__ == "__main__":

@@ -15,13 +15,20 @@ struct PyTorchLayout {
     let embedding: String?
     /// The task option a missing embedding table sets (char-lm: one-hot input), as name and value.
     let withoutEmbedding: (option: String, value: String)?
+    /// Task options a key's presence sets (classification's `attention.query`: `--pool attention`).
+    var implied: [(key: String, option: String, value: String)] = []
 
     static func of(task: String) -> PyTorchLayout {
         switch task {
         case "char-lm": PyTorchLayout(stack: "rnn", embedding: "encoder.weight", withoutEmbedding: ("input", "one-hot"))
         case "conditional-lm": PyTorchLayout(stack: "rnn", embedding: "encoder.weight", withoutEmbedding: nil)
         case "translation": PyTorchLayout(stack: "encoder.rnn", embedding: "encoder.embedding.weight", withoutEmbedding: nil)
-        case "classification", "tagging": PyTorchLayout(stack: "rnn", embedding: "encoder.weight", withoutEmbedding: nil)
+        case "classification":
+            PyTorchLayout(stack: "rnn", embedding: "encoder.weight", withoutEmbedding: nil,
+                          implied: [("attention.query", "pool", "attention")])
+        case "tagging":
+            PyTorchLayout(stack: "rnn", embedding: "encoder.weight", withoutEmbedding: nil,
+                          implied: [("crf.transitions", "crf", "true"), ("chars.embedding.weight", "char-features", "true")])
         // The memory tasks and out-of-tree tasks: the stack under `rnn`, as every built-in names it.
         default: PyTorchLayout(stack: "rnn", embedding: nil, withoutEmbedding: nil)
         }
@@ -39,6 +46,9 @@ struct InferredSizes {
         if let key = layout.embedding, let table = tensors[key] {
             if table.rank == 2 && declaredOptions.contains("embedding") { taskOptions["embedding"] = "\(table.shape[1])" }
         } else if layout.embedding != nil, let (option, value) = layout.withoutEmbedding, declaredOptions.contains(option) {
+            taskOptions[option] = value
+        }
+        for (key, option, value) in layout.implied where tensors[key] != nil && declaredOptions.contains(option) {
             taskOptions[option] = value
         }
     }

@@ -148,7 +148,9 @@ final class ImportWeightsTests: HostTestCase {
         XCTAssertEqual(imported.status, 0, "\(imported)", file: file, line: line)
         let summary = try jsonObject(imported.stdout)
         XCTAssertEqual(summary["hidden"] as? Int, 6, file: file, line: line)
-        XCTAssertEqual(summary["bidirectional"] as? Bool, flags.contains("--bidirectional"), "bidirectionality is read off the file", file: file, line: line)
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("config.json"))) as? [String: Any]
+        let stack = config?["stack"] as? [String: Any]
+        XCTAssertEqual(summary["bidirectional"] as? Bool, stack?["bidirectional"] as? Bool, "bidirectionality is read off the file", file: file, line: line)
         for name in ["trained", "imported"] {
             XCTAssertEqual(try recur(["eval", path("\(task)-\(name)"), "--data", dataFile.path, "--json"]).status, 0, file: file, line: line)
         }
@@ -173,5 +175,11 @@ final class ImportWeightsTests: HostTestCase {
     func testATranslationModelImportsFromItsEncoderAndDecoderNames() throws {
         try assertImportReproduces(task: "translation", data: (0..<40).map { "a\($0 % 5) b\t\($0 % 5) c" }.joined(separator: "\n"),
                                    flags: ["--cell", "gru", "--bidirectional"], artifacts: [], input: "a1 b")
+    }
+
+    /// --crf and --char-features are read off crf.transitions and chars.embedding.weight.
+    func testATaggerWithCRFAndCharacterFeaturesImports() throws {
+        try assertImportReproduces(task: "tagging", data: (0..<30).map { "w\($0 % 4)\tB-X\nv\($0 % 3)\tO\n" }.joined(separator: "\n"),
+                                   flags: ["--crf", "true", "--char-features", "true"], artifacts: ["tags.json", "chars.json"], input: "w1 v2")
     }
 }

@@ -86,4 +86,39 @@ final class PyTorchRoundTripTests: HostTestCase {
         XCTAssertEqual(torchBPC, recurBPC, accuracy: 1e-4, "the README snippet's model scores as recur eval")
         print("README snippet: PyTorch \(torchBPC) bits/char, recur eval \(recurBPC), difference \(abs(torchBPC - recurBPC))")
     }
+
+    /// A bidirectional 2-layer classifier with each pooling loads into scripts/load_in_pytorch.py's
+    /// PyTorch module, scores as `recur eval` there, and comes back through save_file and
+    /// import-weights with identical scores.
+    func testClassifiersLoadInPyTorchAndComeBack() throws {
+        let data = try write("labelled.txt", (0..<40).map { $0 % 2 == 0 ? "en\thello there \($0)" : "fr\tbonjour la \($0)" }.joined(separator: "\n"))
+        for (cell, pool) in [("lstm", "last"), ("gru", "mean"), ("rnn", "max"), ("lstm", "attention")] {
+            let name = "\(cell)-\(pool)"
+            let trained = try recur(["run", "classification", "--cell", cell, "--pool", pool, "--bidirectional", "--layers", "2",
+                                     "--hidden", "6", "--embedding", "4", "--batch", "4", "--steps", "5", "--eval-every", "5",
+                                     "--data", data.path, "--run-dir", path(name)])
+            XCTAssertEqual(trained.status, 0, "\(trained)")
+            XCTAssertEqual(try recur(["export", path(name), "-o", path("\(name).recur")]).status, 0)
+            let saved = path("\(name)-torch.safetensors")
+            let torch = try Python.run(python, [BuildProducts.checkout.appendingPathComponent("scripts/load_in_pytorch.py").path,
+                                                path("\(name).recur"), "--text", data.path, "--recur", BuildProducts.recur.path,
+                                                "--save-state-dict", saved])
+            XCTAssertEqual(torch.status, 0, "\(name): \(torch.stdout)\(torch.stderr)")
+            XCTAssertTrue(torch.stdout.contains("<All keys matched successfully>"), torch.stdout)
+            print("PyTorch classification \(name): \(torch.stdout.split(separator: "\n").last ?? "")")
+
+            let run = work.appendingPathComponent(name)
+            // --pool attention is read off attention.query; the other poolings have no weights to tell them.
+            let imported = try recur(["import-weights", saved, "--task", "classification"] + (pool == "attention" ? [] : ["--pool", pool]) + [
+                                      "--vocab", run.appendingPathComponent("vocab.json").path,
+                                      "--artifact", run.appendingPathComponent("labels.json").path,
+                                      "--data", data.path, "--run-dir", path("\(name)-back")])
+            XCTAssertEqual(imported.status, 0, "\(imported)")
+            let scores = try [name, "\(name)-back"].map {
+                try jsonObject(try recur(["eval", path($0), "--data", data.path, "--json"]).stdout).filter { $0.key.hasPrefix("eval_") }
+                    .compactMapValues { $0 as? Double }
+            }
+            XCTAssertEqual(scores[1], scores[0], "\(name): weights back from PyTorch score identically")
+        }
+    }
 }
