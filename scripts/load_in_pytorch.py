@@ -1,7 +1,7 @@
 """Loads a Recur bundle's weights into a plain PyTorch module and checks it scores as `recur eval` does.
 
-Tasks: char-lm and classification (the other tasks' weights load by the same names — README,
-"Weights in PyTorch" — but their decoding is not rebuilt here).
+Tasks: char-lm, classification and tagging (translation's weights load by the same names — README,
+"Weights in PyTorch" — but its decoder is not rebuilt here).
 
     scripts/.venv/bin/pip install torch safetensors zstandard    (or any Python with those three)
     python3 scripts/load_in_pytorch.py BUNDLE.recur [--text FILE] [--recur .build/debug/recur]
@@ -19,6 +19,11 @@ classification: nn.Embedding → nn.LSTM/GRU/RNN (layers, bidirectional) → the
 max, attention) → nn.Linear, under the bundle's names (encoder.weight, rnn.*, attention.query,
 classifier.*). --text is a label<TAB>text file (required); prints accuracy and mean cross-entropy, and
 with --recur compares them with `recur eval BUNDLE --data FILE`.
+
+tagging: nn.Embedding (+ the character BiLSTM of --char-features) → cell stack → nn.Linear per token
+(+ a linear-chain CRF with Viterbi decoding, pytorch-crf's names). --text is a CoNLL file (token<TAB>tag
+lines, a blank line between sentences); prints token accuracy and loss per token and compares them
+with `recur eval`.
 """
 import argparse
 import io
@@ -134,6 +139,99 @@ def classification_scores(net, vocab, labels, tokens, path):
     return correct / count, loss / count
 
 
+class Tagger(torch.nn.Module):
+    """Recur's tagging model in PyTorch: [embedding ; char BiLSTM] → cell stack → linear (→ CRF)."""
+
+    def __init__(self, state, stack):
+        super().__init__()
+        rnn_class = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[stack["cell"]]
+        vocabulary, width = state["encoder.weight"].shape
+        self.encoder = torch.nn.Embedding(vocabulary, width, padding_idx=0)
+        features = width
+        if "chars.embedding.weight" in state:
+            self.chars = torch.nn.Module()
+            self.chars.embedding = torch.nn.Embedding(*state["chars.embedding.weight"].shape, padding_idx=0)
+            char_hidden = state["chars.rnn.weight_hh_l0"].shape[1]
+            self.chars.rnn = torch.nn.LSTM(state["chars.embedding.weight"].shape[1], char_hidden, bidirectional=True)
+            features += 2 * char_hidden
+        self.rnn = rnn_class(features, stack["hiddenSize"], stack["layers"], bidirectional=stack["bidirectional"])
+        self.tagger = torch.nn.Linear((2 if stack["bidirectional"] else 1) * stack["hiddenSize"], state["tagger.weight"].shape[0])
+        if "crf.transitions" in state:
+            tags = state["crf.transitions"].shape[0]
+            self.crf = torch.nn.Module()
+            self.crf.transitions = torch.nn.Parameter(torch.zeros(tags, tags))
+            self.crf.start_transitions = torch.nn.Parameter(torch.zeros(tags))
+            self.crf.end_transitions = torch.nn.Parameter(torch.zeros(tags))
+
+    def emissions(self, ids, spellings):
+        """ids [T] of one sentence, spellings its words' character ids → emission scores [T, K]."""
+        inputs = self.encoder(ids)
+        if hasattr(self, "chars"):
+            words = []
+            for spelling in spellings:
+                _, (h_n, _) = self.chars.rnn(self.chars.embedding(torch.tensor(spelling or [0])).unsqueeze(1))
+                words.append(torch.cat([h_n[0, 0], h_n[1, 0]]))
+            inputs = torch.cat([inputs, torch.stack(words)], dim=-1)
+        outputs, _ = self.rnn(inputs.unsqueeze(1))
+        return self.tagger(outputs.squeeze(1))
+
+    def loss_and_path(self, emissions, gold):
+        """Summed loss over the sentence (softmax cross-entropy, or the CRF's −log p(gold)) and the predicted tags."""
+        if not hasattr(self, "crf"):
+            return torch.nn.functional.cross_entropy(emissions, gold, reduction="sum"), emissions.argmax(-1).tolist()
+        crf = self.crf
+        score = crf.start_transitions[gold[0]] + emissions[0, gold[0]]
+        for t in range(1, len(gold)):
+            score = score + crf.transitions[gold[t - 1], gold[t]] + emissions[t, gold[t]]
+        score = score + crf.end_transitions[gold[-1]]
+        alpha = crf.start_transitions + emissions[0]
+        best, back = crf.start_transitions + emissions[0], []
+        for t in range(1, len(gold)):
+            alpha = torch.logsumexp(alpha.unsqueeze(1) + crf.transitions, dim=0) + emissions[t]
+            scores = best.unsqueeze(1) + crf.transitions
+            back.append(scores.argmax(0))
+            best = scores.max(0).values + emissions[t]
+        log_partition = torch.logsumexp(alpha + crf.end_transitions, dim=0)
+        path = [int((best + crf.end_transitions).argmax())]
+        for pointers in reversed(back):
+            path.append(int(pointers[path[-1]]))
+        return log_partition - score, path[::-1]
+
+
+def conll_sentences(path):
+    """(tokens, tags) per sentence of a token<TAB>tag file, as `recur eval` reads CoNLL."""
+    sentences, tokens, tags = [], [], []
+    with open(path, encoding="utf-8") as f:
+        for line in f.read().split("\n") + [""]:
+            line = line.rstrip("\r")
+            fields = line.split("\t") if "\t" in line else line.split()
+            if not line.strip() or fields[0] == "-DOCSTART-":
+                if tokens:
+                    sentences.append((tokens, tags))
+                tokens, tags = [], []
+                continue
+            tokens.append(fields[0])
+            tags.append(fields[1])
+    return sentences
+
+
+def tagging_scores(net, vocab, tag_names, characters, path):
+    """Token accuracy and loss per token over a CoNLL file."""
+    index = {token: i for i, token in enumerate(vocab)}
+    char_index = {c: i for i, c in enumerate(characters or [])}
+    correct, loss, count = 0, 0.0, 0
+    for tokens, tags in conll_sentences(path):
+        ids = torch.tensor([index.get(token, index["<unk>"]) for token in tokens])
+        spellings = [[char_index.get(c, char_index.get("<unk>", 0)) for c in token] for token in tokens]
+        gold = torch.tensor([tag_names.index(tag) for tag in tags])
+        with torch.no_grad():
+            sentence_loss, path = net.loss_and_path(net.emissions(ids, spellings), gold)
+        loss += sentence_loss.item()
+        correct += sum(int(p == g) for p, g in zip(path, gold.tolist()))
+        count += len(tokens)
+    return correct / count, loss / count
+
+
 def bits_per_char(net, vocab, text):
     ids = torch.tensor([vocab.index(c) for c in text]).unsqueeze(1)
     with torch.no_grad():
@@ -159,8 +257,10 @@ def main():
     stack = manifest["config"]["stack"]
     if task == "classification":
         return check_classification(args, members, manifest, state, stack)
+    if task == "tagging":
+        return check_tagging(args, members, state, stack)
     if task != "char-lm":
-        sys.exit(f"{args.bundle}: task {task}; this script rebuilds char-lm and classification (README, 'Weights in PyTorch', for the names of the others)")
+        sys.exit(f"{args.bundle}: task {task}; this script rebuilds char-lm, classification and tagging (README, 'Weights in PyTorch', for the names of the others)")
     net = char_lm(state, stack, args.model_dir)
     vocab = json.loads(members["vocab.json"])
 
@@ -213,6 +313,25 @@ def check_classification(args, members, manifest, state, stack):
         recur = recur_eval(args.recur, args.bundle, args.text)
         difference = max(abs(accuracy - recur["eval_accuracy"]), abs(loss - recur["eval_loss"]))
         print(f"recur eval accuracy {recur['eval_accuracy']:.6f}, cross-entropy {recur['eval_loss']:.6f} (difference {difference:.2e})")
+        if difference > 1e-4:
+            sys.exit(1)
+    if args.save_state_dict:
+        save_file({k: v.contiguous() for k, v in net.state_dict().items()}, args.save_state_dict)
+
+
+def check_tagging(args, members, state, stack):
+    if not args.text:
+        sys.exit("tagging: pass --text FILE (token<TAB>tag lines, a blank line between sentences) to score")
+    net = Tagger(state, stack)
+    print(net.load_state_dict(state, strict=True))
+    net.eval()
+    characters = json.loads(members["chars.json"]) if "chars.json" in members else None
+    accuracy, loss = tagging_scores(net, json.loads(members["vocab.json"]), json.loads(members["tags.json"]), characters, args.text)
+    print(f"PyTorch token accuracy {accuracy:.6f}, loss per token {loss:.6f}")
+    if args.recur:
+        recur = recur_eval(args.recur, args.bundle, args.text)
+        difference = max(abs(accuracy - recur["eval_token_accuracy"]), abs(loss - recur["eval_loss"]))
+        print(f"recur eval token accuracy {recur['eval_token_accuracy']:.6f}, loss per token {recur['eval_loss']:.6f} (difference {difference:.2e})")
         if difference > 1e-4:
             sys.exit(1)
     if args.save_state_dict:

@@ -121,4 +121,35 @@ final class PyTorchRoundTripTests: HostTestCase {
             XCTAssertEqual(scores[1], scores[0], "\(name): weights back from PyTorch score identically")
         }
     }
+
+    /// A 2-layer BiLSTM tagger with and without the CRF and character features loads into the
+    /// script's PyTorch Tagger, scores as `recur eval`, and comes back identically.
+    func testTaggersLoadInPyTorchAndComeBack() throws {
+        let data = try write("tagged.txt", (0..<30).map { "w\($0 % 4)\tB-X\nv\($0 % 3)\tO\nu\($0 % 5)\tI-X\n" }.joined(separator: "\n"))
+        for (name, flags) in [("softmax", [String]()), ("crf-chars", ["--crf", "true", "--char-features", "true"])] {
+            let trained = try recur(["run", "tagging", "--layers", "2", "--hidden", "6", "--embedding", "4", "--batch", "4", "--steps", "5",
+                                     "--eval-every", "5", "--data", data.path, "--run-dir", path(name)] + flags)
+            XCTAssertEqual(trained.status, 0, "\(trained)")
+            XCTAssertEqual(try recur(["export", path(name), "-o", path("\(name).recur")]).status, 0)
+            let saved = path("\(name)-torch.safetensors")
+            let torch = try Python.run(python, [BuildProducts.checkout.appendingPathComponent("scripts/load_in_pytorch.py").path,
+                                                path("\(name).recur"), "--text", data.path, "--recur", BuildProducts.recur.path,
+                                                "--save-state-dict", saved])
+            XCTAssertEqual(torch.status, 0, "\(name): \(torch.stdout)\(torch.stderr)")
+            XCTAssertTrue(torch.stdout.contains("<All keys matched successfully>"), torch.stdout)
+            print("PyTorch tagging \(name): \(torch.stdout.split(separator: "\n").last ?? "")")
+
+            let run = work.appendingPathComponent(name)
+            let imported = try recur(["import-weights", saved, "--task", "tagging", "--vocab", run.appendingPathComponent("vocab.json").path,
+                                      "--data", data.path, "--run-dir", path("\(name)-back")]
+                                     + ["tags.json"].flatMap { ["--artifact", run.appendingPathComponent($0).path] }
+                                     + (flags.isEmpty ? [] : ["--artifact", run.appendingPathComponent("chars.json").path]))
+            XCTAssertEqual(imported.status, 0, "\(imported)")
+            let scores = try [name, "\(name)-back"].map {
+                try jsonObject(try recur(["eval", path($0), "--data", data.path, "--json"]).stdout).filter { $0.key.hasPrefix("eval_") }
+                    .compactMapValues { $0 as? Double }
+            }
+            XCTAssertEqual(scores[1], scores[0], "\(name): weights back from PyTorch score identically")
+        }
+    }
 }
