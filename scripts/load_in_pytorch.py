@@ -1,7 +1,6 @@
 """Loads a Recur bundle's weights into a plain PyTorch module and checks it scores as `recur eval` does.
 
-Tasks: char-lm, classification and tagging (translation's weights load by the same names — README,
-"Weights in PyTorch" — but its decoder is not rebuilt here).
+Tasks: char-lm, classification, tagging and translation.
 
     scripts/.venv/bin/pip install torch safetensors zstandard    (or any Python with those three)
     python3 scripts/load_in_pytorch.py BUNDLE.recur [--text FILE] [--recur .build/debug/recur]
@@ -24,6 +23,12 @@ tagging: nn.Embedding (+ the character BiLSTM of --char-features) → cell stack
 (+ a linear-chain CRF with Viterbi decoding, pytorch-crf's names). --text is a CoNLL file (token<TAB>tag
 lines, a blank line between sentences); prints token accuracy and loss per token and compares them
 with `recur eval`.
+
+translation: encoder (nn.Embedding → cell stack) and decoder (nn.Embedding → cell stack from the encoder's
+final state, the run's attention — dot, general, additive or none — combine, output; input feeding) under
+the bundle's names. --text is a source<TAB>target file (word tokens, the run's --lowercase); prints the
+teacher-forced loss per target token and compares it with `recur eval`'s eval_loss (greedy decoding and
+BLEU are not rebuilt here).
 """
 import argparse
 import io
@@ -232,6 +237,109 @@ def tagging_scores(net, vocab, tag_names, characters, path):
     return correct / count, loss / count
 
 
+class Translator(torch.nn.Module):
+    """Recur's encoder–decoder with attention in PyTorch (teacher-forced scoring)."""
+
+    def __init__(self, state, stack, attention, input_feeding):
+        super().__init__()
+        rnn_class = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[stack["cell"]]
+        width = state["encoder.embedding.weight"].shape[1]
+        directions = 2 if stack["bidirectional"] else 1
+        hidden = directions * stack["hiddenSize"]
+        self.encoder, self.decoder = torch.nn.Module(), torch.nn.Module()
+        self.encoder.embedding = torch.nn.Embedding(*state["encoder.embedding.weight"].shape)
+        self.encoder.rnn = rnn_class(width, stack["hiddenSize"], stack["layers"], bidirectional=stack["bidirectional"])
+        self.decoder.embedding = torch.nn.Embedding(*state["decoder.embedding.weight"].shape)
+        self.decoder.rnn = rnn_class(width + (hidden if input_feeding else 0), hidden, stack["layers"])
+        if attention == "general":
+            self.decoder.attention = torch.nn.Linear(hidden, hidden, bias=False)
+        elif attention == "additive":
+            size = state["decoder.attention.key.weight"].shape[0]
+            self.decoder.attention = torch.nn.Module()
+            self.decoder.attention.query = torch.nn.Linear(hidden, size, bias=False)
+            self.decoder.attention.key = torch.nn.Linear(hidden, size, bias=False)
+            self.decoder.attention.v = torch.nn.Linear(size, 1, bias=False)
+        self.decoder.combine = torch.nn.Linear(hidden if attention == "none" else 2 * hidden, hidden)
+        self.decoder.output = torch.nn.Linear(hidden, state["decoder.output.weight"].shape[0])
+        self.attention, self.input_feeding, self.directions, self.hidden = attention, input_feeding, directions, hidden
+
+    def initial_state(self, final):
+        """The decoder starts from the encoder's final state, per layer the directions concatenated."""
+        def join(h):
+            layers = h.shape[0] // self.directions
+            return torch.stack([torch.cat(list(h[l * self.directions:(l + 1) * self.directions, 0]), -1) for l in range(layers)]).unsqueeze(1)
+        return tuple(join(h) for h in final) if isinstance(final, tuple) else join(final)
+
+    def attend(self, queries, memory):
+        """õ = tanh(W_c [a ; s] + b_c) for decoder outputs s [T, H] over encoder outputs [S, H]."""
+        if self.attention == "none":
+            return torch.tanh(self.decoder.combine(queries))
+        if self.attention == "additive":
+            a = self.decoder.attention
+            scores = a.v(torch.tanh(a.query(queries).unsqueeze(1) + a.key(memory).unsqueeze(0))).squeeze(-1)
+        else:
+            keys = self.decoder.attention(memory) if self.attention == "general" else memory
+            scores = queries @ keys.T
+        context = torch.softmax(scores, dim=-1) @ memory
+        return torch.tanh(self.decoder.combine(torch.cat([context, queries], dim=-1)))
+
+    def forward(self, source, decoder_input):
+        """Logits [T, Vt] for one pair: source ids (with <eos>), decoder input ids (<bos> + target)."""
+        memory, final = self.encoder.rnn(self.encoder.embedding(source).unsqueeze(1))
+        memory, state = memory.squeeze(1), self.initial_state(final)
+        embedded = self.decoder.embedding(decoder_input)
+        if not self.input_feeding:
+            outputs, _ = self.decoder.rnn(embedded.unsqueeze(1), state)
+            return self.decoder.output(self.attend(outputs.squeeze(1), memory))
+        feed, logits = torch.zeros(self.hidden), []
+        for t in range(len(decoder_input)):
+            output, state = self.decoder.rnn(torch.cat([embedded[t], feed]).view(1, 1, -1), state)
+            feed = self.attend(output.view(1, -1), memory)[0]
+            logits.append(self.decoder.output(feed))
+        return torch.stack(logits)
+
+
+def word_tokens(text, lowercase):
+    """Recur's word tokenizer: letters, digits and marks make words; every other non-space character is a token."""
+    import unicodedata
+    words, current = [], ""
+    for c in text.lower() if lowercase else text:
+        if c.isspace():
+            if current:
+                words.append(current)
+            current = ""
+        elif c.isalpha() or unicodedata.numeric(c, None) is not None or unicodedata.category(c) in ("Mn", "Mc"):
+            current += c
+        else:
+            if current:
+                words.append(current)
+            words, current = words + [c], ""
+    return words + ([current] if current else [])
+
+
+def translation_loss(net, vocabularies, options, path):
+    """Teacher-forced cross-entropy per target token (<eos> included) over a source<TAB>target file."""
+    source_index = {t: i for i, t in enumerate(vocabularies["source"])}
+    target_index = {t: i for i, t in enumerate(vocabularies["target"])}
+    lowercase, max_len = options.get("lowercase", True), options.get("max-len", 0)
+    nats, tokens = 0.0, 0
+    with open(path, encoding="utf-8") as f:
+        for line in f.read().split("\n"):
+            line = line.rstrip("\r")
+            if "\t" not in line:
+                continue
+            source, target = (word_tokens(side, lowercase) for side in line.split("\t")[:2])
+            if max_len and (len(source) > max_len or len(target) > max_len):
+                continue
+            src = torch.tensor([source_index.get(t, source_index["<unk>"]) for t in source] + [source_index["<eos>"]])
+            tgt = [target_index.get(t, target_index["<unk>"]) for t in target]
+            with torch.no_grad():
+                logits = net(src, torch.tensor([target_index["<bos>"]] + tgt))
+            nats += torch.nn.functional.cross_entropy(logits, torch.tensor(tgt + [target_index["<eos>"]]), reduction="sum").item()
+            tokens += len(tgt) + 1
+    return nats / tokens
+
+
 def bits_per_char(net, vocab, text):
     ids = torch.tensor([vocab.index(c) for c in text]).unsqueeze(1)
     with torch.no_grad():
@@ -259,8 +367,10 @@ def main():
         return check_classification(args, members, manifest, state, stack)
     if task == "tagging":
         return check_tagging(args, members, state, stack)
+    if task == "translation":
+        return check_translation(args, members, manifest, state, stack)
     if task != "char-lm":
-        sys.exit(f"{args.bundle}: task {task}; this script rebuilds char-lm, classification and tagging (README, 'Weights in PyTorch', for the names of the others)")
+        sys.exit(f"{args.bundle}: task {task}; this script rebuilds char-lm, classification, tagging and translation")
     net = char_lm(state, stack, args.model_dir)
     vocab = json.loads(members["vocab.json"])
 
@@ -332,6 +442,27 @@ def check_tagging(args, members, state, stack):
         recur = recur_eval(args.recur, args.bundle, args.text)
         difference = max(abs(accuracy - recur["eval_token_accuracy"]), abs(loss - recur["eval_loss"]))
         print(f"recur eval token accuracy {recur['eval_token_accuracy']:.6f}, loss per token {recur['eval_loss']:.6f} (difference {difference:.2e})")
+        if difference > 1e-4:
+            sys.exit(1)
+    if args.save_state_dict:
+        save_file({k: v.contiguous() for k, v in net.state_dict().items()}, args.save_state_dict)
+
+
+def check_translation(args, members, manifest, state, stack):
+    if not args.text:
+        sys.exit("translation: pass --text FILE (source<TAB>target lines) to score")
+    options = manifest["config"]["taskOptions"]
+    if options.get("tokens", "word") != "word" or options.get("normalize", "none") != "none":
+        sys.exit("translation: this script tokenises words (--tokens word, --normalize none) only")
+    net = Translator(state, stack, options.get("attention", "dot"), options.get("input-feeding", False))
+    print(net.load_state_dict(state, strict=True))
+    net.eval()
+    loss = translation_loss(net, json.loads(members["vocab.json"]), options, args.text)
+    print(f"PyTorch teacher-forced loss per target token {loss:.6f}")
+    if args.recur:
+        recur = recur_eval(args.recur, args.bundle, args.text)
+        difference = abs(loss - recur["eval_loss"])
+        print(f"recur eval loss per target token {recur['eval_loss']:.6f} (difference {difference:.2e})")
         if difference > 1e-4:
             sys.exit(1)
     if args.save_state_dict:
