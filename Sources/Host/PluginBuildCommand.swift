@@ -39,6 +39,12 @@ struct PluginBuildCommand: ParsableCommand {
             FileHandle.standardError.write(Data("recur: building \(displayPath(package.path)) failed (swift build exited \(process.terminationStatus))\n".utf8))
             throw ExitCode(1)
         }
+        // The checkout's own plugins/ is always searched; only packages elsewhere need the list.
+        if let root = RecurCheckout.root, package.deletingLastPathComponent().resolvingSymlinksInPath().path
+            == root.appendingPathComponent("plugins").resolvingSymlinksInPath().path {
+            print("built \(package.path) (\(configuration.rawValue)); it is in this checkout's plugins/, so `recur list` shows it")
+            return
+        }
         try reportingErrors {
             var list = try PluginList.read()
             list.record(name: package.lastPathComponent, package: package)
