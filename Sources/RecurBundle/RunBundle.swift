@@ -155,10 +155,10 @@ public struct RunBundle {
     /// when this machine lacks a plugin the bundle needs.
     public func checkPlugins(cells: Registry<CellDescriptor>, tasks: Registry<TaskDescriptor>, source: String) throws {
         if (try? tasks.lookup(manifest.task.name)) == nil {
-            throw BundleError(source, "needs task '\(manifest.task.name)' \(manifest.task.version) (\(manifest.task.provenance)), which is not registered here; build that plugin (`recur plugin build DIR`); registered tasks: \(tasks.names.joined(separator: ", "))")
+            throw BundleError(source, "needs task '\(manifest.task.name)' \(manifest.task.version) (\(manifest.task.provenance)), which is not registered here;\(manifest.task.isBuiltIn ? "" : " build that plugin (`recur plugin build DIR`);") registered tasks: \(tasks.names.joined(separator: ", "))")
         }
         if (try? cells.lookup(manifest.cell.name)) == nil {
-            throw BundleError(source, "needs cell '\(manifest.cell.name)' \(manifest.cell.version) (\(manifest.cell.provenance)), which is not registered here; build that plugin (`recur plugin build DIR`); registered cells: \(cells.names.joined(separator: ", "))")
+            throw BundleError(source, "needs cell '\(manifest.cell.name)' \(manifest.cell.version) (\(manifest.cell.provenance)), which is not registered here;\(manifest.cell.isBuiltIn ? "" : " build that plugin (`recur plugin build DIR`);") registered cells: \(cells.names.joined(separator: ", "))")
         }
     }
 

@@ -38,4 +38,14 @@ final class CompletionAndOutputTests: HostTestCase {
         XCTAssertEqual(object["task"] as? String, "char-lm")
         XCTAssertEqual(object["step"] as? Int, 5)
     }
+
+    func testVersionCommandNamesCommitKernelsAndPluginAPI() throws {
+        let result = try recur(["version", "--json"])
+        XCTAssertEqual(result.status, 0, "\(result)")
+        let object = try jsonObject(result.stdout)
+        XCTAssertEqual(object["version"] as? String, try recur(["--version"]).stdout.trimmingCharacters(in: .newlines))
+        XCTAssertNotNil(object["plugin_api"] as? Int)
+        XCTAssertFalse((object["openblas_kernels"] as? String ?? "").isEmpty)
+        XCTAssertTrue(object["commit"] is String || object["commit"] is NSNull, "\(object)")
+    }
 }

@@ -22,9 +22,9 @@ final class ListAndCheckCellTests: HostTestCase {
         }
 
         let onlyCells = try jsonObject(try recur(["list", "cells", "--json"]).stdout)
-        XCTAssertEqual(Set(onlyCells.keys), ["cells", "plugin_problems"])
+        XCTAssertEqual(Set(onlyCells.keys), ["cells", "plugin_problems", "plugins_searched"])
         let onlyTasks = try jsonObject(try recur(["list", "tasks", "--json"]).stdout)
-        XCTAssertEqual(Set(onlyTasks.keys), ["tasks", "plugin_problems"])
+        XCTAssertEqual(Set(onlyTasks.keys), ["tasks", "plugin_problems", "plugins_searched"])
     }
 
     func testListAsText() throws {

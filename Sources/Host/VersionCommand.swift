@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import RecurKit
+
+/// `recur version [--json]`: what a bug report needs. `recur --version` stays the bare number
+/// for scripts; this adds the source commit, the OpenBLAS kernel set in use and the plugin API
+/// a plugin must be built against.
+struct VersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "version", abstract: "Show the version, source commit, OpenBLAS kernel set and plugin API.")
+
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() throws {
+        let commit = sourceCommit()
+        if json {
+            try printJSON(["version": RecurVersion.current, "commit": commit ?? NSNull(), "openblas_kernels": BLAS.kernelName,
+                           "plugin_api": Int(PluginAPI.version)])
+        } else {
+            print("recur \(RecurVersion.current)")
+            print("commit \(commit ?? "unknown (not run from a git checkout)")")
+            print("OpenBLAS kernels \(BLAS.kernelName)")
+            print("plugin API \(PluginAPI.version)")
+        }
+    }
+
+    /// The commit checked out where this `recur` was built, asked of git at run time (SwiftPM has
+    /// no build-time hook to stamp it in); `nil` outside a checkout or without git.
+    func sourceCommit() -> String? {
+        guard let root = RecurCheckout.root else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", root.path, "rev-parse", "--short=12", "HEAD"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        let text = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
+    }
+}
