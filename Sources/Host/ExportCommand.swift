@@ -10,9 +10,12 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Run directory.", valueName: "run")) var runPath: String
     @Option(name: .shortAndLong, help: "Bundle file (default workspace/bundles/<run>.recur).") var output: String?
     @Flag(help: "Print one JSON object: the bundle's path, size, step, task and cell.") var json = false
+    @Option(help: "recur (a bundle), or onnx (the inference graph with ONNX's RNN/GRU/LSTM operators: char-lm and classification).")
+    var format: ExportFormat = .recur
 
     func run() throws {
         try reportingErrors {
+            if format == .onnx { return try exportONNX(runPath: runPath, output: output, json: json) }
             let directory = RunDirectory(URL(fileURLWithPath: runPath))
             let bundle = try RunBundle(run: directory, cells: Registries.cells, tasks: Registries.tasks)
             let target = URL(fileURLWithPath: output ?? "\(workspaceDirectory())/bundles/\(directory.url.lastPathComponent).\(RunBundle.fileExtension)")
