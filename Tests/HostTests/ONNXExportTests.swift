@@ -59,11 +59,12 @@ final class ONNXExportTests: HostTestCase {
         let python = try onnxPython()
         let data = try write("labelled.txt", (0..<40).map { $0 % 2 == 0 ? "en\thello there \($0)" : "fr\tbonjour la \($0)" }.joined(separator: "\n"))
         let text = "hello there 3"
-        for (cell, pool) in [("lstm", "last"), ("gru", "mean"), ("rnn", "max"), ("lstm", "attention")] {
+        for (cell, pool, extra) in [("lstm", "last", [String]()), ("gru", "mean", []), ("rnn", "max", ["--cell-option", "nonlinearity=relu"]),
+                                    ("lstm", "attention", [])] {
             let name = "\(cell)-\(pool)"
             let trained = try recur(["run", "classification", "--cell", cell, "--pool", pool, "--bidirectional", "--layers", "2",
                                      "--hidden", "6", "--embedding", "4", "--batch", "4", "--steps", "5", "--eval-every", "5",
-                                     "--data", data.path, "--run-dir", path(name)])
+                                     "--data", data.path, "--run-dir", path(name)] + extra)
             XCTAssertEqual(trained.status, 0, "\(trained)")
             XCTAssertEqual(try recur(["export", path(name), "--format", "onnx", "-o", path("\(name).onnx")]).status, 0)
             let vocab = try vocabulary(name)
