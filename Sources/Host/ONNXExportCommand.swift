@@ -12,20 +12,24 @@ enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// `recur export RUN --format onnx [-o FILE] [--json]`: writes ``ONNXExport``'s model atomically.
+/// The run (or bundle) is loaded as `recur predict` loads it — the task builds its model and
+/// every weight must fit it — so the graph is built only from shapes already checked.
 func exportONNX(runPath: String, output: String?, json: Bool) throws {
-    let directory = RunDirectory(URL(fileURLWithPath: runPath))
-    let bundle = try RunBundle(run: directory, cells: Registries.cells, tasks: Registries.tasks)
+    let loaded = try LoadedRun(path: runPath)
+    let weights = Dictionary(uniqueKeysWithValues: loaded.session.parameters.map { ($0.name, $0.variable.value) })
     let model: Data
-    do { model = try ONNXExport.model(config: bundle.manifest.config, weights: bundle.checkpoint.weights) } catch let error as ONNXExportError {
+    do { model = try ONNXExport.model(config: loaded.config, weights: weights) } catch let error as ONNXExportError {
         throw UserError("\(runPath): \(error)")
     }
-    let target = URL(fileURLWithPath: output ?? "\(workspaceDirectory())/bundles/\(directory.url.lastPathComponent).onnx")
+    let name = URL(fileURLWithPath: runPath).deletingPathExtension().lastPathComponent
+    let target = URL(fileURLWithPath: output ?? "\(workspaceDirectory())/bundles/\(name).onnx")
     try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
     try AtomicFile.write(model, to: target)
+    let step = loaded.checkpoint.position.step
     if json {
-        try printJSON(["model": target.path, "bytes": model.count, "step": bundle.manifest.step, "task": bundle.manifest.task.name,
-                       "cell": bundle.manifest.cell.name, "opset": ONNXExport.opset])
+        try printJSON(["model": target.path, "bytes": model.count, "step": step, "task": loaded.config.task,
+                       "cell": loaded.config.stack.cell, "opset": ONNXExport.opset])
     } else {
-        print("exported step \(bundle.manifest.step) of \(bundle.manifest.task.name)/\(bundle.manifest.cell.name) to \(target.path) (ONNX opset \(ONNXExport.opset), \(model.count) bytes)")
+        print("exported step \(step) of \(loaded.config.task)/\(loaded.config.stack.cell) to \(target.path) (ONNX opset \(ONNXExport.opset), \(model.count) bytes)")
     }
 }

@@ -43,6 +43,10 @@ final class ONNXExportTests: HostTestCase {
             let export = try recur(["export", run.path, "--format", "onnx", "-o", model, "--json"])
             XCTAssertEqual(export.status, 0, "\(export)")
             XCTAssertEqual(try jsonObject(export.stdout)["opset"] as? Int, 17)
+            // From the run's bundle, the same model byte for byte.
+            XCTAssertEqual(try recur(["export", run.path, "-o", path("\(name).recur")]).status, 0)
+            XCTAssertEqual(try recur(["export", path("\(name).recur"), "--format", "onnx", "-o", path("\(name)-bundle.onnx")]).status, 0)
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path("\(name)-bundle.onnx"))), try Data(contentsOf: URL(fileURLWithPath: model)))
             let vocab = try vocabulary(name)
             let ids = prime.map { [vocab.firstIndex(of: String($0))!] }
             let onnx = try XCTUnwrap(try onnxLogits(python, model: model, ids: ids) as? [[[Double]]])
