@@ -33,6 +33,9 @@ struct ResumeCommand: ParsableCommand {
             if data != nil && loaded.bundle == nil && loaded.recordedData == nil {
                 throw UserError("--data is for resuming a bundle (or a run imported from one); a run directory continues on the data its config.json names")
             }
+            if let bundle = loaded.bundle, let best = bundle.manifest.bestStep {
+                throw UserError("\(runPath) holds the best weights (step \(best)) without their training position (exported with --best); start a new run from them with `recur run \(loaded.config.task) --init-from \(runPath)`")
+            }
             try loaded.requireData(to: "resume it")
             if let steps, steps < 1 { throw UserError("--steps must be at least 1 (got \(steps))") }
             var unpacked: URL?
@@ -55,6 +58,9 @@ struct ResumeCommand: ParsableCommand {
                 BLAS.threads = loaded.config.threads
                 trainer = Trainer(config: loaded.config, session: loaded.session, run: directory, observer: progress, group: group)
                 try trainer.restore(loaded.checkpoint, source: loaded.source)
+                if let monitor = loaded.checkpoint.position.monitor, monitor.stoppedEarly, steps == nil {
+                    throw UserError("\(runPath) stopped early at step \(trainer.step): \(monitor.evaluationsSinceBest) evaluations without a better \(trainer.monitor.metric) than at step \(monitor.bestStep ?? 0); pass --steps N to train on regardless")
+                }
                 total = steps ?? trainer.plannedSteps
                 guard total > trainer.step else {
                     throw UserError("\(runPath) is already at step \(trainer.step); pass --steps with a larger total to train further")

@@ -123,10 +123,15 @@ func train(_ trainer: Trainer, until total: Int, json: Bool, progress: ProgressP
         object["val_loss"] = summary.metrics["val_loss"]
         try printJSON(object)
     } else {
-        let metrics = summary.metrics.sorted { $0.key < $1.key }.map { String(format: "%@ %.4f", $0.key, $0.value) }.joined(separator: ", ")
-        progress.note(String(format: "%@ %d steps in %@, %.0f %@/s; train loss %.4f; %@", summary.interrupted ? "stopped after" : "done:",
+        let metrics = MetricText.line(summary.metrics, separator: ", ")
+        let ending = summary.interrupted ? "stopped after" : summary.stoppedEarly ? "stopped early after" : "done:"
+        progress.note(String(format: "%@ %d steps in %@, %.0f %@/s; train loss %.4f; %@", ending,
                                      summary.steps, formatDuration(summary.seconds), summary.itemsPerSecond, summary.itemName,
                                      summary.trainLoss, metrics))
+        if let monitor = summary.monitor, let best = summary.best {
+            let kept = trainer.config.keepBest ? "; weights in \(summary.runDirectory.appendingPathComponent(BestCheckpoint.fileName).path) (use --best)" : ""
+            progress.note("best \(monitor.metric) \(MetricText.value(monitor.metric, best.value)) at step \(best.step)\(kept)")
+        }
         progress.note("run: \(summary.runDirectory.path)")
     }
     if summary.interrupted { throw ExitCode(Interrupt.exitStatus) }

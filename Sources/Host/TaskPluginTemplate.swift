@@ -156,6 +156,7 @@ struct TaskPluginTemplate {
                     config.evalEvery = 200
                     config.checkpointEvery = 200
                 },
+                monitor: Monitor("val_accuracy", .max),
                 makeSession: { config, options, context in try \(typeName)Session(config: config, options: options, context: context) })
         }
 
