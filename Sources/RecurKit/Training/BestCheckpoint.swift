@@ -28,7 +28,10 @@ public struct BestCheckpoint {
     }
 
     public func encoded() throws -> Data {
-        let record = String(decoding: try JSONEncoder().encode(Record(step: step, monitor: monitor, metrics: metrics)), as: UTF8.self)
+        // Sorted keys: the same weights and metrics make the same bytes, in any process.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let record = String(decoding: try encoder.encode(Record(step: step, monitor: monitor, metrics: metrics)), as: UTF8.self)
         return try SafeTensors.encode(weights, metadata: ["format": "pt", "recur.best.format": Self.formatVersion, "recur.best": record])
     }
 
