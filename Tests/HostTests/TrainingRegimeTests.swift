@@ -132,6 +132,24 @@ final class TrainingRegimeTests: HostTestCase {
         XCTAssertFalse(exists("refused/config.json"))
     }
 
+    /// With both a step count and a time budget, the ETA is the nearer end: a 20-step run of a
+    /// tiny model under a 10-minute budget finishes in seconds and must say so. Piped output is
+    /// plain lines with the percentage and the last evaluation's metrics.
+    func testETAIsTheNearerOfStepsAndBudget() throws {
+        let result = try recur(["run", "char-lm"] + Self.tiny(["--steps": "20", "--log-every": "5", "--eval-every": "10", "--minutes": "10"])
+                               + ["--data", try corpus().path, "--run-dir", path("eta")])
+        XCTAssertEqual(result.status, 0, "\(result)")
+        let lines = result.stdout.split(separator: "\n").filter { $0.contains("ETA") }
+        XCTAssertEqual(lines.count, 4, "\(result)")
+        for line in lines {
+            let eta = try XCTUnwrap(line.components(separatedBy: "ETA ").last?.split(separator: " ").first)
+            XCTAssertFalse(eta.contains("m") || eta.contains("h"), "the budget (10 minutes) is not the end: \(line)")
+            XCTAssertFalse(line.contains("\u{1B}"), "no terminal codes when piped: \(line)")
+        }
+        XCTAssertTrue(lines[0].contains(" 25%  step 5/20"), "\(lines[0])")
+        XCTAssertTrue(lines[2].contains("val_bpc"), "the last evaluation's metrics ride along: \(lines[2])")
+    }
+
     /// A run directory written before format 3 (no schedule, no regularisers) still resumes.
     func testFormatTwoRunResumes() throws {
         let run = try trainTinyRun("old", data: try corpus())
