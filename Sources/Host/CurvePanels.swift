@@ -65,7 +65,12 @@ struct CurvePanel: Equatable {
                                                    points: validation, dashed: true, colour: validationColour))
                 hasValidation = true
             }
-            if runs.count > 1 { legend.append(LinePlot.LegendEntry(name: run.name, colour: trainColour)) }
+            if runs.count > 1 && !(train.isEmpty && validation.isEmpty) {
+                // The run's swatch looks like what it has here: dashed when it has only validation
+                // values, a marker when it has only single points.
+                legend.append(LinePlot.LegendEntry(name: run.name, colour: trainColour, dashed: train.isEmpty,
+                                                   marker: train.count <= 1 && validation.count <= 1))
+            }
         }
         if runs.count > 1 {
             let key = "#555555"

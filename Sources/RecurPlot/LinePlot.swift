@@ -23,8 +23,8 @@ public struct LinePlot {
         }
 
         /// `values[i]` plotted at x = i.
-        public init(name: String, values: [Double], dashed: Bool = false) {
-            self.init(name: name, points: values.enumerated().map { (Double($0.offset), $0.element) }, dashed: dashed)
+        public init(name: String, values: [Double], dashed: Bool = false, colour: String? = nil) {
+            self.init(name: name, points: values.enumerated().map { (Double($0.offset), $0.element) }, dashed: dashed, colour: colour)
         }
     }
 
@@ -89,6 +89,7 @@ public struct LinePlot {
         svg.text(xLabel, x: left + plotWidth / 2, y: height - 10)
         svg.text(yLabel, x: 16, y: top + plotHeight / 2, rotate: true)
 
+        var drawn: [(Double, Double)] = []  // pixel positions of what was drawn, to keep the legend off it
         for (index, s) in series.enumerated() {
             let colour = s.colour ?? Palette.line(index)
             var segments: [[(Double, Double)]] = [[]]
@@ -100,6 +101,11 @@ public struct LinePlot {
                 }
             }
             for segment in segments where !segment.isEmpty {
+                drawn.append(contentsOf: segment)
+                // Points along each stretch too, so a long straight line counts where it runs.
+                for (a, b) in zip(segment, segment.dropFirst()) {
+                    drawn += (1..<8).map { k in (a.0 + (b.0 - a.0) * Double(k) / 8, a.1 + (b.1 - a.1) * Double(k) / 8) }
+                }
                 if segment.count == 1 {
                     svg.element("circle", [("class", "marker"), ("data-series", s.name), ("cx", SVGWriter.number(segment[0].0)),
                                            ("cy", SVGWriter.number(segment[0].1)), ("r", "3.5"), ("fill", colour)])
@@ -113,15 +119,22 @@ public struct LinePlot {
             }
         }
 
-        // Legend: top-right inside the frame, one swatch per row.
+        // Legend: inside the frame, in the corner that hides the fewest drawn points (top right
+        // when it is a tie), one swatch per row.
         let rows = legend ?? series.enumerated().filter { !$0.element.name.isEmpty }.map { index, s in
             LegendEntry(name: s.name, colour: s.colour ?? Palette.line(index), dashed: s.dashed, marker: s.points.count == 1)
         }
         if !rows.isEmpty {
             let rowHeight = 16.0
             let boxWidth = 24 + 7 * Double(rows.map(\.name.count).max()!) + 12
-            let x0 = left + plotWidth - boxWidth - 6, y0 = top + 6
-            svg.rect(x: x0, y: y0, width: boxWidth, height: rowHeight * Double(rows.count) + 6, fill: "white",
+            let boxHeight = rowHeight * Double(rows.count) + 6
+            let corners = [(left + plotWidth - boxWidth - 6, top + 6), (left + 6, top + 6),
+                           (left + plotWidth - boxWidth - 6, top + plotHeight - boxHeight - 6), (left + 6, top + plotHeight - boxHeight - 6)]
+            func hidden(_ corner: (Double, Double)) -> Int {
+                drawn.filter { $0.0 >= corner.0 - 4 && $0.0 <= corner.0 + boxWidth + 4 && $0.1 >= corner.1 - 4 && $0.1 <= corner.1 + boxHeight + 4 }.count
+            }
+            let (x0, y0) = corners.min { hidden($0) < hidden($1) }!
+            svg.rect(x: x0, y: y0, width: boxWidth, height: boxHeight, fill: "white",
                      extra: [("stroke", "#ccc"), ("class", "legend"), ("fill-opacity", "0.85")])
             for (row, entry) in rows.enumerated() {
                 let y = y0 + 3 + rowHeight * (Double(row) + 0.5)

@@ -47,7 +47,7 @@ public struct RunLog: Sendable {
                 throw RunError("\(source): line \(number) has no numeric \"step\" (every line of a run log has one)")
             }
             guard step >= 0, step == step.rounded(), step <= 9_007_199_254_740_992 else {
-                throw RunError("\(source): line \(number) has \"step\" \(step); a step is a whole number ≥ 0")
+                throw RunError("\(source): line \(number) has \"step\" \(fields["step"]!.logText); a step is a whole number ≥ 0")
             }
             lines.append(Line(number: number, fields: fields, numbers: fields.compactMapValues(\.number)))
         }
