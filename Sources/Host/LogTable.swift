@@ -39,7 +39,8 @@ enum LogTable {
         let cells = rows.map { row in keys.map { shown(row[$0]) } }
         let widths = keys.indices.map { column in max(keys[column].count, cells.map { $0[column].count }.max() ?? 0) }
         func pad(_ row: [String]) -> String {
-            zip(row, widths).map { String(repeating: " ", count: $1 - $0.count) + $0 }.joined(separator: "  ")
+            let line = zip(row, widths).map { String(repeating: " ", count: $1 - $0.count) + $0 }.joined(separator: "  ")
+            return String(line.reversed().drop { $0 == " " }.reversed())  // no trailing blanks where a row ends early
         }
         return ([pad(keys)] + cells.map(pad)).joined(separator: "\n") + "\n"
     }

@@ -20,6 +20,15 @@ final class CurveExportTests: HostTestCase {
         try handle.close()
     }
 
+    /// `recur run ARGUMENTS… --run-dir run`, then the text of its report.
+    func reportOfRun(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let run = try recur(["run"] + arguments + ["--run-dir", path("run")], file: file, line: line)
+        XCTAssertEqual(run.status, 0, "\(run)", file: file, line: line)
+        let report = try recur(["report", path("run"), "-o", path("run.html")], file: file, line: line)
+        XCTAssertEqual(report.status, 0, "\(report)", file: file, line: line)
+        return try String(contentsOfFile: path("run.html"), encoding: .utf8)
+    }
+
     func testLogPrintsEveryFieldAsCSVTableAndJSON() throws {
         let run = try loggedRun("lm")
         try appendToLog(run, "{\"step\":4,\"val_novel\":0.1,\"note\":\"a, \\\"b\\\"\"}\n")
@@ -41,6 +50,7 @@ final class CurveExportTests: HostTestCase {
         let tableLines = table.stdout.split(separator: "\n")
         XCTAssertTrue(tableLines[0].hasPrefix("step  ") && tableLines[0].contains("val_loss"), table.stdout)
         XCTAssertEqual(tableLines.count, 1 + 4, "header, steps 1-4 (lines of one step with no field in common share a row): \(table.stdout)")
+        XCTAssertFalse(tableLines.contains { $0.hasSuffix(" ") }, "no trailing blanks: \(table.stdout)")
         XCTAssertTrue(tableLines[4].hasPrefix("   4  ") && tableLines[4].contains("a, \"b\"") && tableLines[4].contains("0.1"), table.stdout)
 
         let json = try recur(["log", run.path, "--json"])
@@ -97,22 +107,16 @@ final class CurveExportTests: HostTestCase {
     func testClassificationReportShowsTheConfusionMatrix() throws {
         let rows = (0..<60).map { i in ["pos\tgood great fine", "neg\tbad awful poor", "mid\tokay so so"][i % 3] }
         let data = try write("cls.tsv", rows.joined(separator: "\n") + "\n")
-        let run = try recur(["run", "classification", "--data", data.path, "--hidden", "8", "--embedding", "4", "--batch", "8",
-                             "--steps", "4", "--eval-every", "4", "--run-dir", path("cls")])
-        XCTAssertEqual(run.status, 0, "\(run)")
-        XCTAssertEqual(try recur(["report", path("cls"), "-o", path("cls.html")]).status, 0)
-        let page = try String(contentsOfFile: path("cls.html"), encoding: .utf8)
+        let page = try reportOfRun(["classification", "--data", data.path, "--hidden", "8", "--embedding", "4", "--batch", "8",
+                                    "--steps", "4", "--eval-every", "4"])
         XCTAssertTrue(page.contains("<section id=\"task-files\">"))
         XCTAssertTrue(page.contains("<img alt=\"confusion.svg, from the last evaluation\" src=\"data:image/svg+xml;base64,"))
         XCTAssertTrue(page.contains("<h3>confusion.txt</h3>") && page.contains("confusion matrix (rows: true class"))
     }
 
     func testTranslationReportShowsExamplesAndAttentionMaps() throws {
-        let run = try recur(["run", "translation", "--pairs", "120", "--tokens", "char", "--hidden", "8", "--embedding", "4",
-                             "--batch", "8", "--steps", "3", "--eval-every", "3", "--run-dir", path("tr")])
-        XCTAssertEqual(run.status, 0, "\(run)")
-        XCTAssertEqual(try recur(["report", path("tr"), "-o", path("tr.html")]).status, 0)
-        let page = try String(contentsOfFile: path("tr.html"), encoding: .utf8)
+        let page = try reportOfRun(["translation", "--pairs", "120", "--tokens", "char", "--hidden", "8", "--embedding", "4",
+                                    "--batch", "8", "--steps", "3", "--eval-every", "3"])
         XCTAssertTrue(page.contains("Example translations (first 6 validation pairs, greedy)"))
         XCTAssertTrue(page.contains("reference: "))
         XCTAssertTrue(page.contains("Attention α, validation pair 1") && page.contains("Attention α, validation pair 2"))
