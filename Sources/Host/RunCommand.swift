@@ -50,6 +50,7 @@ struct RunCommand: ParsableCommand {
                 }
             }
             var directory = RunDirectory(URL(fileURLWithPath: try runDir ?? claimNewDirectory(defaultRunDirectory(config))))
+            try tensorboard.attach(to: &directory, isLeader: group?.isLeader ?? true)
             var lock: RunDirectoryLock?
             if group?.isLeader ?? true {
                 // The lock comes before `create`, which with --overwrite deletes a run's files.
@@ -63,7 +64,6 @@ struct RunCommand: ParsableCommand {
             let progress = ProgressPrinter(handle: json ? .standardError : .standardOutput, quiet: !(group?.isLeader ?? true))
             let parameterCount = session.parameters.reduce(0) { $0 + $1.variable.value.count }
             progress.note("\(config.task) with \(config.stack.layers)×\(config.stack.cell) \(config.stack.hiddenSize)\(config.stack.bidirectional ? " bidirectional" : ""), \(parameterCount) parameters, \(try pathDescription(config)), \(BLAS.kernelName) kernels → \(directory.url.path)")
-            try tensorboard.attach(to: &directory, isLeader: group?.isLeader ?? true)
             let trainer = Trainer(config: config, session: session, run: directory, observer: progress, group: group)
             if let group { progress.note("data-parallel over \(group.size) ranks, \(config.batch / group.size) rows each") }
             try withExtendedLifetime(lock) { try train(trainer, until: trainer.plannedSteps, json: json, progress: progress) }

@@ -161,6 +161,13 @@ final class TensorBoardExportTests: HostTestCase {
         XCTAssertEqual(counts.reduce(0, +), logLines + 2, "one event per log line, plus each file's version record")
         let first = try records(work.appendingPathComponent("tb/\(files[0])"))[0]
         XCTAssertTrue(first.suffix(13).elementsEqual("brain.Event:2".utf8), "the version record comes first")
+
+        // A resume that cannot start writes no event file.
+        assertUserError(try recur(["resume", run.path, "--tensorboard", path("tb")]), contains: ["already at step 6"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: path("tb")).count, 2)
+        try write("taken", "")
+        assertUserError(try recur(["resume", run.path, "--steps", "8", "--tensorboard", path("taken")]),
+                        contains: ["--tensorboard \(path("taken")): cannot create the directory (something else is in the way)"])
     }
 
     func testTensorBoardReadsBackEveryCurveOfTheLog() throws {

@@ -40,14 +40,20 @@ final class TensorBoardEventTests: XCTestCase {
         run.logListeners = [writer]
         try run.appendLog(["step": 42, "loss": 2.5, "val_loss": 0.125, "flag": true])
         try run.appendLog(["step": 43])  // nothing to show: no event
-        XCTAssertTrue(writer.file.lastPathComponent.hasPrefix("events.out.tfevents.1700000000."), writer.file.lastPathComponent)
+        let file = try XCTUnwrap(writer.file)
+        XCTAssertTrue(file.lastPathComponent.hasPrefix("events.out.tfevents.1700000000."), file.lastPathComponent)
         let expected = TFRecord.frame(TensorBoardEvent(wallTime: 1_700_000_000.5, step: 0, content: .fileVersion("brain.Event:2")).encoded)
             + TFRecord.frame(TensorBoardEvent(wallTime: 1_700_000_000.5, step: 42, content: .scalars([("loss", 2.5), ("val_loss", 0.125)])).encoded)
-        XCTAssertEqual(Array(try Data(contentsOf: writer.file)), expected)
+        XCTAssertEqual(Array(try Data(contentsOf: file)), expected)
         XCTAssertEqual(try RunLog(Data(contentsOf: run.logURL), source: "log").lines.count, 2, "the log itself is written as before")
 
+        let idle = try TensorBoardWriter(directory: events, clock: { 1_700_000_000.5 })
+        XCTAssertNil(idle.file, "no event file before the first event (a resume that fails to start leaves none)")
         let second = try TensorBoardWriter(directory: events, clock: { 1_700_000_000.5 })
-        XCTAssertNotEqual(second.file, writer.file, "a second writer (a resume) starts its own file")
+        try second.logged(["step": 44, "loss": 2])
+        XCTAssertNotNil(second.file)
+        XCTAssertNotEqual(second.file, file, "a second writer (a resume) starts its own file")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: events.path).count, 2)
     }
 
     func testAnUnwritableDirectoryIsOneClearError() throws {
