@@ -113,7 +113,7 @@ public struct LinePlot {
                 }
                 var attributes = [("class", "series"), ("data-series", s.name), ("fill", "none"),
                                   ("stroke", colour), ("stroke-width", "1.8"),
-                                  ("points", segment.map { "\(SVGWriter.number($0.0)),\(SVGWriter.number($0.1))" }.joined(separator: " "))]
+                                  ("points", Self.thinned(segment).map { "\(SVGWriter.number($0.0)),\(SVGWriter.number($0.1))" }.joined(separator: " "))]
                 if s.dashed { attributes.append(("stroke-dasharray", "6 4")) }
                 svg.element("polyline", attributes)
             }
@@ -150,5 +150,26 @@ public struct LinePlot {
             }
         }
         return svg.document(width: width, height: height, title: title)
+    }
+
+    /// Pixel points reduced to the first, last, lowest and highest of each pixel column once
+    /// there are more than `limit`: a 100,000-step log draws the same picture, spikes included,
+    /// from a few thousand points, and the page stays small.
+    static func thinned(_ points: [(Double, Double)], limit: Int = 2000) -> [(Double, Double)] {
+        guard points.count > limit else { return points }
+        var out: [(Double, Double)] = []
+        var start = 0
+        while start < points.count {
+            let column = points[start].0.rounded(.down)
+            var end = start, low = start, high = start
+            while end < points.count && points[end].0.rounded(.down) == column {
+                if points[end].1 < points[low].1 { low = end }
+                if points[end].1 > points[high].1 { high = end }
+                end += 1
+            }
+            for index in Set([start, low, high, end - 1]).sorted() { out.append(points[index]) }
+            start = end
+        }
+        return out
     }
 }

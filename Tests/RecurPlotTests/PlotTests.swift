@@ -126,3 +126,19 @@ final class LinePlotMarkerTests: XCTestCase {
         for tick in ticks { XCTAssertEqual((tick * 10).rounded(), tick * 10, accuracy: 1e-9, "\(ticks)") }
     }
 }
+
+final class LinePlotThinningTests: XCTestCase {
+    func testALongSeriesIsThinnedToPixelColumnsKeepingItsSpike() throws {
+        var values = (0..<100_000).map { 1 + sin(Double($0) / 5000) }
+        values[54_321] = 40  // one spike, which must stay visible
+        let plot = LinePlot(title: "t", xLabel: "step", yLabel: "loss", series: [LinePlot.Series(name: "train", values: values)])
+        let svg = plot.svg()
+        let points = try XCTUnwrap(svg.range(of: "points=\"").map { svg[$0.upperBound...].prefix { $0 != "\"" } })
+        let count = points.split(separator: " ").count
+        XCTAssertLessThanOrEqual(count, 4 * Int(plot.width), "at most four points a pixel column")
+        XCTAssertGreaterThan(count, Int(plot.width) / 2)
+        let lowestY = points.split(separator: " ").compactMap { Double($0.split(separator: ",")[1]) }.min()!
+        XCTAssertEqual(lowestY, 34, accuracy: 0.5, "the spike still reaches the top of the frame")
+        XCTAssertEqual(LinePlot.thinned([(0, 1), (0.5, 2)]).count, 2, "short series are left alone")
+    }
+}
