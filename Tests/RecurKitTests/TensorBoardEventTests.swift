@@ -67,5 +67,11 @@ final class TensorBoardEventTests: XCTestCase {
         }
     }
 
+    func testListenersGetEveryNumericTypeTheTrainerMightLogButNotFlagsOrText() {
+        let numbers = logNumbers(["step": 7, "lr": Float(0.5), "tokens": Int32(3), "small": UInt8(2), "loss": 1.25,
+                                  "stopped": true, "note": "x"])
+        XCTAssertEqual(numbers, ["step": 7, "lr": 0.5, "tokens": 3, "small": 2, "loss": 1.25])
+    }
+
     private func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 }

@@ -9,12 +9,8 @@ public protocol RunLogListener: AnyObject, Sendable {
     func logged(_ fields: [String: Double]) throws
 }
 
-extension RunLogListener {
-    /// The numeric fields of a log line as the trainer builds it (`Int`, `Double`, `Float`, …);
-    /// booleans and text are left out, as ``RunLog`` leaves them out of its numbers.
-    public static func numbers(_ line: [String: Any]) -> [String: Double] { logNumbers(line) }
-}
-
+/// The numeric fields of a log line as the trainer builds it (`Int`, `Double`, `Float`, …);
+/// booleans and text are left out, as ``RunLog`` leaves them out of its numbers.
 func logNumbers(_ line: [String: Any]) -> [String: Double] {
     line.compactMapValues { value -> Double? in
         switch value {
