@@ -13,6 +13,7 @@ struct ResumeCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Train until this many steps in total (default: the run's planned length).") var steps: Int?
     @Option(help: "Training data for a resumed bundle (a bundle's own data path is a record and is never opened).") var data: String?
     @Flag(help: "Print the summary as one JSON object.") var json = false
+    @OptionGroup var tensorboard: TensorBoardOption
     @Flag(help: "Continue as a data-parallel MPI job, on any number of ranks (`mpirun -np N recur resume RUN --distributed`).")
     var distributed = false
 
@@ -52,10 +53,11 @@ struct ResumeCommand: ParsableCommand {
             let total: Int
             do {
                 if let unpacked { loaded = try LoadedRun(path: unpacked.path) }
-                guard let directory = loaded.directory else { throw UserError("\(runPath): nowhere to write checkpoints") }
+                guard var directory = loaded.directory else { throw UserError("\(runPath): nowhere to write checkpoints") }
                 lock = try early ?? (isLeader ? directory.lock() : nil)
                 if lock != nil { RunDirectory.removeStaleTemporaries(in: directory.url) }
                 BLAS.threads = loaded.config.threads
+                try tensorboard.attach(to: &directory, isLeader: isLeader)
                 trainer = Trainer(config: loaded.config, session: loaded.session, run: directory, observer: progress, group: group)
                 try trainer.restore(loaded.checkpoint, source: loaded.source)
                 if let monitor = loaded.checkpoint.position.monitor, monitor.stoppedEarly, steps == nil {

@@ -12,6 +12,7 @@ struct RunCommand: ParsableCommand {
 
     @Argument(help: "Task name (see `recur list tasks`).", completion: .custom { _ in Registries.tasks.names }) var task: String
     @OptionGroup var options: RunOptions
+    @OptionGroup var tensorboard: TensorBoardOption
     @Option(name: .customLong("run-dir"), help: "Run directory (default workspace/runs/<task>-<cell>-<date>).") var runDir: String?
     @Flag(help: "Replace a run already in --run-dir.") var overwrite = false
     @Option(name: .customLong("init-from"), help: "Start from the weights of a run or bundle (a new optimizer; unlike `recur resume`).") var initFrom: String?
@@ -48,7 +49,8 @@ struct RunCommand: ParsableCommand {
                     throw UserError("--init-from \(initFrom): its weights do not fit this model: \(error)")
                 }
             }
-            let directory = RunDirectory(URL(fileURLWithPath: try runDir ?? claimNewDirectory(defaultRunDirectory(config))))
+            var directory = RunDirectory(URL(fileURLWithPath: try runDir ?? claimNewDirectory(defaultRunDirectory(config))))
+            try tensorboard.attach(to: &directory, isLeader: group?.isLeader ?? true)
             var lock: RunDirectoryLock?
             if group?.isLeader ?? true {
                 // The lock comes before `create`, which with --overwrite deletes a run's files.
