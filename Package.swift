@@ -52,6 +52,15 @@ let package = Package(
                 swiftSettings: engineSettings),
         .target(name: "GRUCell", dependencies: [recurKit], path: "Sources/Plugins/Cells/GRU",
                 swiftSettings: engineSettings),
+        // The zoo: cells from the literature, generic path only (docs in each file).
+        .target(name: "LayerNormLSTMCell", dependencies: [recurKit], path: "Sources/Plugins/Cells/LayerNormLSTM"),
+        .target(name: "PeepholeLSTMCell", dependencies: [recurKit], path: "Sources/Plugins/Cells/PeepholeLSTM"),
+        .target(name: "CIFGCell", dependencies: [recurKit], path: "Sources/Plugins/Cells/CIFG"),
+        .target(name: "MGUCell", dependencies: [recurKit], path: "Sources/Plugins/Cells/MGU"),
+        .target(name: "IndRNNCell", dependencies: [recurKit], path: "Sources/Plugins/Cells/IndRNN"),
+        .target(name: "SRUCell", dependencies: [recurKit], path: "Sources/Plugins/Cells/SRU"),
+        .target(name: "MinLSTMCell", dependencies: [recurKit], path: "Sources/Plugins/Cells/MinLSTM"),
+        .target(name: "SLSTMCell", dependencies: [recurKit], path: "Sources/Plugins/Cells/SLSTM"),
         .target(name: "CharLMTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/CharLM"),
         .target(name: "ClassificationTask", dependencies: [recurKit, "RecurPlot"], path: "Sources/Plugins/Tasks/Classification"),
         .target(name: "TranslationTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Translation"),
@@ -62,7 +71,7 @@ let package = Package(
 
         // The one list of built-in plugins, shared by the host and the tests.
         .target(name: "RecurBuiltins",
-                dependencies: [recurKit, "VanillaRNNCell", "LSTMCell", "GRUCell", "CharLMTask", "ClassificationTask",
+                dependencies: [recurKit, "VanillaRNNCell", "LSTMCell", "GRUCell", "LayerNormLSTMCell", "PeepholeLSTMCell", "CIFGCell", "MGUCell", "IndRNNCell", "SRUCell", "MinLSTMCell", "SLSTMCell", "CharLMTask", "ClassificationTask",
                                "TranslationTask", "AddingTask", "CopyTask", "ConditionalLMTask", "TaggingTask"],
                 path: "Sources/Builtins"),
 

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Renders `recur report` and `recur compare` pages in headless Chromium (Debian `chromium`) and
 # checks that the browser's DOM has the expected sections and inline SVG plots, and that the
-# screenshot is a real picture. Skips, with a message and status 0, when chromium is absent
-# (install it with scripts/install-browser.sh).
+# screenshot is a real picture: a char-lm report (a panel per log field, sample), a compare page
+# (legend by run name, one-point series as markers), a classification report (confusion
+# matrix) and a translation report (examples, attention maps). Skips, with a message and status
+# 0, when chromium is absent (install it with scripts/install-browser.sh; `make test` does).
 # Usage: scripts/check-reports.sh [path/to/recur]   (default .build/debug/recur, else release)
+# CHECK_REPORTS_KEEP=DIR keeps the pages and their screenshots in DIR to look at.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 browser=$(command -v chromium || command -v chromium-browser || true)
@@ -23,8 +26,20 @@ for cell in rnn lstm; do
   "$recur" run adding --cell "$cell" --length 12 --hidden 8 --batch 8 --steps 20 --eval-every 10 --test-size 32 \
     --run-dir "$work/adding-$cell" > /dev/null
 done
+# One evaluation only: the validation curves are single points, drawn as markers.
+"$recur" run adding --cell gru --length 12 --hidden 8 --batch 8 --steps 20 --eval-every 20 --test-size 32 \
+  --run-dir "$work/adding-gru" > /dev/null
+for i in $(seq 90); do
+  case $((i % 3)) in 0) echo -e "pos\tgood great fine $i";; 1) echo -e "neg\tbad awful poor $i";; 2) echo -e "mid\tokay so so $i";; esac
+done > "$work/labels.tsv"
+"$recur" run classification --data "$work/labels.tsv" --hidden 8 --embedding 4 --batch 8 --steps 20 --eval-every 10 \
+  --run-dir "$work/classes" > /dev/null
+"$recur" run translation --pairs 200 --tokens char --hidden 16 --embedding 8 --batch 16 --steps 20 --eval-every 10 \
+  --run-dir "$work/dates" > /dev/null
 "$recur" report "$work/lm" -o "$work/report.html" > /dev/null
-"$recur" compare "$work/adding-rnn" "$work/adding-lstm" -o "$work/compare.html" > /dev/null
+"$recur" compare "$work/adding-rnn" "$work/adding-lstm" "$work/adding-gru" -o "$work/compare.html" > /dev/null
+"$recur" report "$work/classes" -o "$work/classification.html" > /dev/null
+"$recur" report "$work/dates" -o "$work/translation.html" > /dev/null
 
 status=0
 check_page() {  # page, then the ids its DOM must contain
@@ -34,15 +49,31 @@ check_page() {  # page, then the ids its DOM must contain
   "$browser" --headless --no-sandbox --disable-gpu --window-size=1000,2400 \
     --screenshot="${page%.html}.png" "file://$page" > /dev/null 2>&1
   for id in "$@"; do
-    grep -q "id=\"$id\"" "$dom" || { echo "FAIL $(basename "$page"): no section #$id"; status=1; }
+    grep -q "id=\"$id\"" "$dom" || { echo "FAIL $(basename "$page"): no #$id"; status=1; }
   done
   local svgs=$(grep -o "<svg" "$dom" | wc -l) lines=$(grep -o "<polyline" "$dom" | wc -l)
   [ "$svgs" -ge 2 ] || { echo "FAIL $(basename "$page"): $svgs inline SVG plots, expected at least 2"; status=1; }
   [ "$lines" -ge 2 ] || { echo "FAIL $(basename "$page"): $lines plotted lines, expected at least 2"; status=1; }
   local bytes=$(stat -c %s "${page%.html}.png" 2>/dev/null || echo 0)
   [ "$bytes" -gt 20000 ] || { echo "FAIL $(basename "$page"): screenshot is $bytes bytes (blank page?)"; status=1; }
-  [ $status -eq 0 ] && echo "ok   $(basename "$page"): sections $*, $svgs SVG, $lines lines, screenshot $bytes bytes"
+  [ $status -eq 0 ] && echo "ok   $(basename "$page"): ids $*, $svgs SVG, $lines lines, screenshot $bytes bytes"
 }
-check_page "$work/report.html" config metrics curves sample gradient-flow
-check_page "$work/compare.html" config metrics curves gradient-flow
+expect() {  # page, text its DOM must contain, what that shows
+  grep -qF -- "$2" "$work/$(basename "$1" .html).dom" || { echo "FAIL $(basename "$1"): $3 (no '$2' in the DOM)"; status=1; }
+}
+check_page "$work/report.html" config metrics curves sample gradient-flow \
+  curve-loss curve-bpc curve-lr curve-grad_norm curve-chars_per_second
+expect "$work/report.html" 'data-series="validation"' "validation drawn beside training"
+check_page "$work/compare.html" config metrics curves gradient-flow curve-loss curve-mse curve-lr
+for run in adding-rnn adding-lstm adding-gru; do expect "$work/compare.html" ">$run</text>" "legend row for $run"; done
+expect "$work/compare.html" 'class="marker"' "a one-point series drawn as a marker"
+check_page "$work/classification.html" config metrics curves task-files curve-accuracy
+expect "$work/classification.html" 'src="data:image/svg+xml;base64,' "the confusion matrix picture"
+check_page "$work/translation.html" config metrics curves figure-0 figure-1 figure-2 curve-bleu
+expect "$work/translation.html" "Example translations" "example translations"
+expect "$work/translation.html" "Attention α" "attention maps"
+if [ -n "${CHECK_REPORTS_KEEP:-}" ]; then
+  mkdir -p "$CHECK_REPORTS_KEEP" && cp "$work"/*.html "$work"/*.png "$CHECK_REPORTS_KEEP"/
+  echo "pages and screenshots kept in $CHECK_REPORTS_KEEP"
+fi
 exit $status

@@ -30,7 +30,7 @@ import json, sys
 bleu, exact, rates = {}, {}, []
 for line in open(sys.argv[1]):
     o = json.loads(line)
-    if "val_bleu" in o: bleu[o["step"]] = o["val_bleu"]; exact[o["step"]] = o["val_exact_match"]
+    if "val_bleu" in o: bleu[o["step"]] = o["val_bleu"]; exact[o["step"]] = 100 * o["val_exact_match"]
     if "tokens_per_second" in o: rates.append(o["tokens_per_second"])
 steps = (306, 765, 1530)
 b = " / ".join(f"{bleu.get(s, float('nan')):5.2f}" for s in steps)

@@ -1,11 +1,19 @@
 import AddingTask
+import CIFGCell
 import CharLMTask
-import ConditionalLMTask
 import ClassificationTask
+import ConditionalLMTask
 import CopyTask
 import GRUCell
+import IndRNNCell
 import LSTMCell
+import LayerNormLSTMCell
+import MGUCell
+import MinLSTMCell
+import PeepholeLSTMCell
 import RecurKit
+import SLSTMCell
+import SRUCell
 import TaggingTask
 import TranslationTask
 import VanillaRNNCell
@@ -17,6 +25,14 @@ public func registerBuiltins(cells: Registry<CellDescriptor> = Registries.cells,
     try cells.register(VanillaRNNPlugin.descriptor)
     try cells.register(LSTMPlugin.descriptor)
     try cells.register(GRUPlugin.descriptor)
+    try cells.register(LayerNormLSTMPlugin.descriptor)
+    try cells.register(PeepholeLSTMPlugin.descriptor)
+    try cells.register(CIFGPlugin.descriptor)
+    try cells.register(MGUPlugin.descriptor)
+    try cells.register(IndRNNPlugin.descriptor)
+    try cells.register(SRUPlugin.descriptor)
+    try cells.register(MinLSTMPlugin.descriptor)
+    try cells.register(SLSTMPlugin.descriptor)
     try tasks.register(CharLMPlugin.descriptor)
     try tasks.register(ClassificationPlugin.descriptor)
     try tasks.register(TranslationPlugin.descriptor)

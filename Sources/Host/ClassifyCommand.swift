@@ -8,6 +8,7 @@ struct ClassifyCommand: ParsableCommand {
         commandName: "classify", abstract: "Label texts with a trained classification run: the class and its top-k probabilities.")
 
     @Argument(help: ArgumentHelp("Run directory or bundle.", valueName: "run-or-bundle")) var runPath: String
+    @OptionGroup var weights: BestWeightsOption
     @Argument(help: "The text to classify (or use --input).") var text: String?
     @Option(help: "A file with one text per line.") var input: String?
     @Option(name: .customLong("top-k"), help: "How many classes to list per text.") var topK: Int = 3
@@ -21,7 +22,7 @@ struct ClassifyCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let texts = try text.map { [$0] } ?? readLines(input!)
-            let loaded = try LoadedRun(path: runPath)
+            let loaded = try LoadedRun(path: runPath, best: weights.best)
             guard loaded.config.task == "classification", let predictor = loaded.session as? any Predicting else {
                 throw UserError("task '\(loaded.config.task)' does not classify texts; `recur classify` works with classification runs (`recur predict` serves every task)")
             }

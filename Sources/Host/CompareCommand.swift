@@ -28,7 +28,7 @@ struct CompareCommand: ParsableCommand {
             let keys = Array(Set(runs.flatMap { $0.finalMetrics.keys })).sorted { ($0 == "step" ? "" : $0) < ($1 == "step" ? "" : $1) }
             page.section(id: "metrics", heading: "Final metrics", html: ReportPage.table(
                 header: ["run"] + keys, rows: runs.map { run in [run.name] + keys.map { format(run.finalMetrics[$0]) } }))
-            page.section(id: "curves", heading: "Training curves", html: ReportPage.figure(curvesPlot(runs).svg()))
+            curvesSection(runs, into: &page)
             gradientFlowSection(runs, into: &page)
             let destination = output ?? "\(workspaceDirectory())/reports/compare-\(timestamp()).html"
             let url = URL(fileURLWithPath: destination)

@@ -6,12 +6,13 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "eval", abstract: "Score a trained run on its validation split or on another file.")
 
     @Argument(help: ArgumentHelp("Run directory or bundle.", valueName: "run-or-bundle")) var runPath: String
+    @OptionGroup var weights: BestWeightsOption
     @Option(help: "Score this file instead of the validation split.") var data: String?
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
         try reportingErrors {
-            let loaded = try LoadedRun(path: runPath, data: data)
+            let loaded = try LoadedRun(path: runPath, data: data, best: weights.best)
             let metrics: [String: Double]
             if let data {
                 guard let evaluable = loaded.session as? any ExternallyEvaluable else {
@@ -28,7 +29,7 @@ struct EvalCommand: ParsableCommand {
                 try printJSON(object)
             } else {
                 print("step \(loaded.checkpoint.position.step)")
-                for (k, v) in metrics.sorted(by: { $0.key < $1.key }) { print(String(format: "%@ %.4f", k, v)) }
+                for (k, v) in metrics.sorted(by: { $0.key < $1.key }) { print("\(k) \(MetricText.value(k, v))") }
                 if let report = (loaded.session as? any EvaluationReporting)?.evaluationReport() { print(report.text) }
             }
         }

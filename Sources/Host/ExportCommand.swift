@@ -10,6 +10,8 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Run directory.", valueName: "run")) var runPath: String
     @Option(name: .shortAndLong, help: "Bundle file (default workspace/bundles/<run>.recur).") var output: String?
     @Flag(help: "Print one JSON object: the bundle's path, size, step, task and cell.") var json = false
+    @Flag(help: "Pack the weights of the best evaluation (best.safetensors, kept by --keep-best) instead of the latest; the bundle then cannot be resumed.")
+    var best = false
     @Option(help: "recur (a bundle), or onnx (the inference graph with ONNX's RNN/GRU/LSTM operators: char-lm and classification).")
     var format: ExportFormat = .recur
 
@@ -17,7 +19,7 @@ struct ExportCommand: ParsableCommand {
         try reportingErrors {
             if format == .onnx { return try exportONNX(runPath: runPath, output: output, json: json) }
             let directory = RunDirectory(URL(fileURLWithPath: runPath))
-            let bundle = try RunBundle(run: directory, cells: Registries.cells, tasks: Registries.tasks)
+            let bundle = try RunBundle(run: directory, cells: Registries.cells, tasks: Registries.tasks, best: best)
             let target = URL(fileURLWithPath: output ?? "\(workspaceDirectory())/bundles/\(directory.url.lastPathComponent).\(RunBundle.fileExtension)")
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             RunDirectory.removeStaleTemporaries(in: target.deletingLastPathComponent())
@@ -25,9 +27,11 @@ struct ExportCommand: ParsableCommand {
             let size = (try? FileManager.default.attributesOfItem(atPath: target.path)[.size] as? Int) ?? 0
             if json {
                 try printJSON(["bundle": target.path, "bytes": size, "step": bundle.manifest.step,
-                               "task": bundle.manifest.task.name, "cell": bundle.manifest.cell.name])
+                               "task": bundle.manifest.task.name, "cell": bundle.manifest.cell.name,
+                               "best_step": bundle.manifest.bestStep.map { $0 as Any } ?? NSNull()])
             } else {
-                print("exported step \(bundle.manifest.step) of \(bundle.manifest.task.name)/\(bundle.manifest.cell.name) to \(target.path) (\(size) bytes)")
+                let which = bundle.manifest.bestStep.map { "the best weights (step \($0)) of" } ?? "step \(bundle.manifest.step) of"
+                print("exported \(which) \(bundle.manifest.task.name)/\(bundle.manifest.cell.name) to \(target.path) (\(size) bytes)")
             }
         }
     }

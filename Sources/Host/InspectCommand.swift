@@ -42,7 +42,7 @@ struct InspectCommand: ParsableCommand {
         }
         let s = m.config.stack
         print("  model: \(s.layers)×\(s.cell) hidden \(s.hiddenSize)\(s.bidirectional ? " bidirectional" : ""), trained \(m.step) steps")
-        print("  metrics: " + (m.metrics.isEmpty ? "none" : m.metrics.sorted { $0.key < $1.key }.map { String(format: "%@ %.4f", $0.key, $0.value) }.joined(separator: ", ")))
+        print("  metrics: " + (m.metrics.isEmpty ? "none" : MetricText.line(m.metrics, separator: ", ")))
         print("  parameters (\(total)):")
         let width = parameters.map(\.key.count).max() ?? 0
         for (name, t) in parameters {

@@ -16,6 +16,7 @@ struct PredictCommand: ParsableCommand {
         """)
 
     @Argument(help: ArgumentHelp("Run directory or bundle.", valueName: "run-or-bundle")) var runPath: String
+    @OptionGroup var weights: BestWeightsOption
     @Option(help: "A file with one input per line.") var input: String?
     @Option(parsing: .unconditional, help: "Random seed, for tasks that sample.") var seed: UInt64 = 0
     @Flag(help: "Print one JSON object per input, one per line.") var json = false
@@ -47,7 +48,7 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let loaded = try LoadedRun(path: runPath)
+            let loaded = try LoadedRun(path: runPath, best: weights.best)
             guard let predictor = loaded.session as? any Predicting else {
                 throw UserError("task '\(loaded.config.task)' has no inference (it does not conform to Predicting)")
             }

@@ -21,7 +21,8 @@ struct ReportCommand: ParsableCommand {
             let metrics = run.finalMetrics
             page.section(id: "metrics", heading: "Final metrics",
                          html: ReportPage.table(header: ["metric", "value"], rows: metrics.keys.sorted().map { [$0, format(metrics[$0])] }))
-            page.section(id: "curves", heading: "Training curves", html: ReportPage.figure(curvesPlot([run]).svg()))
+            curvesSection([run], into: &page)
+            taskFilesSection(run, into: &page)
             if let generator = run.loaded.session as? any TextGenerating {
                 var rng = RandomGenerator(seed: 0)
                 var text = ""
@@ -41,15 +42,20 @@ struct ReportCommand: ParsableCommand {
             }
             if let illustrating = run.loaded.session as? any ReportIllustrating {
                 var rng = RandomGenerator(seed: 0)
-                for (index, figure) in try illustrating.reportFigures(rng: &rng).enumerated() {
-                    switch figure {
-                    case let .text(title, body):
-                        page.section(id: "figure-\(index)", heading: title, preformatted: body)
-                    case let .heatmap(title, rowLabels, columnLabels, values, xLabel, yLabel):
-                        let map = Heatmap(title: title, rowLabels: rowLabels, columnLabels: columnLabels, values: values,
-                                          xLabel: xLabel, yLabel: yLabel)
-                        page.section(id: "figure-\(index)", heading: title, html: ReportPage.figure(map.svg()))
+                do {
+                    for (index, figure) in try illustrating.reportFigures(rng: &rng).enumerated() {
+                        switch figure {
+                        case let .text(title, body):
+                            page.section(id: "figure-\(index)", heading: title, preformatted: body)
+                        case let .heatmap(title, rowLabels, columnLabels, values, xLabel, yLabel):
+                            let map = Heatmap(title: title, rowLabels: rowLabels, columnLabels: columnLabels, values: values,
+                                              xLabel: xLabel, yLabel: yLabel)
+                            page.section(id: "figure-\(index)", heading: title, html: ReportPage.figure(map.svg()))
+                        }
                     }
+                } catch {
+                    // The rest of the report is still worth having (a bundle's data is not here, say).
+                    page.section(id: "figures", heading: "Task figures", html: "<p>" + ReportPage.escape("none: \(error)") + "</p>")
                 }
             }
             gradientFlowSection([run], into: &page)
@@ -57,6 +63,21 @@ struct ReportCommand: ParsableCommand {
             try Data(page.html.utf8).write(to: URL(fileURLWithPath: destination), options: .atomic)
             print("report: \(destination)")
         }
+    }
+
+    /// What the task's evaluations wrote beside the run (a confusion matrix as a picture and a
+    /// table, entity scores): pictures first, then tables, by file name.
+    func taskFilesSection(_ run: ReportedRun, into page: inout ReportPage) {
+        let pictures = run.artifacts.keys.filter { $0.hasSuffix(".svg") }.sorted()
+        let tables = run.artifacts.keys.filter { $0.hasSuffix(".txt") }.sorted()
+        guard !pictures.isEmpty || !tables.isEmpty else { return }
+        var html = pictures.map { ReportPage.image(svg: run.artifacts[$0]!, caption: "\($0), from the last evaluation") }
+        for name in tables {
+            let text = String(decoding: run.artifacts[name]!.prefix(64 << 10), as: UTF8.self)
+            let cut = run.artifacts[name]!.count > 64 << 10 ? "\n… (the first 64 KiB of \(run.artifacts[name]!.count) bytes)" : ""
+            html.append("<h3>\(ReportPage.escape(name))</h3>\n<pre>\(ReportPage.escape(text + cut))</pre>")
+        }
+        page.section(id: "task-files", heading: "Evaluation files", html: html.joined(separator: "\n"))
     }
 
     func defaultDestination(_ run: ReportedRun) -> String {

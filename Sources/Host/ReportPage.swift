@@ -31,8 +31,15 @@ struct ReportPage {
     }
 
     /// An SVG document's `<svg>` element, ready to inline (its XML prolog-free text as written by RecurPlot).
-    static func figure(_ svg: String, caption: String? = nil) -> String {
-        "<figure>\(svg)" + (caption.map { "<figcaption>\(escape($0))</figcaption>" } ?? "") + "</figure>"
+    static func figure(_ svg: String, caption: String? = nil, id: String? = nil) -> String {
+        "<figure\(id.map { " id=\"\(escape($0))\"" } ?? "")>\(svg)" + (caption.map { "<figcaption>\(escape($0))</figcaption>" } ?? "") + "</figure>"
+    }
+
+    /// An SVG file that a task wrote, shown as an image rather than inlined: the file may come
+    /// from a stranger's bundle, and an `<img>` never runs scripts or reaches the network.
+    static func image(svg data: Data, caption: String) -> String {
+        "<figure><img alt=\"\(escape(caption))\" src=\"data:image/svg+xml;base64,\(data.base64EncodedString())\">"
+            + "<figcaption>\(escape(caption))</figcaption></figure>"
     }
 
     var html: String {
@@ -47,7 +54,9 @@ struct ReportPage {
         h1 { font-size: 1.5em; } h2 { font-size: 1.15em; border-bottom: 1px solid #ddd; padding-bottom: .2em; margin-top: 1.6em; }
         table { border-collapse: collapse; font-size: .9em; } th, td { border: 1px solid #ddd; padding: .25em .6em; text-align: left; }
         th { background: #f4f4f4; } pre { background: #f8f8f8; padding: .8em; white-space: pre-wrap; }
-        figure { margin: .5em 0; } figcaption { font-size: .85em; color: #555; }
+        figure { margin: .5em 0; } figcaption, .caption { font-size: .85em; color: #555; }
+        .panels { display: grid; grid-template-columns: 1fr 1fr; gap: .4em; } .panels figure { margin: 0; }
+        .panels svg { width: 100%; height: auto; } figure img { max-width: 100%; }
         footer { margin-top: 2em; font-size: .8em; color: #777; }
         </style>
         </head>

@@ -13,6 +13,7 @@ struct ResumeCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Train until this many steps in total (default: the run's planned length).") var steps: Int?
     @Option(help: "Training data for a resumed bundle (a bundle's own data path is a record and is never opened).") var data: String?
     @Flag(help: "Print the summary as one JSON object.") var json = false
+    @OptionGroup var tensorboard: TensorBoardOption
     @Flag(help: "Continue as a data-parallel MPI job, on any number of ranks (`mpirun -np N recur resume RUN --distributed`).")
     var distributed = false
 
@@ -33,6 +34,9 @@ struct ResumeCommand: ParsableCommand {
             if data != nil && loaded.bundle == nil && loaded.recordedData == nil {
                 throw UserError("--data is for resuming a bundle (or a run imported from one); a run directory continues on the data its config.json names")
             }
+            if let bundle = loaded.bundle, let best = bundle.manifest.bestStep {
+                throw UserError("\(runPath) holds the best weights (step \(best)) without their training position (exported with --best); start a new run from them with `recur run \(loaded.config.task) --init-from \(runPath)`")
+            }
             try loaded.requireData(to: "resume it")
             if let steps, steps < 1 { throw UserError("--steps must be at least 1 (got \(steps))") }
             var unpacked: URL?
@@ -49,12 +53,16 @@ struct ResumeCommand: ParsableCommand {
             let total: Int
             do {
                 if let unpacked { loaded = try LoadedRun(path: unpacked.path) }
-                guard let directory = loaded.directory else { throw UserError("\(runPath): nowhere to write checkpoints") }
+                guard var directory = loaded.directory else { throw UserError("\(runPath): nowhere to write checkpoints") }
                 lock = try early ?? (isLeader ? directory.lock() : nil)
                 if lock != nil { RunDirectory.removeStaleTemporaries(in: directory.url) }
                 BLAS.threads = loaded.config.threads
+                try tensorboard.attach(to: &directory, isLeader: isLeader)
                 trainer = Trainer(config: loaded.config, session: loaded.session, run: directory, observer: progress, group: group)
                 try trainer.restore(loaded.checkpoint, source: loaded.source)
+                if let monitor = loaded.checkpoint.position.monitor, monitor.stoppedEarly, steps == nil {
+                    throw UserError("\(runPath) stopped early at step \(trainer.step): \(monitor.evaluationsSinceBest) evaluations without a better \(trainer.monitor.metric) than at step \(monitor.bestStep ?? 0); pass --steps N to train on regardless")
+                }
                 total = steps ?? trainer.plannedSteps
                 guard total > trainer.step else {
                     throw UserError("\(runPath) is already at step \(trainer.step); pass --steps with a larger total to train further")

@@ -12,6 +12,7 @@ struct RunCommand: ParsableCommand {
 
     @Argument(help: "Task name (see `recur list tasks`).", completion: .custom { _ in Registries.tasks.names }) var task: String
     @OptionGroup var options: RunOptions
+    @OptionGroup var tensorboard: TensorBoardOption
     @Option(name: .customLong("run-dir"), help: "Run directory (default workspace/runs/<task>-<cell>-<date>).") var runDir: String?
     @Flag(help: "Replace a run already in --run-dir.") var overwrite = false
     @Option(name: .customLong("init-from"), help: "Start from the weights of a run, a bundle or a safetensors state dict (a new optimizer; unlike `recur resume`).") var initFrom: String?
@@ -43,7 +44,8 @@ struct RunCommand: ParsableCommand {
             BLAS.threads = config.threads
             let session = try descriptor.makeSession(config, context)
             if let initFrom { try loadInitialWeights(from: initFrom, into: session.parameters, task: config.task) }
-            let directory = RunDirectory(URL(fileURLWithPath: try runDir ?? claimNewDirectory(defaultRunDirectory(config))))
+            var directory = RunDirectory(URL(fileURLWithPath: try runDir ?? claimNewDirectory(defaultRunDirectory(config))))
+            try tensorboard.attach(to: &directory, isLeader: group?.isLeader ?? true)
             var lock: RunDirectoryLock?
             if group?.isLeader ?? true {
                 // The lock comes before `create`, which with --overwrite deletes a run's files.
@@ -118,10 +120,15 @@ func train(_ trainer: Trainer, until total: Int, json: Bool, progress: ProgressP
         object["val_loss"] = summary.metrics["val_loss"]
         try printJSON(object)
     } else {
-        let metrics = summary.metrics.sorted { $0.key < $1.key }.map { String(format: "%@ %.4f", $0.key, $0.value) }.joined(separator: ", ")
-        progress.note(String(format: "%@ %d steps in %@, %.0f %@/s; train loss %.4f; %@", summary.interrupted ? "stopped after" : "done:",
+        let metrics = MetricText.line(summary.metrics, separator: ", ")
+        let ending = summary.interrupted ? "stopped after" : summary.stoppedEarly ? "stopped early after" : "done:"
+        progress.note(String(format: "%@ %d steps in %@, %.0f %@/s; train loss %.4f; %@", ending,
                                      summary.steps, formatDuration(summary.seconds), summary.itemsPerSecond, summary.itemName,
                                      summary.trainLoss, metrics))
+        if let monitor = summary.monitor, let best = summary.best {
+            let kept = trainer.config.keepBest ? "; weights in \(summary.runDirectory.appendingPathComponent(BestCheckpoint.fileName).path) (use --best)" : ""
+            progress.note("best \(monitor.metric) \(MetricText.value(monitor.metric, best.value)) at step \(best.step)\(kept)")
+        }
         progress.note("run: \(summary.runDirectory.path)")
     }
     if summary.interrupted { throw ExitCode(Interrupt.exitStatus) }

@@ -16,11 +16,15 @@ struct LoadedRun {
     /// says where the bundle was trained, on a machine that may not be this one, by a sender who
     /// may not be trusted: it is never opened.
     let recordedData: String?
+    /// The best checkpoint whose weights were loaded (`--best`), or `nil` for the latest.
+    let best: BestCheckpoint?
 
     /// `path` is a run directory, its `checkpoint.safetensors`, or a bundle file. A bundle's
     /// session reads data only from `data` (the command's `--data`), never from the paths its
     /// config records (`data`, a task's `valid`).
-    init(path: String, data: String? = nil, group: (any ProcessGroup)? = nil) throws {
+    ///
+    /// `best` loads the run's `best.safetensors` (``BestCheckpoint``) instead of the latest weights.
+    init(path: String, data: String? = nil, group: (any ProcessGroup)? = nil, best: Bool = false) throws {
         var url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
@@ -40,6 +44,10 @@ struct LoadedRun {
             self.config = config
             checkpoint = bundle.checkpoint
             artifacts = bundle.artifacts
+            if best {
+                throw UserError("\(path): --best picks a run directory's best.safetensors; a bundle holds one set of weights (`recur export RUN --best` packs the best ones)")
+            }
+            self.best = nil
         } else {
             if !isDirectory.boolValue { url.deleteLastPathComponent() }
             let run = RunDirectory(url)
@@ -60,6 +68,7 @@ struct LoadedRun {
             }
             checkpoint = WeightNameMigrations.upgrade(
                 try Checkpoint.decode(try RegularFile.read(run.checkpointURL), source: run.checkpointURL.path), task: config.task)
+            self.best = best ? try run.readBest() : nil
         }
         let descriptor = try Registries.tasks.lookup(config.task)
         // The file whose field is wrong: a run's config.json, or the bundle.
@@ -71,8 +80,11 @@ struct LoadedRun {
         } catch let error as UnknownOptionError {
             throw UserError(configWording(error, source: configFile, section: "taskOptions"))
         }
-        do { try load(checkpoint.weights, into: session.parameters) } catch {
-            throw UserError("\(source): \(error)")
+        do {
+            // A best.safetensors is a checkpoint too: written before a rename, it keeps the old names.
+            try load(WeightNameMigrations.upgrade(weights: self.best?.weights ?? checkpoint.weights, task: config.task), into: session.parameters)
+        } catch {
+            throw UserError("\(self.best == nil ? source : directory!.bestURL.path): \(error)")
         }
         if bundle != nil {
             // `resume BUNDLE` unpacks before it restores; state that cannot be restored must be

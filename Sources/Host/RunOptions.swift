@@ -3,6 +3,7 @@ import Foundation
 import RecurKit
 
 extension OptimizerKind: ExpressibleByArgument {}
+extension LearningRateSchedule.Kind: ExpressibleByArgument {}
 
 /// The options every task shares. Unset ones take the task's recipe, then `--config`'s values.
 /// Numbers parse unconditionally so that `--hidden -3` reaches validation (and its message)
@@ -25,6 +26,18 @@ struct RunOptions: ParsableArguments {
     @Option(help: "adam, sgd or adagrad.") var optimizer: OptimizerKind?
     @Option(parsing: .unconditional, help: "Learning rate.") var lr: Float?
     @Option(parsing: .unconditional, help: "SGD momentum.") var momentum: Float?
+    @Option(name: .customLong("lr-schedule"), help: "constant, step (--lr-step, --lr-gamma), cosine (to 0 over the planned steps), plateau (--lr-gamma after --patience evaluations without improvement) or wlm (÷4 after any evaluation without improvement, as PyTorch's word_language_model).")
+    var lrSchedule: LearningRateSchedule.Kind?
+    @Option(name: .customLong("lr-step"), parsing: .unconditional, help: "--lr-schedule step: steps between reductions.") var lrStep: Int?
+    @Option(name: .customLong("lr-gamma"), parsing: .unconditional, help: "--lr-schedule step/plateau: factor of each reduction (default 0.1).") var lrGamma: Float?
+    @Option(parsing: .unconditional, help: "Steps of linear learning-rate warm-up (any schedule).") var warmup: Int?
+    @Option(parsing: .unconditional, help: "--lr-schedule plateau: evaluations without improvement before a reduction (default 10).") var patience: Int?
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "Decoupled weight decay λ, as AdamW: w ← w − lr·λ·w each step.") var weightDecay: Float?
+    @Option(name: .customLong("label-smoothing"), parsing: .unconditional, help: "Label smoothing ε of the training cross-entropy, in [0, 1).") var labelSmoothing: Float?
+    @Option(name: .customLong("embedding-dropout"), parsing: .unconditional, help: "Drop whole embedding rows (every occurrence of a token) with this probability per batch.") var embeddingDropout: Float?
+    @Option(help: ArgumentHelp("The validation metric that picks the best evaluation (default: the task's; see `recur run TASK --help`).", valueName: "metric[:min|max]")) var monitor: String?
+    @Option(name: .customLong("early-stop"), parsing: .unconditional, help: ArgumentHelp("Stop after N evaluations in a row without a new best (keeps the best weights: implies --keep-best).", valueName: "N")) var earlyStop: Int?
+    @Flag(name: .customLong("keep-best"), help: "Keep best.safetensors: the weights of the best evaluation (for `--best` on eval, sample, predict, export).") var keepBest = false
     @Option(parsing: .unconditional, help: "Clip the global gradient norm to this value (0: no clipping).") var clip: Float?
     @Option(parsing: .unconditional, help: "Random seed (initialisation and training).") var seed: UInt64?
     @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads: Int?
@@ -37,6 +50,7 @@ struct RunOptions: ParsableArguments {
     /// Flags given on the command line whose use depends on the task.
     var givenFlags: [String] {
         (seqLen != nil ? ["seq-len"] : []) + (data != nil ? ["data"] : [])
+            + (labelSmoothing != nil ? ["label-smoothing"] : []) + (embeddingDropout != nil ? ["embedding-dropout"] : [])
     }
 
     /// Task recipe ← --config file ← command-line flags.
@@ -70,9 +84,35 @@ struct RunOptions: ParsableArguments {
         if let v = checkpointEvery { c.checkpointEvery = v }
         if let v = logEvery { c.logEvery = v }
         if noFused { c.stack.path = .generic }
+        try resolveRegime(&c)
         c.taskOptions = try descriptor.options.resolve(stored: base.taskOptions, text: taskOptions)
         try Self.check(c)
         return c
+    }
+
+    /// The schedule, regularisers and best-checkpoint flags, with the combinations that mean nothing refused.
+    func resolveRegime(_ c: inout RunConfig) throws {
+        if let v = lrSchedule {
+            if v != c.schedule.kind { c.schedule = LearningRateSchedule(kind: v, warmup: c.schedule.warmup) }
+        }
+        let kind = c.schedule.kind
+        if lrStep != nil && kind != .step { throw UserError("--lr-step is for --lr-schedule step (the schedule is \(kind.rawValue))") }
+        if lrGamma != nil && kind != .step && kind != .plateau {
+            throw UserError("--lr-gamma is for --lr-schedule step or plateau (the schedule is \(kind.rawValue)\(kind == .wlm ? ", which always divides by 4" : ""))")
+        }
+        if patience != nil && kind != .plateau {
+            throw UserError("--patience is for --lr-schedule plateau (the schedule is \(kind.rawValue)); to stop training, use --early-stop N")
+        }
+        if let v = lrStep { c.schedule.stepSize = v }
+        if let v = lrGamma { c.schedule.gamma = v }
+        if let v = warmup { c.schedule.warmup = v }
+        if let v = patience { c.schedule.patience = v }
+        if let v = weightDecay { c.weightDecay = v }
+        if let v = labelSmoothing { c.labelSmoothing = v }
+        if let v = embeddingDropout { c.embeddingDropout = v }
+        if let v = monitor { do { c.monitor = try Monitor(parsing: v) } catch let error as RunError { throw UserError(error.message) } }
+        if let v = earlyStop { c.earlyStop = v; c.keepBest = true }
+        if keepBest { c.keepBest = true }
     }
 
     /// Refuses values no run can use, saying which flag and what would be right.
@@ -95,6 +135,8 @@ struct RunOptions: ParsableArguments {
         guard c.clip >= 0 else { throw UserError("--clip must be 0 (off) or positive (got \(c.clip))") }
         guard c.momentum >= 0 && c.momentum < 1 else { throw UserError("--momentum must be in [0, 1) (got \(c.momentum))") }
         if let m = c.minutes, !(m > 0) { throw UserError("--minutes must be positive (got \(m))") }
+        for rule in c.regimeRules where !rule.holds { throw UserError("--\(rule.flag): \(rule.rule) (got \(rule.value))") }
+        do { try c.schedule.checkComplete(plannedSteps: c.steps ?? c.epochs) } catch let error as RunError { throw UserError(error.message) }
         do { try c.checkFitsInMemory(source: "--hidden/--layers/--embedding/--batch/--seq-len") } catch let error as RunError { throw UserError(error.message) }
     }
 

@@ -6,18 +6,28 @@ import RecurPlot
 struct ReportedRun {
     let loaded: LoadedRun
     let log: RunLog
+    /// Why the log has no curves, when it has none ("no log.jsonl", …), for the page to say.
+    let logNote: String
+    /// The run's task files (vocabularies, and what evaluations wrote: confusion matrices, …).
+    let artifacts: [String: Data]
     /// The run directory's (or bundle's) name: the legend label.
     let name: String
 
     init(path: String) throws {
         loaded = try LoadedRun(path: path)
         let data: Data
+        var missing = false
         if let bundle = loaded.bundle {
             data = bundle.log
+            artifacts = bundle.artifacts
         } else {
-            data = (try? Data(contentsOf: loaded.directory!.logURL)) ?? Data()
+            let directory = loaded.directory!
+            missing = RegularFile.kind(of: directory.logURL.path) == .missing
+            data = missing ? Data() : try RegularFile.read(directory.logURL, limit: RunLog.sizeLimit)
+            artifacts = try directory.readArtifacts()
         }
-        log = try RunLog(data, source: "\(loaded.source)/log.jsonl")
+        log = try RunLog(data, source: loaded.bundle == nil ? loaded.directory!.logURL.path : "\(loaded.source): log.jsonl")
+        logNote = missing ? "the run has no log.jsonl" : log.numericKeys.isEmpty ? "log.jsonl has no numeric fields to plot" : ""
         name = URL(fileURLWithPath: loaded.source).deletingPathExtension().lastPathComponent
     }
 
@@ -51,20 +61,6 @@ struct ReportedRun {
         walk(object, "")
         return rows
     }
-}
-
-/// Training loss (solid) and validation loss (dashed) of each run against the step; a log y
-/// axis when the losses span more than a factor of 20 (regression losses fall by decades).
-func curvesPlot(_ runs: [ReportedRun]) -> LinePlot {
-    var plot = LinePlot(title: "Training and validation loss", xLabel: "step", yLabel: "loss")
-    for run in runs {
-        let label = runs.count == 1 ? "" : "\(run.name) "
-        plot.series.append(LinePlot.Series(name: "\(label)train", points: run.log.series("loss")))
-        plot.series.append(LinePlot.Series(name: "\(label)validation", points: run.log.series("val_loss"), dashed: true))
-    }
-    let values = plot.series.flatMap { $0.points.map(\.y) }.filter { $0.isFinite }
-    if let low = values.min(), let high = values.max(), low > 0, high / low > 20 { plot.logY = true }
-    return plot
 }
 
 /// Metric values formatted for tables.

@@ -8,6 +8,7 @@ struct SampleCommand: ParsableCommand {
         commandName: "sample", abstract: "Text from a trained char-lm (from a prime), or from a conditional-lm (of a class, --condition).")
 
     @Argument(help: ArgumentHelp("Run directory or bundle.", valueName: "run-or-bundle")) var runPath: String
+    @OptionGroup var weights: BestWeightsOption
     @Option(help: "Text to start from.") var prime: String = ""
     @Option(parsing: .unconditional, help: "Characters to generate.") var length: Int = 500
     @Option(parsing: .unconditional, help: "Softmax temperature (> 0; lower is more conservative).") var temperature: Float = 1
@@ -27,7 +28,7 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let loaded = try LoadedRun(path: runPath)
+            let loaded = try LoadedRun(path: runPath, best: weights.best)
             if let condition {
                 guard loaded.config.task == "conditional-lm", let predictor = loaded.session as? any Predicting else {
                     throw UserError("--condition needs a conditional-lm run; this one is \(loaded.config.task)")

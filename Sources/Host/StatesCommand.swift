@@ -11,6 +11,7 @@ struct StatesCommand: ParsableCommand {
         commandName: "states", abstract: "Look inside a trained model's cells over a text: gates, memory, saturation.")
 
     @Argument(help: ArgumentHelp("Run directory or bundle.", valueName: "run-or-bundle")) var runPath: String
+    @OptionGroup var weights: BestWeightsOption
     @Option(help: "The text to read.") var text: String
     @Option(help: ArgumentHelp("The unit the SVG colours the text by, LAYER:SIGNAL:UNIT (default: the most variable unit of the top layer's first memory signal).",
                                valueName: "l:name:k")) var unit: String?
@@ -22,7 +23,7 @@ struct StatesCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let loaded = try LoadedRun(path: runPath)
+            let loaded = try LoadedRun(path: runPath, best: weights.best)
             guard let inspecting = loaded.session as? any SignalInspecting else {
                 throw UserError("task '\(loaded.config.task)' does not read text token by token; `recur states` works with char-lm runs")
             }

@@ -8,6 +8,7 @@ struct TagCommand: ParsableCommand {
         commandName: "tag", abstract: "Tag the words of texts with a trained tagging run: each token, its tag and the tag's probability.")
 
     @Argument(help: ArgumentHelp("Run directory or bundle.", valueName: "run-or-bundle")) var runPath: String
+    @OptionGroup var weights: BestWeightsOption
     @Argument(help: "The text to tag, words separated by spaces (or use --input).") var text: String?
     @Option(help: "A file with one text per line.") var input: String?
     @Flag(help: "Print one JSON object per text, one per line.") var json = false
@@ -19,7 +20,7 @@ struct TagCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let texts = try text.map { [$0] } ?? inputLines(input!).map(\.text)
-            let loaded = try LoadedRun(path: runPath)
+            let loaded = try LoadedRun(path: runPath, best: weights.best)
             guard loaded.config.task == "tagging", let predictor = loaded.session as? any Predicting else {
                 throw UserError("task '\(loaded.config.task)' does not tag words; `recur tag` works with tagging runs (`recur predict` serves every task)")
             }

@@ -23,7 +23,9 @@ enum TaskHelp {
                      + (defaults.stack.bidirectional ? "--bidirectional " : "")
                      + "--batch \(defaults.batch) " + (task.unusedCommonOptions["seq-len"] == nil ? "--seq-len \(defaults.seqLen) " : "") + "--optimizer \(defaults.optimizer.rawValue) "
                      + "--lr \(defaults.learningRate) --clip \(defaults.clip) --seed \(defaults.seed) \(length) "
-                     + "--eval-every \(defaults.evalEvery) --checkpoint-every \(defaults.checkpointEvery)")
+                     + "--eval-every \(defaults.evalEvery) --checkpoint-every \(defaults.checkpointEvery)"
+                     + (defaults.schedule.kind == .constant ? "" : " --lr-schedule \(defaults.schedule.kind.rawValue)"))
+        lines.append("  --monitor \(task.monitor.metric):\(task.monitor.goal.rawValue) (the metric --keep-best, --early-stop and --lr-schedule plateau follow)")
         for flag in task.unusedCommonOptions.keys.sorted() {
             lines.append("  not used: --\(flag) (\(task.unusedCommonOptions[flag]!))")
         }

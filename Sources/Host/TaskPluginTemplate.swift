@@ -118,7 +118,7 @@ struct TaskPluginTemplate {
                 var exact = 0
                 for b in 0..<options.testSize where (0..<options.length).allSatisfy({ right[$0 * options.testSize + b] }) { exact += 1 }
                 return ["val_loss": loss, "val_accuracy": Double(right.filter { $0 }.count) / Double(right.count),
-                        "val_exact": Double(exact) / Double(options.testSize)]
+                        "val_exact_match": Double(exact) / Double(options.testSize)]
             }
 
             /// `recur predict RUN "3 1 4 1 5"` → `5 1 4 1 3`.
@@ -156,6 +156,7 @@ struct TaskPluginTemplate {
                     config.evalEvery = 200
                     config.checkpointEvery = 200
                 },
+                monitor: Monitor("val_accuracy", .max),
                 makeSession: { config, options, context in try \(typeName)Session(config: config, options: options, context: context) })
         }
 
@@ -191,7 +192,7 @@ struct TaskPluginTemplate {
         recur plugin build \(name)                 # or: swift build -c release   (in this folder)
         recur list tasks                          # shows \(name) and the library it came from
         recur run \(name) --help                   # its options and defaults
-        recur run \(name) --run-dir runs/\(name)    # 600 steps (about a minute in debug); measured: val_accuracy 0.98, val_exact 0.87
+        recur run \(name) --run-dir runs/\(name)    # 600 steps (about a minute in debug); measured: val_accuracy 0.98, val_exact_match 0.87
         recur predict runs/\(name) "3 1 4 1 5 9"    # → 9 5 1 4 1 3
         recur export runs/\(name) -o \(name).recur && recur resume \(name).recur --steps 800
         ```

@@ -8,6 +8,7 @@ struct TranslateCommand: ParsableCommand {
         commandName: "translate", abstract: "Translate sentences with a trained translation run; optionally draw its attention.")
 
     @Argument(help: ArgumentHelp("Run directory or bundle.", valueName: "run-or-bundle")) var runPath: String
+    @OptionGroup var weights: BestWeightsOption
     @Argument(help: "The sentence to translate (or use --input).") var text: String?
     @Option(help: "A file with one sentence per line.") var input: String?
     @Option(help: "Beam width (1: greedy decoding).") var beam: Int = 1
@@ -26,7 +27,7 @@ struct TranslateCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let loaded = try LoadedRun(path: runPath)
+            let loaded = try LoadedRun(path: runPath, best: weights.best)
             guard loaded.config.task == "translation", let translator = loaded.session as? any Predicting else {
                 throw UserError("task '\(loaded.config.task)' does not translate; `recur translate` works with translation runs (`recur predict` serves every task)")
             }

@@ -59,9 +59,13 @@ public struct BundleManifest: Codable, Sendable {
     public var step: Int
     public var metrics: [String: Double]
     public var members: [String: Member]
+    /// Set by `recur export --best`: the weights are those of the best evaluation, at this
+    /// step (and `metrics` are that evaluation's), not those of the training position.
+    public var bestStep: Int?
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version", recurVersion = "recur_version", created, task, cell, config, step, metrics, members
+        case bestStep = "best_step"
     }
 
     public func encoded() throws -> Data {
@@ -98,6 +102,10 @@ enum BundleMigrations {
         var upgraded = json
         for step in steps[(version - 1)...] {
             upgraded = try step(upgraded)
+        }
+        // The run config inside carries its own format, upgraded on its own numbering.
+        if let config = upgraded["config"] as? [String: Any] {
+            upgraded["config"] = try RunConfigMigrations.upgrade(config, source: "manifest.json")
         }
         upgraded["format_version"] = BundleManifest.currentFormat
         return upgraded

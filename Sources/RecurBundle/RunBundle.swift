@@ -41,13 +41,25 @@ public struct RunBundle {
 
     // MARK: - From a run directory
 
-    public init(run directory: RunDirectory, cells: Registry<CellDescriptor>, tasks: Registry<TaskDescriptor>) throws {
+    /// `best` packs the run's best weights (`best.safetensors`) instead of the latest; such a
+    /// bundle is for evaluating and sampling, and `recur resume` refuses it.
+    public init(run directory: RunDirectory, cells: Registry<CellDescriptor>, tasks: Registry<TaskDescriptor>, best: Bool = false) throws {
         let config = try directory.readConfig()
         guard FileManager.default.fileExists(atPath: directory.checkpointURL.path) else {
             throw RunError("\(directory.url.path) has no checkpoint to export yet; train it first")
         }
-        checkpoint = WeightNameMigrations.upgrade(
+        var latest = WeightNameMigrations.upgrade(
             try Checkpoint.decode(try RegularFile.read(directory.checkpointURL), source: directory.checkpointURL.path), task: config.task)
+        let kept = best ? try directory.readBest() : nil
+        if let kept {
+            let keptWeights = WeightNameMigrations.upgrade(weights: kept.weights, task: config.task)
+            let shapes = latest.weights.mapValues(\.shape)
+            guard shapes == keptWeights.mapValues(\.shape) else {
+                throw RunError("\(directory.bestURL.path): its weights do not match the run's checkpoint (names or shapes differ)")
+            }
+            latest.weights = keptWeights
+        }
+        checkpoint = latest
         artifacts = try directory.readArtifacts()
         log = RegularFile.kind(of: directory.logURL.path) == .missing ? Data() : try RegularFile.read(directory.logURL)
         let task = try tasks.lookup(config.task), cell = try cells.lookup(config.stack.cell)
@@ -56,7 +68,8 @@ public struct RunBundle {
             created: ISO8601DateFormatter().string(from: Date()),
             task: .recording(name: task.name, version: task.version, origin: task.origin),
             cell: .recording(name: cell.name, version: cell.version, origin: cell.origin),
-            config: config, step: checkpoint.position.step, metrics: checkpoint.position.metrics, members: [:])
+            config: config, step: checkpoint.position.step, metrics: kept?.metrics ?? checkpoint.position.metrics, members: [:],
+            bestStep: kept?.step)
     }
 
     /// The members in archive order (manifest first), with the manifest's checksums filled in.

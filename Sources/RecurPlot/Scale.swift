@@ -19,7 +19,11 @@ public struct Scale: Sendable, Equatable {
             high = pow(10, ceil(log10(high)))
             if high <= low { high = low * 10 }
         case .linear:
-            if high <= low { low -= 0.5; high += 0.5 }
+            // A constant gets a range of its own size (a fixed learning rate of 0.002: 0.001…0.003),
+            // and a constant 0 the range 0…1 rather than a negative half nothing reaches.
+            if high <= low {
+                if low == 0 { high = 1 } else { (low, high) = (low - abs(low) / 2, high + abs(low) / 2) }
+            }
             let step = Scale.niceStep((high - low) / 5)
             low = floor(low / step) * step
             high = ceil(high / step) * step
@@ -51,7 +55,10 @@ public struct Scale: Sendable, Equatable {
         switch kind {
         case .linear:
             let step = Scale.niceStep((upper - lower) / 5)
-            return stride(from: lower, through: upper + step * 1e-9, by: step).map { abs($0) < step * 1e-9 ? 0 : $0 }
+            // From the first multiple of the step: the range was widened with a finer step, so
+            // `lower` itself need not be one (0.6…1.8 gets 1, 1.5, not 0.6, 1.1, 1.6).
+            let first = (lower / step - 1e-9).rounded(.up) * step
+            return stride(from: first, through: upper + step * 1e-9, by: step).map { abs($0) < step * 1e-9 ? 0 : $0 }
         case .log:
             let first = Int(log10(lower).rounded()), last = Int(log10(upper).rounded())
             let every = max(1, Int((Double(last - first) / 8).rounded(.up)))

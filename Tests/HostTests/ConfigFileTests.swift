@@ -19,7 +19,7 @@ final class ConfigFileTests: HostTestCase {
         XCTAssertEqual((written["stack"] as? [String: Any])?["hiddenSize"] as? Int, 12, "a flag beats the file")
         // The file is in the old text form ("5"); config.json stores the typed value.
         XCTAssertEqual((written["taskOptions"] as? [String: Any])?["embedding"] as? Int, 5)
-        XCTAssertEqual(written["format"] as? Int, 2)
+        XCTAssertEqual(written["format"] as? Int, 3)
 
         // A run's own config.json reproduces it.
         let again = try recur(["run", "char-lm", "--config", path("from-config/config.json"), "--run-dir", path("again")])

@@ -28,6 +28,26 @@ final class CrashSafetyTests: HostTestCase {
         }
     }
 
+    /// The same for `best.safetensors`, rewritten at every evaluation that improves (here,
+    /// every step while the loss falls).
+    func testKillNineNeverLeavesATornBestCheckpoint() throws {
+        let data = try corpus()
+        for round in 0..<3 {
+            let run = work.appendingPathComponent("killed-best-\(round)")
+            let args = ["run", "char-lm"] + Self.tiny(["--steps": "100000", "--eval-every": "1", "--checkpoint-every": "1", "--lr": "0.01"])
+                + ["--keep-best", "--data", data.path, "--run-dir", run.path]
+            let process = try RecurProcess(args, in: work)
+            let best = run.appendingPathComponent("best.safetensors")
+            let deadline = Date().addingTimeInterval(60)
+            while !FileManager.default.fileExists(atPath: best.path) && Date() < deadline && process.isRunning { usleep(5_000) }
+            usleep(UInt32(20_000 + round * 37_000))
+            process.send(SIGKILL)
+            XCTAssertEqual(process.wait(timeout: 30).signal, SIGKILL)
+            let eval = try recur(["eval", run.path, "--best", "--json"])
+            XCTAssertEqual(eval.status, 0, "round \(round): the best checkpoint left by kill -9 must load: \(eval)")
+        }
+    }
+
     func testSIGTERMCheckpointsAndExits143() throws {
         let data = try corpus()
         let run = work.appendingPathComponent("terminated")

@@ -8,9 +8,9 @@ import XCTest
 /// checks skip with the reason when no Python with onnx and onnxruntime is found (``Python``).
 final class ONNXExportTests: HostTestCase {
     func onnxPython() throws -> URL {
-        switch Python.find(importing: ["onnx", "onnxruntime", "numpy"]) {
+        switch PythonTools.interpreter(importing: "onnx, onnxruntime, numpy") {
         case .success(let python): return python
-        case .failure(let unavailable): throw XCTSkip("onnxruntime check skipped: \(unavailable.reason)")
+        case .failure(let unavailable): throw XCTSkip("onnxruntime check skipped: \(unavailable.description)")
         }
     }
 
@@ -19,7 +19,7 @@ final class ONNXExportTests: HostTestCase {
         let idsFile = work.appendingPathComponent("ids-\(UUID().uuidString.prefix(6)).json")
         try JSONSerialization.data(withJSONObject: ids).write(to: idsFile)
         let out = idsFile.deletingPathExtension().appendingPathExtension("out.json")
-        let result = try Python.run(python, [BuildProducts.checkout.appendingPathComponent("scripts/run_onnx.py").path, model, idsFile.path, out.path])
+        let result = try PythonTools.run(python, [BuildProducts.checkout.appendingPathComponent("scripts/run_onnx.py").path, model, idsFile.path, out.path])
         XCTAssertEqual(result.status, 0, "run_onnx.py: \(result.stdout)\(result.stderr)")
         return try JSONSerialization.jsonObject(with: Data(contentsOf: out))
     }
@@ -97,7 +97,7 @@ final class ONNXExportTests: HostTestCase {
         XCTAssertEqual(run.status, 0, "\(run)")
         let refused = try recur(["export", path("plugin"), "--format", "onnx", "-o", path("plugin.onnx")], environment: ["RECUR_PLUGIN_PATH": folder.path])
         XCTAssertEqual(refused.status, 1)
-        XCTAssertTrue(refused.stderr.contains("cell 'fixture-rnn' is not one of the built-in rnn, lstm, gru: ONNX has no operator for a plugin cell's step"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("cell 'fixture-rnn' has no ONNX operator: ONNX's RNN, GRU and LSTM are Recur's rnn, gru and lstm"), refused.stderr)
         XCTAssertFalse(exists("plugin.onnx"))
 
         let pairs = try write("pairs.txt", (0..<40).map { "a\($0 % 5) b\t\($0 % 5) c" }.joined(separator: "\n"))

@@ -73,7 +73,7 @@ final class PluginScaffoldTests: XCTestCase {
                                   "--run-dir", run, "--json"], environment: environment)
         XCTAssertEqual(train.status, 0, train.stderr)
         let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(train.stdout.utf8)) as? [String: Any], train.stdout)
-        XCTAssertNotNil(summary["val_exact"] as? Double, train.stdout)
+        XCTAssertNotNil(summary["val_exact_match"] as? Double, train.stdout)
 
         let predict = try runRecur(["predict", run, "3 1 4 1", "--json"], environment: environment)
         XCTAssertEqual(predict.status, 0, predict.stderr)

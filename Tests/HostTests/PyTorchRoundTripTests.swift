@@ -11,9 +11,9 @@ final class PyTorchRoundTripTests: HostTestCase {
 
     override func setUpWithError() throws {
         try super.setUpWithError()
-        switch Python.find(importing: ["torch", "safetensors", "zstandard"]) {
+        switch PythonTools.interpreter(importing: "torch, safetensors, zstandard") {
         case .success(let found): python = found
-        case .failure(let unavailable): throw XCTSkip("PyTorch round trip skipped: \(unavailable.reason)")
+        case .failure(let unavailable): throw XCTSkip("PyTorch round trip skipped: \(unavailable.description)")
         }
     }
 
@@ -37,7 +37,7 @@ final class PyTorchRoundTripTests: HostTestCase {
             let bundle = path("\(cell).recur")
             XCTAssertEqual(try recur(["export", run.path, "-o", bundle]).status, 0)
             let saved = path("from-torch-\(cell).safetensors"), logitsFile = path("torch-logits-\(cell).json")
-            let torch = try Python.run(python, [BuildProducts.checkout.appendingPathComponent("scripts/load_in_pytorch.py").path, bundle,
+            let torch = try PythonTools.run(python, [BuildProducts.checkout.appendingPathComponent("scripts/load_in_pytorch.py").path, bundle,
                                                 "--text", data.path, "--recur", BuildProducts.recur.path, "--save-state-dict", saved,
                                                 "--logits", Self.prime, "--logits-json", logitsFile])
             XCTAssertEqual(torch.status, 0, "load_in_pytorch.py: \(torch.stdout)\(torch.stderr)")
@@ -100,7 +100,7 @@ final class PyTorchRoundTripTests: HostTestCase {
             XCTAssertEqual(trained.status, 0, "\(trained)")
             XCTAssertEqual(try recur(["export", path(name), "-o", path("\(name).recur")]).status, 0)
             let saved = path("\(name)-torch.safetensors")
-            let torch = try Python.run(python, [BuildProducts.checkout.appendingPathComponent("scripts/load_in_pytorch.py").path,
+            let torch = try PythonTools.run(python, [BuildProducts.checkout.appendingPathComponent("scripts/load_in_pytorch.py").path,
                                                 path("\(name).recur"), "--text", data.path, "--recur", BuildProducts.recur.path,
                                                 "--save-state-dict", saved])
             XCTAssertEqual(torch.status, 0, "\(name): \(torch.stdout)\(torch.stderr)")
@@ -132,7 +132,7 @@ final class PyTorchRoundTripTests: HostTestCase {
             XCTAssertEqual(trained.status, 0, "\(trained)")
             XCTAssertEqual(try recur(["export", path(name), "-o", path("\(name).recur")]).status, 0)
             let saved = path("\(name)-torch.safetensors")
-            let torch = try Python.run(python, [BuildProducts.checkout.appendingPathComponent("scripts/load_in_pytorch.py").path,
+            let torch = try PythonTools.run(python, [BuildProducts.checkout.appendingPathComponent("scripts/load_in_pytorch.py").path,
                                                 path("\(name).recur"), "--text", data.path, "--recur", BuildProducts.recur.path,
                                                 "--save-state-dict", saved])
             XCTAssertEqual(torch.status, 0, "\(name): \(torch.stdout)\(torch.stderr)")
@@ -169,7 +169,7 @@ final class PyTorchRoundTripTests: HostTestCase {
             XCTAssertEqual(trained.status, 0, "\(trained)")
             XCTAssertEqual(try recur(["export", path(name), "-o", path("\(name).recur")]).status, 0)
             let saved = path("\(name)-torch.safetensors")
-            let torch = try Python.run(python, [BuildProducts.checkout.appendingPathComponent("scripts/load_in_pytorch.py").path,
+            let torch = try PythonTools.run(python, [BuildProducts.checkout.appendingPathComponent("scripts/load_in_pytorch.py").path,
                                                 path("\(name).recur"), "--text", data.path, "--recur", BuildProducts.recur.path,
                                                 "--save-state-dict", saved])
             XCTAssertEqual(torch.status, 0, "\(name): \(torch.stdout)\(torch.stderr)")

@@ -176,4 +176,24 @@ final class OpGradientTests: XCTestCase {
         XCTAssertTrue(y.isLeaf)
         XCTAssertTrue(GradMode.isEnabled)
     }
+
+    func testDivision() {
+        var rng = RandomGenerator(seed: 21)
+        let a = parameter(rng.uniformTensor([3, 4], -1, 1), "a")
+        let b = parameter(Tensor(shape: [3, 4], scalars: rng.uniformTensor([3, 4], 0.5, 2).scalars), "b")
+        let row = parameter(rng.uniformTensor([4], 0.5, 2), "row")
+        check([a, b]) { a / b }
+        check([a, row]) { a / row }
+        XCTAssertEqual((a / b).value.scalars[5], a.value.scalars[5] / b.value.scalars[5])
+    }
+
+    func testLayerNorm() {
+        var rng = RandomGenerator(seed: 22)
+        let x = parameter(rng.uniformTensor([2, 3, 5], -2, 2), "x")
+        check([x]) { layerNorm(x) }
+        let y = layerNorm(x).value.scalars
+        let first = Array(y[0..<5])
+        XCTAssertEqual(first.reduce(0, +) / 5, 0, accuracy: 1e-6)
+        XCTAssertEqual(first.map { $0 * $0 }.reduce(0, +) / 5, 1, accuracy: 1e-3, "unit variance, up to ε")
+    }
 }

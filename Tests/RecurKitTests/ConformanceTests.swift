@@ -13,6 +13,11 @@ final class ConformanceTests: XCTestCase {
     func testRNNRelu() throws { try assertConforms("rnn", options: ["nonlinearity": "relu"]) }
     func testLSTM() throws { try assertConforms("lstm") }
     func testGRU() throws { try assertConforms("gru") }
+    func testZoo() throws {
+        for cell in ["lnlstm", "peephole", "cifg", "mgu", "indrnn", "sru", "minlstm", "slstm"] { try assertConforms(cell) }
+        try assertConforms("indrnn", options: ["nonlinearity": "tanh"])
+        try assertConforms("lstm", options: ["forget_bias": .double(1)])
+    }
 
     func testABrokenFusedPathIsCaught() throws {
         // A cell whose fused path drops the recurrent term must fail "fused ≡ generic".

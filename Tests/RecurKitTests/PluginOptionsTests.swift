@@ -93,7 +93,10 @@ final class PluginOptionsTests: XCTestCase {
         ]
         let upgraded = try RunConfigMigrations.upgrade(old, source: "old.json", tasks: tasks, cells: cells)
         let config = try JSONDecoder().decode(RunConfig.self, from: JSONSerialization.data(withJSONObject: upgraded))
-        XCTAssertEqual(config.format, 2)
+        XCTAssertEqual(config.format, RunConfig.currentFormat)
+        XCTAssertEqual(config.schedule, LearningRateSchedule(), "format 3 adds the settings format 1 lacked, off")
+        XCTAssertEqual(config.weightDecay, 0)
+        XCTAssertFalse(config.keepBest)
         XCTAssertEqual(config.stack.path, .generic)
         XCTAssertEqual(config.stack.cellOptions["nonlinearity"], .string("relu"))
         XCTAssertEqual(config.taskOptions["embedding"], .int(16))
@@ -104,7 +107,7 @@ final class PluginOptionsTests: XCTestCase {
         XCTAssertEqual(config.taskOptions["pairs"], .int(20000))
 
         var newer = upgraded
-        newer["format"] = 3
+        newer["format"] = RunConfig.currentFormat + 1
         XCTAssertThrowsError(try RunConfigMigrations.upgrade(newer, source: "new.json", tasks: tasks, cells: cells)) {
             XCTAssertTrue("\($0)".contains("newer than this Recur reads"), "\($0)")
         }

@@ -89,3 +89,56 @@ final class PlotTests: XCTestCase {
         XCTAssertEqual(Palette.viridis(.nan), "#440154")
     }
 }
+
+final class LinePlotMarkerTests: XCTestCase {
+    func testAOnePointSeriesIsAMarkerAndAGapLeavesLoneNeighboursAsMarkers() throws {
+        let plot = LinePlot(title: "t", xLabel: "x", yLabel: "y", logY: true, series: [
+            LinePlot.Series(name: "once", points: [(x: 10, y: 2)], dashed: true),
+            LinePlot.Series(name: "gappy", values: [1, 0, 3, 4, 0, 5]),
+        ])
+        let counter = try ElementCounter.parse(plot.svg())
+        XCTAssertEqual(counter.counts["circle.marker"], 3, "the lone point, and 1 and 5 cut off by unplottable zeros")
+        XCTAssertEqual(counter.counts["polyline.series"], 1, "3, 4 still make a line")
+    }
+
+    func testColoursAndAnExplicitLegend() throws {
+        var plot = LinePlot(title: "t", xLabel: "x", yLabel: "y", series: [
+            LinePlot.Series(name: "a train", values: [1, 2], colour: "#123456"),
+            LinePlot.Series(name: "a validation", values: [2, 3], dashed: true, colour: "#123456"),
+        ])
+        plot.legend = [LinePlot.LegendEntry(name: "a", colour: "#123456"),
+                       LinePlot.LegendEntry(name: "validation", colour: "#555555", dashed: true)]
+        let svg = plot.svg()
+        let counter = try ElementCounter.parse(svg)
+        XCTAssertEqual(counter.counts["text.legend-entry"], 2)
+        XCTAssertTrue(counter.texts.contains("a") && counter.texts.contains("validation") && !counter.texts.contains("a train"))
+        XCTAssertEqual(svg.components(separatedBy: "stroke=\"#123456\"").count - 1, 3, "both lines and the run's swatch")
+        XCTAssertEqual(svg.components(separatedBy: "stroke-dasharray").count - 1, 2, "the dashed line and the dashed swatch")
+    }
+
+    func testAConstantGetsARangeOfItsOwnSizeAndTicksAreRound() {
+        let constant = Scale(kind: .linear, covering: [0.002, 0.002])
+        XCTAssertLessThan(constant.lower, 0.002)
+        XCTAssertGreaterThan(constant.lower, 0)
+        XCTAssertEqual(Scale(kind: .linear, covering: [0, 0]).lower, 0)
+        XCTAssertEqual(Scale(kind: .linear, covering: [0, 0]).upper, 1)
+        let ticks = Scale(kind: .linear, covering: [0.65, 1.7]).ticks
+        for tick in ticks { XCTAssertEqual((tick * 10).rounded(), tick * 10, accuracy: 1e-9, "\(ticks)") }
+    }
+}
+
+final class LinePlotThinningTests: XCTestCase {
+    func testALongSeriesIsThinnedToPixelColumnsKeepingItsSpike() throws {
+        var values = (0..<100_000).map { 1 + sin(Double($0) / 5000) }
+        values[54_321] = 40  // one spike, which must stay visible
+        let plot = LinePlot(title: "t", xLabel: "step", yLabel: "loss", series: [LinePlot.Series(name: "train", values: values)])
+        let svg = plot.svg()
+        let points = try XCTUnwrap(svg.range(of: "points=\"").map { svg[$0.upperBound...].prefix { $0 != "\"" } })
+        let count = points.split(separator: " ").count
+        XCTAssertLessThanOrEqual(count, 4 * Int(plot.width), "at most four points a pixel column")
+        XCTAssertGreaterThan(count, Int(plot.width) / 2)
+        let lowestY = points.split(separator: " ").compactMap { Double($0.split(separator: ",")[1]) }.min()!
+        XCTAssertEqual(lowestY, 34, accuracy: 0.5, "the spike still reaches the top of the frame")
+        XCTAssertEqual(LinePlot.thinned([(0, 1), (0.5, 2)]).count, 2, "short series are left alone")
+    }
+}

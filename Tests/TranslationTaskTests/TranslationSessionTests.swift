@@ -44,7 +44,7 @@ final class TranslationSessionTests: XCTestCase {
             for key in ["val_loss", "val_bleu", "val_exact_match", "val_token_accuracy", "val_brevity_penalty", "val_bleu_p4"] {
                 XCTAssertNotNil(metrics[key], key)
             }
-            XCTAssertGreaterThan(metrics["val_token_accuracy"]!, 20, "\(cell)/\(attention)")
+            XCTAssertGreaterThan(metrics["val_token_accuracy"]!, 0.2, "\(cell)/\(attention)")
         }
     }
 

@@ -14,7 +14,8 @@ import RecurKit
 ///
 /// Gate orders are converted: PyTorch's (and Recur's) LSTM rows are i, f, g, o and ONNX's
 /// i, o, f, c; GRU rows r, z, n and ONNX's z, r, h, with `linear_before_reset = 1` for PyTorch's
-/// `n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))`. A plugin cell has no ONNX operator and is refused.
+/// `n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))`. Any other cell (a plugin, or one of the zoo's) has
+/// no ONNX operator and is refused.
 public enum ONNXExport {
     public static let opset = 17
 
@@ -80,7 +81,7 @@ public enum ONNXExport {
             let relu = stack.cellOptions["nonlinearity"] == .string("relu")
             attributes.append(.strings("activations", Array(repeating: relu ? "Relu" : "Tanh", count: stack.directions)))
         default:
-            throw ONNXExportError("cell '\(stack.cell)' is not one of the built-in rnn, lstm, gru: ONNX has no operator for a plugin cell's step, so this run cannot be exported to ONNX")
+            throw ONNXExportError("cell '\(stack.cell)' has no ONNX operator: ONNX's RNN, GRU and LSTM are Recur's rnn, gru and lstm, and a plugin or zoo cell's step has no ONNX form here, so this run cannot be exported to ONNX")
         }
         var x = input
         var lastState = ""

@@ -44,4 +44,16 @@ public final class Embedding: ParameterOwner {
     public func callAsFunction(_ ids: [Int32], shape: [Int]) -> Variable {
         embedding(weight, ids: ids, shape: shape)
     }
+
+    /// The lookup with embedding dropout when `training` (Gal & Ghahramani 2016; AWD-LSTM's
+    /// `embedded_dropout`): each table row is dropped with probability `dropout` for the whole
+    /// batch — every occurrence of that token becomes zero — and kept rows are scaled by
+    /// 1/(1 − dropout). Draws one number per row from `rng`, only when it drops anything.
+    public func callAsFunction(_ ids: [Int32], shape: [Int], dropout p: Float, training: Bool,
+                               rng: inout RandomGenerator) -> Variable {
+        guard training && p > 0 else { return embedding(weight, ids: ids, shape: shape) }
+        let keep = 1 / (1 - p)
+        let scale = (0..<weight.shape[0]).map { _ in rng.nextUnit() < p ? 0 : keep }
+        return embedding(weight, ids: ids, shape: shape, rowScale: scale)
+    }
 }

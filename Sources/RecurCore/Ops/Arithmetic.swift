@@ -112,6 +112,12 @@ public func * (a: Variable, b: Variable) -> Variable {
     return elementwise(a, b, "mul", forward: *, dA: { g, _, y in g * y }, dB: { g, x, _ in g * x })
 }
 
+/// a ⊘ b (element-wise quotient), broadcasting; b must not be 0.
+/// ∂a = g / b, ∂b = −g · a / b².
+public func / (a: Variable, b: Variable) -> Variable {
+    elementwise(a, b, "div", forward: /, dA: { g, _, y in g / y }, dB: { g, x, y in -g * x / (y * y) })
+}
+
 /// a · s for a constant scalar s.
 public func * (a: Variable, s: Float) -> Variable {
     let out = Tensor(shape: a.shape, scalars: a.value.scalars.map { $0 * s })

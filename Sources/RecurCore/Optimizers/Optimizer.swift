@@ -46,6 +46,17 @@ public func clipGradientNorm(_ parameters: [NamedParameter], maxNorm: Float) -> 
     return norm
 }
 
+/// Decoupled weight decay (Loshchilov & Hutter's AdamW, as `torch.optim.AdamW` applies it):
+/// `w ← w · (1 − rate)` for every parameter that has a gradient, with `rate = lr · λ`, before
+/// the optimizer's own update. Unlike an L2 term in the loss, Adam's scaling never touches it.
+public func decayWeights(_ parameters: [NamedParameter], by rate: Float) {
+    let keep = 1 - rate
+    for (_, p) in parameters where p.grad != nil {
+        let n = p.value.count
+        p.updateValue { w in for i in 0..<n { w[i] *= keep } }
+    }
+}
+
 /// Global L2 norm of all gradients.
 public func gradientNorm(_ parameters: [NamedParameter]) -> Float {
     var total: Double = 0

@@ -58,7 +58,11 @@ public struct CellConformance {
 
     func randomState(_ cell: any Cell, seed: UInt64 = 3, batch: Int? = nil) -> [Variable] {
         var rng = RandomGenerator(seed: seed)
-        return cell.stateSizes.enumerated().map { parameter(rng.uniformTensor([batch ?? self.batch, $0.element], -0.5, 0.5), "state\($0.offset)") }
+        let ranges = (cell as? StateDomain)?.stateRanges ?? Array(repeating: -0.5...0.5, count: cell.stateSizes.count)
+        return cell.stateSizes.enumerated().map {
+            let range = $0.offset < ranges.count ? ranges[$0.offset] : -0.5...0.5
+            return parameter(rng.uniformTensor([batch ?? self.batch, $0.element], range.lowerBound, range.upperBound), "state\($0.offset)")
+        }
     }
 
     /// Output and final state flattened into one vector, so one projection covers all of them.
@@ -220,4 +224,11 @@ public struct CellConformance {
         let yb = SequenceDriver.run(b, input: x, initialState: b.zeroState(batch: batch)).output.value
         return ya == yb ? nil : "outputs differ between two runs from the same seed"
     }
+}
+
+/// A cell some of whose states only take some values (sLSTM's normaliser n is positive) says
+/// where the conformance suite may draw them; without it every state is drawn from [−0.5, 0.5].
+public protocol StateDomain {
+    /// One range per state tensor, in ``Cell/stateSizes`` order.
+    var stateRanges: [ClosedRange<Float>] { get }
 }

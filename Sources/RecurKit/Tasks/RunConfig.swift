@@ -4,7 +4,7 @@ import Foundation
 /// checkpoints, so a run can be resumed or inspected without the command line that made it.
 public struct RunConfig: Codable, Sendable, Equatable {
     /// The layout of this struct in JSON; older layouts are upgraded by ``RunConfigMigrations``.
-    public static let currentFormat = 2
+    public static let currentFormat = 3
 
     public var format: Int = RunConfig.currentFormat
     public var task: String
@@ -26,6 +26,22 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public var checkpointEvery: Int
     public var logEvery: Int
     public var data: String?
+    /// How the learning rate moves from `learningRate` (constant by default).
+    public var schedule: LearningRateSchedule
+    /// Decoupled weight decay λ, as AdamW: every step shrinks each weight, `w ← w − lr·λ·w`,
+    /// before the optimizer's update (for every optimizer; 0 turns it off).
+    public var weightDecay: Float
+    /// Label smoothing ε of every cross-entropy training loss (validation is never smoothed).
+    public var labelSmoothing: Float
+    /// Probability of dropping a whole embedding row (every occurrence of a token) per
+    /// training batch, as AWD-LSTM's embedding dropout; tasks without embeddings refuse it.
+    public var embeddingDropout: Float
+    /// The metric for the best checkpoint, `plateau` and early stopping; `nil`: the task's.
+    public var monitor: Monitor?
+    /// Stop after this many evaluations in a row without a new best; `nil`: never.
+    public var earlyStop: Int?
+    /// Keep `best.safetensors`: the weights of the evaluation with the best monitored metric.
+    public var keepBest: Bool
     /// The task's own options, typed, as its ``PluginOptions`` struct encodes them.
     public var taskOptions: [String: JSONValue]
 
@@ -33,6 +49,8 @@ public struct RunConfig: Codable, Sendable, Equatable {
                 batch: Int = 32, seqLen: Int = 100, optimizer: OptimizerKind = .adam, learningRate: Float = 2e-3,
                 momentum: Float = 0, clip: Float = 5, seed: UInt64 = 0, threads: Int = 1, evalEvery: Int = 250,
                 checkpointEvery: Int = 250, logEvery: Int = 10, data: String? = nil,
+                schedule: LearningRateSchedule = .init(), weightDecay: Float = 0, labelSmoothing: Float = 0,
+                embeddingDropout: Float = 0, monitor: Monitor? = nil, earlyStop: Int? = nil, keepBest: Bool = false,
                 taskOptions: [String: JSONValue] = [:]) {
         self.task = task
         self.stack = stack
@@ -51,6 +69,13 @@ public struct RunConfig: Codable, Sendable, Equatable {
         self.checkpointEvery = checkpointEvery
         self.logEvery = logEvery
         self.data = data
+        self.schedule = schedule
+        self.weightDecay = weightDecay
+        self.labelSmoothing = labelSmoothing
+        self.embeddingDropout = embeddingDropout
+        self.monitor = monitor
+        self.earlyStop = earlyStop
+        self.keepBest = keepBest
         self.taskOptions = taskOptions
     }
 }

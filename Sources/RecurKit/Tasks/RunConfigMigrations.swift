@@ -7,9 +7,11 @@ import Foundation
 ///   `path` (`fused`/`generic`) sat at the top level.
 /// - Format 2: options are typed JSON values (`"embedding": 64`) read through the plugin's
 ///   declared fields, and `path` lives in `stack`, beside the other facts about the cells.
+/// - Format 3: the learning-rate schedule, regularisers (weight decay, label smoothing,
+///   embedding dropout) and the best-checkpoint settings; a format-2 run had none of them.
 public enum RunConfigMigrations {
     /// `steps[i]` turns format `i + 1` into format `i + 2`.
-    static let steps: [@Sendable ([String: Any], String, Registry<TaskDescriptor>, Registry<CellDescriptor>) throws -> [String: Any]] = [typedOptions]
+    static let steps: [@Sendable ([String: Any], String, Registry<TaskDescriptor>, Registry<CellDescriptor>) throws -> [String: Any]] = [typedOptions, trainingRegime]
 
     /// Upgrades `json` to the current format; the registries give the plugins' option types.
     public static func upgrade(_ json: [String: Any], source: String, tasks: Registry<TaskDescriptor> = Registries.tasks,
@@ -50,6 +52,19 @@ public enum RunConfigMigrations {
            let descriptor = try? tasks.lookup(task) {
             out["taskOptions"] = try jsonObject(descriptor.options.upgrade(text: text), source: source, what: "task options")
         }
+        return out
+    }
+
+    /// 2 → 3: a whole config (one with a task and a stack) gains the settings that format 2
+    /// did not have, at the values that mean "off"; a partial `--config` overlay is left alone
+    /// so that it does not override the task's recipe.
+    @Sendable static func trainingRegime(_ json: [String: Any], source: String, tasks: Registry<TaskDescriptor>,
+                                         cells: Registry<CellDescriptor>) throws -> [String: Any] {
+        guard json["task"] != nil, json["stack"] != nil else { return json }
+        var out = json
+        let schedule = try JSONSerialization.jsonObject(with: JSONEncoder().encode(LearningRateSchedule()))
+        let added: [String: Any] = ["schedule": schedule, "weightDecay": 0, "labelSmoothing": 0, "embeddingDropout": 0, "keepBest": false]
+        for (key, value) in added where out[key] == nil { out[key] = value }
         return out
     }
 

@@ -21,6 +21,9 @@ public struct TaskDescriptor: Sendable, RegistryEntry {
     /// Common options this task has no use for, by flag name (`seq-len`), with the reason; the
     /// command line refuses them rather than ignore them silently.
     public let unusedCommonOptions: [String: String]
+    /// The validation metric that says which evaluation is best (`--keep-best`, `--early-stop`,
+    /// `--lr-schedule plateau`), unless `--monitor` names another.
+    public let monitor: Monitor
     private let open: @Sendable (RunConfig, TaskContext) throws -> any TaskSession
 
     public init<Options: PluginOptions>(
@@ -28,6 +31,7 @@ public struct TaskDescriptor: Sendable, RegistryEntry {
         options: Options.Type,
         defaults: @escaping @Sendable (inout RunConfig) -> Void = { _ in },
         unusedCommonOptions: [String: String] = [:],
+        monitor: Monitor = Monitor("val_loss", .min),
         makeSession: @escaping @Sendable (RunConfig, Options, TaskContext) throws -> any TaskSession
     ) {
         self.name = name
@@ -38,6 +42,7 @@ public struct TaskDescriptor: Sendable, RegistryEntry {
         self.options = schema
         self.defaults = defaults
         self.unusedCommonOptions = unusedCommonOptions
+        self.monitor = monitor
         open = { config, context in
             var context = context
             context.seeds = Seeds(config.seed)
@@ -48,10 +53,10 @@ public struct TaskDescriptor: Sendable, RegistryEntry {
     /// A task without options of its own.
     public init(name: String, summary: String, version: String, origin: String = "built-in",
                 defaults: @escaping @Sendable (inout RunConfig) -> Void = { _ in },
-                unusedCommonOptions: [String: String] = [:],
+                unusedCommonOptions: [String: String] = [:], monitor: Monitor = Monitor("val_loss", .min),
                 makeSession: @escaping @Sendable (RunConfig, TaskContext) throws -> any TaskSession) {
         self.init(name: name, summary: summary, version: version, origin: origin, options: NoOptions.self,
-                  defaults: defaults, unusedCommonOptions: unusedCommonOptions) { config, _, context in try makeSession(config, context) }
+                  defaults: defaults, unusedCommonOptions: unusedCommonOptions, monitor: monitor) { config, _, context in try makeSession(config, context) }
     }
 
     /// Builds the data and a freshly initialised model (or, with artifacts in the context, the

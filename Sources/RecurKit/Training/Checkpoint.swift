@@ -55,9 +55,13 @@ public struct TrainingPosition: Codable, Sendable {
     public var evaluationSeconds: Double
     public var items: Int
     public var metrics: [String: Double]
+    /// The metric-driven schedule's factor (`nil` in checkpoints written before schedules).
+    public var schedule: LearningRateSchedule.State?
+    /// The best monitored value so far (`nil` in checkpoints written before monitoring).
+    public var monitor: MonitorState?
 
     public init(step: Int, rng: RandomGenerator, taskInfo: [String: String], seconds: Double, evaluationSeconds: Double,
-                items: Int, metrics: [String: Double]) {
+                items: Int, metrics: [String: Double], schedule: LearningRateSchedule.State? = nil, monitor: MonitorState? = nil) {
         self.step = step
         self.rng = rng
         self.taskInfo = taskInfo
@@ -65,5 +69,7 @@ public struct TrainingPosition: Codable, Sendable {
         self.evaluationSeconds = evaluationSeconds
         self.items = items
         self.metrics = metrics
+        self.schedule = schedule
+        self.monitor = monitor
     }
 }

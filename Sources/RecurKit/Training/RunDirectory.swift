@@ -8,6 +8,8 @@ import Foundation
 ///     <artifacts>              task files such as vocab.json, written once
 public struct RunDirectory: Sendable {
     public let url: URL
+    /// Told of every line ``appendLog(_:)`` writes, after it is written (TensorBoard export).
+    public var logListeners: [any RunLogListener] = []
 
     public init(_ url: URL) { self.url = url }
 
@@ -74,6 +76,10 @@ public struct RunDirectory: Sendable {
             try handle.write(contentsOf: line)
         } else {
             try line.write(to: logURL)
+        }
+        if !logListeners.isEmpty {
+            let numbers = logNumbers(object)
+            for listener in logListeners { try listener.logged(numbers) }
         }
     }
 }

@@ -21,7 +21,26 @@ extension RunConfig {
         guard clip >= 0 && clip.isFinite else { throw fail("clip", clip, "it must be 0 (off) or positive") }
         guard momentum >= 0 && momentum < 1 else { throw fail("momentum", momentum, "it must be in [0, 1)") }
         if let minutes, !(minutes > 0 && minutes.isFinite) { throw fail("minutes", minutes, "it must be positive") }
+        for rule in regimeRules where !rule.holds { throw fail(rule.field, rule.value, rule.rule) }
         try checkFitsInMemory(source: source)
+    }
+
+    /// The schedule, regulariser and early-stopping values with their config field, flag and
+    /// rule: one list, checked alike on a command line and in a stored config.
+    public var regimeRules: [(field: String, flag: String, value: Any, holds: Bool, rule: String)] {
+        let counts = 0...TrainingPosition.maximumStep
+        return [
+            ("weightDecay", "weight-decay", weightDecay, weightDecay >= 0 && weightDecay.isFinite, "it must be 0 (off) or positive"),
+            ("labelSmoothing", "label-smoothing", labelSmoothing, labelSmoothing >= 0 && labelSmoothing < 1, "it must be in [0, 1)"),
+            ("embeddingDropout", "embedding-dropout", embeddingDropout, embeddingDropout >= 0 && embeddingDropout < 1, "it must be in [0, 1)"),
+            ("earlyStop", "early-stop", earlyStop ?? 1, (earlyStop ?? 1) >= 1 && counts.contains(earlyStop ?? 1), "it must be at least 1"),
+            ("schedule.warmup", "warmup", schedule.warmup, counts.contains(schedule.warmup), "it must be 0 or more"),
+            ("schedule.stepSize", "lr-step", schedule.stepSize ?? 1, (schedule.stepSize ?? 1) >= 1 && counts.contains(schedule.stepSize ?? 1), "it must be at least 1"),
+            ("schedule.gamma", "lr-gamma", schedule.gamma, schedule.gamma > 0 && schedule.gamma <= 1, "it must be in (0, 1]"),
+            ("schedule.patience", "patience", schedule.patience, counts.contains(schedule.patience), "it must be 0 or more"),
+            ("monitor.metric", "monitor", monitor?.metric ?? "val_loss", monitor.map { !$0.metric.isEmpty && $0.metric.count <= 200 } ?? true,
+             "it must name a metric"),
+        ]
     }
 
     /// The fewest bytes the model's recurrent weights and one batch of its activations take:
@@ -84,6 +103,19 @@ extension TrainingPosition {
             throw fail("evaluationSeconds", evaluationSeconds, "it must be finite and not negative")
         }
         for (name, value) in metrics where !value.isFinite { throw fail("metrics.\(name)", value, "metrics must be finite") }
+        if let schedule {
+            guard schedule.factor > 0 && schedule.factor <= 1 else { throw fail("schedule.factor", schedule.factor, "it must be in (0, 1]") }
+            guard (0...Self.maximumStep).contains(schedule.badEvaluations) else {
+                throw fail("schedule.badEvaluations", schedule.badEvaluations, "it must be from 0 to \(Self.maximumStep)")
+            }
+        }
+        if let monitor {
+            if let best = monitor.best, !best.isFinite { throw fail("monitor.best", best, "it must be finite") }
+            if let bestStep = monitor.bestStep, !(0...step).contains(bestStep) { throw fail("monitor.bestStep", bestStep, "it must be from 0 to the step (\(step))") }
+            guard (0...Self.maximumStep).contains(monitor.evaluationsSinceBest) else {
+                throw fail("monitor.evaluationsSinceBest", monitor.evaluationsSinceBest, "it must be from 0 to \(Self.maximumStep)")
+            }
+        }
     }
 }
 

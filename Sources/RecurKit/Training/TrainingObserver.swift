@@ -22,4 +22,13 @@ public protocol TrainingObserver: AnyObject {
     func evaluated(step: Int, metrics: [String: Double], report: String?)
     /// Training stopped on Ctrl-C after writing a checkpoint of `step`.
     func interrupted(step: Int, run: RunDirectory)
+    /// `--early-stop`: `evaluations` in a row did not improve on `best` (at `bestStep`).
+    func stoppedEarly(step: Int, monitor: Monitor, best: Double, bestStep: Int, evaluations: Int)
+    /// A metric-driven schedule (`plateau`, `wlm`) lowered the learning rate to `rate`.
+    func reducedLearningRate(step: Int, to rate: Float)
+}
+
+extension TrainingObserver {
+    public func stoppedEarly(step: Int, monitor: Monitor, best: Double, bestStep: Int, evaluations: Int) {}
+    public func reducedLearningRate(step: Int, to rate: Float) {}
 }

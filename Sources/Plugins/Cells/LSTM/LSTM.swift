@@ -12,8 +12,9 @@ import RecurKit
 public final class LSTM: Cell, SignalProbing {
     public let weights: GatedWeights
 
-    public init(_ config: CellConfig, rng: inout RandomGenerator) throws {
+    public init(_ config: CellConfig, options: LSTMFamilyOptions = .init(), rng: inout RandomGenerator) throws {
         weights = GatedWeights(gates: 4, inputSize: config.inputSize, hiddenSize: config.hiddenSize, rng: &rng)
+        weights.addForgetBias(options.forgetBias, gate: 1)
     }
 
     public var inputSize: Int { weights.weightIH.shape[1] }
@@ -50,7 +51,7 @@ public final class LSTM: Cell, SignalProbing {
 public enum LSTMPlugin {
     public static let descriptor = CellDescriptor(
         name: "lstm", summary: "Long short-term memory, gates i,f,g,o (nn.LSTM)", version: "1.0.0",
-        hasFusedKernel: true) { config, rng in
-        try LSTM(config, rng: &rng)
+        options: LSTMFamilyOptions.self, hasFusedKernel: true) { config, options, rng in
+        try LSTM(config, options: options, rng: &rng)
     }
 }

@@ -18,6 +18,8 @@ public enum AddingPlugin {
             config.evalEvery = 250
             config.checkpointEvery = 500
         },
-        unusedCommonOptions: ["seq-len": "its sequences are --length steps long", "data": "its data is generated from --seed"],
+        unusedCommonOptions: ["seq-len": "its sequences are --length steps long", "data": "its data is generated from --seed",
+                              "label-smoothing": "its loss is the squared error", "embedding-dropout": "its inputs are numbers, not tokens"],
+        monitor: Monitor("val_mse", .min),
         makeSession: { config, options, context in try AddingSession(config: config, options: options, context: context) })
 }

@@ -21,6 +21,7 @@ public enum CharLMPlugin {
             config.learningRate = 2e-3
             config.clip = 5
         },
+        monitor: Monitor("val_bpc", .min),
         makeSession: { config, options, context in
             if config.data == nil && context.artifacts == nil && !FileManager.default.fileExists(atPath: defaultCorpus) {
                 throw DataFileError(file: defaultCorpus, "the default corpus is missing; install it with `make deps` (Debian package jargon-text) or pass --data FILE")

@@ -38,6 +38,10 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
         self.options = options
         model = try CharLanguageModel(vocabularySize: vocabulary.count, embedding: options.input == .embedding ? options.embedding : nil,
                                       stack: config.stack, cells: context.cells, rng: &rng)
+        guard config.embeddingDropout == 0 || options.input == .embedding else {
+            throw ConfigValueError(field: "embedding-dropout", value: "\(config.embeddingDropout)", expected: "0: --input one-hot has no embedding to drop")
+        }
+        model.embeddingDropout = config.embeddingDropout
         // A new run checks its data now, before the host writes anything to disk.
         if context.artifacts == nil { _ = try data() }
     }
@@ -70,7 +74,7 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
         let inputs = shard.columns(of: whole, steps: config.seqLen), targets = shard.columns(of: wholeTargets, steps: config.seqLen)
         let (logits, state) = model(inputs, steps: config.seqLen, batch: shard.rows.count, state: carried, training: true, rng: &rng)
         carried = state.map { $0.map { $0.detached() } }
-        return (crossEntropy(logits: logits, targets: targets), inputs.count)
+        return (crossEntropy(logits: logits, targets: targets, labelSmoothing: config.labelSmoothing), inputs.count)
     }
 
     /// Bits per character over the whole validation split, read as one stream (batch 1, chunks of

@@ -12,6 +12,8 @@ public final class CharLanguageModel: ParameterOwner {
     public let vocabularySize: Int
     public let rnn: RecurrentStack
     public let decoder: Linear
+    /// Embedding dropout while training (``Embedding/callAsFunction(_:shape:dropout:training:rng:)``).
+    public var embeddingDropout: Float = 0
 
     /// `embedding` nil: one-hot input.
     public init(vocabularySize: Int, embedding: Int?, stack: StackConfig, cells: Registry<CellDescriptor>,
@@ -28,7 +30,12 @@ public final class CharLanguageModel: ParameterOwner {
 
     /// The stack's input for `ids` `[T, B]`: embeddings, or one-hot rows.
     public func inputs(_ ids: [Int32], steps: Int, batch: Int) -> Variable {
-        if let encoder { return encoder(ids, shape: [steps, batch]) }
+        var rng = RandomGenerator(seed: 0)
+        return inputs(ids, steps: steps, batch: batch, training: false, rng: &rng)
+    }
+
+    func inputs(_ ids: [Int32], steps: Int, batch: Int, training: Bool, rng: inout RandomGenerator) -> Variable {
+        if let encoder { return encoder(ids, shape: [steps, batch], dropout: embeddingDropout, training: training, rng: &rng) }
         var scalars = [Float](repeating: 0, count: ids.count * vocabularySize)
         for (i, id) in ids.enumerated() { scalars[i * vocabularySize + Int(id)] = 1 }
         return Variable(Tensor(shape: [steps, batch, vocabularySize], scalars: scalars))
@@ -37,7 +44,7 @@ public final class CharLanguageModel: ParameterOwner {
     /// Logits `[T·B, V]` and the final state, from `state` (zeros when nil).
     public func callAsFunction(_ ids: [Int32], steps: Int, batch: Int, state: [[Variable]]?, training: Bool,
                                rng: inout RandomGenerator) -> (logits: Variable, state: [[Variable]]) {
-        let embedded = inputs(ids, steps: steps, batch: batch)
+        let embedded = inputs(ids, steps: steps, batch: batch, training: training, rng: &rng)
         let (hidden, next) = rnn(embedded, initialState: state, training: training, rng: &rng)
         return (decoder(hidden.reshaped([steps * batch, rnn.config.outputSize])), next)
     }

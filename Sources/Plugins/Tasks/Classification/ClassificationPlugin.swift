@@ -17,5 +17,6 @@ public enum ClassificationPlugin {
             config.epochs = 10
         },
         unusedCommonOptions: ["seq-len": "each text is read whole (see --max-length)"],
+        monitor: Monitor("val_accuracy", .max),
         makeSession: { config, options, context in try ClassificationSession(config: config, options: options, context: context) })
 }

@@ -54,6 +54,7 @@ public final class ClassificationSession: TaskSession, EvaluationReporting, Exte
         var rng = RandomGenerator(seed: context.seeds.model)
         model = try SequenceClassifier(vocabularySize: vocabulary.count, embedding: options.embedding, classes: labels.count,
                                        stack: config.stack, pooling: options.pooling, cells: context.cells, rng: &rng)
+        model.embeddingDropout = config.embeddingDropout
     }
 
     /// The run's labelled data: `--data` (or the default word lists) and `--valid`.
@@ -130,8 +131,9 @@ public final class ClassificationSession: TaskSession, EvaluationReporting, Exte
         let batch = TokenBatch(picked.map(\.ids))
         let logits = model(batch, training: true, rng: &rng).logits
         let targets = picked.map(\.label)
-        let loss = classWeights.map { w in weightedCrossEntropy(logits: logits, targets: targets, weights: targets.map { w[Int($0)] }) }
-            ?? crossEntropy(logits: logits, targets: targets)
+        let smoothing = config.labelSmoothing
+        let loss = classWeights.map { w in weightedCrossEntropy(logits: logits, targets: targets, weights: targets.map { w[Int($0)] }, labelSmoothing: smoothing) }
+            ?? crossEntropy(logits: logits, targets: targets, labelSmoothing: smoothing)
         return (loss, picked.count)
     }
 

@@ -13,6 +13,8 @@ public final class SequenceClassifier: ParameterOwner {
     /// Attention pooling's query `[D·H]`, initialised U(±1/√(D·H)) like a linear layer's weight.
     public let query: Variable?
     public let classifier: Linear
+    /// Embedding dropout while training (``Embedding/callAsFunction(_:shape:dropout:training:rng:)``).
+    public var embeddingDropout: Float = 0
 
     public init(vocabularySize: Int, embedding width: Int, classes: Int, stack: StackConfig, pooling: Pooling,
                 cells: Registry<CellDescriptor>, rng: inout RandomGenerator) throws {
@@ -35,7 +37,7 @@ public final class SequenceClassifier: ParameterOwner {
     /// Logits `[B, C]` and, for attention pooling, the weights `[B, T]`.
     public func callAsFunction(_ batch: TokenBatch, training: Bool, rng: inout RandomGenerator)
         -> (logits: Variable, attention: Tensor?) {
-        let embedded = embedding(batch.ids, shape: [batch.steps, batch.batch])
+        let embedded = embedding(batch.ids, shape: [batch.steps, batch.batch], dropout: embeddingDropout, training: training, rng: &rng)
         let (outputs, states) = rnn(embedded, mask: batch.mask, training: training, rng: &rng)
         let pooled = pooling.pool(outputs: outputs, finalStates: states, directions: rnn.config.directions,
                                   batch: batch, query: query)

@@ -19,6 +19,7 @@ public enum ConditionalLMPlugin {
             config.evalEvery = 500
         },
         unusedCommonOptions: ["seq-len": "each text is one sequence (see --max-length)"],
+        monitor: Monitor("val_bpc", .min),
         makeSession: { config, options, context in try ConditionalLMSession(config: config, options: options, context: context) })
 }
 

@@ -38,6 +38,7 @@ public final class ConditionalLMSession: TaskSession {
         var rng = RandomGenerator(seed: context.seeds.model)
         model = try ConditionalLanguageModel(classes: labels.count, vocabularySize: vocabulary.count, options: options,
                                              stack: config.stack, cells: context.cells, rng: &rng)
+        model.embeddingDropout = config.embeddingDropout
     }
 
     static func read(_ config: RunConfig, _ options: ConditionalLMOptions) throws -> (train: [LabelledText], validation: [LabelledText]) {
@@ -100,7 +101,7 @@ public final class ConditionalLMSession: TaskSession {
         let (logits, _) = model(inputs, steps: steps, condition: model.conditions(picked.map(\.label)), state: nil, mask: mask,
                                 training: true, rng: &rng)
         let pad = vocabulary.id(.pad)
-        return (crossEntropy(logits: logits, targets: targets, ignoreIndex: pad), targets.filter { $0 != pad }.count)
+        return (crossEntropy(logits: logits, targets: targets, ignoreIndex: pad, labelSmoothing: config.labelSmoothing), targets.filter { $0 != pad }.count)
     }
 
     /// Validation nats and bits per character (each text's `<eos>` included), with the class

@@ -15,6 +15,8 @@ public final class ConditionalLanguageModel: ParameterOwner {
     public let rnn: RecurrentStack
     public let decoder: Linear
     public let conditionOnInput: Bool
+    /// Embedding dropout while training (``Embedding/callAsFunction(_:shape:dropout:training:rng:)``).
+    public var embeddingDropout: Float = 0
 
     public init(classes: Int, vocabularySize: Int, options: ConditionalLMOptions, stack: StackConfig,
                 cells: Registry<CellDescriptor>, rng: inout RandomGenerator) throws {
@@ -51,7 +53,7 @@ public final class ConditionalLanguageModel: ParameterOwner {
     public func callAsFunction(_ ids: [Int32], steps: Int, condition: Variable, state: [[Variable]]?, mask: Tensor? = nil,
                                training: Bool, rng: inout RandomGenerator) -> (logits: Variable, state: [[Variable]]) {
         let batch = condition.shape[0]
-        var input = encoder(ids, shape: [steps, batch])
+        var input = encoder(ids, shape: [steps, batch], dropout: embeddingDropout, training: training, rng: &rng)
         if conditionOnInput { input = concat([input, stack(Array(repeating: condition, count: steps))]) }
         let (hidden, next) = rnn(input, initialState: state ?? initialState(condition), mask: mask, training: training, rng: &rng)
         return (decoder(hidden.reshaped([steps * batch, rnn.config.outputSize])), next)

@@ -16,6 +16,8 @@ public enum CopyPlugin {
             config.evalEvery = 250
             config.checkpointEvery = 500
         },
-        unusedCommonOptions: ["seq-len": "its sequences are --length blanks plus twice --symbols steps long", "data": "its data is generated from --seed"],
+        unusedCommonOptions: ["seq-len": "its sequences are --length blanks plus twice --symbols steps long", "data": "its data is generated from --seed",
+                              "embedding-dropout": "its inputs are one-hot vectors"],
+        monitor: Monitor("val_recall_accuracy", .max),
         makeSession: { config, options, context in try CopySession(config: config, options: options, context: context) })
 }

@@ -36,7 +36,7 @@ public final class CopySession: TaskSession, GradientFlowProbing {
         let rows = shard.rows.count
         let inputs = shard.columns(of: whole, steps: problem.steps), targets = shard.columns(of: wholeTargets, steps: problem.steps)
         let logits = model(problem.oneHot(inputs, count: rows), training: true, rng: &rng)
-        return (crossEntropy(logits: logits, targets: targets), rows)
+        return (crossEntropy(logits: logits, targets: targets, labelSmoothing: config.labelSmoothing), rows)
     }
 
     /// Per-step cross-entropy over the test set, the memoryless baseline, and the accuracy on

@@ -14,6 +14,8 @@ public final class SequenceTagger: ParameterOwner {
     public let crf: LinearChainCRF?
     /// `--char-features`: spelling features joined to each word's embedding.
     public let characters: CharacterFeatures?
+    /// Embedding dropout while training (``Embedding/callAsFunction(_:shape:dropout:training:rng:)``).
+    public var embeddingDropout: Float = 0
 
     /// `characters`: the character vocabulary's size, embedding width and hidden size, for
     /// `--char-features`.
@@ -40,7 +42,7 @@ public final class SequenceTagger: ParameterOwner {
     /// `spellings[b][t]` are word t's character ids, needed with ``characters``.
     public func emissions(_ batch: TokenBatch, spellings: [[[Int32]]]? = nil, training: Bool,
                           rng: inout RandomGenerator) -> Variable {
-        var input = embedding(batch.ids, shape: [batch.steps, batch.batch])
+        var input = embedding(batch.ids, shape: [batch.steps, batch.batch], dropout: embeddingDropout, training: training, rng: &rng)
         if let characters {
             precondition(spellings?.count == batch.batch, "SequenceTagger: character features need every sentence's spelling")
             input = concat([input, characters(spellings!, steps: batch.steps, training: training, rng: &rng)])
@@ -50,14 +52,15 @@ public final class SequenceTagger: ParameterOwner {
     }
 
     /// The summed loss over every real token of the batch: Σ −log softmax(e_t)[y_t], or with the
-    /// CRF Σ_b −log p(y_b | x_b). `gold[b]` holds sentence b's tag ids.
-    public func summedLoss(emissions: Variable, gold: [[Int32]], batch: TokenBatch) -> Variable {
+    /// CRF Σ_b −log p(y_b | x_b). `gold[b]` holds sentence b's tag ids; `labelSmoothing`
+    /// applies to the softmax's cross-entropy.
+    public func summedLoss(emissions: Variable, gold: [[Int32]], batch: TokenBatch, labelSmoothing: Float = 0) -> Variable {
         if let crf { return crf.negativeLogLikelihood(emissions: emissions, gold: gold) }
         var targets = [Int32](repeating: -1, count: batch.steps * batch.batch)
         for (b, tags) in gold.enumerated() { for (t, tag) in tags.enumerated() { targets[t * batch.batch + b] = tag } }
         let tags = emissions.shape[2]
         return crossEntropy(logits: emissions.reshaped([batch.steps * batch.batch, tags]), targets: targets,
-                            ignoreIndex: -1, reduction: .sum)
+                            ignoreIndex: -1, reduction: .sum, labelSmoothing: labelSmoothing)
     }
 
     /// Each sentence's tags and the probability of each: the Viterbi path with its per-token

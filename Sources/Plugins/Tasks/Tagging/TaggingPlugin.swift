@@ -19,5 +19,6 @@ public enum TaggingPlugin {
             config.epochs = 8
         },
         unusedCommonOptions: ["seq-len": "each sentence is read whole"],
+        monitor: Monitor("val_macro_f1", .max),
         makeSession: { config, options, context in try TaggingSession(config: config, options: options, context: context) })
 }

@@ -69,6 +69,10 @@ public final class TaggingSession: TaskSession, EvaluationReporting, ExternallyE
                                    crf: options.crf, stack: config.stack,
                                    characters: characters.map { ($0.count, options.charEmbedding, options.charHidden) },
                                    cells: context.cells, rng: &rng)
+        guard config.labelSmoothing == 0 || !options.crf else {
+            throw ConfigValueError(field: "label-smoothing", value: "\(config.labelSmoothing)", expected: "0 with --crf: the CRF's loss is the sequence likelihood, not a per-token cross-entropy")
+        }
+        model.embeddingDropout = config.embeddingDropout
     }
 
     /// Word and tag ids, and the words outside the vocabulary; a tag the model does not know is refused.
@@ -144,7 +148,7 @@ public final class TaggingSession: TaskSession, EvaluationReporting, ExternallyE
         let batch = TokenBatch(ids)
         let emissions = model.emissions(batch, spellings: characters == nil ? nil : picked.map(\.spelling), training: true, rng: &rng)
         let tokens = batch.lengths.reduce(0, +)
-        return (model.summedLoss(emissions: emissions, gold: picked.map(\.tags), batch: batch) * (1 / Float(tokens)), tokens)
+        return (model.summedLoss(emissions: emissions, gold: picked.map(\.tags), batch: batch, labelSmoothing: config.labelSmoothing) * (1 / Float(tokens)), tokens)
     }
 
     /// Scores the validation split (``score(_:prefix:)``).

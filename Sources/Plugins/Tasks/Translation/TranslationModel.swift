@@ -21,6 +21,8 @@ public final class TranslationModel: ParameterOwner {
     public let encoder: RecurrentStack
     public let targetEmbedding: Embedding
     public let decoder: RecurrentStack
+    /// Embedding dropout while training (``Embedding/callAsFunction(_:shape:dropout:training:rng:)``).
+    public var embeddingDropout: Float = 0
     /// `nil` for `--attention none`.
     public let attention: Attention?
     public let combine: Linear
@@ -71,7 +73,7 @@ public final class TranslationModel: ParameterOwner {
     /// Reads `source` `[S, B]` (time-major ids) with `mask` `[S, B]`.
     public func encode(_ source: [Int32], mask: Tensor, training: Bool, rng: inout RandomGenerator) -> Encoded {
         let (steps, batch) = (mask.shape[0], mask.shape[1])
-        let embedded = sourceEmbedding(source, shape: [steps, batch])
+        let embedded = sourceEmbedding(source, shape: [steps, batch], dropout: embeddingDropout, training: training, rng: &rng)
         let (outputs, final) = encoder(embedded, mask: mask, training: training, rng: &rng)
         let directions = encoder.config.directions
         let state: [[Variable]] = (0..<encoder.config.layers).map { layer in
@@ -88,7 +90,7 @@ public final class TranslationModel: ParameterOwner {
     public func decode(_ inputs: [Int32], steps: Int, mask: Tensor?, state: [[Variable]], source: Encoded,
                        training: Bool, rng: inout RandomGenerator) -> (logits: Variable, weights: Variable?, state: [[Variable]]) {
         let batch = inputs.count / steps
-        let embedded = targetEmbedding(inputs, shape: [steps, batch])
+        let embedded = targetEmbedding(inputs, shape: [steps, batch], dropout: embeddingDropout, training: training, rng: &rng)
         guard inputFeeding else {
             let (outputs, next) = decoder(embedded, initialState: state, mask: mask, training: training, rng: &rng)
             let (attentional, weights) = attend(outputs.permuted([1, 0, 2]), source: source)

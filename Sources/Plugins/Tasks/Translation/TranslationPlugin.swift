@@ -20,5 +20,6 @@ public enum TranslationPlugin {
             config.evalEvery = 500
         },
         unusedCommonOptions: ["seq-len": "each sentence is read whole (see --max-len and --decode-len)"],
+        monitor: Monitor("val_bleu", .max),
         makeSession: { config, options, context in try TranslationSession(config: config, options: options, context: context) })
 }

@@ -31,6 +31,7 @@ public final class TranslationSession: TaskSession, ExternallyEvaluable {
                                      embedding: options.embedding, stack: config.stack, attention: options.attention,
                                      inputFeeding: options.inputFeeding,
                                      cells: context.cells, rng: &rng)
+        model.embeddingDropout = config.embeddingDropout
     }
 
     /// `--data` (a TSV file or a zip holding one) or, without it, the generated dates.
@@ -79,7 +80,7 @@ public final class TranslationSession: TaskSession, ExternallyEvaluable {
         let batch = PairBatch(sources: indices.map { train[$0].source }, targets: indices.map { train[$0].target })
         let logits = teacherForcedLogits(batch, training: true, rng: &rng)
         let loss = crossEntropy(logits: logits.reshaped([batch.batch * batch.targetSteps, target.count]),
-                                targets: batch.targets, ignoreIndex: SpecialTokens.sequence.id(.pad))
+                                targets: batch.targets, ignoreIndex: SpecialTokens.sequence.id(.pad), labelSmoothing: config.labelSmoothing)
         return (loss, batch.targetTokenCount)
     }
 
@@ -156,8 +157,8 @@ public final class TranslationSession: TaskSession, ExternallyEvaluable {
             "\(prefix)_bleu": bleu.score(), "\(prefix)_brevity_penalty": bleu.brevityPenalty,
             "\(prefix)_bleu_p1": precisions[0], "\(prefix)_bleu_p2": precisions[1],
             "\(prefix)_bleu_p3": precisions[2], "\(prefix)_bleu_p4": precisions[3],
-            "\(prefix)_exact_match": 100 * Double(exact) / Double(pairs.count),
-            "\(prefix)_token_accuracy": 100 * Double(correct) / Double(max(tokens, 1)),
+            "\(prefix)_exact_match": Double(exact) / Double(pairs.count),
+            "\(prefix)_token_accuracy": Double(correct) / Double(max(tokens, 1)),
         ]
     }
 

@@ -1,0 +1,69 @@
+import XCTest
+import RecurBuiltins
+import RecurKit
+import RecurTestSupport
+
+/// The zoo cells against an independent NumPy implementation of each paper's equations
+/// (`scripts/golden_zoo.py` → Tests/Golden/zoo.json): the same closed-form parameters and inputs,
+/// four steps from the zero state, every output and final state within 1e-5.
+final class ZooGoldenTests: XCTestCase {
+    /// The closed form the script uses: 0.4 · sin(0.37 (k + 1) + 0.29 · (Σ code points mod 97)).
+    static func value(_ name: String, count: Int) -> [Float] {
+        let seed = Double(name.unicodeScalars.reduce(0) { $0 + Int($1.value) } % 97)
+        return (0..<count).map { Float(0.4 * sin(0.37 * Double($0 + 1) + 0.29 * seed)) }
+    }
+
+    func assertMatchesNumPy(_ cell: String, case key: String? = nil) throws {
+        let golden = try XCTUnwrap(try Golden.load("zoo")[key ?? cell] as? [String: Any], "no case \(key ?? cell) in zoo.json")
+        let x = (golden["input_size"] as! NSNumber).intValue, h = (golden["hidden_size"] as! NSNumber).intValue
+        var rng = RandomGenerator(seed: 0)
+        let made = try Builtins.cells().lookup(cell).make(CellConfig(inputSize: x, hiddenSize: h), &rng)
+        for (name, p) in made.namedParameters {
+            let values = Self.value(name, count: p.value.count)
+            p.updateValue { for i in 0..<values.count { $0[i] = values[i] } }
+        }
+        let steps = 4, batch = 2
+        let inputs = (0..<(steps * batch * x)).map { Float(0.8 * cos(0.23 * Double($0 + 1))) }
+        var state = made.stateSizes.map { Variable(Tensor(zeros: [batch, $0])) }
+        var outputs: [Float] = []
+        for t in 0..<steps {
+            let xt = Variable(Tensor(shape: [batch, x], scalars: Array(inputs[(t * batch * x)..<((t + 1) * batch * x)])))
+            let (output, next) = made.step(xt, state: state)
+            outputs += output.value.scalars
+            state = next
+        }
+        let expected = Golden.tensor(golden["outputs"]).scalars
+        XCTAssertEqual(outputs.count, expected.count, cell)
+        for (i, (a, b)) in zip(outputs, expected).enumerated() {
+            XCTAssertEqual(a, b, accuracy: 1e-5 + 1e-5 * abs(b), "\(key ?? cell) output \(i)")
+        }
+        let states = (golden["states"] as! [Any]).map { Golden.tensor($0).scalars }
+        XCTAssertEqual(states.count, state.count, "\(cell): number of state tensors")
+        for (s, (a, b)) in zip(state.map(\.value.scalars), states).enumerated() {
+            for (i, (u, v)) in zip(a, b).enumerated() { XCTAssertEqual(u, v, accuracy: 1e-5 + 1e-5 * abs(v), "\(key ?? cell) state \(s)[\(i)]") }
+        }
+    }
+
+    func testLayerNormLSTM() throws { try assertMatchesNumPy("lnlstm") }
+    func testPeepholeLSTM() throws { try assertMatchesNumPy("peephole") }
+    func testCIFG() throws { try assertMatchesNumPy("cifg") }
+    func testMGU() throws { try assertMatchesNumPy("mgu") }
+    func testIndRNN() throws { try assertMatchesNumPy("indrnn") }
+    func testSRUWithSkipProjection() throws { try assertMatchesNumPy("sru") }
+    func testSRUWithIdentityHighway() throws { try assertMatchesNumPy("sru", case: "sru-square") }
+    func testMinLSTM() throws { try assertMatchesNumPy("minlstm") }
+    func testSLSTM() throws { try assertMatchesNumPy("slstm") }
+
+    /// `forget_bias` raises exactly the forget gate's block of `bias_ih` (or `bias`), nothing else.
+    func testForgetBiasRaisesOnlyTheForgetGate() throws {
+        let cells = Builtins.cells()
+        for (name, key, block) in [("lstm", "bias_ih", 1), ("peephole", "bias_ih", 1), ("cifg", "bias_ih", 0), ("lnlstm", "bias", 1), ("slstm", "bias_ih", 2)] {
+            var a = RandomGenerator(seed: 4), b = RandomGenerator(seed: 4)
+            let plain = try cells.lookup(name).make(CellConfig(inputSize: 3, hiddenSize: 5), &a)
+            let biased = try cells.lookup(name).make(CellConfig(inputSize: 3, hiddenSize: 5, options: ["forget_bias": .double(1)]), &b)
+            let p = plain.namedParameters.first { $0.name == key }!.variable.value.scalars
+            let q = biased.namedParameters.first { $0.name == key }!.variable.value.scalars
+            for j in 0..<p.count { XCTAssertEqual(q[j] - p[j], j / 5 == block ? 1 : 0, accuracy: 1e-6, "\(name) \(key)[\(j)]") }
+        }
+    }
+}
