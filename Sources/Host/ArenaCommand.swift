@@ -24,6 +24,8 @@ struct ArenaCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Evaluate every N steps (default: the task's).") var evalEvery: Int?
     @Option(name: .customLong("task-option"), help: ArgumentHelp("A task's option, task.key=value (repeatable).", valueName: "task.key=value"))
     var taskOptions: [String] = []
+    @Option(help: ArgumentHelp("A task's data file, task=FILE (repeatable; default: the task's own).", valueName: "task=file"))
+    var data: [String] = []
     @Option(help: "The cell the others are compared with (default: the first of --cells).") var baseline: String?
     @Option(help: "The arena's directory.") var out: String
     @Flag(help: "Print the leaderboards as one JSON object.") var json = false
@@ -72,12 +74,21 @@ struct ArenaCommand: ParsableCommand {
             guard taskList.contains(where: { $0.name == task }) else { throw UserError("--task-option \(item): \(task) is not one of --tasks") }
             perTask[task, default: [:]][String(item[item.index(after: dot)..<equals])] = String(item[item.index(after: equals)...])
         }
+        var files: [String: String] = [:]
+        for item in data {
+            guard let equals = item.firstIndex(of: "=") else { throw UserError("--data takes task=FILE (got '\(item)')") }
+            let task = String(item[..<equals])
+            guard let descriptor = taskList.first(where: { $0.name == task }) else { throw UserError("--data \(item): \(task) is not one of --tasks") }
+            if let reason = descriptor.unusedCommonOptions["data"] { throw UserError("--data \(item): task '\(task)' does not use --data: \(reason)") }
+            files[task] = URL(fileURLWithPath: String(item[item.index(after: equals)...])).path
+        }
         let target = try params.map(parseCount)
         var jobs: [ArenaJob] = [], choices: [String] = []
         for task in taskList {
             for cell in cellList {
                 var config = task.defaultConfig()
                 config.stack.cell = cell.name
+                if let file = files[task.name] { config.data = file }
                 config.stack.cellOptions = try Registries.cells.lookup(cell.name).options.resolve(stored: [:], text: cell.options)
                 config.taskOptions = try task.options.resolve(stored: config.taskOptions, text: perTask[task.name] ?? [:])
                 if let steps { config.steps = steps; config.epochs = nil; config.minutes = nil }
