@@ -98,7 +98,7 @@ extension Arena {
         var body = "<h1>Arena</h1>\n<p>\(plan.jobs.count) jobs: \(escape(plan.cells.joined(separator: ", "))) on \(escape(plan.tasks.map(\.name).joined(separator: ", "))), baseline \(escape(plan.baseline)).</p>\n"
         if !plan.choices.isEmpty { body += "<ul>" + plan.choices.map { "<li>\(escape($0))</li>" }.joined() + "</ul>\n" }
         for board in boards {
-            body += "<h2>\(escape(board.task))</h2>\n<pre>\(escape(board.text))</pre>\n"
+            body += "<section id=\"task-\(escape(board.task))\"><h2>\(escape(board.task))</h2>\n<pre id=\"leaderboard-\(escape(board.task))\">\(escape(board.text))</pre>\n"
             for axis in ["step", "seconds"] {
                 var plot = LinePlot(title: "\(board.task): \(board.monitor.metric)", xLabel: axis == "step" ? "step" : "wall time (s)",
                                     yLabel: board.monitor.metric)
@@ -131,8 +131,9 @@ extension Arena {
                     legend.append(.init(name: cell, colour: colour))
                 }
                 plot.legend = legend + [.init(name: "±1 sd over seeds", colour: "#888888", dashed: true)]
-                body += plot.svg() + "\n"
+                body += "<div id=\"curves-\(escape(board.task))-\(axis)\">" + plot.svg() + "</div>\n"
             }
+            body += "</section>\n"
         }
         let page = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Recur arena</title><style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}pre{background:#f6f6f6;padding:1em;overflow-x:auto}</style></head><body>\n\(body)</body></html>\n"
         try AtomicFile.write(Data(page.utf8), to: pageURL)
