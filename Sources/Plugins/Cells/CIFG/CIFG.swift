@@ -14,7 +14,7 @@ public final class CIFG: Cell {
 
     public init(_ config: CellConfig, options: LSTMFamilyOptions = .init(), rng: inout RandomGenerator) {
         weights = GatedWeights(gates: 3, inputSize: config.inputSize, hiddenSize: config.hiddenSize, rng: &rng)
-        weights.addForgetBias(options.forgetBias, gate: 0)
+        weights.initialise(options, forget: 0, input: nil, rng: &rng)
     }
 
     public var inputSize: Int { weights.weightIH.shape[1] }
