@@ -33,10 +33,7 @@ struct ArenaCommand: ParsableCommand {
     var distributed = false
 
     func run() throws {
-        var loaded: (any ProcessGroup)? = nil
-        if distributed { try reportingErrors { loaded = try MPILoader.group() } }
-        let group = loaded
-        try reportingErrors(group: group) {
+        try withProcessGroup(distributed) { group in
             let plan = try makePlan()
             let arena = Arena(directory: URL(fileURLWithPath: out), quiet: json || !(group?.isLeader ?? true))
             try arena.run(plan, group: group)

@@ -22,7 +22,7 @@ final class PluginScaffoldTests: XCTestCase {
 
         let environment = ["RECUR_PLUGIN_PATH": folder.appendingPathComponent("e2ecell").path]
         let list = try runRecur(["list", "cells"], environment: environment)
-        XCTAssertTrue(list.stdout.contains("e2ecell  0.1.0"), list.stdout)
+        XCTAssertTrue(list.stdout.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("e2ecell ") && $0.contains(" 0.1.0 ") }, list.stdout)
         XCTAssertTrue(list.stdout.contains("e2ecell/.build/debug/libE2ecellPlugin.so]"), list.stdout)
         XCTAssertFalse(list.stdout.contains("plugin problems"), list.stdout)
 
