@@ -75,7 +75,7 @@ expect "$work/classification.html" 'src="data:image/svg+xml;base64,' "the confus
 check_page "$work/translation.html" config metrics curves figure-0 figure-1 figure-2 curve-bleu
 expect "$work/translation.html" "Example translations" "example translations"
 expect "$work/translation.html" "Attention α" "attention maps"
-check_page "$work/arena.html" task-adding leaderboard-adding curves-adding-step curves-adding-seconds
+check_page "$work/arena.html" task-adding leaderboard-adding curves-adding-step curves-adding-seconds gradient-flow-adding
 expect "$work/arena.html" "vs rnn with Welch" "the leaderboard against the baseline"
 expect "$work/arena.html" ">gru</text>" "a legend row per cell"
 if [ -n "${CHECK_REPORTS_KEEP:-}" ]; then

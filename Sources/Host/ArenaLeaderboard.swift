@@ -89,6 +89,22 @@ extension Arena {
         }
     }
 
+    /// Gradient flow through each cell's trained model (seed 0) on this task, when the task offers
+    /// a probe (`GradientFlowProbing`): ‖∂L_T/∂h_t‖ against the distance T − t, on one plot.
+    private func gradientFlowFigure(task: String, plan: ArenaPlan) -> String {
+        var results: [GradientFlowResult] = []
+        for cell in plan.cells {
+            guard let job = plan.jobs.first(where: { $0.task.name == task && $0.cell.label == cell && $0.seed == 0 }),
+                  let loaded = try? LoadedRun(path: job.directory.url.path), loaded.session is any GradientFlowProbing,
+                  let measured = try? measureTrained(loaded, length: 50, batch: 8, seed: 0) else { continue }
+            results.append(GradientFlowResult(cell: cell, norms: measured.norms, cellStateNorms: nil))
+        }
+        guard !results.isEmpty else { return "" }
+        var plot = gradientFlowPlot(results)
+        plot.title = "\(task): gradient flow through the trained models (seed 0, 50 steps)"
+        return "<div id=\"gradient-flow-\(task)\">" + plot.svg() + "</div>\n"
+    }
+
     /// arena.html: each task's table and the validation curve of every cell (mean over seeds,
     /// with the ±1 sd edges dashed) against steps and against wall time.
     func writePage(_ boards: [ArenaLeaderboard], plan: ArenaPlan) throws {
@@ -133,6 +149,7 @@ extension Arena {
                 plot.legend = legend + [.init(name: "±1 sd over seeds", colour: "#888888", dashed: true)]
                 body += "<div id=\"curves-\(escape(board.task))-\(axis)\">" + plot.svg() + "</div>\n"
             }
+            body += gradientFlowFigure(task: board.task, plan: plan)
             body += "</section>\n"
         }
         let page = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Recur arena</title><style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}pre{background:#f6f6f6;padding:1em;overflow-x:auto}</style></head><body>\n\(body)</body></html>\n"
