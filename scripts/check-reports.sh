@@ -3,7 +3,7 @@
 # checks that the browser's DOM has the expected sections and inline SVG plots, and that the
 # screenshot is a real picture: a char-lm report (a panel per log field, sample), a compare page
 # (legend by run name, one-point series as markers), a classification report (confusion
-# matrix) and a translation report (examples, attention maps). Skips, with a message and status
+# matrix), a translation report (examples, attention maps) and an arena page (leaderboard, curves). Skips, with a message and status
 # 0, when chromium is absent (install it with scripts/install-browser.sh; `make test` does).
 # Usage: scripts/check-reports.sh [path/to/recur]   (default .build/debug/recur, else release)
 # CHECK_REPORTS_KEEP=DIR keeps the pages and their screenshots in DIR to look at.
@@ -36,6 +36,9 @@ done > "$work/labels.tsv"
   --run-dir "$work/classes" > /dev/null
 "$recur" run translation --pairs 200 --tokens char --hidden 16 --embedding 8 --batch 16 --steps 20 --eval-every 10 \
   --run-dir "$work/dates" > /dev/null
+"$recur" arena --cells rnn,gru --tasks adding --seeds 2 --steps 20 --eval-every 5 --hidden 8 \
+  --task-option adding.length=12 --task-option adding.test-size=32 --out "$work/arena" > /dev/null
+cp "$work/arena/arena.html" "$work/arena.html"
 "$recur" report "$work/lm" -o "$work/report.html" > /dev/null
 "$recur" compare "$work/adding-rnn" "$work/adding-lstm" "$work/adding-gru" -o "$work/compare.html" > /dev/null
 "$recur" report "$work/classes" -o "$work/classification.html" > /dev/null
@@ -72,6 +75,9 @@ expect "$work/classification.html" 'src="data:image/svg+xml;base64,' "the confus
 check_page "$work/translation.html" config metrics curves figure-0 figure-1 figure-2 curve-bleu
 expect "$work/translation.html" "Example translations" "example translations"
 expect "$work/translation.html" "Attention α" "attention maps"
+check_page "$work/arena.html" task-adding leaderboard-adding curves-adding-step curves-adding-seconds gradient-flow-adding
+expect "$work/arena.html" "vs rnn with Welch" "the leaderboard against the baseline"
+expect "$work/arena.html" ">gru</text>" "a legend row per cell"
 if [ -n "${CHECK_REPORTS_KEEP:-}" ]; then
   mkdir -p "$CHECK_REPORTS_KEEP" && cp "$work"/*.html "$work"/*.png "$CHECK_REPORTS_KEEP"/
   echo "pages and screenshots kept in $CHECK_REPORTS_KEEP"

@@ -23,3 +23,12 @@ enum MPILoader {
         return group
     }
 }
+
+/// Runs a command's body with the MPI group when `distributed` (`nil` otherwise), every error
+/// reported as this process's (and, on a rank, as that rank's, stopping the others).
+func withProcessGroup(_ distributed: Bool, _ body: ((any ProcessGroup)?) throws -> Void) throws {
+    var loaded: (any ProcessGroup)? = nil
+    if distributed { try reportingErrors { loaded = try MPILoader.group() } }
+    let group = loaded
+    try reportingErrors(group: group) { try body(group) }
+}

@@ -18,10 +18,7 @@ struct ResumeCommand: ParsableCommand {
     var distributed = false
 
     func run() throws {
-        var loaded: (any ProcessGroup)? = nil
-        if distributed { try reportingErrors { loaded = try MPILoader.group() } }
-        let group = loaded
-        try reportingErrors(group: group) {
+        try withProcessGroup(distributed) { group in
             // A run directory is locked before it is read: another process may be writing it.
             let isLeader = group?.isLeader ?? true
             let candidate = RunDirectory(URL(fileURLWithPath: runPath))

@@ -34,10 +34,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        var loaded: (any ProcessGroup)? = nil
-        if distributed { try reportingErrors { loaded = try MPILoader.group() } }
-        let group = loaded
-        try reportingErrors(group: group) {
+        try withProcessGroup(distributed) { group in
             let descriptor = try Registries.tasks.lookup(task)
             let config = try options.resolve(task: descriptor, taskOptions: try parseTaskArguments())
             let context = TaskContext(cells: Registries.cells, group: group)

@@ -27,8 +27,9 @@ final class DistributedTests: HostTestCase {
         var arguments = Array(Self.mpirun.dropFirst())
         for (i, segment) in segments.enumerated() {
             if i > 0 { arguments.append(":") }
-            arguments += segment.prefix { $0 != binary && !$0.hasPrefix("run") && !$0.hasPrefix("resume") }
-            arguments += [binary] + segment.drop { $0 != "run" && $0 != "resume" }
+            let commands: Set = ["run", "resume", "arena"]
+            arguments += segment.prefix { $0 != binary && !commands.contains($0) && !$0.hasPrefix("run") && !$0.hasPrefix("resume") }
+            arguments += [binary] + segment.drop { !commands.contains($0) }
         }
         process.arguments = arguments
         process.currentDirectoryURL = work
@@ -229,6 +230,20 @@ final class DistributedTests: HostTestCase {
     }
 
     /// Without mpirun, --distributed is a group of one and trains as usual.
+    /// `recur arena --distributed`: the ranks share the jobs and rank 0 records them, in job
+    /// order, so the results equal those of one process.
+    func testArenaOnTwoRanksWritesTheSameResults() throws {
+        let args = ["arena", "--cells", "rnn,gru", "--tasks", "adding", "--seeds", "2", "--steps", "4", "--hidden", "6",
+                    "--task-option", "adding.length=6", "--task-option", "adding.test-size=8"]
+        XCTAssertEqual(try recur(args + ["--out", path("one")]).status, 0)
+        let outcome = try mpi([["-np", "2"] + args + ["--out", path("two"), "--distributed"]])
+        XCTAssertEqual(outcome.status, 0, outcome.output)
+        let one = try String(contentsOf: work.appendingPathComponent("one/results.jsonl"), encoding: .utf8)
+        let two = try String(contentsOf: work.appendingPathComponent("two/results.jsonl"), encoding: .utf8)
+        XCTAssertEqual(one.split(separator: "\n").count, 4)
+        XCTAssertEqual(one, two)
+    }
+
     func testDistributedWithoutMpirunIsOneRank() throws {
         let data = try corpus(characters: 1500)
         let run = work.appendingPathComponent("alone")

@@ -28,7 +28,7 @@ final class PluginScaffoldTests: XCTestCase {
         XCTAssertTrue(build.stdout.contains("recorded it in \(folder.path)/workspace/plugins.json"), build.stdout)
 
         let list = try runRecur(["list", "cells"], environment: environment)
-        XCTAssertTrue(list.stdout.contains("e2ecell  0.1.0"), list.stdout)
+        XCTAssertTrue(list.stdout.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("e2ecell ") && $0.contains(" 0.1.0 ") }, list.stdout)
         XCTAssertTrue(list.stdout.contains("e2ecell/.build/debug/libE2ecellPlugin.so]"), list.stdout)
         XCTAssertFalse(list.stdout.contains("plugin problems"), list.stdout)
         XCTAssertTrue(try runRecur(["plugin", "list"], environment: environment).stdout.contains("e2ecell  \(package)  cell e2ecell"))

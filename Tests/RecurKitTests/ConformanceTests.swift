@@ -17,6 +17,8 @@ final class ConformanceTests: XCTestCase {
         for cell in ["lnlstm", "peephole", "cifg", "mgu", "indrnn", "sru", "minlstm", "slstm"] { try assertConforms(cell) }
         try assertConforms("indrnn", options: ["nonlinearity": "tanh"])
         try assertConforms("lstm", options: ["forget_bias": .double(1)])
+        try assertConforms("lstm", options: ["init": .string("orthogonal")])
+        try assertConforms("cifg", options: ["init": .string("chrono"), "t_max": .int(20)])
     }
 
     func testABrokenFusedPathIsCaught() throws {

@@ -66,4 +66,42 @@ final class ZooGoldenTests: XCTestCase {
             for j in 0..<p.count { XCTAssertEqual(q[j] - p[j], j / 5 == block ? 1 : 0, accuracy: 1e-6, "\(name) \(key)[\(j)]") }
         }
     }
+
+    /// `init=orthogonal`: every gate block of weight_hh has orthonormal rows.
+    func testOrthogonalInitialisation() throws {
+        for name in ["lstm", "peephole", "cifg", "lnlstm", "slstm"] {
+            var rng = RandomGenerator(seed: 9)
+            let cell = try Builtins.cells().lookup(name).make(CellConfig(inputSize: 3, hiddenSize: 6, options: ["init": .string("orthogonal")]), &rng)
+            let w = cell.namedParameters.first { $0.name == "weight_hh" }!.variable.value
+            let h = 6
+            for block in 0..<(w.shape[0] / h) {
+                for i in 0..<h {
+                    for j in 0..<h {
+                        let dot = (0..<h).reduce(Float(0)) { $0 + w.scalars[(block * h + i) * h + $1] * w.scalars[(block * h + j) * h + $1] }
+                        XCTAssertEqual(dot, i == j ? 1 : 0, accuracy: 1e-5, "\(name) block \(block) rows \(i)·\(j)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// `init=chrono t_max=T`: b_f ∈ [0, log(T − 1)], b_i = −b_f, and the recurrent bias adds nothing to either.
+    func testChronoInitialisation() throws {
+        var rng = RandomGenerator(seed: 9)
+        let lstm = try Builtins.cells().lookup("lstm").make(CellConfig(inputSize: 3, hiddenSize: 6, options: ["init": .string("chrono"), "t_max": .int(50)]), &rng)
+        let bih = lstm.namedParameters.first { $0.name == "bias_ih" }!.variable.value.scalars
+        let bhh = lstm.namedParameters.first { $0.name == "bias_hh" }!.variable.value.scalars
+        for j in 0..<6 {
+            XCTAssertGreaterThanOrEqual(bih[6 + j], 0)
+            XCTAssertLessThanOrEqual(bih[6 + j], Float(log(49.0)) + 1e-6)
+            XCTAssertEqual(bih[j], -bih[6 + j])
+            XCTAssertEqual(bhh[j], 0)
+            XCTAssertEqual(bhh[6 + j], 0)
+        }
+        XCTAssertGreaterThan(Set(bih[6..<12]).count, 1, "drawn, not constant")
+        var other = RandomGenerator(seed: 9)
+        XCTAssertThrowsError(try Builtins.cells().lookup("slstm").make(CellConfig(inputSize: 3, hiddenSize: 6, options: ["init": .string("chrono")]), &other)) {
+            XCTAssertTrue("\($0)".contains("chrono"), "\($0)")
+        }
+    }
 }

@@ -12,8 +12,13 @@ public struct ModelFingerprint: Equatable, Sendable {
         var shapes = Data()
         for (name, variable) in session.parameters { shapes.append(Data("\(name)\(variable.value.shape);".utf8)) }
         parameters = Self.fnv1a(shapes)
-        // Fields that shape the computation; per-rank ones (data path, logging) may differ.
-        let shared = "\(config.task)|\(config.stack)|\(config.batch)|\(config.seqLen)|\(config.optimizer)|\(config.learningRate)|"
+        // Fields that shape the computation; per-rank ones (data path, logging) may differ. The
+        // stack as sorted JSON: its cell options are a dictionary, whose printed order differs
+        // from process to process.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let stack = String(decoding: try encoder.encode(config.stack), as: UTF8.self)
+        let shared = "\(config.task)|\(stack)|\(config.batch)|\(config.seqLen)|\(config.optimizer)|\(config.learningRate)|"
             + "\(config.momentum)|\(config.clip)|\(config.seed)|\(config.taskOptions.sorted { $0.key < $1.key })"
         self.config = Self.fnv1a(Data(shared.utf8))
         var files = Data()

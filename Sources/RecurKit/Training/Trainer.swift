@@ -155,8 +155,11 @@ public final class Trainer {
     public func train(until total: Int) throws -> TrainingSummary {
         if let group { try ModelFingerprint(config: config, session: session).check(across: group) }
         try config.schedule.checkComplete(plannedSteps: scheduledSteps)
-        // Training on after early stopping needs a fresh count (`recur resume --steps`).
-        monitorState.stoppedEarly = false
+        // Training on after early stopping (`recur resume --steps`) starts a fresh count.
+        if monitorState.stoppedEarly {
+            monitorState.stoppedEarly = false
+            monitorState.evaluationsSinceBest = 0
+        }
         let parameters = session.parameters
         let budget = config.minutes.map { $0 * 60 }
         let started = Date()

@@ -8,13 +8,14 @@ import RecurKit
 ///     c_t = f ⊙ c_{t−1} + (1 − f) ⊙ g,    h_t = o ⊙ tanh(c_t)
 ///
 /// Shapes: x_t `[B, X]`, state (h, c) `[B, H]` each; `weight_ih` `[3H, X]`, `weight_hh`
-/// `[3H, H]`, `bias_ih`, `bias_hh` `[3H]` (gate order f, g, o), uniform ±1/√H.
+/// `[3H, H]`, `bias_ih`, `bias_hh` `[3H]` (gate order f, g, o), uniform ±1/√H. Fused kernel:
+/// ``CIFGKernel``.
 public final class CIFG: Cell {
     public let weights: GatedWeights
 
     public init(_ config: CellConfig, options: LSTMFamilyOptions = .init(), rng: inout RandomGenerator) {
         weights = GatedWeights(gates: 3, inputSize: config.inputSize, hiddenSize: config.hiddenSize, rng: &rng)
-        weights.addForgetBias(options.forgetBias, gate: 0)
+        weights.initialise(options, forget: 0, input: nil, rng: &rng)
     }
 
     public var inputSize: Int { weights.weightIH.shape[1] }
@@ -30,13 +31,15 @@ public final class CIFG: Cell {
         let h = z[2].sigmoid() * c.tanh()
         return (h, [h, c])
     }
+
+    public var fusedPath: (any FusedSequencePath)? { weights.fused(CIFGKernel()) }
 }
 
 /// Registration of the `cifg` cell.
 public enum CIFGPlugin {
     public static let descriptor = CellDescriptor(
         name: "cifg", summary: "LSTM with coupled input and forget gates, i = 1 − f (Greff et al. 2015)", version: "1.0.0",
-        options: LSTMFamilyOptions.self) { config, options, rng in
+        options: LSTMFamilyOptions.self, hasFusedKernel: true) { config, options, rng in
         CIFG(config, options: options, rng: &rng)
     }
 }

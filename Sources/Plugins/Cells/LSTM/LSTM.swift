@@ -14,7 +14,7 @@ public final class LSTM: Cell, SignalProbing {
 
     public init(_ config: CellConfig, options: LSTMFamilyOptions = .init(), rng: inout RandomGenerator) throws {
         weights = GatedWeights(gates: 4, inputSize: config.inputSize, hiddenSize: config.hiddenSize, rng: &rng)
-        weights.addForgetBias(options.forgetBias, gate: 1)
+        weights.initialise(options, forget: 1, input: 0, rng: &rng)
     }
 
     public var inputSize: Int { weights.weightIH.shape[1] }

@@ -29,6 +29,13 @@ public final class LayerNormLSTM: Cell {
         shiftHH = parameter(Tensor(zeros: [4 * h]), "ln_hh.bias")
         gainC = parameter(Tensor(shape: [h], scalars: Array(repeating: 1, count: h)), "ln_c.weight")
         shiftC = parameter(Tensor(zeros: [h]), "ln_c.bias")
+        switch options.initialisation {
+        case .default: break
+        case .orthogonal: orthogonaliseRecurrentBlocks(weightHH, rng: &rng)
+        case .chrono:
+            chronoBiases(biasIH: bias, biasHH: nil, hidden: h, forget: 1, input: 0, tMax: options.tMax, rng: &rng)
+            bias.updateValue { b in for j in h..<(2 * h) { b[j] += options.forgetBias } }
+        }
     }
 
     public var inputSize: Int { weightIH.shape[1] }

@@ -19,7 +19,7 @@ public final class PeepholeLSTM: Cell {
     public init(_ config: CellConfig, options: LSTMFamilyOptions = .init(), rng: inout RandomGenerator) {
         let h = config.hiddenSize, bound = 1 / Float(h).squareRoot()
         weights = GatedWeights(gates: 4, inputSize: config.inputSize, hiddenSize: h, rng: &rng)
-        weights.addForgetBias(options.forgetBias, gate: 1)
+        weights.initialise(options, forget: 1, input: 0, rng: &rng)
         peepI = parameter(rng.uniformTensor([h], -bound, bound), "weight_ci")
         peepF = parameter(rng.uniformTensor([h], -bound, bound), "weight_cf")
         peepO = parameter(rng.uniformTensor([h], -bound, bound), "weight_co")

@@ -20,9 +20,11 @@ import RecurKit
 public final class SLSTM: Cell, StateDomain {
     public let weights: GatedWeights
 
-    public init(_ config: CellConfig, options: LSTMFamilyOptions = .init(), rng: inout RandomGenerator) {
+    public init(_ config: CellConfig, options: LSTMFamilyOptions = .init(), rng: inout RandomGenerator) throws {
+        // Chrono's log-uniform biases are for σ gates; sLSTM's forget gate is exp(f̃).
+        try ConfigValueError.check(options.initialisation != .chrono, "init", "chrono", "default or orthogonal: sLSTM's exponential gates have no chrono rule")
         weights = GatedWeights(gates: 4, inputSize: config.inputSize, hiddenSize: config.hiddenSize, rng: &rng)
-        weights.addForgetBias(options.forgetBias, gate: 2)
+        weights.initialise(options, forget: 2, input: 1, rng: &rng)
     }
 
     public var inputSize: Int { weights.weightIH.shape[1] }
@@ -59,6 +61,6 @@ public enum SLSTMPlugin {
     public static let descriptor = CellDescriptor(
         name: "slstm", summary: "sLSTM of xLSTM: exponential gates with normaliser and stabiliser (Beck et al. 2024)",
         version: "1.0.0", options: LSTMFamilyOptions.self) { config, options, rng in
-        SLSTM(config, options: options, rng: &rng)
+        try SLSTM(config, options: options, rng: &rng)
     }
 }
