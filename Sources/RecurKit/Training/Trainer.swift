@@ -120,7 +120,7 @@ public final class Trainer {
     /// Trains until `total` steps are done, the time budget runs out, or Ctrl-C.
     public func train(until total: Int) throws -> TrainingSummary {
         if let group { try ModelFingerprint(config: config, session: session).check(across: group) }
-        let parameters = session.parameters
+        let parameters = distinctParameters(session.parameters)
         let budget = config.minutes.map { $0 * 60 }
         let started = Date()
         let startSeconds = seconds, startStep = step
