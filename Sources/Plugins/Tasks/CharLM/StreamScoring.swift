@@ -1,0 +1,26 @@
+import RecurKit
+
+extension LanguageModel {
+    /// Mean cross-entropy in nats of predicting `ids[i + 1]` from `ids[...i]`, over all
+    /// `ids.count − 1` pairs: the stream is read with batch 1 in chunks of `chunk` inputs (the
+    /// last may be shorter), the state carried across chunks, so this equals one pass over the
+    /// whole stream (the "carried" figure of docs/recipes.md). No dropout.
+    func meanCrossEntropy(ofStream ids: [Int32], chunk: Int) throws -> Double {
+        guard ids.count >= 2 else { throw TaskError("need at least 2 tokens to score, got \(ids.count)") }
+        var rng = RandomGenerator(seed: 0)
+        var state: [[Variable]]? = nil
+        var totalNats = 0.0
+        var start = 0
+        while start < ids.count - 1 {
+            let length = min(chunk, ids.count - 1 - start)
+            let inputs = Array(ids[start..<(start + length)]), targets = Array(ids[(start + 1)...(start + length)])
+            let (logits, next) = GradMode.withNoGrad {
+                self(inputs, steps: length, batch: 1, state: state, training: false, rng: &rng)
+            }
+            totalNats += Double(crossEntropy(logits: logits, targets: targets, reduction: .sum).value.scalar)
+            state = next
+            start += length
+        }
+        return totalNats / Double(ids.count - 1)
+    }
+}
