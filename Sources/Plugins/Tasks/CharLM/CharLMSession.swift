@@ -101,7 +101,7 @@ public final class CharLMSession: LanguageModelSession, ExternallyEvaluable {
     public func artifacts() throws -> [String: Data] { ["vocab.json": try vocabulary.encoded()] }
 
     public func primeIDs(_ prime: String) throws -> [Int32] {
-        let ids = try vocabulary.ids(ofCharacters: Array(prime.unicodeScalars), source: "the prime")
+        let ids = try vocabulary.ids(ofCharacters: Array(prime.unicodeScalars), source: "--prime")
         return ids.isEmpty ? [vocabulary.id("\n") ?? 0] : ids
     }
 
