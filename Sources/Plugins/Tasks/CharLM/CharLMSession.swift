@@ -66,14 +66,7 @@ public final class CharLMSession: LanguageModelSession, ExternallyEvaluable {
     }
 
     public func trainingLoss(step: Int, shard: BatchShard, rng: inout RandomGenerator) throws -> (loss: Variable, items: Int) {
-        let stream = try data().train
-        let k = step % stream.batchesPerEpoch
-        if k == 0 { carried = nil }
-        let (whole, wholeTargets) = stream.batch(k)
-        let inputs = shard.columns(of: whole, steps: config.seqLen), targets = shard.columns(of: wholeTargets, steps: config.seqLen)
-        let (logits, state) = model(inputs, steps: config.seqLen, batch: shard.rows.count, state: carried, training: true, rng: &rng)
-        carried = state.map { $0.map { $0.detached() } }
-        return (crossEntropy(logits: logits, targets: targets), inputs.count)
+        model.trainingLoss(try data().train, step: step, shard: shard, carried: &carried, rng: &rng)
     }
 
     /// Bits per character over the whole validation split, read as one stream (batch 1, chunks of

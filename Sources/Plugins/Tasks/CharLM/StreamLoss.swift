@@ -1,6 +1,20 @@
 import RecurKit
 
 extension LanguageModel {
+    /// The mean cross-entropy of training step `step` over `shard`'s rows of the stream's batch
+    /// k = step mod batchesPerEpoch, starting from `carried` (dropped at k = 0, where every row
+    /// jumps back to its start) and leaving the new state in it, detached (truncated BPTT).
+    func trainingLoss(_ stream: CharStream, step: Int, shard: BatchShard, carried: inout [[Variable]]?,
+                      rng: inout RandomGenerator) -> (loss: Variable, items: Int) {
+        let k = step % stream.batchesPerEpoch
+        if k == 0 { carried = nil }
+        let (whole, wholeTargets) = stream.batch(k)
+        let inputs = shard.columns(of: whole, steps: stream.steps), targets = shard.columns(of: wholeTargets, steps: stream.steps)
+        let (logits, state) = self(inputs, steps: stream.steps, batch: shard.rows.count, state: carried, training: true, rng: &rng)
+        carried = state.map { $0.map { $0.detached() } }
+        return (crossEntropy(logits: logits, targets: targets), inputs.count)
+    }
+
     /// Mean cross-entropy in nats of predicting `ids[i + 1]` from `ids[...i]`, over all
     /// `ids.count − 1` pairs: the stream is read with batch 1 in chunks of `chunk` inputs (the
     /// last may be shorter), the state carried across chunks, so this equals one pass over the
