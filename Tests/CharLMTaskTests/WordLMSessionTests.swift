@@ -40,6 +40,7 @@ final class WordLMSessionTests: XCTestCase {
         XCTAssertEqual([c.batch, c.seqLen], [20, 35])
         XCTAssertEqual(c.optimizer, .sgd)
         XCTAssertEqual([c.learningRate, c.momentum, c.clip], [20, 0, 0.25])
+        XCTAssertEqual(c.epochs, 6)
         XCTAssertEqual(c.taskOptions["embedding"], .int(200))
         XCTAssertEqual(c.taskOptions["tied"], .bool(false))
         XCTAssertEqual(c.taskOptions["max-vocab"], .int(10_000))

@@ -13,7 +13,8 @@ public enum WordLMPlugin {
         options: WordLMOptions.self,
         defaults: { config in
             // word_language_model's defaults: LSTM 2×200 (embedding 200), dropout 0.2, bptt 35,
-            // batch 20, plain SGD at lr 20, clip 0.25 (its lr annealing on a worse epoch is not kept).
+            // batch 20, plain SGD at lr 20, clip 0.25 (its lr annealing on a worse epoch is not
+            // kept), and the 6 epochs its README trains for.
             config.stack.hiddenSize = 200
             config.stack.layers = 2
             config.stack.dropout = 0.2
@@ -22,6 +23,7 @@ public enum WordLMPlugin {
             config.optimizer = .sgd
             config.learningRate = 20
             config.clip = 0.25
+            config.epochs = 6
         },
         makeSession: { config, options, context in
             if config.data == nil && context.artifacts == nil && !FileManager.default.fileExists(atPath: CharLMPlugin.defaultCorpus) {
