@@ -49,7 +49,7 @@ public final class WordLMSession: LanguageModelSession, ExternallyEvaluable {
     public var itemName: String { "tokens" }
     public var stepsPerEpoch: Int { (try? data().train.batchesPerEpoch) ?? 1 }
 
-    /// The tokens of the first ⌊9N/10⌋ characters and of the rest (RECIPES Task 1's cut); with
+    /// The tokens of the first ⌊9N/10⌋ characters and of the rest (char-lm's cut, docs/recipes.md); with
     /// `whole`, the whole text twice.
     static func tokens(_ url: URL, whole: Bool) throws -> (train: [String], validation: [String]) {
         let text = try TextFile.scalars(url, rules: .text)
