@@ -1,16 +1,20 @@
 """Loads a Recur bundle's weights into a plain PyTorch module and checks it scores as `recur eval` does.
 
-Tasks: char-lm, classification, tagging and translation.
+Tasks: char-lm, word-lm, classification, tagging and translation.
 
     scripts/.venv/bin/pip install torch safetensors zstandard    (or any Python with those three)
-    python3 scripts/load_in_pytorch.py BUNDLE.recur [--text FILE] [--recur .build/debug/recur]
-                                       [--model-dir path/to/word_language_model]
+    python3 scripts/load_in_pytorch.py BUNDLE.recur [path/to/word_language_model] [--text FILE] [--json]
+                                       [--recur .build/debug/recur]
                                        [--save-state-dict OUT.safetensors] [--logits PRIME --logits-json OUT.json]
 
-char-lm: the module is examples/word_language_model's RNNModel (its model.py from --model-dir, else the
-stand-in scripts/word_language_model/model.py with the same names), built with dropout 0 and put in eval
-mode. Prints the strict load result and bits per character on --text (default: a probe sentence); with
---recur, also `recur eval BUNDLE --data TEXT` and the difference, and exits 1 if they differ by more than 1e-4.
+char-lm and word-lm: the module is examples/word_language_model's RNNModel (its model.py from the folder
+given, or --model-dir, else the stand-in scripts/word_language_model/model.py with the same names and
+tying), built with dropout 0 and put in eval mode; a run trained with --tied is built with
+tie_weights=True, so decoder.weight and encoder.weight are one tensor that both keys load into. Prints the
+strict load result and the cross-entropy on --text (default: a probe), read as Recur reads it: characters
+for char-lm; for word-lm each line's whitespace-separated words then <eos>, words outside the vocabulary
+as <unk>. --json prints one object (load, tied, shared, tokens, loss, bpc, ppl). With --recur, also
+`recur eval BUNDLE --data TEXT` and the difference in loss, exiting 1 above 1e-4.
 --save-state-dict writes the module's state_dict with safetensors.torch.save_file (what `recur
 import-weights` reads); --logits writes the logits of each character of PRIME as JSON rows.
 
@@ -46,6 +50,7 @@ from safetensors.torch import load, save_file
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROBE = "The quick brown fox jumps over the lazy dog.\n"
+WORD_PROBE = "First Citizen:\nBefore we proceed any further, hear me speak.\n"
 
 
 def read_bundle(path):
@@ -72,8 +77,8 @@ class OneHotCharLM(torch.nn.Module):
         return torch.log_softmax(self.decoder(output).view(-1, self.ntoken), dim=1), hidden
 
 
-def char_lm(state, stack, model_dir=None):
-    """word_language_model's RNNModel holding the weights, in eval mode."""
+def language_model(state, stack, model_dir=None, tied=False):
+    """word_language_model's RNNModel holding the weights (char-lm, word-lm), in eval mode, and the load result."""
     sys.path.insert(0, model_dir or os.path.join(HERE, "word_language_model"))
     import model  # examples/word_language_model/model.py, or the stand-in
 
@@ -81,12 +86,22 @@ def char_lm(state, stack, model_dir=None):
     ntoken = state["decoder.weight"].shape[0]
     if "encoder.weight" in state:
         # RNNModel defaults to dropout 0.5, between layers too: a loaded model must not drop anything.
-        net = model.RNNModel(kind, ntoken, state["encoder.weight"].shape[1], stack["hiddenSize"], stack["layers"], dropout=0.0)
+        net = model.RNNModel(kind, ntoken, state["encoder.weight"].shape[1], stack["hiddenSize"], stack["layers"], dropout=0.0,
+                             tie_weights=tied)
     else:
         rnn_class = {"LSTM": torch.nn.LSTM, "GRU": torch.nn.GRU, "RNN_TANH": torch.nn.RNN}[kind]
         net = OneHotCharLM(rnn_class(ntoken, stack["hiddenSize"], stack["layers"]), ntoken, stack["hiddenSize"])
-    print(net.load_state_dict(state, strict=True))
-    return net.eval()
+    result = net.load_state_dict(state, strict=True)
+    return net.eval(), result
+
+
+def token_ids(task, text, vocab):
+    """Ids as Recur reads the text: characters (those in the vocabulary) for char-lm, words + <eos> per line for word-lm."""
+    if task == "word-lm":
+        index = {w: i for i, w in enumerate(vocab)}
+        words = [w for line in text.splitlines() for w in line.split() + ["<eos>"]]
+        return [index.get(w, index["<unk>"]) for w in words]
+    return [vocab.index(c) for c in text if c in vocab]
 
 
 class Classifier(torch.nn.Module):
@@ -340,16 +355,19 @@ def translation_loss(net, vocabularies, options, path):
     return nats / tokens
 
 
-def bits_per_char(net, vocab, text):
-    ids = torch.tensor([vocab.index(c) for c in text]).unsqueeze(1)
+def cross_entropy(net, ids):
+    """Nats per predicted token over one stream of ids (batch 1, state carried), as `recur eval` scores it."""
+    ids = torch.tensor(ids).unsqueeze(1)
     with torch.no_grad():
         log_probs, _ = net(ids[:-1])
-        return torch.nn.functional.nll_loss(log_probs, ids[1:].squeeze(1)).item() / math.log(2)
+        return torch.nn.functional.nll_loss(log_probs, ids[1:].squeeze(1)).item()
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("bundle")
+    parser.add_argument("example", nargs="?", help="examples/word_language_model, for its own model.py (as --model-dir)")
+    parser.add_argument("--json", action="store_true", help="char-lm, word-lm: print one JSON object")
     parser.add_argument("--text", help="UTF-8 text to score (default: a probe sentence)")
     parser.add_argument("--recur", help="a recur executable: compare with `recur eval BUNDLE --data TEXT`")
     parser.add_argument("--model-dir", help="examples/word_language_model, for its own model.py")
@@ -369,32 +387,44 @@ def main():
         return check_tagging(args, members, state, stack)
     if task == "translation":
         return check_translation(args, members, manifest, state, stack)
-    if task != "char-lm":
-        sys.exit(f"{args.bundle}: task {task}; this script rebuilds char-lm, classification, tagging and translation")
-    net = char_lm(state, stack, args.model_dir)
+    if task not in ("char-lm", "word-lm"):
+        sys.exit(f"{args.bundle}: task {task}; this script rebuilds char-lm, word-lm, classification, tagging and translation")
+    tied = bool(manifest["config"].get("taskOptions", {}).get("tied", False))
+    net, result = language_model(state, stack, args.example or args.model_dir, tied)
     vocab = json.loads(members["vocab.json"])
 
     if args.text:
         with open(args.text, encoding="utf-8") as f:
             text = f.read()
     else:
-        text = "".join(c for c in PROBE if c in vocab)
-    bpc = bits_per_char(net, vocab, text)
-    print(f"PyTorch bits per character: {bpc:.6f}")
+        text = WORD_PROBE if task == "word-lm" else PROBE
+    ids = token_ids(task, text, vocab)
+    nats = cross_entropy(net, ids)
+    summary = {"load": str(result), "tied": tied, "shared": hasattr(net, "encoder") and net.decoder.weight is net.encoder.weight,
+               "tokens": len(ids), "loss": nats, "bpc": nats / math.log(2), "ppl": math.exp(nats)}
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        print(result)
+        if tied:
+            print(f"decoder.weight is encoder.weight: {summary['shared']}")
+        print(f"PyTorch cross-entropy over {len(ids) - 1} predictions: {nats:.6f} nats, {summary['bpc']:.6f} bits, perplexity {summary['ppl']:.4f}")
     if args.recur:
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
             f.write(text)
         try:
-            recur_bpc = recur_eval(args.recur, args.bundle, f.name)["eval_bpc"]
+            recur_loss = recur_eval(args.recur, args.bundle, f.name)["eval_loss"]
         finally:
             os.unlink(f.name)
-        print(f"recur eval bits per character: {recur_bpc:.6f} (difference {abs(bpc - recur_bpc):.2e})")
-        if abs(bpc - recur_bpc) > 1e-4:
+        if not args.json:
+            print(f"recur eval cross-entropy: {recur_loss:.6f} nats (difference {abs(nats - recur_loss):.2e})")
+        if abs(nats - recur_loss) > 1e-4:
             sys.exit(1)
     if args.save_state_dict:
-        save_file({k: v.contiguous() for k, v in net.state_dict().items()}, args.save_state_dict)
+        # clone(): safetensors refuses tensors that share storage, as tied weights do.
+        save_file({k: v.clone().contiguous() for k, v in net.state_dict().items()}, args.save_state_dict)
     if args.logits is not None:
-        ids = torch.tensor([vocab.index(c) for c in args.logits]).unsqueeze(1)
+        ids = torch.tensor(token_ids(task, args.logits, vocab)).unsqueeze(1)
         # Raw logits (the decoder's output), as `recur predict --show-scores` prints them; RNNModel's
         # forward returns log-probabilities, which differ by a constant per row.
         with torch.no_grad():

@@ -34,6 +34,7 @@ public func registerBuiltins(cells: Registry<CellDescriptor> = Registries.cells,
     try cells.register(MinLSTMPlugin.descriptor)
     try cells.register(SLSTMPlugin.descriptor)
     try tasks.register(CharLMPlugin.descriptor)
+    try tasks.register(WordLMPlugin.descriptor)
     try tasks.register(ClassificationPlugin.descriptor)
     try tasks.register(TranslationPlugin.descriptor)
     try tasks.register(AddingPlugin.descriptor)

@@ -21,6 +21,7 @@ struct PyTorchLayout {
     static func of(task: String) -> PyTorchLayout {
         switch task {
         case "char-lm": PyTorchLayout(stack: "rnn", embedding: "encoder.weight", withoutEmbedding: ("input", "one-hot"))
+        case "word-lm": PyTorchLayout(stack: "rnn", embedding: "encoder.weight", withoutEmbedding: nil)
         case "conditional-lm": PyTorchLayout(stack: "rnn", embedding: "encoder.weight", withoutEmbedding: nil)
         case "translation": PyTorchLayout(stack: "encoder.rnn", embedding: "encoder.embedding.weight", withoutEmbedding: nil)
         case "classification":
@@ -50,6 +51,10 @@ struct InferredSizes {
         }
         for (key, option, value) in layout.implied where tensors[key] != nil && declaredOptions.contains(option) {
             taskOptions[option] = value
+        }
+        // word_language_model's tie_weights saves one tensor under both names: equal tables mean --tied.
+        if declaredOptions.contains("tied"), let table = tensors["encoder.weight"], tensors["decoder.weight"] == table {
+            taskOptions["tied"] = "true"
         }
     }
 

@@ -54,7 +54,7 @@ struct RunCommand: ParsableCommand {
                 try directory.writeArtifacts(try session.artifacts())
             }
             let progress = ProgressPrinter(handle: json ? .standardError : .standardOutput, quiet: !(group?.isLeader ?? true))
-            let parameterCount = session.parameters.reduce(0) { $0 + $1.variable.value.count }
+            let parameterCount = distinctParameters(session.parameters).reduce(0) { $0 + $1.variable.value.count }
             progress.note("\(config.task) with \(config.stack.layers)×\(config.stack.cell) \(config.stack.hiddenSize)\(config.stack.bidirectional ? " bidirectional" : ""), \(parameterCount) parameters, \(try pathDescription(config)), \(BLAS.kernelName) kernels → \(directory.url.path)")
             let trainer = Trainer(config: config, session: session, run: directory, observer: progress, group: group)
             if let group { progress.note("data-parallel over \(group.size) ranks, \(config.batch / group.size) rows each") }

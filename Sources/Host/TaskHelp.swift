@@ -20,7 +20,7 @@ enum TaskHelp {
         let length = defaults.steps.map { "--steps \($0)" } ?? defaults.epochs.map { "--epochs \($0)" } ?? "--steps 1000"
         lines.append("DEFAULTS OF THE COMMON OPTIONS (`recur run --help` lists them all):")
         lines.append("  --cell \(defaults.stack.cell) --layers \(defaults.stack.layers) --hidden \(defaults.stack.hiddenSize) "
-                     + (defaults.stack.bidirectional ? "--bidirectional " : "")
+                     + (defaults.stack.bidirectional ? "--bidirectional " : "") + (defaults.stack.dropout > 0 ? "--dropout \(defaults.stack.dropout) " : "")
                      + "--batch \(defaults.batch) " + (task.unusedCommonOptions["seq-len"] == nil ? "--seq-len \(defaults.seqLen) " : "") + "--optimizer \(defaults.optimizer.rawValue) "
                      + "--lr \(defaults.learningRate) --clip \(defaults.clip) --seed \(defaults.seed) \(length) "
                      + "--eval-every \(defaults.evalEvery) --checkpoint-every \(defaults.checkpointEvery)"

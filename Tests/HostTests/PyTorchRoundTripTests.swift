@@ -190,4 +190,31 @@ final class PyTorchRoundTripTests: HostTestCase {
             XCTAssertEqual(scores[1], scores[0], "\(name): weights back from PyTorch score identically")
         }
     }
+
+    /// A tied word-lm (word_language_model's tie_weights) comes back through save_file and
+    /// import-weights with --tied read off the two equal tables, and scores identically.
+    func testATiedWordLMComesBackTied() throws {
+        let words = ["the", "cat", "sat", "on", "mat", "dog", "ran", "far"]
+        let data = try write("words.txt", (0..<200).map { i in (0..<6).map { words[(i * 7 + $0 * 3) % words.count] }.joined(separator: " ") }.joined(separator: "\n"))
+        let trained = try recur(["run", "word-lm", "--hidden", "8", "--embedding", "8", "--tied", "--batch", "2", "--seq-len", "8",
+                                 "--steps", "5", "--eval-every", "5", "--data", data.path, "--run-dir", path("tied")])
+        XCTAssertEqual(trained.status, 0, "\(trained)")
+        XCTAssertEqual(try recur(["export", path("tied"), "-o", path("tied.recur")]).status, 0)
+        let saved = path("tied-torch.safetensors")
+        let torch = try PythonTools.run(python, [BuildProducts.checkout.appendingPathComponent("scripts/load_in_pytorch.py").path, path("tied.recur"),
+                                                 "--text", data.path, "--recur", BuildProducts.recur.path, "--save-state-dict", saved])
+        XCTAssertEqual(torch.status, 0, "\(torch.stdout)\(torch.stderr)")
+        XCTAssertTrue(torch.stdout.contains("decoder.weight is encoder.weight: True"), torch.stdout)
+        print("PyTorch word-lm tied: \(torch.stdout.split(separator: "\n").last ?? "")")
+        let imported = try recur(["import-weights", saved, "--task", "word-lm", "--vocab", work.appendingPathComponent("tied/vocab.json").path,
+                                  "--data", data.path, "--batch", "2", "--seq-len", "8", "--run-dir", path("tied-back")])
+        XCTAssertEqual(imported.status, 0, "\(imported)")
+        let config = try String(contentsOf: work.appendingPathComponent("tied-back/config.json"), encoding: .utf8)
+        XCTAssertTrue(config.contains("\"tied\" : true"), config)
+        let scores = try ["tied", "tied-back"].map {
+            try jsonObject(try recur(["eval", path($0), "--data", data.path, "--json"]).stdout).filter { $0.key.hasPrefix("eval_") }
+                .compactMapValues { $0 as? Double }
+        }
+        XCTAssertEqual(scores[1], scores[0])
+    }
 }

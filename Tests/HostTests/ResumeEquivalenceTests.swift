@@ -4,21 +4,21 @@ import XCTest
 /// 12 steps straight ≡ 6 steps + `recur resume --steps 12`: the same per-step losses for steps 7…12
 /// and the same final weights (compared through `recur eval --json`).
 final class ResumeEquivalenceTests: HostTestCase {
-    private func assertResumeEquivalent(_ extra: [String: String], data: URL,
+    private func assertResumeEquivalent(_ extra: [String: String], data: URL, task: String = "char-lm", flags: [String] = [],
                                         file: StaticString = #filePath, line: UInt = #line) throws {
         var overrides = ["--log-every": "1", "--eval-every": "5"]
         for (k, v) in extra { overrides[k] = v }
         let a = work.appendingPathComponent("straight"), b = work.appendingPathComponent("resumed")
 
-        let runA = try recur(["run", "char-lm"] + Self.tiny(overrides.merging(["--steps": "12"]) { $1 })
+        let runA = try recur(["run", task] + flags + Self.tiny(overrides.merging(["--steps": "12"]) { $1 })
                              + ["--data", data.path, "--run-dir", a.path], file: file, line: line)
         XCTAssertEqual(runA.status, 0, "\(runA)", file: file, line: line)
-        let runB = try recur(["run", "char-lm"] + Self.tiny(overrides.merging(["--steps": "6"]) { $1 })
+        let runB = try recur(["run", task] + flags + Self.tiny(overrides.merging(["--steps": "6"]) { $1 })
                              + ["--data", data.path, "--run-dir", b.path], file: file, line: line)
         XCTAssertEqual(runB.status, 0, "\(runB)", file: file, line: line)
         let resume = try recur(["resume", b.path, "--steps", "12"], file: file, line: line)
         XCTAssertEqual(resume.status, 0, "\(resume)", file: file, line: line)
-        XCTAssertTrue(resume.stdout.contains("resuming char-lm at step 6 of 12"), "\(resume)", file: file, line: line)
+        XCTAssertTrue(resume.stdout.contains("resuming \(task) at step 6 of 12"), "\(resume)", file: file, line: line)
 
         let lossesA = try stepLosses(a, file: file, line: line), lossesB = try stepLosses(b, file: file, line: line)
         XCTAssertEqual(lossesA.keys.sorted(), Array(1...12), file: file, line: line)
@@ -54,5 +54,12 @@ final class ResumeEquivalenceTests: HostTestCase {
     func testResumeContinuesExactlyWithDropoutAndEpochWrap() throws {
         let data = try write("small.txt", String(String(repeating: "the cat sat on the mat. ", count: 5).prefix(100)))
         try assertResumeEquivalent(["--cell": "gru", "--layers": "2", "--dropout": "0.3", "--seed": "7"], data: data)
+    }
+
+    /// A tied weight is one parameter with one set of Adam moments, saved under its first name;
+    /// resuming must find them (and the dropout stream of word-lm's three dropout places).
+    func testTiedWordLMResumesExactly() throws {
+        try assertResumeEquivalent(["--embedding": "8", "--layers": "2", "--dropout": "0.3", "--optimizer": "adam", "--lr": "0.01"],
+                                   data: try corpus(characters: 1200), task: "word-lm", flags: ["--tied", "--max-vocab", "30"])
     }
 }

@@ -12,6 +12,8 @@ final class SmokeMatrixTests: XCTestCase {
     /// Per task: small options, a data file's contents (nil: the task's own data) and an input to predict.
     let inputs: [String: (options: [String: String], data: String?, predict: String)] = [
         "char-lm": ([:], String(repeating: "the quick brown fox jumps over the lazy dog. ", count: 20), "the"),
+        // hidden is 6 in the matrix, so --tied with embedding 6 holds.
+        "word-lm": (["embedding": "6", "tied": "true"], String(repeating: "the quick brown fox\njumps over the lazy dog\n\n", count: 20), "the"),
         "classification": (["embedding": "4"],
                            (0..<30).map { $0 % 2 == 0 ? "en\thello there \($0)" : "fr\tbonjour la \($0)" }.joined(separator: "\n"),
                            "hello"),

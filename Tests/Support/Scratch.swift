@@ -29,11 +29,12 @@ public func train(_ session: any TaskSession, steps: Int) throws -> [Float] {
     let optimizer = Adam(learningRate: session.config.learningRate)
     var rng = RandomGenerator(seed: 1)
     var losses: [Float] = []
+    let parameters = distinctParameters(session.parameters)
     for step in 0..<steps {
-        for (_, p) in session.parameters { p.zeroGrad() }
+        for (_, p) in parameters { p.zeroGrad() }
         let (loss, _) = try session.trainingLoss(step: step, rng: &rng)
         loss.backward()
-        optimizer.step(session.parameters)
+        optimizer.step(parameters)
         losses.append(loss.value.scalar)
     }
     return losses

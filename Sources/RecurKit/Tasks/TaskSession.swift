@@ -7,7 +7,8 @@ import Foundation
 public protocol TaskSession: AnyObject {
     /// The run config the session was opened with.
     var config: RunConfig { get }
-    /// Every trainable parameter under its saved name (PyTorch-compatible keys).
+    /// Every trainable parameter under its saved name (PyTorch-compatible keys); a tied weight
+    /// under each of its names (see ``distinctParameters(_:)``).
     var parameters: [NamedParameter] { get }
     /// Optimizer steps in one pass over the training data.
     var stepsPerEpoch: Int { get }

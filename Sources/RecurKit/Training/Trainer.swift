@@ -160,7 +160,7 @@ public final class Trainer {
             monitorState.stoppedEarly = false
             monitorState.evaluationsSinceBest = 0
         }
-        let parameters = session.parameters
+        let parameters = distinctParameters(session.parameters)
         let budget = config.minutes.map { $0 * 60 }
         let started = Date()
         let startSeconds = seconds, startStep = step

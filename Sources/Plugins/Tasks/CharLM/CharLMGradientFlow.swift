@@ -15,9 +15,9 @@ extension CharLMSession: GradientFlowProbing {
             for t in 0..<length { inputs[t * batch + b] = text[start + t] }
             targets[b] = text[start + length]
         }
-        let decoder = model.decoder
+        let model = model
         return GradientFlowProbe(stack: model.rnn, inputs: model.inputs(inputs, steps: length, batch: batch)) { h in
-            crossEntropy(logits: decoder(h), targets: targets, reduction: .sum)
+            crossEntropy(logits: model.logits(h), targets: targets, reduction: .sum)
         }
     }
 }

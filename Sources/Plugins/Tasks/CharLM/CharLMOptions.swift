@@ -22,6 +22,8 @@ public struct CharLMOptions: PluginOptions {
     public var embedding = 64
     public var input: Input = .embedding
     public var valid: Validation = .split
+    /// Decoder weight = embedding table (``LanguageModel``); needs `--hidden` = `--embedding`.
+    public var tied = false
 
     public init() {}
 
@@ -29,6 +31,7 @@ public struct CharLMOptions: PluginOptions {
         .init("embedding", \.embedding, help: "Width of the character embedding."),
         .init("input", \.input, help: "embedding, or one-hot (no embedding: one-hot vectors, as the RNN lecture)."),
         .init("valid", \.valid, help: "split (last 10% of the text), or none (train on all of it; figures are on the training text)."),
+        .init("tied", \.tied, help: "Tie the decoder's weight to the embedding table (word_language_model --tied); needs --hidden equal to --embedding."),
     ]
 
     public func validate() throws {

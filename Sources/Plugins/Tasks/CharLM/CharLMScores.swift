@@ -1,28 +1,30 @@
 import Foundation
 import RecurKit
 
-/// One step of generation as the RNN lecture tabulates it: the input character, the top layer's
+/// One step of generation as the RNN lecture tabulates it: the input token, the top layer's
 /// hidden state, and the output scores and probabilities over the vocabulary.
 public struct ScoreStep: Sendable, Equatable {
+    /// The token read, and its id.
     public var input: String
+    public var inputID: Int32
     /// h_t of the top layer, `[H]`.
     public var hidden: [Float]
     /// Output scores (logits), one per vocabulary entry, in vocabulary order.
     public var scores: [Float]
     /// softmax(scores / temperature).
     public var probabilities: [Float]
-    /// The character that follows: the prime's next one while reading the prime, then the sample.
+    /// The token that follows (and its id): the prime's next one while reading the prime, then the sample.
     public var next: String
+    public var nextID: Int32
     /// Whether `next` was sampled (rather than read from the prime).
     public var sampled: Bool
 }
 
-extension CharLMSession {
-    /// Reads `prime` one character at a time, then samples `length` more, recording every step.
+extension LanguageModelSession {
+    /// Reads `prime` one token at a time, then samples `length` more, recording every step.
     public func scoreSteps(prime: String, length: Int, temperature: Float, topK: Int?,
                            rng: inout RandomGenerator) throws -> [ScoreStep] {
-        var ids = try vocabulary.ids(ofCharacters: Array(prime.unicodeScalars), source: "the prime")
-        if ids.isEmpty { ids = [vocabulary.id("\n") ?? 0] }
+        let ids = try primeIDs(prime)
         var steps: [ScoreStep] = []
         var state: [[Variable]]? = nil
         var position = 0, generated = 0
@@ -47,9 +49,9 @@ extension CharLMSession {
                 sampled = true
                 generated += 1
             }
-            steps.append(ScoreStep(input: vocabulary.token(current), hidden: state!.last![0].value.scalars, scores: scores,
-                                   probabilities: weights.map { Float($0 / total) }, next: vocabulary.token(following),
-                                   sampled: sampled))
+            steps.append(ScoreStep(input: vocabulary.token(current), inputID: current, hidden: state!.last![0].value.scalars,
+                                   scores: scores, probabilities: weights.map { Float($0 / total) }, next: vocabulary.token(following),
+                                   nextID: following, sampled: sampled))
             position += 1
             current = following
         }
@@ -70,7 +72,7 @@ extension CharLMSession {
         let all = vocabulary.count <= 8
         var lines: [String] = []
         let header = all ? vocabulary.tokens.map { shown($0).padding(toLength: 7, withPad: " ", startingAt: 0) }.joined()
-                         : "five most likely (character score p)"
+                         : "five most likely (token score p)"
         lines.append("step  input  " + (steps.first.map { $0.hidden.count <= 8 } == true ? "hidden".padding(toLength: 8 * steps[0].hidden.count + 2, withPad: " ", startingAt: 0) : "")
                      + "scores: " + header + "  next")
         for (t, step) in steps.enumerated() {

@@ -2,10 +2,10 @@ import Foundation
 import RecurKit
 
 /// A char-lm run: the corpus split 90/10 by characters, the model, and the carried state.
-public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluable {
+public final class CharLMSession: LanguageModelSession, ExternallyEvaluable {
     public let config: RunConfig
     public let vocabulary: Vocabulary
-    public let model: CharLanguageModel
+    public let model: LanguageModel
     public let options: CharLMOptions
     /// Training and validation ids; loaded only when training or evaluating.
     private var split: (train: CharStream, validation: [Int32])?
@@ -36,8 +36,11 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
         corpusName = CharLMPlugin.corpusURL(config).path
         var rng = RandomGenerator(seed: context.seeds.model)
         self.options = options
-        model = try CharLanguageModel(vocabularySize: vocabulary.count, embedding: options.input == .embedding ? options.embedding : nil,
-                                      stack: config.stack, cells: context.cells, rng: &rng)
+        // Tied, the shared table starts as word_language_model's (U(±0.1)): N(0, 1) rows as
+        // decoder weights would make the first logits ±√H large.
+        model = try LanguageModel(vocabularySize: vocabulary.count, embedding: options.input == .embedding ? options.embedding : nil,
+                                  stack: config.stack, cells: context.cells, tied: options.tied,
+                                  initialization: options.tied ? .wordLanguageModel : .pytorchLayers, rng: &rng)
         guard config.embeddingDropout == 0 || options.input == .embedding else {
             throw ConfigValueError(field: "embedding-dropout", value: "\(config.embeddingDropout)", expected: "0: --input one-hot has no embedding to drop")
         }
@@ -67,14 +70,7 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
     }
 
     public func trainingLoss(step: Int, shard: BatchShard, rng: inout RandomGenerator) throws -> (loss: Variable, items: Int) {
-        let stream = try data().train
-        let k = step % stream.batchesPerEpoch
-        if k == 0 { carried = nil }
-        let (whole, wholeTargets) = stream.batch(k)
-        let inputs = shard.columns(of: whole, steps: config.seqLen), targets = shard.columns(of: wholeTargets, steps: config.seqLen)
-        let (logits, state) = model(inputs, steps: config.seqLen, batch: shard.rows.count, state: carried, training: true, rng: &rng)
-        carried = state.map { $0.map { $0.detached() } }
-        return (crossEntropy(logits: logits, targets: targets, labelSmoothing: config.labelSmoothing), inputs.count)
+        model.trainingLoss(try data().train, step: step, shard: shard, carried: &carried, labelSmoothing: config.labelSmoothing, rng: &rng)
     }
 
     /// Bits per character over the whole validation split, read as one stream (batch 1, chunks of
@@ -87,76 +83,24 @@ public final class CharLMSession: TaskSession, TextGenerating, ExternallyEvaluab
 
     func score(_ ids: [Int32], prefix: String) throws -> [String: Double] {
         guard ids.count >= 2 else { throw TaskError("need at least 2 characters to score, got \(ids.count)") }
-        var rng = RandomGenerator(seed: 0)
-        var state: [[Variable]]? = nil
-        var totalNats = 0.0
-        var start = 0
-        while start < ids.count - 1 {
-            let length = min(config.seqLen, ids.count - 1 - start)
-            let inputs = Array(ids[start..<(start + length)]), targets = Array(ids[(start + 1)...(start + length)])
-            let (logits, next) = GradMode.withNoGrad {
-                model(inputs, steps: length, batch: 1, state: state, training: false, rng: &rng)
-            }
-            totalNats += Double(crossEntropy(logits: logits, targets: targets, reduction: .sum).value.scalar)
-            state = next
-            start += length
-        }
-        let nats = totalNats / Double(ids.count - 1)
+        let nats = try model.meanCrossEntropy(ofStream: ids, chunk: config.seqLen)
         return ["\(prefix)_loss": nats, "\(prefix)_bpc": nats / log(2), "\(prefix)_perplexity": exp(nats)]
     }
 
-    /// The carried state of the whole batch: in a data-parallel run each rank holds its rows,
-    /// gathered here in rank (= row) order, so a checkpoint resumes on any number of ranks.
     public func trainingState() -> (tensors: [String: Tensor], info: [String: String]) {
-        var tensors: [String: Tensor] = [:]
-        for (i, cell) in (carried ?? []).enumerated() {
-            for (s, v) in cell.enumerated() {
-                if let group {
-                    let all = v.value.withPointer { group.allGather($0, count: v.value.count) }
-                    tensors["carried.\(i).\(s)"] = Tensor(shape: [config.batch, v.shape[1]], scalars: all)
-                } else {
-                    tensors["carried.\(i).\(s)"] = v.value
-                }
-            }
-        }
-        return (tensors, ["carried": carried == nil ? "no" : "yes"])
+        CarriedState.saved(carried, batch: config.batch, group: group)
     }
 
     public func restoreTrainingState(tensors: [String: Tensor], info: [String: String]) throws {
-        guard info["carried"] == "yes" else { carried = nil; return }
-        let cells = model.rnn.cells
-        carried = try cells.indices.map { i in
-            try cells[i].stateSizes.indices.map { s in
-                let width = cells[i].stateSizes[s]
-                guard let t = tensors["carried.\(i).\(s)"], t.shape == [config.batch, width] else {
-                    throw RunError("checkpoint lacks the carried state carried.\(i).\(s) of shape [\(config.batch), \(width)]")
-                }
-                return Variable(t.rank == 2 && rows.count != config.batch ? sliceRows(t) : t)
-            }
-        }
-    }
-
-    private func sliceRows(_ t: Tensor) -> Tensor {
-        let width = t.shape[1]
-        return Tensor(shape: [rows.count, width], scalars: Array(t.scalars[(rows.lowerBound * width)..<(rows.upperBound * width)]))
+        carried = try CarriedState.restored(tensors: tensors, info: info, stack: model.rnn, batch: config.batch, rows: rows)
     }
 
     public func artifacts() throws -> [String: Data] { ["vocab.json": try vocabulary.encoded()] }
 
-    public func generate(prime: String, length: Int, temperature: Float, topK: Int?, rng: inout RandomGenerator,
-                         emit: (String) -> Void) throws {
-        let primeScalars = Array(prime.unicodeScalars)
-        var ids = try vocabulary.ids(ofCharacters: primeScalars, source: "--prime")
-        if ids.isEmpty { ids = [vocabulary.id("\n") ?? 0] }
-        var state: [[Variable]]? = nil
-        var logits: Variable
-        (logits, state) = GradMode.withNoGrad { model(ids, steps: ids.count, batch: 1, state: nil, training: false, rng: &rng) }
-        emit(prime)
-        var last = logits.slice(axis: 0, start: ids.count - 1, length: 1)
-        for _ in 0..<length {
-            let next = try sampleIndex(last.value.scalars, temperature: temperature, topK: topK, rng: &rng)
-            emit(vocabulary.tokens[next])
-            (last, state) = GradMode.withNoGrad { model([Int32(next)], steps: 1, batch: 1, state: state, training: false, rng: &rng) }
-        }
+    public func primeIDs(_ prime: String) throws -> [Int32] {
+        let ids = try vocabulary.ids(ofCharacters: Array(prime.unicodeScalars), source: "--prime")
+        return ids.isEmpty ? [vocabulary.id("\n") ?? 0] : ids
     }
+
+    public func spelling(of id: Int32, after previous: Int32) -> String { vocabulary.token(id) }
 }

@@ -1,0 +1,55 @@
+import RecurKit
+
+/// `recur predict` / `recur sample` options of char-lm and word-lm: the input is the prime, the
+/// output the prime continued.
+public struct GenerationOptions: PluginOptions {
+    /// Tokens to generate: characters (char-lm) or words (word-lm).
+    public var length = 200
+    public var temperature: Float = 1
+    /// 0: sample from every token.
+    public var topK = 0
+    /// Tabulate every step: input, hidden state, output scores and probabilities.
+    public var showScores = false
+
+    enum CodingKeys: String, CodingKey { case length, temperature, topK = "top-k", showScores = "show-scores" }
+
+    public init() {}
+
+    public static let fields: [OptionField<Self>] = [
+        .init("length", \.length, help: "Tokens to generate (characters for char-lm, words for word-lm)."),
+        .init("temperature", \.temperature, help: "Softmax temperature (> 0; lower is more conservative)."),
+        .init("top-k", \.topK, help: "Sample only from the k most likely tokens (0: all)."),
+        .init("show-scores", \.showScores, help: "Print a table of every step: input, hidden state, output scores."),
+    ]
+
+    public func validate() throws {
+        try ConfigValueError.check(length >= 0, "length", length, "an integer ≥ 0")
+        try ConfigValueError.check(temperature > 0, "temperature", temperature, "a number > 0")
+        try ConfigValueError.check(topK >= 0, "top-k", topK, "an integer ≥ 0")
+    }
+}
+
+extension LanguageModelSession {
+    /// The prime continued (``generate(prime:length:temperature:topK:rng:emit:)``), or with
+    /// `show-scores` the table of every step (``scoreSteps(prime:length:temperature:topK:rng:)``).
+    public func continuation(of input: String, options: GenerationOptions, rng: inout RandomGenerator) throws -> Prediction {
+        let topK = options.topK > 0 ? options.topK : nil
+        if options.showScores {
+            let steps = try scoreSteps(prime: input, length: options.length, temperature: options.temperature, topK: topK, rng: &rng)
+            let ids = steps.first.map { [$0.inputID] + steps.map(\.nextID) } ?? []
+            let text = ids.indices.map { i in i == 0 ? vocabulary.token(ids[0]) : spelling(of: ids[i], after: ids[i - 1]) }.joined()
+            return Prediction(input: input, text: scoreTable(steps), fields: [
+                "text": .string(text), "vocabulary": .array(vocabulary.tokens.map(JSONValue.string)),
+                "steps": .array(steps.map { step in
+                    .object(["input": .string(step.input), "next": .string(step.next), "sampled": .bool(step.sampled),
+                             "hidden": .array(step.hidden.map { .double(Double($0)) }),
+                             "scores": .array(step.scores.map { .double(Double($0)) }),
+                             "probabilities": .array(step.probabilities.map { .double(Double($0)) })])
+                }),
+            ])
+        }
+        var text = ""
+        try generate(prime: input, length: options.length, temperature: options.temperature, topK: topK, rng: &rng) { text += $0 }
+        return Prediction(input: input, text: text, fields: ["text": .string(text)])
+    }
+}

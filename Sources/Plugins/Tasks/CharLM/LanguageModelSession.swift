@@ -1,0 +1,33 @@
+import RecurKit
+
+/// What char-lm and word-lm share: a ``LanguageModel`` over a ``Vocabulary`` whose text is one
+/// stream of tokens, which it continues from a prime (`recur sample`, `recur predict`).
+public protocol LanguageModelSession: TextGenerating {
+    var model: LanguageModel { get }
+    var vocabulary: Vocabulary { get }
+    /// The ids the model reads before it samples; never empty (an empty prime is the token that
+    /// starts a line).
+    func primeIDs(_ prime: String) throws -> [Int32]
+    /// The text that token `id` adds after token `previous`: char-lm the character itself,
+    /// word-lm the word with a space before it (none at a line's start) and a line break for
+    /// `<eos>`.
+    func spelling(of id: Int32, after previous: Int32) -> String
+}
+
+extension LanguageModelSession {
+    /// Emits `prime` as given, then `length` sampled tokens as ``spelling(of:after:)`` writes them.
+    public func generate(prime: String, length: Int, temperature: Float, topK: Int?, rng: inout RandomGenerator,
+                         emit: (String) -> Void) throws {
+        let ids = try primeIDs(prime)
+        var (logits, state) = GradMode.withNoGrad { model(ids, steps: ids.count, batch: 1, state: nil, training: false, rng: &rng) }
+        emit(prime)
+        var last = logits.slice(axis: 0, start: ids.count - 1, length: 1)
+        var previous = ids[ids.count - 1]
+        for _ in 0..<length {
+            let next = Int32(try sampleIndex(last.value.scalars, temperature: temperature, topK: topK, rng: &rng))
+            emit(spelling(of: next, after: previous))
+            previous = next
+            (last, state) = GradMode.withNoGrad { model([next], steps: 1, batch: 1, state: state, training: false, rng: &rng) }
+        }
+    }
+}
