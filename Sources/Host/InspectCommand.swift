@@ -20,14 +20,21 @@ struct InspectCommand: ParsableCommand {
         }
         let m = bundle.manifest
         let parameters = bundle.checkpoint.weights.sorted { $0.key < $1.key }
-        let total = parameters.reduce(0) { $0 + $1.value.count }
+        // A tied decoder (`--tied`) is stored under both names, as PyTorch's state_dict does,
+        // but it is one parameter.
+        let tied = m.config.taskOptions["tied"] == .bool(true) ? "decoder.weight" : nil
+        let total = parameters.filter { $0.key != tied }.reduce(0) { $0 + $1.value.count }
         if json {
             try printJSON([
                 "file": url.path, "verified": true, "format_version": m.formatVersion, "recur_version": m.recurVersion,
                 "created": m.created, "task": pluginJSON(m.task, registered: Registries.tasks.all.map { ($0.name, $0.version) }),
                 "cell": pluginJSON(m.cell, registered: Registries.cells.all.map { ($0.name, $0.version) }), "step": m.step,
                 "metrics": m.metrics, "parameter_count": total,
-                "parameters": parameters.map { ["name": $0.key, "shape": $0.value.shape, "count": $0.value.count] },
+                "parameters": parameters.map { p -> [String: Any] in
+                    var o: [String: Any] = ["name": p.key, "shape": p.value.shape, "count": p.value.count]
+                    if p.key == tied { o["tied_to"] = "encoder.weight" }
+                    return o
+                },
                 "members": m.members.mapValues { ["size": $0.size, "sha256": $0.sha256] },
             ])
             return
@@ -46,7 +53,8 @@ struct InspectCommand: ParsableCommand {
         print("  parameters (\(total)):")
         let width = parameters.map(\.key.count).max() ?? 0
         for (name, t) in parameters {
-            print("    \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(t.shape.map(String.init).joined(separator: "×").padding(toLength: 12, withPad: " ", startingAt: 0))  \(t.count)")
+            print("    \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(t.shape.map(String.init).joined(separator: "×").padding(toLength: 12, withPad: " ", startingAt: 0))  "
+                  + (name == tied ? "tied to encoder.weight" : "\(t.count)"))
         }
         print("  verified: all \(m.members.count) members match their sizes and SHA-256")
     }

@@ -30,6 +30,20 @@ final class WordLMCommandTests: HostTestCase {
         XCTAssertTrue(words.allSatisfy { vocabulary.contains(String($0)) }, sample.stdout)
     }
 
+    /// A tied decoder is one parameter: inspect counts it once (as `recur run` does) and says so.
+    func testInspectCountsATiedWeightOnce() throws {
+        let run = try trainTied()
+        let train = try recur(["export", run.path, "-o", path("tied.recur")])
+        XCTAssertEqual(train.status, 0, "\(train)")
+        let inspect = try jsonObject(try recur(["inspect", path("tied.recur"), "--json"]).stdout)
+        let parameters = try XCTUnwrap(inspect["parameters"] as? [[String: Any]])
+        let counts = Dictionary(uniqueKeysWithValues: parameters.map { ($0["name"] as! String, $0["count"] as! Int) })
+        XCTAssertEqual(inspect["parameter_count"] as? Int, counts.values.reduce(0, +) - counts["decoder.weight"]!)
+        XCTAssertEqual(parameters.first { $0["name"] as? String == "decoder.weight" }?["tied_to"] as? String, "encoder.weight")
+        let text = try recur(["inspect", path("tied.recur")]).stdout
+        XCTAssertTrue(text.contains("tied to encoder.weight"), text)
+    }
+
     func testTiedWithHiddenOtherThanEmbeddingIsRefusedNamingBoth() throws {
         let result = try recur(["run", "word-lm", "--tied", "--hidden", "12", "--embedding", "8", "--steps", "1",
                                 "--data", try corpus().path, "--run-dir", path("run")])
