@@ -19,6 +19,7 @@ final class ConformanceTests: XCTestCase {
         try assertConforms("lstm", options: ["forget_bias": .double(1)])
         try assertConforms("lstm", options: ["init": .string("orthogonal")])
         try assertConforms("cifg", options: ["init": .string("chrono"), "t_max": .int(20)])
+        try assertConforms("gru", options: ["init": .string("chrono"), "t_max": .int(20)])
     }
 
     func testABrokenFusedPathIsCaught() throws {

@@ -69,7 +69,7 @@ final class ZooGoldenTests: XCTestCase {
 
     /// `init=orthogonal`: every gate block of weight_hh has orthonormal rows.
     func testOrthogonalInitialisation() throws {
-        for name in ["lstm", "peephole", "cifg", "lnlstm", "slstm"] {
+        for name in ["lstm", "peephole", "cifg", "lnlstm", "slstm", "gru"] {
             var rng = RandomGenerator(seed: 9)
             let cell = try Builtins.cells().lookup(name).make(CellConfig(inputSize: 3, hiddenSize: 6, options: ["init": .string("orthogonal")]), &rng)
             let w = cell.namedParameters.first { $0.name == "weight_hh" }!.variable.value
@@ -99,6 +99,15 @@ final class ZooGoldenTests: XCTestCase {
             XCTAssertEqual(bhh[6 + j], 0)
         }
         XCTAssertGreaterThan(Set(bih[6..<12]).count, 1, "drawn, not constant")
+        // The GRU's keep gate is z, its second block.
+        var g = RandomGenerator(seed: 9)
+        let gru = try Builtins.cells().lookup("gru").make(CellConfig(inputSize: 3, hiddenSize: 6, options: ["init": .string("chrono"), "t_max": .int(50)]), &g)
+        let gih = gru.namedParameters.first { $0.name == "bias_ih" }!.variable.value.scalars
+        let ghh = gru.namedParameters.first { $0.name == "bias_hh" }!.variable.value.scalars
+        for j in 0..<6 {
+            XCTAssertTrue((0...Float(log(49.0)) + 1e-6).contains(gih[6 + j]), "b_z[\(j)] = \(gih[6 + j])")
+            XCTAssertEqual(ghh[6 + j], 0)
+        }
         var other = RandomGenerator(seed: 9)
         XCTAssertThrowsError(try Builtins.cells().lookup("slstm").make(CellConfig(inputSize: 3, hiddenSize: 6, options: ["init": .string("chrono")]), &other)) {
             XCTAssertTrue("\($0)".contains("chrono"), "\($0)")

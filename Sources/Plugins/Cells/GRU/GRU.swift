@@ -12,8 +12,15 @@ import RecurKit
 public final class GRU: Cell, SignalProbing {
     public let weights: GatedWeights
 
-    public init(_ config: CellConfig, rng: inout RandomGenerator) throws {
+    public init(_ config: CellConfig, options: GRUOptions = .init(), rng: inout RandomGenerator) throws {
         weights = GatedWeights(gates: 3, inputSize: config.inputSize, hiddenSize: config.hiddenSize, rng: &rng)
+        switch options.initialisation {
+        case .default: break
+        case .orthogonal: orthogonaliseRecurrentBlocks(weights.weightHH, rng: &rng)
+        // z keeps h_{t−1} (h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}): it is the GRU's forget gate.
+        case .chrono: chronoBiases(biasIH: weights.biasIH, biasHH: weights.biasHH, hidden: config.hiddenSize, forget: 1, input: nil,
+                                   tMax: options.tMax, rng: &rng)
+        }
     }
 
     public var inputSize: Int { weights.weightIH.shape[1] }
@@ -52,7 +59,24 @@ public final class GRU: Cell, SignalProbing {
 public enum GRUPlugin {
     public static let descriptor = CellDescriptor(
         name: "gru", summary: "Gated recurrent unit, gates r,z,n (nn.GRU)", version: "1.0.0",
-        hasFusedKernel: true) { config, rng in
-        try GRU(config, rng: &rng)
+        options: GRUOptions.self, hasFusedKernel: true) { config, options, rng in
+        try GRU(config, options: options, rng: &rng)
+    }
+}
+
+/// `--cell-option init=orthogonal|chrono [t_max=T]`, as for the LSTM family: orthogonal
+/// `weight_hh` gate blocks, or chrono biases on the update gate z, which keeps the old state
+/// (b_z ~ log 𝒰(1, T − 1); Tallec & Ollivier 2018).
+public struct GRUOptions: PluginOptions {
+    public var initialisation: LSTMFamilyOptions.Initialisation = .default
+    public var tMax: Int = 100
+    public init() {}
+    enum CodingKeys: String, CodingKey { case initialisation = "init", tMax = "t_max" }
+    public static let fields: [OptionField<Self>] = [
+        .init("init", \.initialisation, help: "Recurrent initialisation: default (uniform ±1/√H), orthogonal (weight_hh blocks), chrono (update-gate bias, Tallec & Ollivier 2018)."),
+        .init("t_max", \.tMax, help: "init=chrono: the longest time scale T the update-gate biases span."),
+    ]
+    public func validate() throws {
+        try ConfigValueError.check(tMax >= 3 && tMax <= 1_000_000, "t_max", tMax, "a whole number from 3 to 1000000")
     }
 }
