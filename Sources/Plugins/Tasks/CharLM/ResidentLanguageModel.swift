@@ -11,13 +11,13 @@ import RecurKit
 /// dropout is off, as in `model(…, training: false)`.
 ///
 /// Shapes: token id → projection `[G·H]` → hidden `[H]` → logits `[V]` (decoder `[V, H]`).
-final class ResidentLanguageModel {
+public final class ResidentLanguageModel {
     /// At most this many floats (16 MiB) of tabulated input projections; word-lm's 33k × 4·650
     /// would be 340 MB, and there one sgemv per token costs no more than the lookup it replaces.
-    static let tableLimit = 4 << 20
+    public static let tableLimit = 4 << 20
 
-    let vocabularySize: Int
-    let stack: ResidentStack
+    public let vocabularySize: Int
+    public let stack: ResidentStack
     /// `[V, G·H]`: row v is `W_ih·x_v + b_ih` of token v, or nil when over ``tableLimit``.
     let projections: FloatBuffer?
     /// The encoder's table `[V, E]`, or nil with one-hot input.
@@ -29,7 +29,9 @@ final class ResidentLanguageModel {
     let sampler: LogitSampler
     var hot: Int?
 
-    init?(_ model: LanguageModel) {
+    /// `tableLimit`: the most floats of tabulated projections (tests pass 0 to step through the
+    /// untabulated branch).
+    public init?(_ model: LanguageModel, tableLimit: Int = ResidentLanguageModel.tableLimit) {
         guard let stack = ResidentStack(model.rnn) else { return nil }
         let v = model.vocabularySize, width = stack.inputSize
         vocabularySize = v
@@ -37,7 +39,7 @@ final class ResidentLanguageModel {
         embeddings = model.encoder.map { Self.resident($0.weight.value) }
         oneHot = FloatBuffer(uninitializedCount: embeddings == nil ? v : 0)
         oneHot.pointer.update(repeating: 0, count: oneHot.count)
-        if v * stack.inputGates <= Self.tableLimit && (embeddings != nil || v * v <= Self.tableLimit) {
+        if v * stack.inputGates <= tableLimit && (embeddings != nil || v * v <= tableLimit) {
             let table = FloatBuffer(uninitializedCount: v * stack.inputGates)
             if let embeddings {
                 stack.projectInputs(embeddings.pointer, count: v, into: table.pointer)
@@ -65,15 +67,15 @@ final class ResidentLanguageModel {
 
     /// Bytes of weights one generated token reads: the stack's, one projection row or the
     /// first layer's W_ih, and the decoder.
-    var weightBytesPerToken: Int {
+    public var weightBytesPerToken: Int {
         stack.weightBytesPerStep(projectedInput: projections != nil) + (decoderWeight.count + decoderBias.count) * MemoryLayout<Float>.size
     }
 
     /// Zero state, as the generic path starts a prime.
-    func reset() { stack.reset() }
+    public func reset() { stack.reset() }
 
     /// Reads token `id`; returns the logits `[V]` of the next token, valid until the next call.
-    func step(_ id: Int32) -> UnsafePointer<Float> {
+    public func step(_ id: Int32) -> UnsafePointer<Float> {
         let token = Int(id)
         let h: UnsafePointer<Float>
         if let projections {
@@ -94,7 +96,7 @@ final class ResidentLanguageModel {
 
     /// Reads `prime` (non-empty) from a zero state, then samples `length` tokens, each read
     /// back in; calls `emit` with every sampled id.
-    func generate(prime: [Int32], length: Int, temperature: Float, topK: Int?, rng: inout RandomGenerator,
+    public func generate(prime: [Int32], length: Int, temperature: Float, topK: Int?, rng: inout RandomGenerator,
                   emit: (Int32) -> Void) throws {
         precondition(!prime.isEmpty, "ResidentLanguageModel: an empty prime")
         reset()
