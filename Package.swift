@@ -78,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "Host",
             dependencies: [
-                recurKit, "RecurBundle", "RecurPlot", "RecurBuiltins",
+                recurKit, "RecurBundle", "RecurPlot", "RecurBuiltins", "CharLMTask",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Host"),

@@ -16,8 +16,27 @@ public protocol LanguageModelSession: TextGenerating {
 
 extension LanguageModelSession {
     /// Emits `prime` as given, then `length` sampled tokens as ``spelling(of:after:)`` writes them.
+    /// Stacks of cells with a fused gated kernel step resident at batch 1
+    /// (``ResidentLanguageModel``); others run the generic path.
     public func generate(prime: String, length: Int, temperature: Float, topK: Int?, rng: inout RandomGenerator,
                          emit: (String) -> Void) throws {
+        guard let resident = ResidentLanguageModel(model) else {
+            return try generateOnTape(prime: prime, length: length, temperature: temperature, topK: topK, rng: &rng, emit: emit)
+        }
+        let ids = try primeIDs(prime)
+        emit(prime)
+        var previous = ids[ids.count - 1]
+        try resident.generate(prime: ids, length: length, temperature: temperature, topK: topK, rng: &rng) { next in
+            emit(spelling(of: next, after: previous))
+            previous = next
+        }
+    }
+
+    /// ``generate(prime:length:temperature:topK:rng:emit:)`` through the model's own forward
+    /// pass, one batch-1 sequence per token: any cell, and the reference the resident path is
+    /// tested against.
+    func generateOnTape(prime: String, length: Int, temperature: Float, topK: Int?, rng: inout RandomGenerator,
+                        emit: (String) -> Void) throws {
         let ids = try primeIDs(prime)
         var (logits, state) = GradMode.withNoGrad { model(ids, steps: ids.count, batch: 1, state: nil, training: false, rng: &rng) }
         emit(prime)
