@@ -87,6 +87,28 @@ final class PyTorchRoundTripTests: HostTestCase {
         print("README snippet: PyTorch \(torchBPC) bits/char, recur eval \(recurBPC), difference \(abs(torchBPC - recurBPC))")
     }
 
+    /// Exports run `name`, loads the bundle into scripts/load_in_pytorch.py's PyTorch module
+    /// (which checks it against `recur eval` and saves the state dict back), imports that with
+    /// `importArguments`, and checks that the two runs score identically on `data`.
+    func assertComesBackFromPyTorch(_ name: String, task: String, data: URL, importArguments: [String],
+                                    file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertEqual(try recur(["export", path(name), "-o", path("\(name).recur")]).status, 0, file: file, line: line)
+        let saved = path("\(name)-torch.safetensors")
+        let torch = try PythonTools.run(python, [BuildProducts.checkout.appendingPathComponent("scripts/load_in_pytorch.py").path,
+                                            path("\(name).recur"), "--text", data.path, "--recur", BuildProducts.recur.path,
+                                            "--save-state-dict", saved])
+        XCTAssertEqual(torch.status, 0, "\(name): \(torch.stdout)\(torch.stderr)", file: file, line: line)
+        XCTAssertTrue(torch.stdout.contains("<All keys matched successfully>"), torch.stdout, file: file, line: line)
+        print("PyTorch \(task) \(name): \(torch.stdout.split(separator: "\n").last ?? "")")
+        let imported = try recur(["import-weights", saved, "--task", task, "--data", data.path, "--run-dir", path("\(name)-back")] + importArguments)
+        XCTAssertEqual(imported.status, 0, "\(imported)", file: file, line: line)
+        let scores = try [name, "\(name)-back"].map {
+            try jsonObject(try recur(["eval", path($0), "--data", data.path, "--json"]).stdout).filter { $0.key.hasPrefix("eval_") }
+                .compactMapValues { $0 as? Double }
+        }
+        XCTAssertEqual(scores[1], scores[0], "\(name): weights back from PyTorch score identically", file: file, line: line)
+    }
+
     /// A bidirectional 2-layer classifier with each pooling loads into scripts/load_in_pytorch.py's
     /// PyTorch module, scores as `recur eval` there, and comes back through save_file and
     /// import-weights with identical scores.
@@ -98,27 +120,10 @@ final class PyTorchRoundTripTests: HostTestCase {
                                      "--hidden", "6", "--embedding", "4", "--batch", "4", "--steps", "5", "--eval-every", "5",
                                      "--data", data.path, "--run-dir", path(name)])
             XCTAssertEqual(trained.status, 0, "\(trained)")
-            XCTAssertEqual(try recur(["export", path(name), "-o", path("\(name).recur")]).status, 0)
-            let saved = path("\(name)-torch.safetensors")
-            let torch = try PythonTools.run(python, [BuildProducts.checkout.appendingPathComponent("scripts/load_in_pytorch.py").path,
-                                                path("\(name).recur"), "--text", data.path, "--recur", BuildProducts.recur.path,
-                                                "--save-state-dict", saved])
-            XCTAssertEqual(torch.status, 0, "\(name): \(torch.stdout)\(torch.stderr)")
-            XCTAssertTrue(torch.stdout.contains("<All keys matched successfully>"), torch.stdout)
-            print("PyTorch classification \(name): \(torch.stdout.split(separator: "\n").last ?? "")")
-
             let run = work.appendingPathComponent(name)
             // --pool attention is read off attention.query; the other poolings have no weights to tell them.
-            let imported = try recur(["import-weights", saved, "--task", "classification"] + (pool == "attention" ? [] : ["--pool", pool]) + [
-                                      "--vocab", run.appendingPathComponent("vocab.json").path,
-                                      "--artifact", run.appendingPathComponent("labels.json").path,
-                                      "--data", data.path, "--run-dir", path("\(name)-back")])
-            XCTAssertEqual(imported.status, 0, "\(imported)")
-            let scores = try [name, "\(name)-back"].map {
-                try jsonObject(try recur(["eval", path($0), "--data", data.path, "--json"]).stdout).filter { $0.key.hasPrefix("eval_") }
-                    .compactMapValues { $0 as? Double }
-            }
-            XCTAssertEqual(scores[1], scores[0], "\(name): weights back from PyTorch score identically")
+            try assertComesBackFromPyTorch(name, task: "classification", data: data, importArguments: (pool == "attention" ? [] : ["--pool", pool]) + [
+                "--vocab", run.appendingPathComponent("vocab.json").path, "--artifact", run.appendingPathComponent("labels.json").path])
         }
     }
 
@@ -130,26 +135,10 @@ final class PyTorchRoundTripTests: HostTestCase {
             let trained = try recur(["run", "tagging", "--layers", "2", "--hidden", "6", "--embedding", "4", "--batch", "4", "--steps", "5",
                                      "--eval-every", "5", "--data", data.path, "--run-dir", path(name)] + flags)
             XCTAssertEqual(trained.status, 0, "\(trained)")
-            XCTAssertEqual(try recur(["export", path(name), "-o", path("\(name).recur")]).status, 0)
-            let saved = path("\(name)-torch.safetensors")
-            let torch = try PythonTools.run(python, [BuildProducts.checkout.appendingPathComponent("scripts/load_in_pytorch.py").path,
-                                                path("\(name).recur"), "--text", data.path, "--recur", BuildProducts.recur.path,
-                                                "--save-state-dict", saved])
-            XCTAssertEqual(torch.status, 0, "\(name): \(torch.stdout)\(torch.stderr)")
-            XCTAssertTrue(torch.stdout.contains("<All keys matched successfully>"), torch.stdout)
-            print("PyTorch tagging \(name): \(torch.stdout.split(separator: "\n").last ?? "")")
-
             let run = work.appendingPathComponent(name)
-            let imported = try recur(["import-weights", saved, "--task", "tagging", "--vocab", run.appendingPathComponent("vocab.json").path,
-                                      "--data", data.path, "--run-dir", path("\(name)-back")]
-                                     + ["tags.json"].flatMap { ["--artifact", run.appendingPathComponent($0).path] }
-                                     + (flags.isEmpty ? [] : ["--artifact", run.appendingPathComponent("chars.json").path]))
-            XCTAssertEqual(imported.status, 0, "\(imported)")
-            let scores = try [name, "\(name)-back"].map {
-                try jsonObject(try recur(["eval", path($0), "--data", data.path, "--json"]).stdout).filter { $0.key.hasPrefix("eval_") }
-                    .compactMapValues { $0 as? Double }
-            }
-            XCTAssertEqual(scores[1], scores[0], "\(name): weights back from PyTorch score identically")
+            try assertComesBackFromPyTorch(name, task: "tagging", data: data, importArguments: [
+                "--vocab", run.appendingPathComponent("vocab.json").path, "--artifact", run.appendingPathComponent("tags.json").path]
+                + (flags.isEmpty ? [] : ["--artifact", run.appendingPathComponent("chars.json").path]))
         }
     }
 
@@ -167,27 +156,11 @@ final class PyTorchRoundTripTests: HostTestCase {
             let trained = try recur(["run", "translation", "--layers", "2", "--hidden", "6", "--embedding", "4", "--batch", "4", "--steps", "5",
                                      "--eval-every", "5", "--data", data.path, "--run-dir", path(name)] + flags)
             XCTAssertEqual(trained.status, 0, "\(trained)")
-            XCTAssertEqual(try recur(["export", path(name), "-o", path("\(name).recur")]).status, 0)
-            let saved = path("\(name)-torch.safetensors")
-            let torch = try PythonTools.run(python, [BuildProducts.checkout.appendingPathComponent("scripts/load_in_pytorch.py").path,
-                                                path("\(name).recur"), "--text", data.path, "--recur", BuildProducts.recur.path,
-                                                "--save-state-dict", saved])
-            XCTAssertEqual(torch.status, 0, "\(name): \(torch.stdout)\(torch.stderr)")
-            XCTAssertTrue(torch.stdout.contains("<All keys matched successfully>"), torch.stdout)
-            print("PyTorch translation \(name): \(torch.stdout.split(separator: "\n").last ?? "")")
-
-            // The attention kind and input feeding are options the weights do not all reveal: given again.
+            // The attention kind and input feeding are options the weights do not all reveal: given again;
+            // eval sums the loss batch by batch, so the same --batch gives the same sums.
             let options = flags.filter { $0 != "--bidirectional" && $0 != "--cell" && $0 != "gru" }
-            let imported = try recur(["import-weights", saved, "--task", "translation",
-                                      "--vocab", work.appendingPathComponent("\(name)/vocab.json").path,
-                                      // eval sums the loss batch by batch: the same --batch gives the same sums.
-                                      "--batch", "4", "--data", data.path, "--run-dir", path("\(name)-back")] + options)
-            XCTAssertEqual(imported.status, 0, "\(imported)")
-            let scores = try [name, "\(name)-back"].map {
-                try jsonObject(try recur(["eval", path($0), "--data", data.path, "--json"]).stdout).filter { $0.key.hasPrefix("eval_") }
-                    .compactMapValues { $0 as? Double }
-            }
-            XCTAssertEqual(scores[1], scores[0], "\(name): weights back from PyTorch score identically")
+            try assertComesBackFromPyTorch(name, task: "translation", data: data, importArguments: [
+                "--vocab", work.appendingPathComponent("\(name)/vocab.json").path, "--batch", "4"] + options)
         }
     }
 
