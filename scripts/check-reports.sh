@@ -14,6 +14,12 @@ if [ -z "$browser" ]; then
   echo "check-reports: SKIPPED — chromium is not installed (scripts/install-browser.sh installs it)"
   exit 0
 fi
+# A browser that cannot start here (no /dev/shm, a container without its libraries) says
+# nothing about the pages: skip, loudly, rather than fail on the machine.
+if ! timeout 60 "$browser" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --dump-dom about:blank > /dev/null 2>&1; then
+  echo "check-reports: SKIPPED — $browser is installed but cannot start headless on this machine"
+  exit 0
+fi
 recur=${1:-.build/debug/recur}
 [ -x "$recur" ] || recur=.build/release/recur
 [ -x "$recur" ] || { echo "check-reports: build recur first (swift build)"; exit 1; }
@@ -48,8 +54,8 @@ status=0
 check_page() {  # page, then the ids its DOM must contain
   local page=$1; shift
   local dom="$work/$(basename "$page" .html).dom"
-  "$browser" --headless --no-sandbox --disable-gpu --dump-dom "file://$page" > "$dom" 2>/dev/null
-  "$browser" --headless --no-sandbox --disable-gpu --window-size=1000,2400 \
+  "$browser" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --dump-dom "file://$page" > "$dom" 2>/dev/null
+  "$browser" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --window-size=1000,2400 \
     --screenshot="${page%.html}.png" "file://$page" > /dev/null 2>&1
   for id in "$@"; do
     grep -q "id=\"$id\"" "$dom" || { echo "FAIL $(basename "$page"): no #$id"; status=1; }
