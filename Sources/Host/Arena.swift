@@ -38,13 +38,7 @@ final class Arena {
     private func append(_ result: ArenaResult) throws {
         var data = try result.resultLine()
         data.append(0x0A)
-        if let handle = try? FileHandle(forWritingTo: resultsURL) {
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: data)
-        } else {
-            try data.write(to: resultsURL)
-        }
+        try AppendOnlyFile.append(data, to: resultsURL)
     }
 
     /// Runs every job not yet in results.jsonl (rank r of N takes every N-th), resuming one

@@ -70,13 +70,7 @@ public struct RunDirectory: Sendable {
     public func appendLog(_ object: [String: Any]) throws {
         var line = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         line.append(0x0A)
-        if let handle = try? FileHandle(forWritingTo: logURL) {
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: line)
-        } else {
-            try line.write(to: logURL)
-        }
+        try AppendOnlyFile.append(line, to: logURL)
         if !logListeners.isEmpty {
             let numbers = logNumbers(object)
             for listener in logListeners { try listener.logged(numbers) }
