@@ -30,23 +30,26 @@ public struct LSTMFamilyOptions: PluginOptions {
 }
 
 extension GatedWeights {
-    /// Adds `bias` to `bias_ih`'s rows of gate block `gate` (0-based), as a forget-bias init.
-    public func addForgetBias(_ bias: Float, gate: Int) {
-        guard bias != 0 else { return }
-        let h = weightHH.shape[1]
-        biasIH.updateValue { b in for j in (gate * h)..<((gate + 1) * h) { b[j] += bias } }
-    }
-
     /// Applies `options` to a freshly made LSTM-family cell whose forget gate is block
     /// `forget` and input gate block `input` (`nil`: none of its own, as in CIFG).
     public func initialise(_ options: LSTMFamilyOptions, forget: Int, input: Int?, rng: inout RandomGenerator) {
-        switch options.initialisation {
-        case .default: break
-        case .orthogonal: orthogonaliseRecurrentBlocks(weightHH, rng: &rng)
-        case .chrono: chronoBiases(biasIH: biasIH, biasHH: biasHH, hidden: weightHH.shape[1], forget: forget, input: input,
-                                   tMax: options.tMax, rng: &rng)
-        }
-        addForgetBias(options.forgetBias, gate: forget)
+        initialiseLSTMFamily(options, weightHH: weightHH, biasIH: biasIH, biasHH: biasHH, forget: forget, input: input, rng: &rng)
+    }
+}
+
+/// ``LSTMFamilyOptions`` applied to a freshly made cell's recurrent weight `[G·H, H]` and gate
+/// biases `[G·H]` (`biasHH` `nil` for a cell with one bias): orthogonal blocks or chrono biases,
+/// then `forget_bias` added to block `forget` of `biasIH`.
+public func initialiseLSTMFamily(_ options: LSTMFamilyOptions, weightHH: Variable, biasIH: Variable, biasHH: Variable?,
+                                 forget: Int, input: Int?, rng: inout RandomGenerator) {
+    let h = weightHH.shape[1]
+    switch options.initialisation {
+    case .default: break
+    case .orthogonal: orthogonaliseRecurrentBlocks(weightHH, rng: &rng)
+    case .chrono: chronoBiases(biasIH: biasIH, biasHH: biasHH, hidden: h, forget: forget, input: input, tMax: options.tMax, rng: &rng)
+    }
+    if options.forgetBias != 0 {
+        biasIH.updateValue { b in for j in (forget * h)..<((forget + 1) * h) { b[j] += options.forgetBias } }
     }
 }
 

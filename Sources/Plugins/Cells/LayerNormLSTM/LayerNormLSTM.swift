@@ -22,20 +22,14 @@ public final class LayerNormLSTM: Cell {
         let bound = 1 / Float(h).squareRoot()
         weightIH = parameter(rng.uniformTensor([4 * h, x], -bound, bound), "weight_ih")
         weightHH = parameter(rng.uniformTensor([4 * h, h], -bound, bound), "weight_hh")
-        bias = parameter(Tensor(shape: [4 * h], scalars: (0..<(4 * h)).map { $0 / h == 1 ? options.forgetBias : 0 }), "bias")
+        bias = parameter(Tensor(zeros: [4 * h]), "bias")
         gainIH = parameter(Tensor(shape: [4 * h], scalars: Array(repeating: 1, count: 4 * h)), "ln_ih.weight")
         shiftIH = parameter(Tensor(zeros: [4 * h]), "ln_ih.bias")
         gainHH = parameter(Tensor(shape: [4 * h], scalars: Array(repeating: 1, count: 4 * h)), "ln_hh.weight")
         shiftHH = parameter(Tensor(zeros: [4 * h]), "ln_hh.bias")
         gainC = parameter(Tensor(shape: [h], scalars: Array(repeating: 1, count: h)), "ln_c.weight")
         shiftC = parameter(Tensor(zeros: [h]), "ln_c.bias")
-        switch options.initialisation {
-        case .default: break
-        case .orthogonal: orthogonaliseRecurrentBlocks(weightHH, rng: &rng)
-        case .chrono:
-            chronoBiases(biasIH: bias, biasHH: nil, hidden: h, forget: 1, input: 0, tMax: options.tMax, rng: &rng)
-            bias.updateValue { b in for j in h..<(2 * h) { b[j] += options.forgetBias } }
-        }
+        initialiseLSTMFamily(options, weightHH: weightHH, biasIH: bias, biasHH: nil, forget: 1, input: 0, rng: &rng)
     }
 
     public var inputSize: Int { weightIH.shape[1] }
