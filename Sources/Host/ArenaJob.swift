@@ -76,12 +76,17 @@ func stackParameterCount(_ session: any TaskSession) -> Int {
 }
 
 /// The hidden size whose recurrent stack comes nearest `target` parameters (the smaller on a
-/// tie), by bisection: the count grows with the hidden size.
+/// tie), by bisection: the count grows with the hidden size. Each count opens a session (its
+/// data too), so every size is counted once.
 func matchedHiddenSize(target: Int, config: RunConfig, task: TaskDescriptor) throws -> (hidden: Int, count: Int) {
+    var counted: [Int: Int] = [:]
     func count(_ hidden: Int) throws -> Int {
+        if let known = counted[hidden] { return known }
         var c = config
         c.stack.hiddenSize = hidden
-        return stackParameterCount(try task.makeSession(c, TaskContext(cells: Registries.cells)))
+        let n = stackParameterCount(try task.makeSession(c, TaskContext(cells: Registries.cells)))
+        counted[hidden] = n
+        return n
     }
     var (low, high) = (1, 4096)
     guard try count(high) >= target else { return (high, try count(high)) }

@@ -130,13 +130,12 @@ extension Arena {
                     }
                     guard let reference = curves.first, !reference.isEmpty else { continue }
                     var mean: [(x: Double, y: Double)] = [], low: [(x: Double, y: Double)] = [], high: [(x: Double, y: Double)] = []
-                    for (i, point) in reference.enumerated() {
+                    for i in reference.indices {
                         let values = curves.compactMap { i < $0.count ? $0[i].y : nil }
                         let x = curves.compactMap { i < $0.count ? $0[i].x : nil }.reduce(0, +) / Double(values.count)
                         let summary = SeedSummary(values)
                         mean.append((x, summary.mean))
                         if let sd = summary.standardDeviation { low.append((x, summary.mean - sd)); high.append((x, summary.mean + sd)) }
-                        _ = point
                     }
                     let colour = Palette.line(index)
                     plot.series.append(.init(name: cell, points: mean, colour: colour))
