@@ -439,6 +439,20 @@ def recur_eval(recur, bundle, data):
     return json.loads(out)
 
 
+def compare_and_save(args, net, scores):
+    """With --recur, checks `scores` (recur eval key -> (label, PyTorch value)) against `recur eval`
+    on --text and exits 1 beyond 1e-4; with --save-state-dict, saves the module's state dict."""
+    if args.recur:
+        recur = recur_eval(args.recur, args.bundle, args.text)
+        difference = max(abs(value - recur[key]) for key, (_, value) in scores.items())
+        shown = ", ".join(f"{label} {recur[key]:.6f}" for key, (label, _) in scores.items())
+        print(f"recur eval {shown} (difference {difference:.2e})")
+        if difference > 1e-4:
+            sys.exit(1)
+    if args.save_state_dict:
+        save_file({k: v.contiguous() for k, v in net.state_dict().items()}, args.save_state_dict)
+
+
 def check_classification(args, members, manifest, state, stack):
     if not args.text:
         sys.exit("classification: pass --text FILE (label<TAB>text lines) to score")
@@ -449,14 +463,7 @@ def check_classification(args, members, manifest, state, stack):
     vocab, labels = json.loads(members["vocab.json"]), json.loads(members["labels.json"])
     accuracy, loss = classification_scores(net, vocab, labels, options.get("tokens", "char"), args.text)
     print(f"PyTorch accuracy {accuracy:.6f}, cross-entropy {loss:.6f}")
-    if args.recur:
-        recur = recur_eval(args.recur, args.bundle, args.text)
-        difference = max(abs(accuracy - recur["eval_accuracy"]), abs(loss - recur["eval_loss"]))
-        print(f"recur eval accuracy {recur['eval_accuracy']:.6f}, cross-entropy {recur['eval_loss']:.6f} (difference {difference:.2e})")
-        if difference > 1e-4:
-            sys.exit(1)
-    if args.save_state_dict:
-        save_file({k: v.contiguous() for k, v in net.state_dict().items()}, args.save_state_dict)
+    compare_and_save(args, net, {"eval_accuracy": ("accuracy", accuracy), "eval_loss": ("cross-entropy", loss)})
 
 
 def check_tagging(args, members, state, stack):
@@ -468,14 +475,7 @@ def check_tagging(args, members, state, stack):
     characters = json.loads(members["chars.json"]) if "chars.json" in members else None
     accuracy, loss = tagging_scores(net, json.loads(members["vocab.json"]), json.loads(members["tags.json"]), characters, args.text)
     print(f"PyTorch token accuracy {accuracy:.6f}, loss per token {loss:.6f}")
-    if args.recur:
-        recur = recur_eval(args.recur, args.bundle, args.text)
-        difference = max(abs(accuracy - recur["eval_token_accuracy"]), abs(loss - recur["eval_loss"]))
-        print(f"recur eval token accuracy {recur['eval_token_accuracy']:.6f}, loss per token {recur['eval_loss']:.6f} (difference {difference:.2e})")
-        if difference > 1e-4:
-            sys.exit(1)
-    if args.save_state_dict:
-        save_file({k: v.contiguous() for k, v in net.state_dict().items()}, args.save_state_dict)
+    compare_and_save(args, net, {"eval_token_accuracy": ("token accuracy", accuracy), "eval_loss": ("loss per token", loss)})
 
 
 def check_translation(args, members, manifest, state, stack):
@@ -489,14 +489,7 @@ def check_translation(args, members, manifest, state, stack):
     net.eval()
     loss = translation_loss(net, json.loads(members["vocab.json"]), options, args.text)
     print(f"PyTorch teacher-forced loss per target token {loss:.6f}")
-    if args.recur:
-        recur = recur_eval(args.recur, args.bundle, args.text)
-        difference = abs(loss - recur["eval_loss"])
-        print(f"recur eval loss per target token {recur['eval_loss']:.6f} (difference {difference:.2e})")
-        if difference > 1e-4:
-            sys.exit(1)
-    if args.save_state_dict:
-        save_file({k: v.contiguous() for k, v in net.state_dict().items()}, args.save_state_dict)
+    compare_and_save(args, net, {"eval_loss": ("loss per target token", loss)})
 
 
 if __name__ == "__main__":
