@@ -36,10 +36,10 @@ public struct Monitor: Codable, Sendable, Equatable, CustomStringConvertible {
 
     static func goal(of name: String) -> Goal? {
         let lower = ["loss", "bpc", "perplexity", "ppl", "mse", "error"]
-        let higher = ["accuracy", "exact_match", "f1", "bleu", "precision", "recall"]
         let words = name.lowercased()
         if lower.contains(where: { words.hasSuffix($0) }) { return .min }
-        if higher.contains(where: { words.hasSuffix($0) }) { return .max }
+        // The fractions (accuracy, exact match, F1, precision, recall) and BLEU.
+        if MetricText.isFraction(words) || words.hasSuffix("bleu") { return .max }
         return nil
     }
 
