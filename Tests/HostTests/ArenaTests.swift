@@ -81,6 +81,14 @@ final class ArenaTests: HostTestCase {
         }
     }
 
+    /// A results.jsonl line that is not a result stops the arena naming file and line.
+    func testBrokenResultsFileNamesItsLine() throws {
+        XCTAssertEqual(try recur(arena("b")).status, 0)
+        let url = work.appendingPathComponent("b/results.jsonl")
+        try (String(contentsOf: url, encoding: .utf8) + "{\"task\": 3}\n").write(to: url, atomically: true, encoding: .utf8)
+        assertUserError(try recur(arena("b")), contains: ["results.jsonl:9: not an arena result line"])
+    }
+
     func testRefusals() throws {
         assertUserError(try recur(["arena", "--cells", "rnn", "--tasks", "adding", "--out", path("r")]), contains: ["--steps N or --minutes M"])
         assertUserError(try recur(["arena", "--cells", "rnn,gru", "--tasks", "adding", "--steps", "2", "--baseline", "lstm", "--out", path("r")]),

@@ -94,6 +94,25 @@ final class TrainingRegimeTests: HostTestCase {
         assertUserError(try recur(["eval", bundle, "--best", "--data", data.path]), contains: ["a bundle holds one set of weights"])
     }
 
+    /// A broken best.safetensors or a config.json with a regulariser out of range is one line
+    /// naming the file (and field), never a trap.
+    func testBrokenBestCheckpointAndRegimeFieldsAreOneLine() throws {
+        let run = try trainTinyRun("kept", data: try corpus())
+        try Data("not a safetensors file".utf8).write(to: run.appendingPathComponent("best.safetensors"))
+        assertUserError(try recur(["eval", run.path, "--best"]), contains: ["best.safetensors"])
+        let url = run.appendingPathComponent("config.json")
+        for (field, value) in [("labelSmoothing", 2.0), ("weightDecay", -1.0), ("embeddingDropout", 1.0)] {
+            var config = try jsonObject(String(contentsOf: url, encoding: .utf8))
+            let original = config[field]
+            config[field] = value
+            try JSONSerialization.data(withJSONObject: config).write(to: url)
+            assertUserError(try recur(["eval", run.path]), contains: ["config.json", "'\(field)'"])
+            config[field] = original
+            try JSONSerialization.data(withJSONObject: config).write(to: url)
+        }
+        XCTAssertEqual(try recur(["eval", run.path]).status, 0)
+    }
+
     func testBestNeedsKeepBest() throws {
         let run = try trainTinyRun("plain", data: try corpus())
         assertUserError(try recur(["sample", run.path, "--best", "--length", "5"]), contains: ["no best.safetensors", "--keep-best"])
