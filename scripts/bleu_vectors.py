@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes Tests/Golden/bleu.json: corpus BLEU of small tokenised corpora as sacreBLEU computes
 it with tokenize='none', with its default exp smoothing and with smooth_method='none'.
-The translation task's BLEU must reproduce these (TranslationTaskTests/BLEUTests).
+RecurKit's BLEU (translation, captioning) must reproduce these (RecurKitTests/BLEUTests).
 Usage: pip install sacrebleu; python3 scripts/bleu_vectors.py"""
 import json, pathlib
 import sacrebleu
@@ -22,6 +22,24 @@ out = {}
 for name, (hyps, refs) in cases.items():
     exp = sacrebleu.corpus_bleu(hyps, [refs], tokenize="none")
     none = sacrebleu.corpus_bleu(hyps, [refs], tokenize="none", smooth_method="none")
+    out[name] = {"hypotheses": hyps, "references": refs, "bleu_exp": exp.score, "bleu_none": none.score,
+                 "precisions_exp": exp.precisions, "counts": exp.counts, "totals": exp.totals,
+                 "bp": exp.bp, "sys_len": exp.sys_len, "ref_len": exp.ref_len}
+# Several references per sentence (captioning scores against all captions of an image): n-grams
+# clipped by their largest count in any one reference; the reference length closest to the
+# hypothesis's, the shorter on a tie ("tie-on-length": lengths 3 and 5 around a hypothesis of 4).
+multi = {
+    "multi-reference": (["a small red circle is left of a blue square", "there is a green triangle", "a cat"],
+                        [["a small red circle is left of a large blue square", "there is a small red circle", "a large blue square is right of a small red circle"],
+                         ["there is a large green triangle", "there is a green triangle", "a green triangle is above a red circle"],
+                         ["the dog", "a dog runs", "dogs"]]),
+    "tie-on-length": (["a b c d"], [["a b c", "a b c d e", "x"]]),
+    "repeats-clipped-by-one-reference": (["the the the the"], [["the cat the", "the the the dog", "cat"]]),
+}
+for name, (hyps, refs) in multi.items():
+    streams = [list(r) for r in zip(*refs)]
+    exp = sacrebleu.corpus_bleu(hyps, streams, tokenize="none")
+    none = sacrebleu.corpus_bleu(hyps, streams, tokenize="none", smooth_method="none")
     out[name] = {"hypotheses": hyps, "references": refs, "bleu_exp": exp.score, "bleu_none": none.score,
                  "precisions_exp": exp.precisions, "counts": exp.counts, "totals": exp.totals,
                  "bp": exp.bp, "sys_len": exp.sys_len, "ref_len": exp.ref_len}

@@ -1,12 +1,13 @@
 import Foundation
 
-/// Corpus BLEU-4 (Papineni et al. 2002) on already-tokenised text, one reference per sentence,
-/// computed as sacreBLEU's `corpus_bleu(hyps, [refs], tokenize='none')` does:
+/// Corpus BLEU-4 (Papineni et al. 2002) on already-tokenised text, with one or several
+/// references per sentence, computed as sacreBLEU's `corpus_bleu(hyps, refs, tokenize='none')`:
 ///
-/// * for n = 1…4, hypothesis n-gram counts are clipped by the reference's and pooled over the
-///   corpus: p_n = matches_n / totals_n;
+/// * for n = 1…4, hypothesis n-gram counts are clipped by the largest count of that n-gram in
+///   any one reference and pooled over the corpus: p_n = matches_n / totals_n;
 /// * BLEU = BP · exp(¼ Σ log p_n), with brevity penalty BP = exp(1 − r/c) when c < r, else 1
-///   (c, r: total hypothesis and reference lengths); reported ×100;
+///   (c: total hypothesis length; r: total of, per sentence, the reference length closest to the
+///   hypothesis's, the shorter on a tie); reported ×100;
 /// * when some p_n has no match, sacreBLEU's default `exp` smoothing replaces it by
 ///   1 / (2^k · totals_n) for the k-th such order; `.none` leaves it 0 (BLEU 0). Without zero
 ///   counts both agree with the unsmoothed formula. A corpus with no matching n-gram at all
@@ -27,11 +28,24 @@ public struct BLEU: Equatable, Sendable {
     }
 
     public mutating func add(hypothesis: [String], reference: [String]) {
+        add(hypothesis: hypothesis, references: [reference])
+    }
+
+    /// One sentence scored against all its references (captioning: every caption of an image).
+    public mutating func add(hypothesis: [String], references: [[String]]) {
+        precondition(!references.isEmpty, "BLEU: a sentence needs at least one reference")
         hypothesisLength += hypothesis.count
-        referenceLength += reference.count
+        // The closest reference length, the shorter on a tie (sacreBLEU's _get_closest_ref_len).
+        referenceLength += references.map(\.count).min { a, b in
+            let (da, db) = (abs(a - hypothesis.count), abs(b - hypothesis.count))
+            return da < db || (da == db && a < b)
+        }!
         for n in 1...4 {
-            let reference = BLEU.ngrams(reference, n)
-            for (gram, count) in BLEU.ngrams(hypothesis, n) { matches[n - 1] += min(count, reference[gram] ?? 0) }
+            var most: [ArraySlice<String>: Int] = [:]
+            for reference in references {
+                for (gram, count) in BLEU.ngrams(reference, n) { most[gram] = max(most[gram] ?? 0, count) }
+            }
+            for (gram, count) in BLEU.ngrams(hypothesis, n) { matches[n - 1] += min(count, most[gram] ?? 0) }
             totals[n - 1] += max(hypothesis.count - n + 1, 0)
         }
     }
