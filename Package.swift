@@ -34,11 +34,12 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         .target(name: "RecurCore", dependencies: ["COpenBLAS", "CMalloc"], swiftSettings: engineSettings),
-        .target(name: "RecurKit", dependencies: ["RecurCore", "CArchive"], swiftSettings: engineSettings),
+        .target(name: "RecurKit", dependencies: ["RecurCore", "CArchive", "CPNG"], swiftSettings: engineSettings),
         .target(name: "RecurBundle", dependencies: [recurKit, "CArchive", "COpenSSL"]),
         .target(name: "RecurMPI", dependencies: [recurKit, "CMPI"]),
         // SVG line plots and heatmaps for diagnostics and run reports; no dependencies.
@@ -86,7 +87,7 @@ let package = Package(
         .target(name: "RecurTestPlugin", dependencies: [recurKit], path: "Tests/PluginFixture"),
         .target(name: "RecurTestSupport", dependencies: [recurKit], path: "Tests/Support"),
         .testTarget(name: "RecurCoreTests", dependencies: [recurKit, "RecurTestSupport"]),
-        .testTarget(name: "RecurKitTests", dependencies: ["RecurBuiltins", recurKit, "VanillaRNNCell", "LSTMCell", "GRUCell", "RecurTestSupport"]),
+        .testTarget(name: "RecurKitTests", dependencies: ["RecurBuiltins", recurKit, "VanillaRNNCell", "LSTMCell", "GRUCell", "RecurTestSupport", "CPNG"]),
         .testTarget(name: "CharLMTaskTests", dependencies: ["RecurBuiltins", recurKit, "CharLMTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
         .testTarget(name: "ClassificationTaskTests", dependencies: ["RecurBuiltins", recurKit, "RecurPlot", "ClassificationTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),
         .testTarget(name: "TranslationTaskTests", dependencies: ["RecurBuiltins", recurKit, "TranslationTask", "LSTMCell", "GRUCell", "VanillaRNNCell", "RecurTestSupport"]),

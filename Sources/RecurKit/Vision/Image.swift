@@ -30,3 +30,15 @@ public struct Image: Sendable, Equatable {
         set { pixels[(c * height + y) * width + x] = newValue }
     }
 }
+
+extension Tensor {
+    /// Images of one size stacked into a batch `[B, C, H, W]` (image b's pixels at offset b·C·H·W).
+    public init(batching images: [Image]) {
+        precondition(!images.isEmpty, "Tensor(batching:): no images")
+        let first = images[0]
+        for image in images where (image.channels, image.height, image.width) != (first.channels, first.height, first.width) {
+            preconditionFailure("Tensor(batching:): a \(image.channels)×\(image.height)×\(image.width) image among \(first.channels)×\(first.height)×\(first.width) ones")
+        }
+        self.init(shape: [images.count, first.channels, first.height, first.width], scalars: images.flatMap(\.pixels))
+    }
+}

@@ -1,0 +1,214 @@
+/// A shape that a convolution or pooling op cannot take, in one line naming the shapes.
+public struct WindowShapeError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+}
+
+/// The output shape of ``conv2d(_:weight:bias:stride:padding:)`` for these shapes, or why there is none.
+public func conv2dOutputShape(input: [Int], weight: [Int], bias: [Int]? = nil, stride: Int = 1, padding: Int = 0) throws -> [Int] {
+    try WindowGeometry.convolution(input: input, weight: weight, bias: bias, stride: stride, padding: padding).outputShape
+}
+
+/// The output shape of ``maxPool2d(_:kernel:stride:)`` and ``avgPool2d(_:kernel:stride:)``, or why there is none.
+public func pool2dOutputShape(input: [Int], kernel: Int, stride: Int? = nil) throws -> [Int] {
+    try WindowGeometry(op: "pool2d", input: input, kernelHeight: kernel, kernelWidth: kernel, stride: stride ?? kernel, padding: 0).outputShape
+}
+
+/// The sizes of one 2-D sliding window over a batch `[B, C, H, W]`: conv2d's and the pooling ops'.
+///
+/// Output extent per axis, as PyTorch (floor mode): H' = ⌊(H + 2p − kh) / s⌋ + 1.
+struct WindowGeometry {
+    let batch: Int, channels: Int, height: Int, width: Int
+    let kernelHeight: Int, kernelWidth: Int
+    let stride: Int, padding: Int
+    let outHeight: Int, outWidth: Int
+    /// Output channels: O for a convolution, C for pooling.
+    var outChannels: Int
+
+    init(op: String, input shape: [Int], kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Int) throws {
+        func fail(_ why: String) -> WindowShapeError { WindowShapeError(description: "\(op): \(why)") }
+        guard shape.count == 4, shape.allSatisfy({ $0 >= 1 }) else { throw fail("input shape \(shape) is not [B, C, H, W] with every extent at least 1") }
+        guard kernelHeight >= 1 && kernelWidth >= 1 else { throw fail("kernel \(kernelHeight)×\(kernelWidth) is empty") }
+        guard stride >= 1 else { throw fail("stride \(stride) must be at least 1") }
+        guard padding >= 0 else { throw fail("padding \(padding) is negative") }
+        batch = shape[0]; channels = shape[1]; height = shape[2]; width = shape[3]
+        self.kernelHeight = kernelHeight; self.kernelWidth = kernelWidth
+        self.stride = stride; self.padding = padding
+        let paddedHeight = height + 2 * padding, paddedWidth = width + 2 * padding
+        guard paddedHeight >= kernelHeight && paddedWidth >= kernelWidth else {
+            throw fail("kernel \(kernelHeight)×\(kernelWidth) is larger than the input \(height)×\(width)" + (padding > 0 ? " with padding \(padding)" : ""))
+        }
+        outHeight = (paddedHeight - kernelHeight) / stride + 1
+        outWidth = (paddedWidth - kernelWidth) / stride + 1
+        outChannels = channels
+    }
+
+    static func convolution(input: [Int], weight: [Int], bias: [Int]?, stride: Int, padding: Int) throws -> WindowGeometry {
+        guard weight.count == 4, weight.allSatisfy({ $0 >= 1 }) else {
+            throw WindowShapeError(description: "conv2d: weight shape \(weight) is not [O, C, kh, kw] with every extent at least 1")
+        }
+        var g = try WindowGeometry(op: "conv2d", input: input, kernelHeight: weight[2], kernelWidth: weight[3], stride: stride, padding: padding)
+        guard weight[1] == g.channels else {
+            throw WindowShapeError(description: "conv2d: weight shape \(weight) takes \(weight[1]) input channels, the input \(input) has \(g.channels)")
+        }
+        if let bias, bias != [weight[0]] {
+            throw WindowShapeError(description: "conv2d: bias shape \(bias) is not [\(weight[0])] for weight shape \(weight)")
+        }
+        g.outChannels = weight[0]
+        return g
+    }
+
+    var outputShape: [Int] { [batch, outChannels, outHeight, outWidth] }
+    var imageSize: Int { channels * height * width }
+    var outputPlane: Int { outHeight * outWidth }
+    /// Rows of the unfolded matrix: one per (channel, kernel row, kernel column).
+    var patchSize: Int { channels * kernelHeight * kernelWidth }
+
+    /// The output positions o whose input position o·s + offset lies inside `0..<extent`, so the
+    /// inner loops copy a contiguous run and zero-fill only the padded ends.
+    @inline(__always)
+    func inside(offset: Int, extent: Int, count: Int) -> Range<Int> {
+        let low = offset >= 0 ? 0 : (-offset + stride - 1) / stride
+        let last = extent - 1 - offset
+        let high = last < 0 ? 0 : Swift.min(count, last / stride + 1)
+        return low < high ? low..<high : low..<low
+    }
+
+    /// im2col: image `[C, H, W]` → columns `[C·kh·kw, H'·W']`, where row (c, i, j) holds
+    /// x[c, y·s + i − p, x·s + j − p] for every output position (y, x), zero where that falls in the padding.
+    func unfold(_ image: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Float>) {
+        visitRows { row, source, xs, ys, offset in
+            let destination = columns + row * outputPlane
+            for oy in 0..<outHeight {
+                let d = destination + oy * outWidth
+                guard ys.contains(oy) else { d.update(repeating: 0, count: outWidth); continue }
+                let line = image + (source + oy * stride) * width
+                if xs.lowerBound > 0 { d.update(repeating: 0, count: xs.lowerBound) }
+                if stride == 1 {
+                    (d + xs.lowerBound).update(from: line + (xs.lowerBound + offset), count: xs.count)
+                } else {
+                    for ox in xs { d[ox] = line[ox * stride + offset] }
+                }
+                if xs.upperBound < outWidth { (d + xs.upperBound).update(repeating: 0, count: outWidth - xs.upperBound) }
+            }
+        }
+    }
+
+    /// col2im, the adjoint of ``unfold(_:into:)``: adds each column entry back onto the pixel it was
+    /// read from (overlapping windows sum), dropping the padding.
+    func fold(_ columns: UnsafePointer<Float>, addingInto image: UnsafeMutablePointer<Float>) {
+        visitRows { row, source, xs, ys, offset in
+            let origin = columns + row * outputPlane
+            for oy in ys {
+                let c = origin + oy * outWidth
+                let line = image + (source + oy * stride) * width
+                if stride == 1 {
+                    for ox in xs { line[ox + offset] += c[ox] }
+                } else {
+                    for ox in xs { line[ox * stride + offset] += c[ox] }
+                }
+            }
+        }
+    }
+
+    /// Calls `body` for each unfolded row (c, i, j) with the image row c·H + i − p (the row that output
+    /// row 0 reads), the in-bounds output columns and rows, and the column shift j − p. Indices are
+    /// combined before they meet the pointer, so no pointer is formed outside the image.
+    @inline(__always)
+    private func visitRows(_ body: (_ row: Int, _ source: Int, _ xs: Range<Int>, _ ys: Range<Int>, _ offset: Int) -> Void) {
+        for c in 0..<channels {
+            for i in 0..<kernelHeight {
+                let ys = inside(offset: i - padding, extent: height, count: outHeight)
+                for j in 0..<kernelWidth {
+                    let xs = inside(offset: j - padding, extent: width, count: outWidth)
+                    body((c * kernelHeight + i) * kernelWidth + j, c * height + i - padding, xs, ys, j - padding)
+                }
+            }
+        }
+    }
+}
+
+/// 2-D convolution (cross-correlation, as `torch.nn.functional.conv2d`), NCHW layout:
+///
+///     y[b, o, u, v] = bias[o] + Σ_{c, i, j} w[o, c, i, j] · x[b, c, u·s + i − p, v·s + j − p]
+///
+/// with x `[B, C, H, W]`, w `[O, C, kh, kw]`, bias `[O]` → y `[B, O, H', W']`,
+/// H' = ⌊(H + 2p − kh) / s⌋ + 1 and W' alike; x is zero outside the image (padding p on every side).
+///
+/// Each image is unfolded (im2col) into X_b `[C·kh·kw, H'·W']` and multiplied once, Y_b = W·X_b with W
+/// viewed as `[O, C·kh·kw]`, so the product lands directly in NCHW order; one unfolded image at a
+/// time keeps the scratch in cache instead of materialising the whole batch. Backward per image:
+/// ∂W += ∂Y_b·X_bᵀ (X_b unfolded again rather than kept), ∂X_b = col2im(Wᵀ·∂Y_b),
+/// ∂bias[o] += Σ ∂Y_b[o, ·].
+public func conv2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int = 1, padding: Int = 0) -> Variable {
+    let g: WindowGeometry
+    do {
+        g = try .convolution(input: x.shape, weight: weight.shape, bias: bias?.shape, stride: stride, padding: padding)
+    } catch {
+        preconditionFailure("\(error)")
+    }
+    let batch = g.batch, outChannels = g.outChannels
+    let k = g.patchSize, n = g.outputPlane
+    // A 1×1, stride-1, unpadded kernel reads each image as it is stored: the image is its own unfolding.
+    let direct = g.kernelHeight == 1 && g.kernelWidth == 1 && stride == 1 && padding == 0
+    var scratch = [Float](repeating: 0, count: direct ? 0 : k * n)
+    let xv = x.value, wv = weight.value, bv = bias?.value
+    let out = Tensor.make(g.outputShape) { y in
+        xv.withPointer { px in wv.withPointer { pw in scratch.withUnsafeMutableBufferPointer { buffer in
+            for b in 0..<batch {
+                let yb = y + b * outChannels * n
+                if let bv {
+                    for o in 0..<outChannels { (yb + o * n).update(repeating: bv.scalars[o], count: n) }
+                }
+                let columns: UnsafePointer<Float>
+                if direct {
+                    columns = px + b * g.imageSize
+                } else {
+                    g.unfold(px + b * g.imageSize, into: buffer.baseAddress!)
+                    columns = UnsafePointer(buffer.baseAddress!)
+                }
+                BLAS.gemm(m: outChannels, n: n, k: k, a: pw, lda: k, b: columns, ldb: n,
+                          beta: bv == nil ? 0 : 1, c: yb, ldc: n)
+            }
+        } } }
+    }
+    return Variable.result(out, [x, weight] + (bias.map { [$0] } ?? []), "conv2d") { grad in
+        grad.withPointer { pg in
+            if let bias {
+                let ones = [Float](repeating: 1, count: n)
+                ones.withUnsafeBufferPointer { po in bias.accumulateGrad { gb in
+                    for b in 0..<batch {
+                        BLAS.gemm(m: outChannels, n: 1, k: n, a: pg + b * outChannels * n, lda: n,
+                                  b: po.baseAddress!, ldb: 1, beta: 1, c: gb, ldc: 1)
+                    }
+                } }
+            }
+            if weight.requiresGrad {
+                xv.withPointer { px in scratch.withUnsafeMutableBufferPointer { buffer in weight.accumulateGrad { gw in
+                    for b in 0..<batch {
+                        let columns: UnsafePointer<Float>
+                        if direct {
+                            columns = px + b * g.imageSize
+                        } else {
+                            g.unfold(px + b * g.imageSize, into: buffer.baseAddress!)
+                            columns = UnsafePointer(buffer.baseAddress!)
+                        }
+                        BLAS.gemm(transposeB: true, m: outChannels, n: k, k: n, a: pg + b * outChannels * n, lda: n,
+                                  b: columns, ldb: n, beta: 1, c: gw, ldc: k)
+                    }
+                } } }
+            }
+            if x.requiresGrad {
+                wv.withPointer { pw in scratch.withUnsafeMutableBufferPointer { buffer in x.accumulateGrad { gx in
+                    for b in 0..<batch {
+                        let gxb = gx + b * g.imageSize
+                        // The 1×1 case adds Wᵀ·∂Y_b straight into ∂x (beta 1); otherwise through the scratch and col2im.
+                        let target = direct ? gxb : buffer.baseAddress!
+                        BLAS.gemm(transposeA: true, m: k, n: n, k: outChannels, a: pw, lda: k,
+                                  b: pg + b * outChannels * n, ldb: n, beta: direct ? 1 : 0, c: target, ldc: n)
+                        if !direct { g.fold(buffer.baseAddress!, addingInto: gxb) }
+                    }
+                } } }
+            }
+        }
+    }
+}
