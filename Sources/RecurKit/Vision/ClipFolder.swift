@@ -58,7 +58,7 @@ extension Clip {
             }
             numbered.append((number, file))
         }
-        numbered.sort { $0.number < $1.number }
+        numbered.sort { ($0.number, $0.file) < ($1.number, $1.file) }
         for (a, b) in zip(numbered, numbered.dropFirst()) where a.number == b.number {
             throw DataFileError(file: place, "clip '\(name)': \(a.file) and \(b.file) are both frame \(a.number)")
         }
