@@ -69,11 +69,14 @@ let package = Package(
         .target(name: "CopyTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Copy"),
         .target(name: "ConditionalLMTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/ConditionalLM"),
         .target(name: "TaggingTask", dependencies: [recurKit, "RecurPlot"], path: "Sources/Plugins/Tasks/Tagging"),
+        .target(name: "CaptioningTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Captioning"),
+        .target(name: "VQATask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/VQA"),
+        .target(name: "VideoTask", dependencies: [recurKit], path: "Sources/Plugins/Tasks/Video"),
 
         // The one list of built-in plugins, shared by the host and the tests.
         .target(name: "RecurBuiltins",
                 dependencies: [recurKit, "VanillaRNNCell", "LSTMCell", "GRUCell", "LayerNormLSTMCell", "PeepholeLSTMCell", "CIFGCell", "MGUCell", "IndRNNCell", "SRUCell", "MinLSTMCell", "SLSTMCell", "CharLMTask", "ClassificationTask",
-                               "TranslationTask", "AddingTask", "CopyTask", "ConditionalLMTask", "TaggingTask"],
+                               "TranslationTask", "AddingTask", "CopyTask", "ConditionalLMTask", "TaggingTask", "CaptioningTask", "VQATask", "VideoTask"],
                 path: "Sources/Builtins"),
 
         .executableTarget(

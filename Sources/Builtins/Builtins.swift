@@ -1,4 +1,5 @@
 import AddingTask
+import CaptioningTask
 import CIFGCell
 import CharLMTask
 import ClassificationTask
@@ -16,7 +17,9 @@ import SLSTMCell
 import SRUCell
 import TaggingTask
 import TranslationTask
+import VQATask
 import VanillaRNNCell
+import VideoTask
 
 /// The built-in plugins, registered once here for the host and for the tests alike. Adding a
 /// cell or a task is one target plus one line here.
@@ -41,6 +44,9 @@ public func registerBuiltins(cells: Registry<CellDescriptor> = Registries.cells,
     try tasks.register(CopyPlugin.descriptor)
     try tasks.register(ConditionalLMPlugin.descriptor)
     try tasks.register(TaggingPlugin.descriptor)
+    try tasks.register(CaptioningPlugin.descriptor)
+    try tasks.register(VQAPlugin.descriptor)
+    try tasks.register(VideoPlugin.descriptor)
 }
 
 /// Fresh registries holding the built-ins, for code (tests, embedders) that must not touch the

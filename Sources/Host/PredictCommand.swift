@@ -12,7 +12,9 @@ struct PredictCommand: ParsableCommand {
         Each task reads its own kind of input and has its own prediction options (char-lm: a prime, \
         --length, --temperature, --top-k, --show-scores; classification: a text, --top-k; translation: a sentence, \
         --beam; tagging: a sentence; conditional-lm: a class name, --n, --temperature, --top-k, --prime; adding: values \
-        with the two to add marked, "0.2 0.7* 0.1 0.4*"; copy: the symbols to remember).
+        with the two to add marked, "0.2 0.7* 0.1 0.4*"; copy: the symbols to remember; captioning: a PNG, --beam, \
+        --attention-map OUT.png; vqa: a PNG and a question, --top-k, --attention-map OUT.png; with --input FILE, \
+        vqa reads IMAGE<TAB>QUESTION lines).
         """)
 
     @Argument(help: ArgumentHelp("Run directory or bundle.", valueName: "run-or-bundle")) var runPath: String
@@ -52,7 +54,8 @@ struct PredictCommand: ParsableCommand {
             guard let predictor = loaded.session as? any Predicting else {
                 throw UserError("task '\(loaded.config.task)' has no inference (it does not conform to Predicting)")
             }
-            let texts = try input.map { try inputLines($0).map(\.text) } ?? inputs
+            let texts = try input.map { try inputLines($0).map(\.text) } ?? grouped(inputs, by: predictor.inputsPerPrediction,
+                                                                                    task: loaded.config.task)
             let options = try keyValueArguments(split.options, command: "predict")
             let results: [Prediction]
             do { results = try GradMode.withNoGrad { try predictor.predict(texts, text: options, seed: seed) } } catch let error as UnknownOptionError {
@@ -74,6 +77,17 @@ struct PredictCommand: ParsableCommand {
             }
         }
     }
+}
+
+/// Command-line words in groups of `size`, each joined by a tab (one input of a task that reads
+/// several words per prediction, such as vqa's image and question).
+func grouped(_ words: [String], by size: Int, task: String) throws -> [String] {
+    guard size > 1 else { return words }
+    guard words.count % size == 0 else {
+        FileHandle.standardError.write(Data("recur: task '\(task)' reads \(size) words per prediction (vqa: IMAGE.png \"QUESTION\"); got \(words.count)\n".utf8))
+        throw ExitCode(64)
+    }
+    return stride(from: 0, to: words.count, by: size).map { words[$0..<($0 + size)].joined(separator: "\t") }
 }
 
 /// `--name value` / `--name=value` pairs for a plugin's own options.

@@ -10,5 +10,5 @@ struct Recur: ParsableCommand {
                       ClassifyCommand.self, TagCommand.self, EvalCommand.self, StatesCommand.self,
                       ExportCommand.self, ImportCommand.self, ImportWeightsCommand.self, InspectCommand.self,
                       CheckCellCommand.self, BenchCommand.self, PluginCommand.self, DiagnoseCommand.self, ReportCommand.self,
-                      CompareCommand.self, LogCommand.self, ArenaCommand.self, VersionCommand.self])
+                      CompareCommand.self, LogCommand.self, ArenaCommand.self, DataCommand.self, VersionCommand.self])
 }

@@ -51,6 +51,8 @@ struct ReportCommand: ParsableCommand {
                             let map = Heatmap(title: title, rowLabels: rowLabels, columnLabels: columnLabels, values: values,
                                               xLabel: xLabel, yLabel: yLabel)
                             page.section(id: "figure-\(index)", heading: title, html: ReportPage.figure(map.svg()))
+                        case let .image(title, image, caption):
+                            page.section(id: "figure-\(index)", heading: title, html: ReportPage.image(png: try image.pngData(), caption: caption))
                         }
                     }
                 } catch {

@@ -42,6 +42,12 @@ struct ReportPage {
             + "<figcaption>\(escape(caption))</figcaption></figure>"
     }
 
+    /// A picture a task drew, as a PNG in an `<img>`.
+    static func image(png data: Data, caption: String) -> String {
+        "<figure><img alt=\"\(escape(caption))\" src=\"data:image/png;base64,\(data.base64EncodedString())\">"
+            + "<figcaption>\(escape(caption))</figcaption></figure>"
+    }
+
     var html: String {
         """
         <!DOCTYPE html>

@@ -23,12 +23,25 @@ final class SmokeMatrixTests: XCTestCase {
         "conditional-lm": (["embedding": "4", "condition-size": "3"],
                            (0..<30).map { $0 % 2 == 0 ? "en\thello \($0)" : "fr\tbonjour \($0)" }.joined(separator: "\n"), "fr"),
         "tagging": (["embedding": "4", "crf": "true"], (0..<30).map { "w\($0 % 4)\tB-X\nv\($0 % 3)\tO\n" }.joined(separator: "\n"), "w1 v2"),
+        // {png}: a generated 64×64 scene; {clip}: a folder of 8 numbered frames (written below).
+        "captioning": (["image-size": "16", "conv": "4", "images": "12", "valid-images": "4", "embedding": "4"], nil, "{png}"),
+        "vqa": (["image-size": "16", "conv": "4", "images": "12", "valid-images": "4", "embedding": "4", "hops": "1"], nil,
+                "{png}\twhat colour is the square"),
+        "video-captioning": (["image-size": "16", "conv": "4", "clips": "12", "valid-clips": "4", "frame-size": "6", "embedding": "4"],
+                             nil, "{clip}"),
     ]
 
     func testEveryCellTrainsSavesReloadsAndPredictsOnEveryTask() throws {
         let (cells, tasks) = Builtins.registries()
         let folder = try BuildProducts.temporaryDirectory("matrix")
         defer { try? FileManager.default.removeItem(at: folder) }
+        let world = ShapesWorld(seed: 5)
+        let png = folder.appendingPathComponent("scene.png"), clip = folder.appendingPathComponent("clip")
+        try world.captionedImages(.validation, count: 1)[0].image.writePNG(to: png)
+        try FileManager.default.createDirectory(at: clip, withIntermediateDirectories: true)
+        for (t, frame) in world.clips(.validation, count: 1)[0].frames.enumerated() {
+            try frame.writePNG(to: clip.appendingPathComponent(String(format: "%04d.png", t + 1)))
+        }
         for task in tasks.all {
             guard let input = inputs[task.name] else {
                 XCTFail("task '\(task.name)' has no entry in SmokeMatrixTests.inputs; add its small options, data and an input")
@@ -72,7 +85,8 @@ final class SmokeMatrixTests: XCTestCase {
                     XCTFail("\(label): the session has no inference (Predicting)")
                     continue
                 }
-                let predictions = try GradMode.withNoGrad { try predictor.predict([input.predict], text: [:], seed: 1) }
+                let text = input.predict.replacingOccurrences(of: "{png}", with: png.path).replacingOccurrences(of: "{clip}", with: clip.path)
+                let predictions = try GradMode.withNoGrad { try predictor.predict([text], text: [:], seed: 1) }
                 XCTAssertEqual(predictions.count, 1, label)
                 XCTAssertFalse(predictions[0].fields.isEmpty, label)
             }

@@ -22,11 +22,16 @@ public struct Prediction: Sendable, Equatable {
 /// Prediction has its own typed options (`--beam`, `--temperature`), declared like a task's.
 public protocol Predicting: TaskSession {
     associatedtype PredictionOptions: PluginOptions = NoOptions
+    /// Words of the command line that make one input (vqa: an image and a question, 2); they
+    /// reach ``predict(_:options:rng:)`` joined by a tab, as one line of `--input FILE` holds them.
+    var inputsPerPrediction: Int { get }
     /// `rng` is seeded by `recur predict --seed`, for tasks that sample.
     func predict(_ input: String, options: PredictionOptions, rng: inout RandomGenerator) throws -> Prediction
 }
 
 extension Predicting {
+    public var inputsPerPrediction: Int { 1 }
+
     /// The prediction options' fields, for help and checks.
     public var predictionOptions: OptionSchema { OptionSchema(PredictionOptions.self, owner: "prediction") }
 

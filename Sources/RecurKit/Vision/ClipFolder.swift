@@ -41,6 +41,15 @@ extension Clip {
         return clips
     }
 
+    /// The numbered PNG frames of one clip's folder, in numeric order, resized to
+    /// `[3, height, width]` (what `recur predict` reads for a video run); refusals as for
+    /// ``readFolder(_:height:width:)``, naming the folder.
+    public static func readFrames(_ folder: URL, height: Int, width: Int) throws -> [Image] {
+        let standardized = folder.standardizedFileURL
+        let images = try ImageFolder(standardized.deletingLastPathComponent(), height: height, width: width)
+        return try frames(of: standardized.lastPathComponent, in: images, at: standardized.path)
+    }
+
     /// The frames of clip `name` (its subfolder), in numeric order, at the requested size.
     private static func frames(of name: String, in images: ImageFolder, at place: String) throws -> [Image] {
         let folder = try images.resolve(name, at: place, what: "clip")

@@ -19,6 +19,29 @@ public enum ClipEvent: Sendable, Equatable {
     public static let labels = ["still"] + moves.map { "moving-\($0.word)" } + ["turning", "changing-colour"]
 }
 
+/// A generated clip before rendering: the objects (the moving one first, at its start), what it
+/// does and during which frames.
+public struct ClipPlan: Sendable {
+    public let objects: [ShapeObject]
+    public let event: ClipEvent
+    public let window: ClosedRange<Int>
+    public let frames: Int
+
+    /// Frame t: the scene with the moving object at its progress through the window.
+    public func render(size: Int) -> [Image] {
+        (0..<frames).map { t in
+            ShapesScene(objects: [ShapesWorld.actor(objects[0], event, progress: ShapesWorld.progress(t, window))] + objects.dropFirst())
+                .render(size: size)
+        }
+    }
+
+    public var frameLabels: [String] {
+        (0..<frames).map { t in t > window.lowerBound && t <= window.upperBound ? event.label : "still" }
+    }
+
+    public var captions: [String] { ShapesWorld.captions(objects[0], event) }
+}
+
 extension ShapesWorld {
     /// How far a moving object travels, in image sides.
     static let travel: Float = 0.3
@@ -29,17 +52,18 @@ extension ShapesWorld {
     /// what changed since frame t − 1 (frame 0 is `still`). In `heldout` the moving object is a
     /// held-out colour–shape pair.
     public func clips(_ split: Split, count: Int, frames: Int = 8) -> [Clip] {
+        clipPlans(split, count: count, frames: frames).enumerated().map { i, plan in
+            Clip(name: Self.name(split, i), frames: plan.render(size: imageSize), captions: plan.captions, frameLabels: plan.frameLabels)
+        }
+    }
+
+    /// The same clips unrendered (a task renders the frames a batch needs).
+    public func clipPlans(_ split: Split, count: Int, frames: Int = 8) -> [ClipPlan] {
         precondition((2...64).contains(frames), "ShapesWorld.clips: 2…64 frames")
         var rng = stream(split, 3)
-        return (0..<count).map { i in
+        return (0..<count).map { _ in
             let (objects, event, window) = Self.clipPlan(split, frames: frames, rng: &rng)
-            let actor = objects[0]
-            let images = (0..<frames).map { t in
-                ShapesScene(objects: [Self.actor(actor, event, progress: Self.progress(t, window))] + objects.dropFirst())
-                    .render(size: imageSize)
-            }
-            let labels = (0..<frames).map { t in t > window.lowerBound && t <= window.upperBound ? event.label : "still" }
-            return Clip(name: Self.name(split, i), frames: images, captions: Self.captions(actor, event), frameLabels: labels)
+            return ClipPlan(objects: objects, event: event, window: window, frames: frames)
         }
     }
 

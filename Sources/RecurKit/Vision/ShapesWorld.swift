@@ -11,7 +11,7 @@ import Foundation
 /// always gives the same data and no split depends on how much of another was drawn.
 public struct ShapesWorld: Sendable {
     public enum Split: String, CaseIterable, Sendable {
-        case train, validation, heldout
+        case train, validation = "val", heldout
     }
 
     /// Colour–shape pairs kept out of `train` and `validation` (one per shape and colour).
@@ -55,19 +55,29 @@ public struct ShapesWorld: Sendable {
     /// `count` images of `split` and up to five questions about each (one per type that the
     /// scene allows; yes/no answers balanced).
     public func questions(_ split: Split, count: Int) -> (images: [CaptionedImage], questions: [VisualQuestion]) {
-        var rng = stream(split, 2)
-        var images: [CaptionedImage] = [], questions: [VisualQuestion] = []
-        for i in 0..<count {
-            let scene = Self.scene(split, objects: 1 + rng.below(4), rng: &rng)
-            images.append(CaptionedImage(name: Self.name(split, i), image: scene.render(size: imageSize), captions: scene.captions))
-            questions += ShapesQuestions.ask(scene, split: split, rng: &rng).map {
-                VisualQuestion(image: i, question: $0.question, answer: $0.answer, kind: $0.kind)
-            }
+        let (scenes, questions) = questionScenes(split, count: count)
+        let images = scenes.enumerated().map { i, scene in
+            CaptionedImage(name: Self.name(split, i), image: scene.render(size: imageSize), captions: scene.captions)
         }
         return (images, questions)
     }
 
-    static func name(_ split: Split, _ i: Int) -> String {
+    /// The same questions with their scenes unrendered (a task renders the images a batch needs).
+    public func questionScenes(_ split: Split, count: Int) -> (scenes: [ShapesScene], questions: [VisualQuestion]) {
+        var rng = stream(split, 2)
+        var scenes: [ShapesScene] = [], questions: [VisualQuestion] = []
+        for i in 0..<count {
+            let scene = Self.scene(split, objects: 1 + rng.below(4), rng: &rng)
+            scenes.append(scene)
+            questions += ShapesQuestions.ask(scene, split: split, rng: &rng).map {
+                VisualQuestion(image: i, question: $0.question, answer: $0.answer, kind: $0.kind)
+            }
+        }
+        return (scenes, questions)
+    }
+
+    /// `train-000042`: the name of generated item `i` of `split`.
+    public static func name(_ split: Split, _ i: Int) -> String {
         "\(split.rawValue)-\(String(repeating: "0", count: max(0, 6 - String(i).count)))\(i)"
     }
 

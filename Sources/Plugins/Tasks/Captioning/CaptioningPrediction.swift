@@ -1,0 +1,51 @@
+import Foundation
+import RecurKit
+
+/// `recur predict` on a captioning run: a PNG in, its caption out; `--attention-map out.png`
+/// writes the figure of where the decoder looked for each word.
+extension CaptioningSession: Predicting {
+    public struct PredictionOptions: PluginOptions {
+        public var beam = 1
+        public var attentionMap = ""
+
+        enum CodingKeys: String, CodingKey { case beam, attentionMap = "attention-map" }
+
+        public init() {}
+
+        public static var pathFields: Set<String> { ["attention-map"] }
+
+        public static let fields: [OptionField<Self>] = [
+            .init("beam", \.beam, help: "Beam width (1: greedy decoding)."),
+            .init("attention-map", \.attentionMap, help: "Write the attention figure (one panel per word) to this PNG."),
+        ]
+
+        public func validate() throws {
+            try ConfigValueError.check(beam >= 1 && beam <= 100, "beam", beam, "an integer in 1…100")
+            if !attentionMap.isEmpty && !attentionMap.lowercased().hasSuffix(".png") {
+                throw ConfigValueError(field: "attention-map", value: attentionMap, expected: "a file name ending in .png")
+            }
+        }
+    }
+
+    public func predict(_ input: String, options: PredictionOptions, rng: inout RandomGenerator) throws -> Prediction {
+        let image = try Image.readPNG(URL(fileURLWithPath: input)).resized(height: self.options.imageSize, width: self.options.imageSize)
+        let result = caption(image, beam: options.beam)
+        let words = result.ids.map(vocabulary.token)
+        var text = words.joined(separator: " ")
+        var fields: [String: JSONValue] = [
+            "caption": .string(text), "words": .array(words.map(JSONValue.string)), "log_probability": .double(result.logProbability),
+            "attention": .array(result.attention.map { .array($0.map { .double(Double($0)) }) }),
+            "grid": .array([.int(model.grid.height), .int(model.grid.width)]),
+        ]
+        if !options.attentionMap.isEmpty {
+            guard !result.attention.isEmpty else { throw TaskError("--attention-map: this model has no attention (--attention none)") }
+            // One panel per word and one for the end of the caption.
+            let figure = AttentionFigure.render(image: image, words: Array((words + ["<eos>"]).prefix(result.attention.count)),
+                                                alphas: result.attention, grid: model.grid)
+            try figure.writePNG(to: URL(fileURLWithPath: options.attentionMap))
+            fields["attention_map"] = .string(options.attentionMap)
+            text += "\n(attention map: \(options.attentionMap))"
+        }
+        return Prediction(input: input, text: text, fields: fields)
+    }
+}
