@@ -116,12 +116,12 @@ final class PNGFileTests: XCTestCase {
         let whole = try image.pngData()
         var damaged = whole
         damaged[whole.count / 2] ^= 0xFF
-        for (name, bytes, reason) in [("cut.png", whole.prefix(whole.count / 2), "read beyond end of data"),
-                                      ("damaged.png", damaged, "IDAT: incorrect data check")] {
+        for (name, bytes, reason) in [("cut.png", whole.prefix(whole.count / 2), "the file is damaged or truncated (libpng: read beyond end of data)"),
+                                      ("damaged.png", damaged, "the file is damaged or truncated (libpng: IDAT: incorrect data check)"),
+                                      ("stub.png", whole.prefix(20), "its header cannot be read (libpng: read beyond end of data)")] {
             let url = scratch.directory.appendingPathComponent(name)
             try bytes.write(to: url)
-            XCTAssertEqual(message { _ = try Image.readPNG(url) },
-                           "\(url.path): not a readable PNG: the file is damaged or truncated (libpng: \(reason))")
+            XCTAssertEqual(message { _ = try Image.readPNG(url) }, "\(url.path): not a readable PNG: \(reason)")
         }
     }
 
@@ -144,6 +144,10 @@ final class PNGFileTests: XCTestCase {
             XCTAssertEqual(message { _ = try Image.readPNG(url) },
                            "\(url.path): the PNG declares \(width) × \(height) pixels; Recur reads at most 8192 per side and 64 million in all")
         }
+        // Past libpng's own limit of a million per side, libpng refuses the header first.
+        let beyond = scratch.directory.appendingPathComponent("beyond.png")
+        try Data(withDeclaredSize(small, width: 1, height: 2_147_483_647)).write(to: beyond)
+        XCTAssertEqual(message { _ = try Image.readPNG(beyond) }, "\(beyond.path): not a readable PNG: its header cannot be read (libpng: Invalid IHDR data)")
     }
 
     /// `png` with IHDR's width and height replaced and its CRC recomputed, so libpng accepts the header.

@@ -41,7 +41,7 @@ extension Image {
         // libpng reads from `data` until png_image_finish_read returns, so both calls stay inside.
         let rgba: [UInt8] = try data.withUnsafeBytes { raw in
             guard png_image_begin_read_from_memory(&png, raw.baseAddress, raw.count) != 0 else {
-                throw unreadable(png, name)
+                throw unreadable(png, name, stage: "its header cannot be read")
             }
             // On failure begin_read and finish_read free the png_image themselves; only a
             // refusal of ours between them must.
@@ -57,7 +57,7 @@ extension Image {
             png.format = CPNG_FORMAT_RGBA
             var bytes = [UInt8](repeating: 0, count: width * height * 4)
             let finished = bytes.withUnsafeMutableBytes { png_image_finish_read(&png, nil, $0.baseAddress, 0, nil) }
-            guard finished != 0 else { throw unreadable(png, name) }
+            guard finished != 0 else { throw unreadable(png, name, stage: "the file is damaged or truncated") }
             return bytes
         }
         let height = Int(png.height), width = Int(png.width), plane = height * width
@@ -118,10 +118,12 @@ extension Image {
         try AtomicFile.write(try pngData(), to: url)
     }
 
-    private static func unreadable(_ png: png_image, _ name: String) -> DataFileError {
+    /// libpng's reason, after what went wrong in Recur's words (`stage`); libpng's own limits
+    /// (a side over a million pixels) surface here as "Invalid IHDR data".
+    private static func unreadable(_ png: png_image, _ name: String, stage: String) -> DataFileError {
         let reason = message(of: png)
         if reason == "Not a PNG file" { return DataFileError(file: name, "not a PNG file (it does not start with the PNG signature)") }
-        return DataFileError(file: name, "not a readable PNG: the file is damaged or truncated (libpng: \(reason))")
+        return DataFileError(file: name, "not a readable PNG: \(stage) (libpng: \(reason))")
     }
 
     /// `png_image.message`, a NUL-terminated `char[64]` that Swift sees as a tuple.
