@@ -15,11 +15,11 @@ extension Image {
     public static let pngMaxSide = 8192
     /// The largest pixel count a PNG may declare (64 million: `[3, H, W]` floats of 768 MB).
     public static let pngMaxPixels = 64_000_000
-    /// A PNG file is never larger than its pixels plus a little; a bigger file is not a picture
-    /// Recur can use, so reading it into memory is refused up front.
+    /// The largest image allowed is 256 MB as raw RGBA bytes and deflate barely grows data, so a
+    /// file twice that size is no picture Recur reads; it is refused before it fills memory.
     static let pngMaxFileBytes = 512 << 20
 
-    /// The image in the PNG file at `url` (a link is followed: it is the user's own file).
+    /// The image in the PNG file at `url`, `[3, H, W]` (a link is followed: it is the user's own file).
     ///
     /// Every failure is one line starting with the path: the file cannot be read, is not a PNG,
     /// is damaged or truncated (libpng's own words in parentheses), is 16-bit, or is too large.
@@ -33,7 +33,7 @@ extension Image {
         return try readPNG(data, name: url.path)
     }
 
-    /// The image in `data`, a whole PNG file; `name` is what messages call it (its path).
+    /// The image in `data`, a whole PNG file, `[3, H, W]`; `name` is what messages call it (its path).
     public static func readPNG(_ data: Data, name: String) throws -> Image {
         guard !data.isEmpty else { throw DataFileError(file: name, "the file is empty, not a PNG image") }
         var png = png_image()
