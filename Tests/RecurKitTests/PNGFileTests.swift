@@ -17,9 +17,10 @@ final class PNGFileTests: XCTestCase {
 
     /// A PNG written by libpng's simplified API in `format`, as a file of another program would be.
     func writeWithLibpng(_ name: String, width: Int, height: Int, format: UInt32, pixels: [UInt8],
-                         colormap: [UInt8] = []) throws -> URL {
+                         colormap: [UInt8] = [], flags: UInt32 = 0) throws -> URL {
         var png = png_image()
         png.version = CPNG_IMAGE_VERSION
+        png.flags = flags
         png.width = UInt32(width)
         png.height = UInt32(height)
         png.format = format
@@ -94,6 +95,24 @@ final class PNGFileTests: XCTestCase {
                                       pixels: [2, 0, 1], colormap: colormap)
         XCTAssertEqual(try header(url).colourType, 3, "a palette file")
         XCTAssertEqual(try Image.readPNG(url).pixels, [10, 255, 0, 20, 0, 0, 30, 0, 255].map { $0 / 255 })
+    }
+
+    /// Stored bytes are read as they are when the file is sRGB or says nothing; a gAMA chunk with
+    /// another gamma is converted to sRGB by libpng (where PIL and torchvision return the bytes).
+    func testAGammaOtherThanSRGBsIsConvertedBylibpng() throws {
+        let url = try writeWithLibpng("gamma.png", width: 4, height: 1, format: CPNG_FORMAT_GRAY, pixels: [0, 64, 128, 200],
+                                      flags: UInt32(PNG_IMAGE_FLAG_COLORSPACE_NOT_sRGB))
+        let stored: [Float] = [0, 64, 128, 200].map { $0 / 255 }
+        XCTAssertEqual(Array(try Image.readPNG(url).pixels.prefix(4)), stored, "gAMA 1/2.2 is sRGB's")
+        var bytes = [UInt8](try Data(contentsOf: url))
+        let gAMA = try XCTUnwrap((0..<bytes.count - 4).first { bytes[$0..<$0 + 4] == [0x67, 0x41, 0x4D, 0x41] })
+        bytes.replaceSubrange(gAMA + 4..<gAMA + 8, with: [0, 0x01, 0x86, 0xA0])  // 100000: gamma 1.0, linear
+        let crc = crc32(bytes[gAMA..<gAMA + 8])
+        for k in 0..<4 { bytes[gAMA + 8 + k] = UInt8(truncatingIfNeeded: crc >> (24 - 8 * k)) }
+        try Data(bytes).write(to: url)
+        // 255 · (v / 255)^(1/2.2), rounded.
+        let converted: [Float] = [0, 136, 186, 228].map { $0 / 255 }
+        XCTAssertEqual(Array(try Image.readPNG(url).pixels.prefix(4)), converted)
     }
 
     func testSixteenBitIsRefusedNamingTheFile() throws {

@@ -9,6 +9,10 @@ import Foundation
 /// always gives `[3, H, W]` floats `byte / 255`: grey is copied to the three channels, a palette
 /// is expanded, and alpha is composited over black (`value = colour · alpha`, both in [0, 1],
 /// on the stored sRGB values). 16-bit files are refused rather than silently rounded.
+///
+/// The stored bytes are what is read when a file is sRGB or says nothing of its colour space,
+/// as nearly every file is; a `gAMA` chunk with another gamma is converted to sRGB by libpng,
+/// whereas PIL (and so torchvision) returns such a file's bytes unconverted.
 extension Image {
     /// The largest side a PNG may declare: the header is checked before any pixel memory is
     /// taken, so a 30-byte file claiming 100000 × 100000 pixels costs nothing.
