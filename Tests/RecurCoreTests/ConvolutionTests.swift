@@ -32,13 +32,34 @@ final class ConvolutionTests: XCTestCase {
             (2, 3, 5, 6, 4, 3, 3, 1, 1, true),    // "same" 3×3
             (1, 5, 7, 6, 9, 3, 2, 2, 1, true),    // B = 1, non-square kernel, stride 2, padding 1
             (3, 2, 6, 5, 3, 2, 3, 2, 0, false),   // no bias, no padding, stride 2 dropping a last row
-            (2, 4, 4, 3, 5, 1, 1, 1, 0, true),    // 1×1 kernel: the image is its own unfolding
+            (2, 4, 4, 3, 5, 1, 1, 1, 0, true),    // 1×1 kernel
             (1, 3, 3, 4, 2, 3, 3, 3, 2, true),    // padding larger than kernel − 1 reaches past the image
         ]
         for (b, c, h, w, o, kh, kw, s, p, hasBias) in cases {
             let x = leaf([b, c, h, w], "x"), weight = leaf([o, c, kh, kw], "weight")
             let bias = hasBias ? leaf([o], "bias") : nil
             check([x, weight] + (bias.map { [$0] } ?? [])) { conv2d(x, weight: weight, bias: bias, stride: s, padding: p) }
+        }
+    }
+
+    /// Images share a product up to conv2dColumnsPerProduct columns; one image per product, a short
+    /// last group and the whole batch in one must give the same values and gradients.
+    func testGroupingImagesIntoProductsChangesNothing() {
+        let x = leaf([5, 3, 6, 7], "x"), weight = leaf([4, 3, 3, 2], "weight"), bias = leaf([4], "bias")
+        let plane = 3 * 4   // H' × W' for stride 2, padding 1
+        let saved = conv2dColumnsPerProduct
+        defer { conv2dColumnsPerProduct = saved }
+        var results: [[Tensor]] = []
+        for columns in [1, 2 * plane, 5 * plane] {   // groups of 1; 2, 2, 1; all 5
+            conv2dColumnsPerProduct = columns
+            for v in [x, weight, bias] { v.zeroGrad() }
+            let y = conv2d(x, weight: weight, bias: bias, stride: 2, padding: 1)
+            XCTAssertEqual(y.shape, [5, 4, 3, 4])
+            (y * y).sum().backward()
+            results.append([y.value, x.grad!, weight.grad!, bias.grad!])
+        }
+        for other in results.dropFirst() {
+            for (a, b) in zip(results[0], other) { XCTAssertTrue(a.isClose(to: b, rtol: 1e-5, atol: 1e-5), "\(a.shape)") }
         }
     }
 
@@ -54,6 +75,21 @@ final class ConvolutionTests: XCTestCase {
         check([x]) { maxPool2d(x, kernel: 2) }                // floor mode drops row 6 and column 4
         check([x]) { maxPool2d(x, kernel: 3, stride: 2) }     // overlapping windows
         check([x]) { maxPool2d(x, kernel: 2, stride: 3) }     // gaps between windows
+        let wide = distinctLeaf([1, 2, 4, 19])                 // eight windows a row in SIMD lanes, then one more
+        check([wide]) { maxPool2d(wide, kernel: 2) }
+    }
+
+    /// A NaN in a window is taken over any number (PyTorch's rule), in the SIMD lanes and in the scalar tail alike.
+    func testMaxPoolPropagatesNaN() {
+        var values = (0..<(2 * 20)).map { Float($0 % 7) }
+        values[3] = .nan        // window 1 (lanes)
+        values[20 + 18] = .nan  // window 9 (tail), lower row
+        let x = parameter(Tensor(shape: [1, 1, 2, 20], scalars: values), "x")
+        let y = maxPool2d(x, kernel: 2)
+        XCTAssertEqual(y.value.scalars.indices.filter { y.value.scalars[$0].isNaN }, [1, 9])
+        y.sum().backward()
+        XCTAssertEqual(x.grad![0, 0, 0, 3], 1)
+        XCTAssertEqual(x.grad![0, 0, 1, 18], 1)
     }
 
     func testAveragePoolGradients() {
@@ -150,6 +186,9 @@ final class ConvolutionTests: XCTestCase {
         }
         cases.append(TorchCase(op: "max_pool2d", inputs: [("x", ties)], options: ["kernel": 2, "stride": 2]))
         cases.append(TorchCase(op: "max_pool2d", inputs: [("x", ties)], options: ["kernel": 3, "stride": 1]))
+        let wideTies = Tensor(shape: [2, 3, 5, 37], scalars: (0..<1110).map { _ in Float(rng.next() % 3) })
+        cases.append(TorchCase(op: "max_pool2d", inputs: [("x", wideTies)], options: ["kernel": 2, "stride": 2]))
+        cases.append(TorchCase(op: "max_pool2d", inputs: [("x", random([2, 3, 6, 21]))], options: ["kernel": 2, "stride": 2]))
 
         var requests: [[String: Any]] = []
         var recur: [(output: Tensor, grads: [Tensor])] = []

@@ -17,9 +17,10 @@ final class PNGFileTests: XCTestCase {
 
     /// A PNG written by libpng's simplified API in `format`, as a file of another program would be.
     func writeWithLibpng(_ name: String, width: Int, height: Int, format: UInt32, pixels: [UInt8],
-                         colormap: [UInt8] = []) throws -> URL {
+                         colormap: [UInt8] = [], flags: UInt32 = 0) throws -> URL {
         var png = png_image()
         png.version = CPNG_IMAGE_VERSION
+        png.flags = flags
         png.width = UInt32(width)
         png.height = UInt32(height)
         png.format = format
@@ -96,6 +97,24 @@ final class PNGFileTests: XCTestCase {
         XCTAssertEqual(try Image.readPNG(url).pixels, [10, 255, 0, 20, 0, 0, 30, 0, 255].map { $0 / 255 })
     }
 
+    /// Stored bytes are read as they are when the file is sRGB or says nothing; a gAMA chunk with
+    /// another gamma is converted to sRGB by libpng (where PIL and torchvision return the bytes).
+    func testAGammaOtherThanSRGBsIsConvertedBylibpng() throws {
+        let url = try writeWithLibpng("gamma.png", width: 4, height: 1, format: CPNG_FORMAT_GRAY, pixels: [0, 64, 128, 200],
+                                      flags: UInt32(PNG_IMAGE_FLAG_COLORSPACE_NOT_sRGB))
+        let stored: [Float] = [0, 64, 128, 200].map { $0 / 255 }
+        XCTAssertEqual(Array(try Image.readPNG(url).pixels.prefix(4)), stored, "gAMA 1/2.2 is sRGB's")
+        var bytes = [UInt8](try Data(contentsOf: url))
+        let gAMA = try XCTUnwrap((0..<bytes.count - 4).first { bytes[$0..<$0 + 4] == [0x67, 0x41, 0x4D, 0x41] })
+        bytes.replaceSubrange(gAMA + 4..<gAMA + 8, with: [0, 0x01, 0x86, 0xA0])  // 100000: gamma 1.0, linear
+        let crc = crc32(bytes[gAMA..<gAMA + 8])
+        for k in 0..<4 { bytes[gAMA + 8 + k] = UInt8(truncatingIfNeeded: crc >> (24 - 8 * k)) }
+        try Data(bytes).write(to: url)
+        // 255 · (v / 255)^(1/2.2), rounded.
+        let converted: [Float] = [0, 136, 186, 228].map { $0 / 255 }
+        XCTAssertEqual(Array(try Image.readPNG(url).pixels.prefix(4)), converted)
+    }
+
     func testSixteenBitIsRefusedNamingTheFile() throws {
         var png = png_image()
         png.version = CPNG_IMAGE_VERSION
@@ -116,12 +135,12 @@ final class PNGFileTests: XCTestCase {
         let whole = try image.pngData()
         var damaged = whole
         damaged[whole.count / 2] ^= 0xFF
-        for (name, bytes, reason) in [("cut.png", whole.prefix(whole.count / 2), "read beyond end of data"),
-                                      ("damaged.png", damaged, "IDAT: incorrect data check")] {
+        for (name, bytes, reason) in [("cut.png", whole.prefix(whole.count / 2), "the file is damaged or truncated (libpng: read beyond end of data)"),
+                                      ("damaged.png", damaged, "the file is damaged or truncated (libpng: IDAT: incorrect data check)"),
+                                      ("stub.png", whole.prefix(20), "its header cannot be read (libpng: read beyond end of data)")] {
             let url = scratch.directory.appendingPathComponent(name)
             try bytes.write(to: url)
-            XCTAssertEqual(message { _ = try Image.readPNG(url) },
-                           "\(url.path): not a readable PNG: the file is damaged or truncated (libpng: \(reason))")
+            XCTAssertEqual(message { _ = try Image.readPNG(url) }, "\(url.path): not a readable PNG: \(reason)")
         }
     }
 
@@ -144,6 +163,10 @@ final class PNGFileTests: XCTestCase {
             XCTAssertEqual(message { _ = try Image.readPNG(url) },
                            "\(url.path): the PNG declares \(width) × \(height) pixels; Recur reads at most 8192 per side and 64 million in all")
         }
+        // Past libpng's own limit of a million per side, libpng refuses the header first.
+        let beyond = scratch.directory.appendingPathComponent("beyond.png")
+        try Data(withDeclaredSize(small, width: 1, height: 2_147_483_647)).write(to: beyond)
+        XCTAssertEqual(message { _ = try Image.readPNG(beyond) }, "\(beyond.path): not a readable PNG: its header cannot be read (libpng: Invalid IHDR data)")
     }
 
     /// `png` with IHDR's width and height replaced and its CRC recomputed, so libpng accepts the header.

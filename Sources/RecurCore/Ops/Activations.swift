@@ -26,7 +26,9 @@ private func unary(_ a: Variable, _ label: String,
                 case .tanh: for i in 0..<n { ga[i] += pg[i] * (1 - py[i] * py[i]) }
                 case .sigmoid: for i in 0..<n { ga[i] += pg[i] * py[i] * (1 - py[i]) }
                 case .exp: for i in 0..<n { ga[i] += pg[i] * py[i] }
-                case .relu: for i in 0..<n where px[i] > 0 { ga[i] += pg[i] }
+                case .relu:
+                    // Both loads before the select: a load under the condition kept the loop scalar and branchy.
+                    for i in 0..<n { let gi = pg[i], xi = px[i]; ga[i] += xi > 0 ? gi : 0 }
                 case .log: for i in 0..<n { ga[i] += pg[i] / px[i] }
                 }
             }

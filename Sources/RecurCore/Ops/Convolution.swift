@@ -75,9 +75,10 @@ struct WindowGeometry {
 
     /// im2col: image `[C, H, W]` → columns `[C·kh·kw, H'·W']`, where row (c, i, j) holds
     /// x[c, y·s + i − p, x·s + j − p] for every output position (y, x), zero where that falls in the padding.
-    func unfold(_ image: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Float>) {
+    /// Rows are `rowStride` apart, so several images can sit side by side in one wider matrix.
+    func unfold(_ image: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Float>, rowStride: Int) {
         visitRows { row, source, xs, ys, offset in
-            let destination = columns + row * outputPlane
+            let destination = columns + row * rowStride
             for oy in 0..<outHeight {
                 let d = destination + oy * outWidth
                 guard ys.contains(oy) else { d.update(repeating: 0, count: outWidth); continue }
@@ -95,9 +96,9 @@ struct WindowGeometry {
 
     /// col2im, the adjoint of ``unfold(_:into:)``: adds each column entry back onto the pixel it was
     /// read from (overlapping windows sum), dropping the padding.
-    func fold(_ columns: UnsafePointer<Float>, addingInto image: UnsafeMutablePointer<Float>) {
+    func fold(_ columns: UnsafePointer<Float>, rowStride: Int, addingInto image: UnsafeMutablePointer<Float>) {
         visitRows { row, source, xs, ys, offset in
-            let origin = columns + row * outputPlane
+            let origin = columns + row * rowStride
             for oy in ys {
                 let c = origin + oy * outWidth
                 let line = image + (source + oy * stride) * width
@@ -134,11 +135,12 @@ struct WindowGeometry {
 /// with x `[B, C, H, W]`, w `[O, C, kh, kw]`, bias `[O]` → y `[B, O, H', W']`,
 /// H' = ⌊(H + 2p − kh) / s⌋ + 1 and W' alike; x is zero outside the image (padding p on every side).
 ///
-/// Each image is unfolded (im2col) into X_b `[C·kh·kw, H'·W']` and multiplied once, Y_b = W·X_b with W
-/// viewed as `[O, C·kh·kw]`, so the product lands directly in NCHW order; one unfolded image at a
-/// time keeps the scratch in cache instead of materialising the whole batch. Backward per image:
-/// ∂W += ∂Y_b·X_bᵀ (X_b unfolded again rather than kept), ∂X_b = col2im(Wᵀ·∂Y_b),
-/// ∂bias[o] += Σ ∂Y_b[o, ·].
+/// Images are unfolded (im2col) side by side into X `[C·kh·kw, G·H'·W']` for a group of G images and
+/// multiplied once, Y = W·X with W viewed as `[O, C·kh·kw]`. G is chosen so a product has about
+/// ``conv2dColumnsPerProduct`` columns: small feature maps would otherwise give many small products that
+/// OpenBLAS runs (and threads) poorly, while unfolding the whole batch at once would leave the cache.
+/// Backward per group: ∂W += ∂Y·Xᵀ (X unfolded again rather than kept), ∂X = col2im(Wᵀ·∂Y),
+/// ∂bias[o] += Σ ∂Y[o, ·].
 public func conv2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int = 1, padding: Int = 0) -> Variable {
     let g: WindowGeometry
     do {
@@ -147,68 +149,82 @@ public func conv2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int
         preconditionFailure("\(error)")
     }
     let batch = g.batch, outChannels = g.outChannels
-    let k = g.patchSize, n = g.outputPlane
-    // A 1×1, stride-1, unpadded kernel reads each image as it is stored: the image is its own unfolding.
-    let direct = g.kernelHeight == 1 && g.kernelWidth == 1 && stride == 1 && padding == 0
-    var scratch = [Float](repeating: 0, count: direct ? 0 : k * n)
+    let k = g.patchSize, n = g.outputPlane, outputSize = outChannels * n
+    let group = max(1, min(batch, conv2dColumnsPerProduct / n))
+    // One group's unfolded images, then ∂X's columns in backward; and, when several images share a
+    // product, its [O, G·H'·W'] result (forward) or gradient (backward) before it is put in NCHW order.
+    var columns = [Float](repeating: 0, count: k * n * group)
+    var product = [Float](repeating: 0, count: group > 1 ? outputSize * group : 0)
     let xv = x.value, wv = weight.value, bv = bias?.value
+    let groups = Swift.stride(from: 0, to: batch, by: group).map { ($0, min(group, batch - $0)) }
+
     let out = Tensor.make(g.outputShape) { y in
-        xv.withPointer { px in wv.withPointer { pw in scratch.withUnsafeMutableBufferPointer { buffer in
-            for b in 0..<batch {
-                let yb = y + b * outChannels * n
-                if let bv {
-                    for o in 0..<outChannels { (yb + o * n).update(repeating: bv.scalars[o], count: n) }
+        xv.withPointer { px in wv.withPointer { pw in columns.withUnsafeMutableBufferPointer { pc in
+            product.withUnsafeMutableBufferPointer { pp in
+                for (first, count) in groups {
+                    let width = count * n, col = pc.baseAddress!
+                    let target = count == 1 ? y + first * outputSize : pp.baseAddress!
+                    for i in 0..<count { g.unfold(px + (first + i) * g.imageSize, into: col + i * n, rowStride: width) }
+                    if let bv {
+                        for o in 0..<outChannels { (target + o * width).update(repeating: bv.scalars[o], count: width) }
+                    }
+                    BLAS.gemm(m: outChannels, n: width, k: k, a: pw, lda: k, b: col, ldb: width,
+                              beta: bv == nil ? 0 : 1, c: target, ldc: width)
+                    if count > 1 {
+                        for i in 0..<count {
+                            for o in 0..<outChannels {
+                                (y + (first + i) * outputSize + o * n).update(from: target + o * width + i * n, count: n)
+                            }
+                        }
+                    }
                 }
-                let columns: UnsafePointer<Float>
-                if direct {
-                    columns = px + b * g.imageSize
-                } else {
-                    g.unfold(px + b * g.imageSize, into: buffer.baseAddress!)
-                    columns = UnsafePointer(buffer.baseAddress!)
-                }
-                BLAS.gemm(m: outChannels, n: n, k: k, a: pw, lda: k, b: columns, ldb: n,
-                          beta: bv == nil ? 0 : 1, c: yb, ldc: n)
             }
         } } }
     }
     return Variable.result(out, [x, weight] + (bias.map { [$0] } ?? []), "conv2d") { grad in
-        grad.withPointer { pg in
-            if let bias {
-                let ones = [Float](repeating: 1, count: n)
-                ones.withUnsafeBufferPointer { po in bias.accumulateGrad { gb in
-                    for b in 0..<batch {
-                        BLAS.gemm(m: outChannels, n: 1, k: n, a: pg + b * outChannels * n, lda: n,
-                                  b: po.baseAddress!, ldb: 1, beta: 1, c: gb, ldc: 1)
-                    }
-                } }
-            }
-            if weight.requiresGrad {
-                xv.withPointer { px in scratch.withUnsafeMutableBufferPointer { buffer in weight.accumulateGrad { gw in
-                    for b in 0..<batch {
-                        let columns: UnsafePointer<Float>
-                        if direct {
-                            columns = px + b * g.imageSize
+        let ones = [Float](repeating: 1, count: bias?.requiresGrad == true ? n * group : 0)
+        grad.withPointer { pg in xv.withPointer { px in wv.withPointer { pw in ones.withUnsafeBufferPointer { po in
+            columns.withUnsafeMutableBufferPointer { pc in product.withUnsafeMutableBufferPointer { pp in
+                withGradient(bias) { gb in withGradient(weight) { gw in withGradient(x) { gx in
+                    for (first, count) in groups {
+                        let width = count * n, col = pc.baseAddress!
+                        let gy: UnsafePointer<Float>
+                        if count == 1 {
+                            gy = pg + first * outputSize
                         } else {
-                            g.unfold(px + b * g.imageSize, into: buffer.baseAddress!)
-                            columns = UnsafePointer(buffer.baseAddress!)
+                            for i in 0..<count {
+                                for o in 0..<outChannels {
+                                    (pp.baseAddress! + o * width + i * n).update(from: pg + (first + i) * outputSize + o * n, count: n)
+                                }
+                            }
+                            gy = UnsafePointer(pp.baseAddress!)
                         }
-                        BLAS.gemm(transposeB: true, m: outChannels, n: k, k: n, a: pg + b * outChannels * n, lda: n,
-                                  b: columns, ldb: n, beta: 1, c: gw, ldc: k)
+                        if let gb {
+                            BLAS.gemm(m: outChannels, n: 1, k: width, a: gy, lda: width, b: po.baseAddress!, ldb: 1, beta: 1, c: gb, ldc: 1)
+                        }
+                        if let gw {
+                            for i in 0..<count { g.unfold(px + (first + i) * g.imageSize, into: col + i * n, rowStride: width) }
+                            BLAS.gemm(transposeB: true, m: outChannels, n: k, k: width, a: gy, lda: width,
+                                      b: col, ldb: width, beta: 1, c: gw, ldc: k)
+                        }
+                        if let gx {
+                            BLAS.gemm(transposeA: true, m: k, n: width, k: outChannels, a: pw, lda: k,
+                                      b: gy, ldb: width, c: col, ldc: width)
+                            for i in 0..<count { g.fold(col + i * n, rowStride: width, addingInto: gx + (first + i) * g.imageSize) }
+                        }
                     }
                 } } }
-            }
-            if x.requiresGrad {
-                wv.withPointer { pw in scratch.withUnsafeMutableBufferPointer { buffer in x.accumulateGrad { gx in
-                    for b in 0..<batch {
-                        let gxb = gx + b * g.imageSize
-                        // The 1×1 case adds Wᵀ·∂Y_b straight into ∂x (beta 1); otherwise through the scratch and col2im.
-                        let target = direct ? gxb : buffer.baseAddress!
-                        BLAS.gemm(transposeA: true, m: k, n: n, k: outChannels, a: pw, lda: k,
-                                  b: pg + b * outChannels * n, ldb: n, beta: direct ? 1 : 0, c: target, ldc: n)
-                        if !direct { g.fold(buffer.baseAddress!, addingInto: gxb) }
-                    }
-                } } }
-            }
-        }
+            } }
+        } } } }
     }
+}
+
+/// Output columns (images × output positions) that conv2d aims for in one matrix product.
+/// Measured with `recur bench conv` (docs/engine-notes.md, "Convolution").
+public nonisolated(unsafe) var conv2dColumnsPerProduct = 4096
+
+/// `body` with `v`'s gradient accumulator, or with `nil` when `v` is absent or takes no gradient
+/// (so one loop can serve the gradients that are wanted).
+private func withGradient(_ v: Variable?, _ body: (UnsafeMutablePointer<Float>?) -> Void) {
+    if let v, v.requiresGrad { v.accumulateGrad { body($0) } } else { body(nil) }
 }

@@ -9,17 +9,21 @@ import Foundation
 /// always gives `[3, H, W]` floats `byte / 255`: grey is copied to the three channels, a palette
 /// is expanded, and alpha is composited over black (`value = colour · alpha`, both in [0, 1],
 /// on the stored sRGB values). 16-bit files are refused rather than silently rounded.
+///
+/// The stored bytes are what is read when a file is sRGB or says nothing of its colour space,
+/// as nearly every file is; a `gAMA` chunk with another gamma is converted to sRGB by libpng,
+/// whereas PIL (and so torchvision) returns such a file's bytes unconverted.
 extension Image {
     /// The largest side a PNG may declare: the header is checked before any pixel memory is
     /// taken, so a 30-byte file claiming 100000 × 100000 pixels costs nothing.
     public static let pngMaxSide = 8192
     /// The largest pixel count a PNG may declare (64 million: `[3, H, W]` floats of 768 MB).
     public static let pngMaxPixels = 64_000_000
-    /// A PNG file is never larger than its pixels plus a little; a bigger file is not a picture
-    /// Recur can use, so reading it into memory is refused up front.
+    /// The largest image allowed is 256 MB as raw RGBA bytes and deflate barely grows data, so a
+    /// file twice that size is no picture Recur reads; it is refused before it fills memory.
     static let pngMaxFileBytes = 512 << 20
 
-    /// The image in the PNG file at `url` (a link is followed: it is the user's own file).
+    /// The image in the PNG file at `url`, `[3, H, W]` (a link is followed: it is the user's own file).
     ///
     /// Every failure is one line starting with the path: the file cannot be read, is not a PNG,
     /// is damaged or truncated (libpng's own words in parentheses), is 16-bit, or is too large.
@@ -33,7 +37,7 @@ extension Image {
         return try readPNG(data, name: url.path)
     }
 
-    /// The image in `data`, a whole PNG file; `name` is what messages call it (its path).
+    /// The image in `data`, a whole PNG file, `[3, H, W]`; `name` is what messages call it (its path).
     public static func readPNG(_ data: Data, name: String) throws -> Image {
         guard !data.isEmpty else { throw DataFileError(file: name, "the file is empty, not a PNG image") }
         var png = png_image()
@@ -41,7 +45,7 @@ extension Image {
         // libpng reads from `data` until png_image_finish_read returns, so both calls stay inside.
         let rgba: [UInt8] = try data.withUnsafeBytes { raw in
             guard png_image_begin_read_from_memory(&png, raw.baseAddress, raw.count) != 0 else {
-                throw unreadable(png, name)
+                throw unreadable(png, name, stage: "its header cannot be read")
             }
             // On failure begin_read and finish_read free the png_image themselves; only a
             // refusal of ours between them must.
@@ -57,7 +61,7 @@ extension Image {
             png.format = CPNG_FORMAT_RGBA
             var bytes = [UInt8](repeating: 0, count: width * height * 4)
             let finished = bytes.withUnsafeMutableBytes { png_image_finish_read(&png, nil, $0.baseAddress, 0, nil) }
-            guard finished != 0 else { throw unreadable(png, name) }
+            guard finished != 0 else { throw unreadable(png, name, stage: "the file is damaged or truncated") }
             return bytes
         }
         let height = Int(png.height), width = Int(png.width), plane = height * width
@@ -118,10 +122,12 @@ extension Image {
         try AtomicFile.write(try pngData(), to: url)
     }
 
-    private static func unreadable(_ png: png_image, _ name: String) -> DataFileError {
+    /// libpng's reason, after what went wrong in Recur's words (`stage`); libpng's own limits
+    /// (a side over a million pixels) surface here as "Invalid IHDR data".
+    private static func unreadable(_ png: png_image, _ name: String, stage: String) -> DataFileError {
         let reason = message(of: png)
         if reason == "Not a PNG file" { return DataFileError(file: name, "not a PNG file (it does not start with the PNG signature)") }
-        return DataFileError(file: name, "not a readable PNG: the file is damaged or truncated (libpng: \(reason))")
+        return DataFileError(file: name, "not a readable PNG: \(stage) (libpng: \(reason))")
     }
 
     /// `png_image.message`, a NUL-terminated `char[64]` that Swift sees as a tuple.
