@@ -118,11 +118,16 @@ final class ImageFolderTests: XCTestCase {
                        "\(tsv):1: image '\(secret.path)' is an absolute path; name it relative to \(folder.path)")
         XCTAssertEqual(try captionsError("a.png\tred\nsub/../../secret.png\tred\n"),
                        "\(tsv):2: image 'sub/../../secret.png' contains '..'; images must be inside \(folder.path)")
-        let real = try XCTUnwrap(realpath(secret.path, nil).map { pointer in defer { free(pointer) }; return String(cString: pointer) })
+        let realOutside = try XCTUnwrap(realpath(outside.directory.path, nil).map { pointer in defer { free(pointer) }; return String(cString: pointer) })
+        let real = realOutside + "/secret.png"
         for name in ["link.png", "elsewhere/secret.png"] {
             XCTAssertEqual(try captionsError("\(name)\tred\n"),
                            "\(tsv):1: image '\(name)' leads out of \(folder.path) through a symbolic link (to \(real)); only files inside the folder are read")
         }
+        let tableOutside = try outside.write("captions.tsv", "a.png\tred\n")
+        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("questions.tsv"), withDestinationURL: tableOutside)
+        XCTAssertEqual(message { _ = try VisualQuestionSet.readFolder(self.folder, height: 2, width: 2) },
+                       "\(folder.path)/questions.tsv: leads out of \(folder.path) through a symbolic link (to \(realOutside)/captions.tsv); only files inside the folder are read")
         try scratch.write("captions.tsv", "same.png\tred\na.png\tscarlet\n")
         let examples = try CaptionedImage.readFolder(folder, height: 2, width: 2)
         XCTAssertEqual(examples.map(\.captions), [["red", "scarlet"]], "a link inside the folder is followed, and is the file it points to")

@@ -34,8 +34,7 @@ extension Clip {
             indexByName[name] = clips.count
             clips.append(Clip(name: name, frames: try frames(of: name, in: images, at: row.place), captions: [caption], frameLabels: []))
         }
-        let labelsFile = folder.appendingPathComponent("frame_labels.tsv")
-        if RegularFile.kind(of: labelsFile.path) != .missing {
+        if let labelsFile = try images.optionalTable("frame_labels.tsv") {
             try attachFrameLabels(labelsFile, to: &clips, indexByName: indexByName)
         }
         return clips

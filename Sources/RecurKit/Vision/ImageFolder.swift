@@ -39,9 +39,19 @@ struct ImageFolder {
 
     /// The folder's TSV file `name`, which must exist; `layout` tells what it should hold.
     func table(_ name: String, layout: String) throws -> URL {
-        let url = root.appendingPathComponent(name)
-        guard RegularFile.kind(of: url.path) != .missing else {
+        guard let url = try optionalTable(name) else {
             throw DataFileError(file: root.path, "no \(name) in the folder; it should hold lines \(layout)")
+        }
+        return url
+    }
+
+    /// The folder's TSV file `name`, nil when there is none; like an image it may not be a
+    /// link leading out of the folder.
+    func optionalTable(_ name: String) throws -> URL? {
+        let url = root.appendingPathComponent(name)
+        guard RegularFile.kind(of: url.path) != .missing else { return nil }
+        if let real = Self.realPath(url.path), !real.hasPrefix(realRoot + "/") {
+            throw DataFileError(file: url.path, "leads out of \(root.path) through a symbolic link (to \(real)); only files inside the folder are read")
         }
         return url
     }
