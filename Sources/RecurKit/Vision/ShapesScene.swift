@@ -133,9 +133,26 @@ public struct ShapesScene: Sendable, Equatable {
 
     /// The reference captions: "there is a small red circle" for each object and "a small red
     /// circle is left of a large blue square" for each clear relation, as ShapeWorld's captions
-    /// are true statements about the picture (Kuhnle & Copestake 2017).
+    /// are true statements about the picture (Kuhnle & Copestake 2017). The first is the
+    /// scene's canonical caption (``canonicalCaption``).
     public var captions: [String] {
-        objects.map { "there is a \($0.description)" }
+        let canonical = canonicalCaption
+        let all = objects.map { "there is a \($0.description)" }
             + relations.map { "a \(objects[$0.subject].description) is \($0.relation) a \(objects[$0.object].description)" }
+        return [canonical] + all.filter { $0 != canonical }
+    }
+
+    /// One caption per scene, in reading order: the leftmost object related to the next one to
+    /// its right ("left of" when they are a clear margin apart across, else "above" or "below");
+    /// "there is a …" for a scene of one object (or two whose relation is not clear).
+    public var canonicalCaption: String {
+        let order = objects.indices.sorted { objects[$0].x < objects[$1].x }
+        guard order.count >= 2 else { return "there is a \(objects[order[0]].description)" }
+        let (a, b) = (order[0], order[1])
+        guard let relation = relations.first(where: { $0.subject == a && $0.object == b && $0.relation == "left of" })
+            ?? relations.first(where: { $0.subject == a && $0.object == b }) else {
+            return "there is a \(objects[a].description)"
+        }
+        return "a \(objects[a].description) is \(relation.relation) a \(objects[b].description)"
     }
 }

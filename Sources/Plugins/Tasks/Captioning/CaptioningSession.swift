@@ -2,7 +2,8 @@ import Foundation
 import RecurKit
 
 /// A captioning run: images with reference captions, the CNN + attention decoder, training by
-/// teacher forcing on one reference per image (drawn afresh each step), and evaluation by greedy
+/// teacher forcing on one reference per image (its first, or one drawn afresh each step:
+/// `--reference`), and evaluation by greedy
 /// decoding against all references (BLEU-4, exact match, token accuracy) on `val` and, for the
 /// shapes world, `heldout` (unseen colour–shape pairs).
 public final class CaptioningSession: TaskSession {
@@ -62,7 +63,9 @@ public final class CaptioningSession: TaskSession {
         // One reference per image, drawn from the step's own stream: the same on every rank and
         // after a resume.
         var pick = RandomGenerator(seed: seeds.data(step: step))
-        let chosen = whole.map { train.references[$0][pick.below(train.references[$0].count)] }
+        let chosen = whole.map { i in
+            options.reference == .first ? train.references[i][0] : train.references[i][pick.below(train.references[i].count)]
+        }
         let mine = shard.part(of: Array(zip(whole, chosen)))
         guard !mine.isEmpty else { return (Variable(Tensor(scalar: 0)), 0) }
         let indices = mine.map(\.0), captions = mine.map(\.1)

@@ -4,18 +4,24 @@ import RecurKit
 ///
 ///     v_Q = the question encoder's final state                  [B, d]  (d = the stack's output width)
 ///     v_I = tanh(W_I a_i + b_I)  for the L CNN regions a_i, each with its x and y    [B, L, d]
-///     hop k: p^k = softmax_i(vᵀ tanh(W u^{k−1} + U v_i)),  u^k = Σ_i p^k_i v_i + u^{k−1},  u^0 = v_Q
-///     answer = softmax(W_u u^K + b_u)
+///     hop k: p^k = softmax_i(vᵀ tanh(W u^{k−1} + U v_i)),  ṽ^k = Σ_i p^k_i v_i,  u^k = ṽ^k + u^{k−1},  u^0 = v_Q
+///     answer = softmax(W_2 relu(W_1 [u^K ; ṽ^1 ; … ; ṽ^K] + b_1) + b_2)
 ///
-/// With `--attention none` the answer reads `[v_Q ; mean_i v_i]` (the baseline without attention).
-/// Parameters: `encoder.conv.…`, `question.embedding.weight`, `question.rnn.…`, `image.weight`,
-/// `image.bias`, `hops.{k}.query.weight`/`key.weight`/`v.weight`, `classifier.weight`/`bias`.
+/// Two changes to SAN's answer layer (softmax(W_u u^K)): each hop's context also reaches it on
+/// its own, because the sum u^K forgets which object a hop found ("is the red circle left of
+/// the blue square" needs both places, in order), and a hidden ReLU layer of width d lets it
+/// compare what was found with what was asked ("is there a red circle"), which a linear readout
+/// of a sum cannot. With `--attention none` the same head reads `[v_Q ; mean_i v_i]` (the
+/// baseline without attention). Parameters: `encoder.conv.…`, `question.embedding.weight`,
+/// `question.rnn.…`, `image.weight`, `image.bias`, `hops.{k}.query.weight`/`key.weight`/`v.weight`,
+/// `classifier.0.weight`/`bias`, `classifier.2.weight`/`bias` (an `nn.Sequential` of Linear, ReLU, Linear).
 final class VQAModel: ParameterOwner {
     let encoder: ConvEncoder
     let embedding: Embedding
     let rnn: RecurrentStack
     let image: Linear
     let hops: [Attention]
+    let hidden: Linear
     let classifier: Linear
     let grid: (height: Int, width: Int)
 
@@ -35,13 +41,15 @@ final class VQAModel: ParameterOwner {
         hops = options.attention == .stacked
             ? (0..<options.hops).map { _ in Attention(score: .additive, querySize: d, memorySize: d, attentionSize: k, rng: &rng) }
             : []
-        classifier = Linear(inputSize: hops.isEmpty ? 2 * d : d, outputSize: answers, rng: &rng)
+        hidden = Linear(inputSize: (hops.isEmpty ? 2 : 1 + hops.count) * d, outputSize: d, rng: &rng)
+        classifier = Linear(inputSize: d, outputSize: answers, rng: &rng)
     }
 
     var namedParameters: [NamedParameter] {
         encoder.namedParameters(prefix: "encoder") + embedding.namedParameters(prefix: "question.embedding")
             + rnn.namedParameters(prefix: "question.rnn") + image.namedParameters(prefix: "image")
-            + hops.enumerated().flatMap { $1.namedParameters(prefix: "hops.\($0)") } + classifier.namedParameters(prefix: "classifier")
+            + hops.enumerated().flatMap { $1.namedParameters(prefix: "hops.\($0)") } + hidden.namedParameters(prefix: "classifier.0")
+            + classifier.namedParameters(prefix: "classifier.2")
     }
 
     /// Answer logits `[B, A]` and each hop's attention over the regions, `[B, L]` per hop.
@@ -56,15 +64,16 @@ final class VQAModel: ParameterOwner {
         let regions = image(withCoordinates(encoder.regions(Variable(Tensor(batching: images))), grid: grid)).tanh()
         let (l, d) = (regions.shape[1], regions.shape[2])
         guard !hops.isEmpty else {
-            return (classifier(concat([question, regions.sum(axis: 1) * (1 / Float(l))])), [])
+            return (classifier(hidden(concat([question, regions.sum(axis: 1) * (1 / Float(l))])).relu()), [])
         }
         let mask = Tensor(shape: [b, l], repeating: 1)
-        var u = question, weights: [Tensor] = []
+        var u = question, weights: [Tensor] = [], contexts: [Variable] = []
         for hop in hops {
             let (context, alpha) = hop(queries: u.reshaped([b, 1, d]), memory: regions, mask: mask)
-            u = context.reshaped([b, d]) + u
+            contexts.append(context.reshaped([b, d]))
+            u = contexts.last! + u
             weights.append(alpha.value.reshaped([b, l]))
         }
-        return (classifier(u), weights)
+        return (classifier(hidden(concat([u] + contexts)).relu()), weights)
     }
 }

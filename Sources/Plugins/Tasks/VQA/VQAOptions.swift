@@ -9,7 +9,7 @@ public struct VQAOptions: PluginOptions {
         case none
     }
 
-    public var conv = "32,64,64"
+    public var conv = "16,32,64"
     public var imageSize = 64
     public var embedding = 64
     public var attention: AttentionChoice = .stacked
