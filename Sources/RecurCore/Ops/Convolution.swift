@@ -96,7 +96,7 @@ struct WindowGeometry {
         }
     }
 
-    /// col2im, the adjoint of ``unfold(_:into:)``: adds each column entry back onto the pixel it was
+    /// col2im, the adjoint of ``unfold(_:into:rowStride:)``: adds each column entry back onto the pixel it was
     /// read from (overlapping windows sum), dropping the padding.
     func fold(_ columns: UnsafePointer<Float>, rowStride: Int, addingInto image: UnsafeMutablePointer<Float>) {
         visitRows { row, source, xs, ys, offset in
