@@ -21,7 +21,11 @@ struct BenchConvCommand: ParsableCommand {
                               ("columns", columns ?? 1)] where value < 1 {
             throw ValidationError("--\(name) must be at least 1 (got \(value)).")
         }
-        do { _ = try ConvEncoder.parseChannels(conv) } catch { throw ValidationError("\(error)") }
+        let channels: [Int]
+        do { channels = try ConvEncoder.parseChannels(conv) } catch { throw ValidationError("\(error)") }
+        guard imageSize >> channels.count >= 1 else {
+            throw ValidationError("--image-size \(imageSize) is too small for \(channels.count) blocks, each halving it.")
+        }
     }
 
     func run() throws {
@@ -32,9 +36,6 @@ struct BenchConvCommand: ParsableCommand {
             let channels = try ConvEncoder.parseChannels(conv)
             let encoder = ConvEncoder(channels: channels, rng: &rng)
             let size = encoder.outputSize(height: imageSize, width: imageSize)
-            guard size.height >= 1 else {
-                throw ValidationError("--image-size \(imageSize) is too small for \(channels.count) blocks, each halving it")
-            }
             let images = Variable(rng.uniformTensor([batch, 3, imageSize, imageSize], 0, 1))
             // The features' gradient is a fixed random tensor, so backward does the work of any loss
             // without timing one; PyTorch's side (scripts/bench-conv.sh) does y.backward(seed) alike.

@@ -42,16 +42,18 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
-    /// Images share a product up to conv2dColumnsPerProduct columns; one image per product, a short
-    /// last group and the whole batch in one must give the same values and gradients.
-    func testGroupingImagesIntoProductsChangesNothing() {
+    /// Images share a product up to conv2dColumnsPerProduct columns, and with several BLAS threads the
+    /// groups are split between workers; one image per product, a short last group, the whole batch in
+    /// one, on one worker or two, must all give the same values and gradients.
+    func testGroupingImagesIntoProductsAndWorkersChangesNothing() {
         let x = leaf([5, 3, 6, 7], "x"), weight = leaf([4, 3, 3, 2], "weight"), bias = leaf([4], "bias")
         let plane = 3 * 4   // H' × W' for stride 2, padding 1
-        let saved = conv2dColumnsPerProduct
-        defer { conv2dColumnsPerProduct = saved }
+        let saved = (conv2dColumnsPerProduct, BLAS.threads)
+        defer { (conv2dColumnsPerProduct, BLAS.threads) = saved }
         var results: [[Tensor]] = []
-        for columns in [1, 2 * plane, 5 * plane] {   // groups of 1; 2, 2, 1; all 5
+        for (columns, threads) in [(1, 1), (1, 2), (2 * plane, 1), (2 * plane, 2), (5 * plane, 2)] {   // groups of 1; 2, 2, 1; all 5
             conv2dColumnsPerProduct = columns
+            BLAS.threads = threads
             for v in [x, weight, bias] { v.zeroGrad() }
             let y = conv2d(x, weight: weight, bias: bias, stride: 2, padding: 1)
             XCTAssertEqual(y.shape, [5, 4, 3, 4])

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A shape that a convolution or pooling op cannot take, in one line naming the shapes.
 public struct WindowShapeError: Error, CustomStringConvertible, Equatable {
     public let description: String
@@ -94,7 +96,7 @@ struct WindowGeometry {
         }
     }
 
-    /// col2im, the adjoint of ``unfold(_:into:)``: adds each column entry back onto the pixel it was
+    /// col2im, the adjoint of ``unfold(_:into:rowStride:)``: adds each column entry back onto the pixel it was
     /// read from (overlapping windows sum), dropping the padding.
     func fold(_ columns: UnsafePointer<Float>, rowStride: Int, addingInto image: UnsafeMutablePointer<Float>) {
         visitRows { row, source, xs, ys, offset in
@@ -103,7 +105,9 @@ struct WindowGeometry {
                 let c = origin + oy * outWidth
                 let line = image + (source + oy * stride) * width
                 if stride == 1 {
-                    for ox in xs { line[ox + offset] += c[ox] }
+                    // Through base pointers: indexed as line[ox + offset] the loop kept its overflow checks and stayed scalar.
+                    let d = line + (xs.lowerBound + offset)
+                    Kernels.add(d, c + xs.lowerBound, into: d, count: xs.count)
                 } else {
                     for ox in xs { line[ox * stride + offset] += c[ox] }
                 }
@@ -137,10 +141,11 @@ struct WindowGeometry {
 ///
 /// Images are unfolded (im2col) side by side into X `[C·kh·kw, G·H'·W']` for a group of G images and
 /// multiplied once, Y = W·X with W viewed as `[O, C·kh·kw]`. G is chosen so a product has about
-/// ``conv2dColumnsPerProduct`` columns: small feature maps would otherwise give many small products that
-/// OpenBLAS runs (and threads) poorly, while unfolding the whole batch at once would leave the cache.
-/// Backward per group: ∂W += ∂Y·Xᵀ (X unfolded again rather than kept), ∂X = col2im(Wᵀ·∂Y),
-/// ∂bias[o] += Σ ∂Y[o, ·].
+/// ``conv2dColumnsPerProduct`` columns, so that small feature maps give a few wide products rather than
+/// many narrow ones to split between threads, while the unfolded group stays near the cache (the whole
+/// batch at once cost 12–30% more time on one thread). With several BLAS threads the groups are
+/// shared out between workers. Backward per group: ∂W += ∂Y·Xᵀ (X unfolded again rather than kept),
+/// ∂X = col2im(Wᵀ·∂Y), ∂bias[o] += Σ ∂Y[o, ·].
 public func conv2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int = 1, padding: Int = 0) -> Variable {
     let g: WindowGeometry
     do {
@@ -151,29 +156,36 @@ public func conv2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int
     let batch = g.batch, outChannels = g.outChannels
     let k = g.patchSize, n = g.outputPlane, outputSize = outChannels * n
     let group = max(1, min(batch, conv2dColumnsPerProduct / n))
-    // One group's unfolded images, then ∂X's columns in backward; and, when several images share a
-    // product, its [O, G·H'·W'] result (forward) or gradient (backward) before it is put in NCHW order.
-    var columns = [Float](repeating: 0, count: k * n * group)
-    var product = [Float](repeating: 0, count: group > 1 ? outputSize * group : 0)
-    let xv = x.value, wv = weight.value, bv = bias?.value
     let groups = Swift.stride(from: 0, to: batch, by: group).map { ($0, min(group, batch - $0)) }
+    let workers = max(1, min(BLAS.threads, groups.count))
+    // Per worker: one group's unfolded images, then ∂X's columns in backward; and, when several images
+    // share a product, its [O, G·H'·W'] result (forward) or gradient (backward) before it is put in
+    // NCHW order. Both are written in full before each read, so they start uninitialised (zeroing
+    // showed up in profiles).
+    let columnsSize = k * n * group, productSize = group > 1 ? outputSize * group : 1
+    var columns = [Float](unsafeUninitializedCapacity: columnsSize * workers) { _, count in count = columnsSize * workers }
+    var product = [Float](unsafeUninitializedCapacity: productSize * workers) { _, count in count = productSize * workers }
+    let xv = x.value, wv = weight.value, bv = bias?.value
 
     let out = Tensor.make(g.outputShape) { y in
         xv.withPointer { px in wv.withPointer { pw in columns.withUnsafeMutableBufferPointer { pc in
             product.withUnsafeMutableBufferPointer { pp in
-                for (first, count) in groups {
-                    let width = count * n, col = pc.baseAddress!
-                    let target = count == 1 ? y + first * outputSize : pp.baseAddress!
-                    for i in 0..<count { g.unfold(px + (first + i) * g.imageSize, into: col + i * n, rowStride: width) }
-                    if let bv {
-                        for o in 0..<outChannels { (target + o * width).update(repeating: bv.scalars[o], count: width) }
-                    }
-                    BLAS.gemm(m: outChannels, n: width, k: k, a: pw, lda: k, b: col, ldb: width,
-                              beta: bv == nil ? 0 : 1, c: target, ldc: width)
-                    if count > 1 {
-                        for i in 0..<count {
-                            for o in 0..<outChannels {
-                                (y + (first + i) * outputSize + o * n).update(from: target + o * width + i * n, count: n)
+                runWorkers(workers) { worker in
+                    let col = pc.baseAddress! + worker * columnsSize, scratch = pp.baseAddress! + worker * productSize
+                    for (first, count) in groups[worker...].striding(by: workers) {
+                        let width = count * n
+                        let target = count == 1 ? y + first * outputSize : scratch
+                        for i in 0..<count { g.unfold(px + (first + i) * g.imageSize, into: col + i * n, rowStride: width) }
+                        if let bv {
+                            for o in 0..<outChannels { (target + o * width).update(repeating: bv.scalars[o], count: width) }
+                        }
+                        BLAS.gemm(m: outChannels, n: width, k: k, a: pw, lda: k, b: col, ldb: width,
+                                  beta: bv == nil ? 0 : 1, c: target, ldc: width)
+                        if count > 1 {
+                            for i in 0..<count {
+                                for o in 0..<outChannels {
+                                    (y + (first + i) * outputSize + o * n).update(from: target + o * width + i * n, count: n)
+                                }
                             }
                         }
                     }
@@ -183,37 +195,52 @@ public func conv2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int
     }
     return Variable.result(out, [x, weight] + (bias.map { [$0] } ?? []), "conv2d") { grad in
         let ones = [Float](repeating: 1, count: bias?.requiresGrad == true ? n * group : 0)
+        // Workers after the first sum ∂W and ∂bias privately; the shares are added once they finish.
+        let shareSize = outChannels * k + outChannels
+        var shares = [Float](repeating: 0, count: (workers - 1) * shareSize)
         grad.withPointer { pg in xv.withPointer { px in wv.withPointer { pw in ones.withUnsafeBufferPointer { po in
             columns.withUnsafeMutableBufferPointer { pc in product.withUnsafeMutableBufferPointer { pp in
+                shares.withUnsafeMutableBufferPointer { ps in
                 withGradient(bias) { gb in withGradient(weight) { gw in withGradient(x) { gx in
-                    for (first, count) in groups {
-                        let width = count * n, col = pc.baseAddress!
-                        let gy: UnsafePointer<Float>
-                        if count == 1 {
-                            gy = pg + first * outputSize
-                        } else {
-                            for i in 0..<count {
-                                for o in 0..<outChannels {
-                                    (pp.baseAddress! + o * width + i * n).update(from: pg + (first + i) * outputSize + o * n, count: n)
+                    runWorkers(workers) { worker in
+                        let col = pc.baseAddress! + worker * columnsSize, scratch = pp.baseAddress! + worker * productSize
+                        let share = worker == 0 ? nil : ps.baseAddress! + (worker - 1) * shareSize
+                        let gwPart = gw.map { share ?? $0 }, gbPart = gb.map { share.map { $0 + outChannels * k } ?? $0 }
+                        for (first, count) in groups[worker...].striding(by: workers) {
+                            let width = count * n
+                            let gy: UnsafePointer<Float>
+                            if count == 1 {
+                                gy = pg + first * outputSize
+                            } else {
+                                for i in 0..<count {
+                                    for o in 0..<outChannels {
+                                        (scratch + o * width + i * n).update(from: pg + (first + i) * outputSize + o * n, count: n)
+                                    }
                                 }
+                                gy = UnsafePointer(scratch)
                             }
-                            gy = UnsafePointer(pp.baseAddress!)
-                        }
-                        if let gb {
-                            BLAS.gemm(m: outChannels, n: 1, k: width, a: gy, lda: width, b: po.baseAddress!, ldb: 1, beta: 1, c: gb, ldc: 1)
-                        }
-                        if let gw {
-                            for i in 0..<count { g.unfold(px + (first + i) * g.imageSize, into: col + i * n, rowStride: width) }
-                            BLAS.gemm(transposeB: true, m: outChannels, n: k, k: width, a: gy, lda: width,
-                                      b: col, ldb: width, beta: 1, c: gw, ldc: k)
-                        }
-                        if let gx {
-                            BLAS.gemm(transposeA: true, m: k, n: width, k: outChannels, a: pw, lda: k,
-                                      b: gy, ldb: width, c: col, ldc: width)
-                            for i in 0..<count { g.fold(col + i * n, rowStride: width, addingInto: gx + (first + i) * g.imageSize) }
+                            if let gbPart {
+                                BLAS.gemm(m: outChannels, n: 1, k: width, a: gy, lda: width, b: po.baseAddress!, ldb: 1, beta: 1, c: gbPart, ldc: 1)
+                            }
+                            if let gwPart {
+                                for i in 0..<count { g.unfold(px + (first + i) * g.imageSize, into: col + i * n, rowStride: width) }
+                                BLAS.gemm(transposeB: true, m: outChannels, n: k, k: width, a: gy, lda: width,
+                                          b: col, ldb: width, beta: 1, c: gwPart, ldc: k)
+                            }
+                            if let gx {
+                                BLAS.gemm(transposeA: true, m: k, n: width, k: outChannels, a: pw, lda: k,
+                                          b: gy, ldb: width, c: col, ldc: width)
+                                for i in 0..<count { g.fold(col + i * n, rowStride: width, addingInto: gx + (first + i) * g.imageSize) }
+                            }
                         }
                     }
+                    for worker in 1..<workers {
+                        let share = ps.baseAddress! + (worker - 1) * shareSize
+                        if let gw { Kernels.add(gw, share, into: gw, count: outChannels * k) }
+                        if let gb { Kernels.add(gb, share + outChannels * k, into: gb, count: outChannels) }
+                    }
                 } } }
+                }
             } }
         } } } }
     }
@@ -222,6 +249,34 @@ public func conv2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int
 /// Output columns (images × output positions) that conv2d aims for in one matrix product.
 /// Measured with `recur bench conv` (docs/engine-notes.md, "Convolution").
 public nonisolated(unsafe) var conv2dColumnsPerProduct = 4096
+
+/// Runs `body(worker)` for each of `workers` workers: with one, on this thread; with several, each on
+/// its own thread while OpenBLAS runs single-threaded, so the workers split the images (unfolding,
+/// col2im and products alike) instead of OpenBLAS splitting each product and the rest running on one core.
+private func runWorkers(_ workers: Int, _ body: (Int) -> Void) {
+    guard workers > 1 else { return body(0) }
+    let saved = BLAS.threads
+    BLAS.threads = 1
+    defer { BLAS.threads = saved }
+    // The workers touch disjoint images and their own scratch and gradient shares; Dispatch only
+    // sees a closure it cannot check, hence the unchecked box.
+    withoutActuallyEscaping(body) { body in
+        let box = UncheckedSendable(body)
+        DispatchQueue.concurrentPerform(iterations: workers) { box.value($0) }
+    }
+}
+
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+extension ArraySlice {
+    /// Every `step`-th element from the first: worker w of W takes groups w, w + W, w + 2W, ….
+    fileprivate func striding(by step: Int) -> [Element] {
+        Swift.stride(from: startIndex, to: endIndex, by: step).map { self[$0] }
+    }
+}
 
 /// `body` with `v`'s gradient accumulator, or with `nil` when `v` is absent or takes no gradient
 /// (so one loop can serve the gradients that are wanted).
