@@ -57,9 +57,8 @@ public final class Attention: ParameterOwner {
     /// Scores e `[B, T, S]` of queries `[B, T, Hq]` against ``keys(_:)``.
     public func scores(queries: Variable, keys: Variable) -> Variable {
         guard score == .additive else { return matmul(queries, keys, transposeB: true) }
-        let (b, t, s) = (queries.shape[0], queries.shape[1], keys.shape[1]), a = keys.shape[2]
-        let projected = queryProjection!(queries).reshaped([b, t, 1, a])
-        return energy!((projected + keys.reshaped([b, 1, s, a])).tanh()).reshaped([b, t, s])
+        let (b, t, s) = (queries.shape[0], queries.shape[1], keys.shape[1])
+        return energy!(pairwiseSum(queryProjection!(queries), keys).tanh()).reshaped([b, t, s])
     }
 
     /// Context `[B, T, Hm]` and weights `[B, T, S]`; `keys` is ``keys(_:)`` of `memory`.
