@@ -32,7 +32,7 @@ public struct CaptioningOptions: PluginOptions {
     public var gate = true
     public var decodeLength = 0
     /// Generated training images (shapes world), when no --data is given.
-    public var images = 12000
+    public var images = 50000
     /// Generated validation images, and as many held-out-combination images.
     public var validImages = 500
     /// Seed of the generated shapes world (the data), apart from --seed (the model).

@@ -16,7 +16,7 @@ public struct VQAOptions: PluginOptions {
     public var hops = 2
     /// Width k of each hop's score; 0 = the question vector's width.
     public var attentionSize = 0
-    public var images = 8000
+    public var images = 50000
     public var validImages = 500
     public var worldSeed = 0
     public var valid = ""

@@ -13,7 +13,7 @@ public enum VQAPlugin {
             config.batch = 64
             config.learningRate = 2e-3
             config.clip = 5
-            config.epochs = 6
+            config.epochs = 2
             config.evalEvery = 250
         },
         unusedCommonOptions: ["seq-len": "each question is read whole"],

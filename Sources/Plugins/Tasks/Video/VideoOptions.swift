@@ -21,7 +21,7 @@ public struct VideoOptions: PluginOptions {
     public var attentionSize = 0
     public var decodeLength = 0
     public var frames = 8
-    public var clips = 6000
+    public var clips = 50000
     public var validClips = 300
     public var worldSeed = 0
     public var valid = ""
