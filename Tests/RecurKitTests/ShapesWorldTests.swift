@@ -121,6 +121,19 @@ final class ShapesWorldTests: XCTestCase {
                 case "count":
                     let shape = q.question.split(separator: " ")[2].dropLast()
                     XCTAssertEqual(String(scene.objects.filter { $0.kind.rawValue == shape }.count), q.answer)
+                case "relation":
+                    // "is the red circle left of the blue square": find both and compare centres.
+                    let words = q.question.split(separator: " ").map(String.init)
+                    let find = { (c: String, k: String) in scene.objects.first { $0.colour.rawValue == c && $0.kind.rawValue == k }! }
+                    let a = find(words[2], words[3]), b = find(words[words.count - 2], words[words.count - 1])
+                    let relation = words[4..<(words.count - 3)].joined(separator: " ")
+                    let holds = switch relation {
+                    case "left of": a.x < b.x
+                    case "right of": a.x > b.x
+                    case "above": a.y < b.y
+                    default: a.y > b.y
+                    }
+                    XCTAssertEqual(holds ? "yes" : "no", q.answer, q.question)
                 case "exists":
                     let words = q.question.split(separator: " ")
                     let present = scene.objects.contains { $0.colour.rawValue == words[3] && $0.kind.rawValue == words[4] }
