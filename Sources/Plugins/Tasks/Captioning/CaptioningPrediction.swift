@@ -4,28 +4,7 @@ import RecurKit
 /// `recur predict` on a captioning run: a PNG in, its caption out; `--attention-map out.png`
 /// writes the figure of where the decoder looked for each word.
 extension CaptioningSession: Predicting {
-    public struct PredictionOptions: PluginOptions {
-        public var beam = 1
-        public var attentionMap = ""
-
-        enum CodingKeys: String, CodingKey { case beam, attentionMap = "attention-map" }
-
-        public init() {}
-
-        public static var pathFields: Set<String> { ["attention-map"] }
-
-        public static let fields: [OptionField<Self>] = [
-            .init("beam", \.beam, help: "Beam width (1: greedy decoding)."),
-            .init("attention-map", \.attentionMap, help: "Write the attention figure (one panel per word) to this PNG."),
-        ]
-
-        public func validate() throws {
-            try ConfigValueError.check(beam >= 1 && beam <= 100, "beam", beam, "an integer in 1…100")
-            if !attentionMap.isEmpty && !attentionMap.lowercased().hasSuffix(".png") {
-                throw ConfigValueError(field: "attention-map", value: attentionMap, expected: "a file name ending in .png")
-            }
-        }
-    }
+    public typealias PredictionOptions = CaptionPredictionOptions
 
     public func predict(_ input: String, options: PredictionOptions, rng: inout RandomGenerator) throws -> Prediction {
         let image = try Image.readPNG(URL(fileURLWithPath: input)).resized(height: self.options.imageSize, width: self.options.imageSize)

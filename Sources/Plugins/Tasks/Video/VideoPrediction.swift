@@ -5,28 +5,7 @@ import RecurKit
 /// `--per-frame`, one label per frame) out; `--attention-map out.png` draws which frames the
 /// decoder looked at for each word.
 extension VideoSession: Predicting {
-    public struct PredictionOptions: PluginOptions {
-        public var beam = 1
-        public var attentionMap = ""
-
-        enum CodingKeys: String, CodingKey { case beam, attentionMap = "attention-map" }
-
-        public init() {}
-
-        public static var pathFields: Set<String> { ["attention-map"] }
-
-        public static let fields: [OptionField<Self>] = [
-            .init("beam", \.beam, help: "Beam width (1: greedy decoding)."),
-            .init("attention-map", \.attentionMap, help: "Write the decoder's attention over the frames, a row per word, to this PNG."),
-        ]
-
-        public func validate() throws {
-            try ConfigValueError.check(beam >= 1 && beam <= 100, "beam", beam, "an integer in 1…100")
-            if !attentionMap.isEmpty && !attentionMap.lowercased().hasSuffix(".png") {
-                throw ConfigValueError(field: "attention-map", value: attentionMap, expected: "a file name ending in .png")
-            }
-        }
-    }
+    public typealias PredictionOptions = CaptionPredictionOptions
 
     public func predict(_ input: String, options: PredictionOptions, rng: inout RandomGenerator) throws -> Prediction {
         let frames = try Clip.readFrames(URL(fileURLWithPath: input), height: self.options.imageSize, width: self.options.imageSize)
