@@ -2,7 +2,7 @@ import RecurKit
 
 /// Video captioning and frame labelling over clips:
 ///
-///     m = CNN(frame_t)                                 C maps of h × w
+///     m = CNN([frame_t ; frame_t − frame_{t−1}])        C maps of h × w (--motion; CNN(frame_t) without)
 ///     what_c  = max over the grid of map c              (which features are present)
 ///     where_c = Σ_r softmax_r(m_c)_r · (x_r, y_r)       (spatial soft-argmax: where map c is strongest)
 ///     f_t = tanh(W_f [what ; where] + b_f)
@@ -15,7 +15,7 @@ import RecurKit
 /// it learn each colour and shape at every place separately), while the soft-argmax (Levine et
 /// al. 2016) keeps the positions motion is read from.
 ///
-/// Shapes: frames `[T·B, 3, S, S]` (time-major) → CNN `[T·B, C, h, w]` → `[T·B, 3C]` → f `[T, B, F]` → e
+/// Shapes: frames `[T·B, 6, S, S]` (3 channels without --motion; time-major) → CNN `[T·B, C, h, w]` → `[T·B, 3C]` → f `[T, B, F]` → e
 /// `[T, B, D]` (D = the stack's output width) → logits `[B, T', V]` or `[T·B, labels]`.
 /// Parameters: `encoder.conv.…`, `frame.weight`/`bias`, `rnn.…`, then `decoder.…` or
 /// `labeller.weight`/`bias`.
@@ -27,10 +27,13 @@ final class VideoModel: ParameterOwner {
     let labeller: Linear?
     /// Side of the CNN's output grid.
     let grid: Int
+    /// Whether the CNN also sees each frame's difference from the one before (`--motion`).
+    let motion: Bool
 
     init(words: Int, labels: Int, options: VideoOptions, stack: StackConfig, cells: Registry<CellDescriptor>,
          rng: inout RandomGenerator) throws {
-        encoder = ConvEncoder(inputChannels: 3, channels: try ConvEncoder.parseChannels(options.conv), rng: &rng)
+        motion = options.motion
+        encoder = ConvEncoder(inputChannels: options.motion ? 6 : 3, channels: try ConvEncoder.parseChannels(options.conv), rng: &rng)
         let grid = encoder.outputSize(height: options.imageSize, width: options.imageSize)
         guard grid.height >= 1 && grid.width >= 1 else {
             throw TaskError("--image-size \(options.imageSize) is too small for the pooling blocks of --conv \(options.conv)")
@@ -70,7 +73,7 @@ final class VideoModel: ParameterOwner {
                 if step < clip.count { mask[step * b + i] = 1 }
             }
         }
-        let maps = encoder(Variable(Tensor(batching: ordered)))
+        let maps = encoder(Variable(motion ? Tensor(withMotion: ordered, clips: b) : Tensor(batching: ordered)))
         let (n, c) = (t * b, maps.shape[1])
         let what = maxPool2d(maps, kernel: grid).reshaped([n, c])
         let spread = softmax(maps.reshaped([n * c, grid * grid]))

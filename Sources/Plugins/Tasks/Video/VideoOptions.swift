@@ -12,6 +12,8 @@ public struct VideoOptions: PluginOptions {
     /// Label every frame with what is happening at that moment (many-to-many) instead of
     /// writing one caption for the clip.
     public var perFrame = false
+    /// Give the frame CNN each frame's difference from the previous one as 3 more channels.
+    public var motion = true
     public var conv = "16,32"
     public var imageSize = 32
     /// Width of each frame's vector (the CNN's flattened grid, projected).
@@ -27,7 +29,7 @@ public struct VideoOptions: PluginOptions {
     public var valid = ""
 
     enum CodingKeys: String, CodingKey {
-        case perFrame = "per-frame", conv, imageSize = "image-size", frameSize = "frame-size", embedding, attention,
+        case perFrame = "per-frame", motion, conv, imageSize = "image-size", frameSize = "frame-size", embedding, attention,
              attentionSize = "attention-size", decodeLength = "decode-len", frames, clips, validClips = "valid-clips",
              worldSeed = "world-seed", valid
     }
@@ -38,6 +40,7 @@ public struct VideoOptions: PluginOptions {
 
     public static let fields: [OptionField<Self>] = [
         .init("per-frame", \.perFrame, help: "Label each frame (what happens at that moment) instead of captioning the clip."),
+        .init("motion", \.motion, help: "Also give the frame CNN each frame's difference from the previous one (what moved or changed)."),
         .init("conv", \.conv, help: "Channels of the frame CNN's 3×3 conv + ReLU + 2×2 max-pool blocks."),
         .init("image-size", \.imageSize, help: "Frames are resized (bilinear) to this many pixels a side."),
         .init("frame-size", \.frameSize, help: "Width of each frame's vector (the CNN's grid, flattened and projected)."),
