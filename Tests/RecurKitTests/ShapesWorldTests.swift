@@ -124,7 +124,12 @@ final class ShapesWorldTests: XCTestCase {
                 case "relation":
                     // "is the red circle left of the blue square": find both and compare centres.
                     let words = q.question.split(separator: " ").map(String.init)
-                    let find = { (c: String, k: String) in scene.objects.first { $0.colour.rawValue == c && $0.kind.rawValue == k }! }
+                    // Each named object is the only one of its name, or the question would be ambiguous.
+                    let find = { (c: String, k: String) -> ShapeObject in
+                        let named = scene.objects.filter { $0.colour.rawValue == c && $0.kind.rawValue == k }
+                        XCTAssertEqual(named.count, 1, "\(q.question): \(named.count) objects called \(c) \(k)")
+                        return named[0]
+                    }
                     let a = find(words[2], words[3]), b = find(words[words.count - 2], words[words.count - 1])
                     let relation = words[4..<(words.count - 3)].joined(separator: " ")
                     let holds = switch relation {
@@ -141,6 +146,26 @@ final class ShapesWorldTests: XCTestCase {
                 default: break
                 }
             }
+        }
+    }
+
+    func testRelationQuestionsNameOnlyObjectsTheirNamesPickOut() {
+        // Two small red circles: "the red circle" is ambiguous, so only the square's relations to
+        // the triangle may be asked.
+        let scene = ShapesScene(objects: [
+            ShapeObject(kind: .circle, colour: .red, size: .small, x: 0.2, y: 0.2),
+            ShapeObject(kind: .circle, colour: .red, size: .small, x: 0.8, y: 0.8),
+            ShapeObject(kind: .square, colour: .blue, size: .small, x: 0.2, y: 0.8),
+            ShapeObject(kind: .triangle, colour: .green, size: .small, x: 0.8, y: 0.2),
+        ])
+        var rng = RandomGenerator(seed: 1)
+        var asked = Set<String>()
+        for _ in 0..<200 {
+            for q in ShapesQuestions.ask(scene, split: .train, rng: &rng) where q.kind == "relation" { asked.insert(q.question) }
+        }
+        XCTAssertFalse(asked.isEmpty)
+        for question in asked {
+            XCTAssertFalse(question.contains("red circle"), question)
         }
     }
 

@@ -9,7 +9,7 @@
 /// | relation | is the red circle left of the blue square | yes / no (balanced) |
 ///
 /// A question is asked only when its answer is defined: "the square" only when the scene has one
-/// square, a relation only between objects a clear margin apart.
+/// square, a relation only between objects a clear margin apart, each the only one of its colour and shape.
 public enum ShapesQuestions {
     public static let kinds = ["colour", "shape", "count", "exists", "relation"]
 
@@ -47,7 +47,9 @@ public enum ShapesQuestions {
             }
         }
 
-        let relations = scene.relations
+        // Only between objects their names pick out: with two red circles, "the red circle" is no one.
+        let unique = { (i: Int) in objects.filter { $0.colour == objects[i].colour && $0.kind == objects[i].kind }.count == 1 }
+        let relations = scene.relations.filter { unique($0.subject) && unique($0.object) }
         if !relations.isEmpty {
             let (a, relation, b) = relations[rng.below(relations.count)]
             // "no" swaps the relation for its opposite, which the margin makes clearly false.
