@@ -6,7 +6,8 @@ enum PeakMemory {
     static func residentMiB() -> Double? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            // "VmHWM:\t  175232 kB": the padding is spaces, but an 8-digit figure follows the tab directly.
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             if fields.count >= 2, let kib = Double(fields[1]) { return kib / 1024 }
         }
         return nil
