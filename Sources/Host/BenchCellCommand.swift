@@ -15,22 +15,29 @@ struct BenchCellCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Vocabulary size (one-hot width).") var vocab: Int = 65
     @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads: Int = 1
     @Option(parsing: .unconditional, help: "Seconds to measure (after 3 warm-up steps).") var seconds: Double = 5
+    @Option(parsing: .unconditional, help: "Measure exactly N steps after one warm-up step, instead of --seconds (long sequences, peak memory).")
+    var steps: Int?
     @Flag(name: .customLong("no-fused"), help: "Use the generic autodiff path.") var noFused = false
+    @Option(parsing: .unconditional, help: ArgumentHelp("Keep states every K steps and recompute the rest in backward (0: keep all).", valueName: "K"))
+    var recompute: Int = 0
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
         for (name, value) in [("hidden", hidden), ("layers", layers), ("batch", batch), ("seq-len", seqLen), ("vocab", vocab), ("threads", threads)] where value < 1 {
             throw ValidationError("--\(name) must be at least 1 (got \(value)).")
         }
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1 (got \(steps)).") }
+        if recompute < 0 { throw ValidationError("--recompute must be 0 (off) or a positive segment length K (got \(recompute)).") }
     }
 
     func run() throws {
         try reportingErrors {
             BLAS.threads = threads
             var rng = RandomGenerator(seed: 0)
-            let stack = try RecurrentStack(StackConfig(cell: cell, hiddenSize: hidden, layers: layers), inputSize: vocab,
-                                           registry: Registries.cells, rng: &rng)
-            stack.path = noFused ? .generic : .fused
+            let config = StackConfig(cell: cell, hiddenSize: hidden, layers: layers, path: noFused ? .generic : .fused,
+                                     recompute: recompute)
+            do { try config.checkRecompute(cells: Registries.cells) } catch let error as RunError { throw UserError(error.message) }
+            let stack = try RecurrentStack(config, inputSize: vocab, registry: Registries.cells, rng: &rng)
             let head = Linear(inputSize: hidden, outputSize: vocab, rng: &rng)
             let parameters = stack.namedParameters(prefix: "rnn") + head.namedParameters(prefix: "decoder")
             let optimizer = Adam(learningRate: 1e-3)
@@ -48,24 +55,26 @@ struct BenchCellCommand: ParsableCommand {
                 clipGradientNorm(parameters, maxNorm: 5)
                 optimizer.step(parameters)
             }
-            for _ in 0..<3 { step() }
+            for _ in 0..<(self.steps == nil ? 3 : 1) { step() }
             var steps = 0
             let start = Date()
-            while steps < 3 || Date().timeIntervalSince(start) < seconds {
+            while steps < (self.steps ?? 3) || (self.steps == nil && Date().timeIntervalSince(start) < seconds) {
                 step()
                 steps += 1
             }
             let elapsed = Date().timeIntervalSince(start)
             let charsPerSecond = Double(steps * batch * seqLen) / elapsed
+            let peak = PeakMemory.residentMiB() ?? .nan
             if json {
                 try printJSON(["cell": cell, "path": noFused ? "generic" : "fused", "hidden": hidden, "layers": layers,
                                "batch": batch, "seq_len": seqLen, "vocab": vocab, "threads": threads, "steps": steps,
                                "ms_per_step": elapsed / Double(steps) * 1000, "chars_per_second": charsPerSecond.rounded(),
-                               "kernel": BLAS.kernelName])
+                               "kernel": BLAS.kernelName, "recompute": recompute, "peak_rss_mib": (peak * 10).rounded() / 10])
             } else {
-                print(String(format: "%@ %@ H=%d L=%d B=%d T=%d V=%d, %d thread%@: %.1f ms/step, %.0f chars/s (%@ kernels)",
-                             cell, noFused ? "generic" : "fused", hidden, layers, batch, seqLen, vocab, threads,
-                             threads == 1 ? "" : "s", elapsed / Double(steps) * 1000, charsPerSecond, BLAS.kernelName))
+                print(String(format: "%@ %@%@ H=%d L=%d B=%d T=%d V=%d, %d thread%@: %.1f ms/step, %.0f chars/s (%@ kernels), peak RSS %.1f MiB",
+                             cell, noFused ? "generic" : "fused", recompute > 0 ? " recompute \(recompute)" : "", hidden, layers,
+                             batch, seqLen, vocab, threads, threads == 1 ? "" : "s", elapsed / Double(steps) * 1000,
+                             charsPerSecond, BLAS.kernelName, peak))
             }
         }
     }

@@ -45,6 +45,7 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: "Checkpoint every N steps.") var checkpointEvery: Int?
     @Option(name: .customLong("log-every"), parsing: .unconditional, help: "Log every N steps.") var logEvery: Int?
     @Flag(name: .customLong("no-fused"), help: "Use the generic autodiff path even where a fused one exists.") var noFused = false
+    @Option(parsing: .unconditional, help: ArgumentHelp("Keep the recurrent state only every K steps and recompute the rest during backward: memory grows as T/K + K instead of T, for about one more forward pass of time (K ≈ √T keeps least; 0, the default: keep every step). Fused lstm, gru, rnn and cifg only.", valueName: "K")) var recompute: Int?
     @Option(help: "A JSON run config (such as a run's config.json) to start from.") var config: String?
 
     /// Flags given on the command line whose use depends on the task.
@@ -84,6 +85,7 @@ struct RunOptions: ParsableArguments {
         if let v = checkpointEvery { c.checkpointEvery = v }
         if let v = logEvery { c.logEvery = v }
         if noFused { c.stack.path = .generic }
+        if let v = recompute { c.stack.recompute = v }
         try resolveRegime(&c)
         c.taskOptions = try descriptor.options.resolve(stored: base.taskOptions, text: taskOptions)
         try Self.check(c)
@@ -130,6 +132,7 @@ struct RunOptions: ParsableArguments {
         try positive(c.evalEvery, "eval-every")
         try positive(c.checkpointEvery, "checkpoint-every")
         try positive(c.logEvery, "log-every")
+        do { try c.stack.checkRecompute(cells: Registries.cells) } catch let error as RunError { throw UserError(error.message) }
         guard c.stack.dropout >= 0 && c.stack.dropout < 1 else { throw UserError("--dropout must be in [0, 1) (got \(c.stack.dropout))") }
         guard c.learningRate > 0 && c.learningRate.isFinite else { throw UserError("--lr must be positive (got \(c.learningRate))") }
         guard c.clip >= 0 else { throw UserError("--clip must be 0 (off) or positive (got \(c.clip))") }

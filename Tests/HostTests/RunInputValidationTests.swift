@@ -136,6 +136,12 @@ final class RunInputValidationTests: HostTestCase {
         try assertRefused(["--clip=-1"], .userError(["--clip must be 0 (off) or positive"]))
     }
 
+    func testRecomputeThatCannotWorkIsRefused() throws {
+        try assertRefused(["--recompute", "-1"], .userError(["--recompute must be 0 (off) or a positive segment length K (got -1)"]))
+        try assertRefused(["--recompute", "4", "--no-fused"], .userError(["--recompute works on the fused path only"]))
+        try assertRefused(["--recompute", "4", "--cell", "indrnn"], .userError(["--recompute: cell 'indrnn' has no fused path"]))
+    }
+
     func testNonNumericValueIsAUsageError() throws {
         try assertRefused(["--hidden", "many"], .usageError(["--hidden", "many"]))
     }

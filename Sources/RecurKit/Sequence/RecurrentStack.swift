@@ -12,10 +12,15 @@ public struct StackConfig: Codable, Sendable, Hashable {
     public var cellOptions: [String: JSONValue]
     /// `generic` runs every cell through autodiff even where it has a fused kernel (`--no-fused`).
     public var path: SequenceDriver.Path
+    /// `--recompute K`: the fused pass keeps states only every K steps and recomputes the rest
+    /// during backward (``RecomputingSequencePath``), so training memory grows as T/K + K
+    /// instead of T in the recurrence; 0 (the default) keeps every step, which is fastest.
+    /// Absent in configs written before it existed, which therefore load as 0.
+    public var recompute: Int
 
     public init(cell: String, hiddenSize: Int, layers: Int = 1, bidirectional: Bool = false,
                 dropout: Float = 0, residual: Bool = false, cellOptions: [String: JSONValue] = [:],
-                path: SequenceDriver.Path = .fused) {
+                path: SequenceDriver.Path = .fused, recompute: Int = 0) {
         self.cell = cell
         self.hiddenSize = hiddenSize
         self.layers = layers
@@ -24,6 +29,42 @@ public struct StackConfig: Codable, Sendable, Hashable {
         self.residual = residual
         self.cellOptions = cellOptions
         self.path = path
+        self.recompute = recompute
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case cell, hiddenSize, layers, bidirectional, dropout, residual, cellOptions, path, recompute
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        cell = try c.decode(String.self, forKey: .cell)
+        hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
+        layers = try c.decode(Int.self, forKey: .layers)
+        bidirectional = try c.decode(Bool.self, forKey: .bidirectional)
+        dropout = try c.decode(Float.self, forKey: .dropout)
+        residual = try c.decode(Bool.self, forKey: .residual)
+        cellOptions = try c.decode([String: JSONValue].self, forKey: .cellOptions)
+        path = try c.decode(SequenceDriver.Path.self, forKey: .path)
+        // Optional, so that runs and bundles from before `--recompute` load unchanged (as 0, off).
+        recompute = try c.decodeIfPresent(Int.self, forKey: .recompute) ?? 0
+    }
+
+    /// Refuses a `recompute` no run can use: negative, on the generic path, or with a cell whose
+    /// fused path cannot recompute (the message names the cell). `cells` makes one cell to ask.
+    public func checkRecompute(cells: Registry<CellDescriptor>) throws {
+        guard recompute != 0 else { return }
+        guard recompute > 0 else {
+            throw RunError("--recompute must be 0 (off) or a positive segment length K (got \(recompute))")
+        }
+        guard path == .fused else {
+            throw RunError("--recompute works on the fused path only; drop --no-fused or --recompute")
+        }
+        var rng = RandomGenerator(seed: 0)
+        let probe = try cells.lookup(cell).make(CellConfig(inputSize: hiddenSize, hiddenSize: hiddenSize, options: cellOptions), &rng)
+        guard probe.fusedPath is any RecomputingSequencePath else {
+            throw RunError("--recompute: cell '\(cell)' has no fused path to recompute in segments (lstm, gru, rnn and cifg have one); run it without --recompute")
+        }
     }
 
     public var directions: Int { bidirectional ? 2 : 1 }
@@ -42,6 +83,8 @@ public final class RecurrentStack: ParameterOwner {
     public let cells: [any Cell]
     /// Starts as `config.path`; tests and benchmarks may switch it.
     public var path: SequenceDriver.Path
+    /// Starts as `config.recompute` (0: keep every state).
+    public var recompute: Int
 
     public init(_ config: StackConfig, inputSize: Int, registry: Registry<CellDescriptor>,
                 rng: inout RandomGenerator) throws {
@@ -59,6 +102,7 @@ public final class RecurrentStack: ParameterOwner {
         }
         self.cells = cells
         path = config.path
+        recompute = config.recompute
     }
 
     public var stateSizes: [Int] { cells[0].stateSizes }
@@ -90,7 +134,8 @@ public final class RecurrentStack: ParameterOwner {
             for direction in 0..<config.directions {
                 let index = layer * config.directions + direction
                 let (output, state) = SequenceDriver.run(cells[index], input: x, initialState: initial[index],
-                                                         mask: mask, reverse: direction == 1, path: path)
+                                                         mask: mask, reverse: direction == 1, path: path,
+                                                         recompute: recompute)
                 outputs.append(output)
                 finalStates.append(state)
             }

@@ -10,13 +10,22 @@ public enum SequenceDriver {
         case fused, generic
     }
 
+    /// `recompute` K > 0 keeps states only every K steps and recomputes the rest in backward
+    /// (``RecomputingSequencePath``); it needs the fused path of a cell that offers one
+    /// (``StackConfig/checkRecompute(cells:)`` says so before a run starts).
     public static func run(_ cell: any Cell, input: Variable, initialState: [Variable], mask: Tensor? = nil,
-                           reverse: Bool = false, path: Path = .fused) -> (output: Variable, state: [Variable]) {
+                           reverse: Bool = false, path: Path = .fused, recompute: Int = 0) -> (output: Variable, state: [Variable]) {
         precondition(input.value.rank == 3 && input.shape[2] == cell.inputSize,
                      "SequenceDriver: input \(input.shape) does not match [T, B, \(cell.inputSize)]")
         if let mask {
             precondition(mask.shape == [input.shape[0], input.shape[1]],
                          "SequenceDriver: mask \(mask.shape) does not match input \(input.shape)")
+        }
+        if recompute > 0 {
+            guard path == .fused, let segmented = cell.fusedPath as? any RecomputingSequencePath else {
+                preconditionFailure("SequenceDriver: recompute \(recompute) needs a fused path with recomputation, which \(type(of: cell)) on the \(path) path has not")
+            }
+            return segmented.run(input: input, initialState: initialState, mask: mask, reverse: reverse, segment: recompute)
         }
         if path == .fused, let fused = cell.fusedPath {
             return fused.run(input: input, initialState: initialState, mask: mask, reverse: reverse)
