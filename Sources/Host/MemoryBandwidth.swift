@@ -5,19 +5,36 @@ import RecurKit
 /// where a batch-1 step must read every weight once. Measured with the resident product's own
 /// registers (``ResidentKernel/sum(_:bytes:)``): the baseline build's SIMD16 sum is four SSE
 /// loads per 64 bytes and measured less than the AVX-512 products themselves achieve.
-enum MemoryBandwidth {
-    /// Bytes per second of the best of `repetitions` passes over `bytes` (after one warm-up
-    /// pass), each pass at least `minimumBytes` read (small buffers are swept several times).
-    /// A buffer the size of the weights measures the level of the cache hierarchy they live in
-    /// (L3 for a few MB to 32 MB on the 2-vCPU EPYC); 1 GiB measures DRAM.
-    static func measure(bytes: Int, kernel: ResidentKernel = .current, minimumBytes: Int = 1 << 30, repetitions: Int = 5) -> Double {
-        let size = max(bytes / 256, 1) * 256
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
-        defer { buffer.deallocate() }
+///
+/// A buffer the size of the weights measures the level of the cache hierarchy they stay in
+/// between characters (L3 for a few MB to 32 MB on the 2-vCPU EPYC); 1 GiB measures DRAM.
+final class MemoryBandwidth {
+    let size: Int
+    let kernel: ResidentKernel
+    let buffer: UnsafeMutableRawPointer
+    /// The best bytes per second seen so far.
+    private(set) var best = 0.0
+    private var sink: Float = 0
+
+    init(bytes: Int, kernel: ResidentKernel = .current) {
+        size = max(bytes / 256, 1) * 256
+        self.kernel = kernel
+        buffer = .allocate(byteCount: size, alignment: 64)
         buffer.initializeMemory(as: Float.self, repeating: 1, count: size / 4)
+    }
+
+    deinit {
+        buffer.deallocate()
+        // Keeps the sums observable, so the optimiser cannot drop the loop.
+        if sink == -1 { print("") }
+    }
+
+    /// One warm-up pass, then `repetitions` timed passes of at least `minimumBytes` each (small
+    /// buffers are swept several times); keeps the best. Called between timed runs, so a burst
+    /// of load from another process hits the bound and the speed alike.
+    @discardableResult
+    func measure(minimumBytes: Int = 1 << 28, repetitions: Int = 3) -> Double {
         let sweeps = max(1, minimumBytes / size)
-        var best = Double.infinity
-        var sink: Float = 0
         for repetition in 0...repetitions {
             let start = DispatchTime.now().uptimeNanoseconds
             for sweep in 0..<sweeps {
@@ -27,10 +44,8 @@ enum MemoryBandwidth {
                 sink += kernel.sum(buffer, bytes: size)
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            if repetition > 0 { best = min(best, seconds / Double(sweeps)) }
+            if repetition > 0 { best = max(best, Double(size * sweeps) / seconds) }
         }
-        // Keeps the sums observable, so the optimiser cannot drop the loop.
-        if sink == -1 { print("") }
-        return Double(size) / best
+        return best
     }
 }
