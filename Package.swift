@@ -88,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "Host",
             dependencies: [
-                recurKit, "RecurBundle", "RecurPlot", "RecurBuiltins", "CharLMTask",
+                recurKit, "RecurBundle", "RecurPlot", "RecurBuiltins", "CharLMTask", "TranslationTask",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Host"),
