@@ -39,7 +39,13 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         .target(name: "RecurCore", dependencies: ["COpenBLAS", "CMalloc"], swiftSettings: engineSettings),
-        .target(name: "RecurKit", dependencies: ["RecurCore", "CArchive", "CPNG"], swiftSettings: engineSettings),
+        // The batch-1 products of resident inference, one source built for two instruction sets:
+        // the rest of Recur is built for the baseline x86-64 (no AVX, no F16C), and Swift has no
+        // per-function target attribute. RecurKit picks one at run time from the CPU's flags
+        // (ResidentKernel); nothing else may call into them.
+        .target(name: "RecurGemvAVX512", swiftSettings: engineSettings + [.unsafeFlags(["-target-cpu", "skylake-avx512"])]),
+        .target(name: "RecurGemvAVX2", swiftSettings: engineSettings + [.unsafeFlags(["-target-cpu", "haswell"])]),
+        .target(name: "RecurKit", dependencies: ["RecurCore", "CArchive", "CPNG", "RecurGemvAVX512", "RecurGemvAVX2"], swiftSettings: engineSettings),
         .target(name: "RecurBundle", dependencies: [recurKit, "CArchive", "COpenSSL"]),
         .target(name: "RecurMPI", dependencies: [recurKit, "CMPI"]),
         // SVG line plots and heatmaps for diagnostics and run reports; no dependencies.
@@ -82,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "Host",
             dependencies: [
-                recurKit, "RecurBundle", "RecurPlot", "RecurBuiltins", "CharLMTask",
+                recurKit, "RecurBundle", "RecurPlot", "RecurBuiltins", "CharLMTask", "TranslationTask",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Host"),

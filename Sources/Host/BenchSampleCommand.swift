@@ -9,9 +9,11 @@ struct BenchSampleCommand: ParsableCommand {
         abstract: "Batch-1 generation speed (`recur sample`'s loop) on random weights, beside the memory-bandwidth bound.",
         discussion: """
         A batch-1 step reads every weight once, so chars/s can be no higher than the read \
-        bandwidth divided by the bytes of weights per character. The bandwidth is a SIMD sum over \
-        a buffer far bigger than L3 (DRAM); a sum over a buffer the size of the weights gives the \
-        bound when they stay in cache.
+        bandwidth divided by the bytes of weights per character. Resident weights are timed in \
+        fp32 and in fp16 (RECUR_RESIDENT_KERNEL=avx2|blas forces a narrower product). The \
+        bandwidth is a sum with the product's own registers over a buffer the size of the \
+        weights (the cache level they stay in between characters: L3 for a 2×512 LSTM) and \
+        over 1 GiB (DRAM).
         """)
 
     @Option(help: "Cell name.") var cell: String = "lstm"
@@ -19,7 +21,8 @@ struct BenchSampleCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Layers.") var layers: Int = 2
     @Option(parsing: .unconditional, help: "Vocabulary size.") var vocab: Int = 65
     @Option(parsing: .unconditional, help: "Embedding width (0: one-hot input).") var embedding: Int = 64
-    @Option(parsing: .unconditional, help: "Characters per timed run (best of 3).") var length: Int = 2000
+    @Option(parsing: .unconditional, help: "Characters per timed run.") var length: Int = 2000
+    @Option(parsing: .unconditional, help: "Timed runs per precision (fp32 and fp16 alternate); the best counts.") var repetitions: Int = 5
     @Option(name: .customLong("generic-length"), parsing: .unconditional,
             help: "Characters through the generic path (the model's forward pass per character), for comparison; 0 skips it.")
     var genericLength: Int = 200
@@ -27,7 +30,7 @@ struct BenchSampleCommand: ParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
-        for (name, value) in [("hidden", hidden), ("layers", layers), ("vocab", vocab), ("length", length), ("threads", threads)] where value < 1 {
+        for (name, value) in [("hidden", hidden), ("layers", layers), ("vocab", vocab), ("length", length), ("threads", threads), ("repetitions", repetitions)] where value < 1 {
             throw ValidationError("--\(name) must be at least 1 (got \(value)).")
         }
         guard embedding >= 0, genericLength >= 0 else { throw ValidationError("--embedding and --generic-length must be at least 0.") }
@@ -40,37 +43,62 @@ struct BenchSampleCommand: ParsableCommand {
             let model = try LanguageModel(vocabularySize: vocab, embedding: embedding == 0 ? nil : embedding,
                                           stack: StackConfig(cell: cell, hiddenSize: hidden, layers: layers),
                                           cells: Registries.cells, rng: &rng)
-            guard let resident = ResidentLanguageModel(model) else {
-                throw ValidationError("--cell \(cell) has no resident batch-1 path (it needs a fused gated kernel, as lstm, gru and rnn have).")
+            let precisions: [ResidentPrecision] = [.fp32, .fp16]
+            var residents: [ResidentLanguageModel] = []
+            for precision in precisions {
+                guard let resident = ResidentLanguageModel(model, precision: precision) else {
+                    throw ValidationError("--cell \(cell) has no resident batch-1 path (it needs a fused gated kernel, as lstm, gru and rnn have).")
+                }
+                residents.append(resident)
             }
-            var best = Double.infinity
-            for _ in 0..<3 {
-                var sampling = RandomGenerator(seed: 1)
-                let start = DispatchTime.now().uptimeNanoseconds
-                try resident.generate(prime: [0], length: length, temperature: 1, topK: nil, rng: &sampling) { _ in }
-                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            let kernel = residents[0].stack.kernel
+            // A probe per precision, as big as its weights: the cache level they live in.
+            let probes = residents.map { MemoryBandwidth(bytes: $0.weightBytesPerToken, kernel: kernel) }
+            // fp32, fp16 and the bandwidth probes alternate, so a burst of load from another
+            // process hits the speed and its bound alike; the best of each counts.
+            var best = [Double](repeating: .infinity, count: precisions.count)
+            for _ in 0..<repetitions {
+                for (i, resident) in residents.enumerated() {
+                    var sampling = RandomGenerator(seed: 1)
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    try resident.generate(prime: [0], length: length, temperature: 1, topK: nil, rng: &sampling) { _ in }
+                    best[i] = min(best[i], Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                    // As many bytes as the timed run read, so both last as long and see the
+                    // same share of quiet moments (short probes caught bursts of 100 GB/s).
+                    probes[i].measure(minimumBytes: length * resident.weightBytesPerToken, repetitions: 1)
+                }
             }
-            let charsPerSecond = Double(length) / best
             let generic = genericLength > 0 ? try genericCharsPerSecond(model) : nil
-            let bytes = resident.weightBytesPerToken
-            let dram = MemoryBandwidth.measure(bytes: 1 << 30)
-            let cached = MemoryBandwidth.measure(bytes: bytes)
-            let bound = dram / Double(bytes), cacheBound = cached / Double(bytes)
+            let dram = MemoryBandwidth(bytes: 1 << 30, kernel: kernel).measure(minimumBytes: 1 << 30)
+            var object: [String: Any] = [
+                "cell": cell, "hidden": hidden, "layers": layers, "vocab": vocab, "embedding": embedding, "length": length,
+                "threads": threads, "kernel": BLAS.kernelName, "resident_kernel": kernel.rawValue,
+                "dram_gb_per_second": (dram / 1e8).rounded() / 10,
+            ]
+            if let generic { object["generic_chars_per_second"] = generic.rounded() }
+            var lines: [String] = []
+            for (i, precision) in precisions.enumerated() {
+                let charsPerSecond = Double(length) / best[i]
+                let bytes = residents[i].weightBytesPerToken
+                let cached = probes[i].best
+                let bound = dram / Double(bytes), cacheBound = cached / Double(bytes)
+                let key = precision == .fp32 ? "" : "\(precision.rawValue)_"
+                object["\(key)chars_per_second"] = charsPerSecond.rounded()
+                object["\(key)weight_bytes_per_char"] = bytes
+                object["\(key)bound_chars_per_second"] = bound.rounded()
+                object["\(key)cache_gb_per_second"] = (cached / 1e8).rounded() / 10
+                object["\(key)cache_bound_chars_per_second"] = cacheBound.rounded()
+                object["\(key)ratio_to_cache_bound"] = (charsPerSecond / cacheBound * 100).rounded() / 100
+                lines.append(String(format: "%@: %.0f chars/s; %.2f MB of weights/char; in cache (%.2f MB buffer) %.1f GB/s → bound %.0f chars/s (%.2f× of it); DRAM %.1f GB/s → %.0f chars/s",
+                                    precision.rawValue, charsPerSecond, Double(bytes) / 1e6, Double(bytes) / 1e6, cached / 1e9,
+                                    cacheBound, charsPerSecond / cacheBound, dram / 1e9, bound))
+            }
             if json {
-                var object: [String: Any] = [
-                    "cell": cell, "hidden": hidden, "layers": layers, "vocab": vocab, "embedding": embedding, "length": length,
-                    "threads": threads, "kernel": BLAS.kernelName, "chars_per_second": charsPerSecond.rounded(),
-                    "weight_bytes_per_char": bytes, "dram_gb_per_second": (dram / 1e8).rounded() / 10,
-                    "bound_chars_per_second": bound.rounded(), "cache_gb_per_second": (cached / 1e8).rounded() / 10,
-                    "cache_bound_chars_per_second": cacheBound.rounded(),
-                ]
-                if let generic { object["generic_chars_per_second"] = generic.rounded() }
                 try printJSON(object)
             } else {
-                print(String(format: "%@ %d×%d V=%d: %.0f chars/s resident%@", cell, layers, hidden, vocab, charsPerSecond,
-                             generic.map { String(format: ", %.0f generic (%.1f×)", $0, charsPerSecond / $0) } ?? ""))
-                print(String(format: "weights %.2f MB/char; DRAM %.1f GB/s → bound %.0f chars/s (%.2f× of it); in cache %.1f GB/s → %.0f chars/s",
-                             Double(bytes) / 1e6, dram / 1e9, bound, charsPerSecond / bound, cached / 1e9, cacheBound))
+                print(String(format: "%@ %d×%d V=%d, resident kernel %@%@", cell, layers, hidden, vocab, kernel.rawValue,
+                             generic.map { String(format: ", generic path %.0f chars/s", $0) } ?? ""))
+                lines.forEach { print($0) }
             }
         }
     }

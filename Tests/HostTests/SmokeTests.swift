@@ -68,6 +68,12 @@ final class SmokeTests: HostTestCase {
         let greedy = try recur(["sample", run.path, "--prime", prime, "--length", "12", "--top-k", "1"])
         XCTAssertEqual(greedy.status, 0, "\(greedy)")
         XCTAssertEqual(greedy.stdout.unicodeScalars.count, prime.unicodeScalars.count + 12 + 1, "\(greedy)")
+        // --half: fp16 resident weights; the same shape of output, and repeatable for a seed.
+        let half = try recur(["sample", run.path, "--prime", prime, "--length", "30", "--seed", "3", "--half"])
+        XCTAssertEqual(half.status, 0, "\(half)")
+        XCTAssertEqual(half.stdout.unicodeScalars.count, prime.unicodeScalars.count + 30 + 1, "\(half)")
+        XCTAssertTrue(half.stdout.unicodeScalars.dropFirst(prime.unicodeScalars.count).dropLast().allSatisfy { vocabulary.contains(String($0)) }, "\(half)")
+        XCTAssertEqual(try recur(["sample", run.path, "--prime", prime, "--length", "30", "--seed", "3", "--half"]).stdout, half.stdout)
 
         // eval --json: the checkpoint's step and the validation metrics, equal to the last evaluation logged.
         let eval = try recur(["eval", run.path, "--json"])

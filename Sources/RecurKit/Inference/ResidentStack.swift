@@ -1,7 +1,7 @@
 /// A ``RecurrentStack`` stepped one token at a time at batch 1, for generation: the weights are
-/// copied once into buffers that stay resident, every step is a matrix–vector product per
-/// weight matrix (`cblas_sgemv`) and the cell's own fused ``GateKernel``, and nothing is
-/// allocated and no tape is built per step.
+/// packed once into buffers that stay resident (``PackedMatrix``: SIMD panels in fp32 or fp16,
+/// chosen by ``ResidentKernel``), every step is a matrix–vector product per weight matrix and
+/// the cell's own fused ``GateKernel``, and nothing is allocated and no tape is built per step.
 ///
 /// It exists only for stacks whose cells all have a ``GatedRecurrence`` (``FusedRecurrence``)
 /// fused path and that run forwards (no bidirection); ``init(_:)`` returns nil otherwise and the
@@ -10,8 +10,8 @@
 ///     gx = W_ih·x + b_ih    gh = W_hh·h + b_hh    (h, c) = kernel(gx, gh, state)
 ///     x_{l+1} = h  (+ x_l with residual, layer > 0)
 ///
-/// in the order the fused whole-sequence path does, so its values equal the training path's to
-/// the rounding of sgemv against sgemm. Shapes: input `[X]`, each state `[H]`, output `[H]`.
+/// in the order the fused whole-sequence path does, so its fp32 values equal the training
+/// path's to the rounding of a different summation order. Shapes: input `[X]`, each state `[H]`, output `[H]`.
 public final class ResidentStack {
     public let inputSize: Int
     public let hiddenSize: Int
@@ -22,13 +22,20 @@ public final class ResidentStack {
     /// The next layer's input when a residual connection adds the previous input to h.
     let residualInput: FloatBuffer
 
-    public init?(_ stack: RecurrentStack) {
+    /// The product kernel and the precision the weights are kept in.
+    public let kernel: ResidentKernel, precision: ResidentPrecision
+
+    /// `kernel` defaults to this CPU's widest (``ResidentKernel/current``); `precision` `.fp16`
+    /// rounds every weight (not the biases) to half precision.
+    public init?(_ stack: RecurrentStack, kernel: ResidentKernel = .current, precision: ResidentPrecision = .fp32) {
         guard !stack.config.bidirectional else { return nil }
         var layers: [ResidentLayer] = []
         for cell in stack.cells {
             guard let gated = cell.fusedPath as? any GatedRecurrence else { return nil }
-            layers.append(ResidentLayer(gated))
+            layers.append(ResidentLayer(gated, kernel: kernel, precision: precision))
         }
+        self.kernel = kernel
+        self.precision = precision
         self.layers = layers
         inputSize = stack.inputSize
         hiddenSize = stack.config.hiddenSize
@@ -41,12 +48,12 @@ public final class ResidentStack {
     /// first layer's W_ih unless its projection comes from a table (then one row of it), plus
     /// the biases.
     public func weightBytesPerStep(projectedInput: Bool) -> Int {
-        var floats = 0
+        var bytes = 0
         for (l, layer) in layers.enumerated() {
-            floats += layer.gates * layer.hidden + 2 * layer.gates
-            floats += l == 0 && projectedInput ? layer.gates : layer.gates * layer.width
+            bytes += layer.weightHH.bytesPerProduct
+            bytes += l == 0 && projectedInput ? layer.gates * MemoryLayout<Float>.size : layer.weightIH.bytesPerProduct
         }
-        return floats * MemoryLayout<Float>.size
+        return bytes
     }
 
     /// Sets every state (`[layer][component]`, each `[1, H]`) from `state`, or to zeros.
@@ -88,11 +95,14 @@ public final class ResidentStack {
     }
 }
 
-/// One layer's resident weights, scratch and double-buffered state.
+/// One layer's resident weights (``PackedMatrix``, bias inside), scratch and double-buffered
+/// state.
 final class ResidentLayer {
     let kernel: any GateKernel
     let width: Int, hidden: Int, gates: Int
-    let weightIH: FloatBuffer, weightHH: FloatBuffer, biasIH: FloatBuffer, biasHH: FloatBuffer
+    /// `[G·H, X]` with b_ih and `[G·H, H]` with b_hh.
+    let weightIH: PackedMatrix, weightHH: PackedMatrix
+    /// `[G·H]` each, padded to the panel height.
     let gx: FloatBuffer, gh: FloatBuffer, cache: FloatBuffer
     /// Two sets of state buffers; a step reads one set and writes the other, then they swap.
     let states: [[FloatBuffer]]
@@ -100,21 +110,23 @@ final class ResidentLayer {
     let previous: [[UnsafePointer<Float>]], next: [[UnsafeMutablePointer<Float>]]
     var current = 0
 
-    init(_ gated: any GatedRecurrence) {
+    init(_ gated: any GatedRecurrence, kernel packing: ResidentKernel, precision: ResidentPrecision) {
         let kernel = gated.gateKernel
         self.kernel = kernel
         width = gated.weightIH.shape[1]
         hidden = gated.weightHH.shape[1]
         gates = kernel.gateCount * hidden
-        func resident(_ v: Variable) -> FloatBuffer {
-            let buffer = FloatBuffer(uninitializedCount: v.value.count)
-            v.value.withPointer { buffer.pointer.update(from: $0, count: v.value.count) }
-            return buffer
+        func packed(_ w: Variable, _ b: Variable) -> PackedMatrix {
+            w.value.withPointer { weights in
+                b.value.withPointer { bias in
+                    PackedMatrix(weights: weights, rows: w.shape[0], columns: w.shape[1], bias: bias, kernel: packing, precision: precision)
+                }
+            }
         }
-        weightIH = resident(gated.weightIH); weightHH = resident(gated.weightHH)
-        biasIH = resident(gated.biasIH); biasHH = resident(gated.biasHH)
-        gx = FloatBuffer(uninitializedCount: gates)
-        gh = FloatBuffer(uninitializedCount: gates)
+        weightIH = packed(gated.weightIH, gated.biasIH)
+        weightHH = packed(gated.weightHH, gated.biasHH)
+        gx = FloatBuffer(uninitializedCount: weightIH.paddedRows)
+        gh = FloatBuffer(uninitializedCount: weightHH.paddedRows)
         cache = FloatBuffer(uninitializedCount: kernel.cacheWidth * hidden)
         let (stateCount, hidden) = (kernel.stateCount, hidden)
         let states = (0..<2).map { _ in (0..<stateCount).map { _ in FloatBuffer(uninitializedCount: hidden) } }
@@ -138,25 +150,23 @@ final class ResidentLayer {
 
     var currentState: [Tensor] { states[current].map { $0.tensor([1, hidden]) } }
 
+    /// Row by row through the same product as a step, so a tabulated projection equals the
+    /// one a step would compute bit for bit. `projections` rows are `gates` wide.
     func projectInputs(_ inputs: UnsafePointer<Float>, count: Int, into projections: UnsafeMutablePointer<Float>) {
-        if count == 1 {
-            BLAS.gemv(m: gates, n: width, a: weightIH.pointer, lda: width, x: inputs, y: projections)
-        } else {
-            BLAS.gemm(transposeB: true, m: count, n: gates, k: width, a: inputs, lda: width,
-                      b: weightIH.pointer, ldb: width, c: projections, ldc: gates)
+        for i in 0..<count {
+            weightIH.multiply(inputs + i * width, into: gx.pointer)
+            (projections + i * gates).update(from: gx.pointer, count: gates)
         }
-        Kernels.addRow(biasIH.pointer, into: projections, rows: count, columns: gates)
     }
 
     func advance(input x: UnsafePointer<Float>) -> UnsafePointer<Float> {
-        projectInputs(x, count: 1, into: gx.pointer)
+        weightIH.multiply(x, into: gx.pointer)
         return advance(projectedInput: gx.pointer)
     }
 
     /// The kernel may overwrite `gh` but only reads `gx`, so a tabulated projection is safe.
     func advance(projectedInput gx: UnsafePointer<Float>) -> UnsafePointer<Float> {
-        gh.pointer.update(from: biasHH.pointer, count: gates)
-        BLAS.gemv(m: gates, n: hidden, a: weightHH.pointer, lda: hidden, x: previous[current][0], beta: 1, y: gh.pointer)
+        weightHH.multiply(previous[current][0], into: gh.pointer)
         kernel.forward(rows: 1, hidden: hidden, gx: gx, gh: gh.pointer, previous: previous[current],
                        next: next[current], cache: cache.pointer)
         current ^= 1

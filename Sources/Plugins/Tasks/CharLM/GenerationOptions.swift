@@ -10,8 +10,10 @@ public struct GenerationOptions: PluginOptions {
     public var topK = 0
     /// Tabulate every step: input, hidden state, output scores and probabilities.
     public var showScores = false
+    /// Keep the resident weights in fp16 (half the bytes a step reads; see ``ResidentPrecision``).
+    public var half = false
 
-    enum CodingKeys: String, CodingKey { case length, temperature, topK = "top-k", showScores = "show-scores" }
+    enum CodingKeys: String, CodingKey { case length, temperature, topK = "top-k", showScores = "show-scores", half }
 
     public init() {}
 
@@ -20,6 +22,7 @@ public struct GenerationOptions: PluginOptions {
         .init("temperature", \.temperature, help: "Softmax temperature (> 0; lower is more conservative)."),
         .init("top-k", \.topK, help: "Sample only from the k most likely tokens (0: all)."),
         .init("show-scores", \.showScores, help: "Print a table of every step: input, hidden state, output scores."),
+        .init("half", \.half, help: "Keep the weights in half precision (fp16) while generating: faster, samples differ slightly from fp32."),
     ]
 
     public func validate() throws {
@@ -49,7 +52,8 @@ extension LanguageModelSession {
             ])
         }
         var text = ""
-        try generate(prime: input, length: options.length, temperature: options.temperature, topK: topK, rng: &rng) { text += $0 }
+        try generate(prime: input, length: options.length, temperature: options.temperature, topK: topK,
+                     precision: options.half ? .fp16 : .fp32, rng: &rng) { text += $0 }
         return Prediction(input: input, text: text, fields: ["text": .string(text)])
     }
 }

@@ -20,7 +20,13 @@ extension LanguageModelSession {
     /// (``ResidentLanguageModel``); others run the generic path.
     public func generate(prime: String, length: Int, temperature: Float, topK: Int?, rng: inout RandomGenerator,
                          emit: (String) -> Void) throws {
-        guard let resident = ResidentLanguageModel(model) else {
+        try generate(prime: prime, length: length, temperature: temperature, topK: topK, precision: .fp32, rng: &rng, emit: emit)
+    }
+
+    /// As above, with the resident weights kept in `precision` (the generic path has only fp32).
+    public func generate(prime: String, length: Int, temperature: Float, topK: Int?, precision: ResidentPrecision,
+                         rng: inout RandomGenerator, emit: (String) -> Void) throws {
+        guard let resident = ResidentLanguageModel(model, precision: precision) else {
             return try generateOnTape(prime: prime, length: length, temperature: temperature, topK: topK, rng: &rng, emit: emit)
         }
         let ids = try primeIDs(prime)

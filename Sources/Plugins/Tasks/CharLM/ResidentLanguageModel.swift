@@ -1,9 +1,9 @@
 import RecurKit
 
 /// A ``LanguageModel`` stepped one token at a time at batch 1 for `recur sample` / `recur
-/// predict`: the stack as a ``ResidentStack`` (sgemv per weight matrix, no tape), the first
+/// predict`: the stack as a ``ResidentStack`` (one packed product per weight matrix, no tape), the first
 /// layer's input projection `W_ih·x + b_ih` tabulated for the whole vocabulary when the table
-/// is small (char-lm's 65 × 4H is), the decoder an sgemv, and sampling a ``LogitSampler`` — so
+/// is small (char-lm's 65 × 4H is), the decoder a packed product, and sampling a ``LogitSampler`` — so
 /// a generated token allocates nothing.
 ///
 /// `nil` when the stack has no resident form (plugin and zoo cells without a ``GatedRecurrence``
@@ -24,15 +24,20 @@ public final class ResidentLanguageModel {
     let embeddings: FloatBuffer?
     /// A one-hot input `[V]` when it is not tabulated: zeros but at the current token.
     let oneHot: FloatBuffer
-    let decoderWeight: FloatBuffer, decoderBias: FloatBuffer
+    /// `[V, H]` with its bias.
+    let decoder: PackedMatrix
     let logits: FloatBuffer
     let sampler: LogitSampler
     var hot: Int?
 
     /// `tableLimit`: the most floats of tabulated projections (tests pass 0 to step through the
     /// untabulated branch).
-    public init?(_ model: LanguageModel, tableLimit: Int = ResidentLanguageModel.tableLimit) {
-        guard let stack = ResidentStack(model.rnn) else { return nil }
+    /// `kernel` and `precision`: see ``ResidentStack/init(_:kernel:precision:)``; with `.fp16`
+    /// the decoder's weights are rounded too, the embedding table and the tabulated
+    /// projections stay fp32 (one row read per token).
+    public init?(_ model: LanguageModel, tableLimit: Int = ResidentLanguageModel.tableLimit,
+                 kernel: ResidentKernel = .current, precision: ResidentPrecision = .fp32) {
+        guard let stack = ResidentStack(model.rnn, kernel: kernel, precision: precision) else { return nil }
         let v = model.vocabularySize, width = stack.inputSize
         vocabularySize = v
         self.stack = stack
@@ -53,9 +58,13 @@ public final class ResidentLanguageModel {
         } else {
             projections = nil
         }
-        decoderWeight = Self.resident(model.decoderWeight.value)
-        decoderBias = Self.resident(model.decoderBias.value)
-        logits = FloatBuffer(uninitializedCount: v)
+        let (weight, bias) = (model.decoderWeight.value, model.decoderBias.value)
+        decoder = weight.withPointer { w in
+            bias.withPointer { b in
+                PackedMatrix(weights: w, rows: v, columns: stack.hiddenSize, bias: b, kernel: kernel, precision: precision)
+            }
+        }
+        logits = FloatBuffer(uninitializedCount: decoder.paddedRows)
         sampler = LogitSampler(count: v)
     }
 
@@ -68,7 +77,7 @@ public final class ResidentLanguageModel {
     /// Bytes of weights one generated token reads: the stack's, one projection row or the
     /// first layer's W_ih, and the decoder.
     public var weightBytesPerToken: Int {
-        stack.weightBytesPerStep(projectedInput: projections != nil) + (decoderWeight.count + decoderBias.count) * MemoryLayout<Float>.size
+        stack.weightBytesPerStep(projectedInput: projections != nil) + decoder.bytesPerProduct
     }
 
     /// Zero state, as the generic path starts a prime.
@@ -88,9 +97,8 @@ public final class ResidentLanguageModel {
             hot = token
             h = stack.step(input: oneHot.pointer)
         }
-        // The bias is added after the product, as `logits(_:)` does, to round the same way.
-        BLAS.gemv(m: vocabularySize, n: stack.hiddenSize, a: decoderWeight.pointer, lda: stack.hiddenSize, x: h, y: logits.pointer)
-        Kernels.add(logits.pointer, decoderBias.pointer, into: logits.pointer, count: vocabularySize)
+        // The bias is added after the product, as `logits(_:)` does.
+        decoder.multiply(h, into: logits.pointer)
         return UnsafePointer(logits.pointer)
     }
 

@@ -12,8 +12,12 @@ public struct Hypothesis: Sendable {
 
 extension TranslationModel {
     /// Greedy decoding of a batch of sources from `<bos>`, at most `maxSteps` steps, each
-    /// sentence stopping at its `<eos>` (which is not part of the output).
-    public func greedy(_ sources: [[Int32]], maxSteps: Int) -> [Hypothesis] {
+    /// sentence stopping at its `<eos>` (which is not part of the output). One source with
+    /// `resident` (and a decoder with a gated fused kernel) steps the decoder's recurrence on
+    /// a ``ResidentStack`` and the output layer on a packed matrix; a batch keeps one product
+    /// for all rows.
+    public func greedy(_ sources: [[Int32]], maxSteps: Int, resident: Bool = true) -> [Hypothesis] {
+        let stack = resident && sources.count == 1 ? ResidentDecoder(self) : nil
         let batch = PairBatch(sources: sources, targets: sources.map { _ in [] })
         var rng = RandomGenerator(seed: 0)
         let encoded = encode(batch.source, mask: batch.sourceMask, training: false, rng: &rng)
@@ -21,7 +25,7 @@ extension TranslationModel {
         var tokens = [Int32](repeating: SpecialTokens.sequence.id(.bos), count: sources.count)
         var results = sources.map { _ in Hypothesis(ids: [], attention: [], logProbability: 0, finished: false) }
         for _ in 0..<maxSteps {
-            let (logits, weights, next) = decode(tokens, steps: 1, mask: nil, state: state, source: encoded, training: false, rng: &rng)
+            let (logits, weights, next) = step(tokens, state: state, source: encoded, resident: stack, rng: &rng)
             let rows = logProbabilityRows(logits.value)
             let choices = logits.value.argmax(axis: -1)
             for b in results.indices where !results[b].finished {
@@ -40,9 +44,11 @@ extension TranslationModel {
     /// Beam search for one source: `width` hypotheses are extended in parallel; a hypothesis ends
     /// at `<eos>`; the search stops when `width` have ended (or after `maxSteps`) and returns the
     /// one with the best log-probability per output token (length normalisation, `<eos>`
-    /// counted). Width 1 is greedy decoding.
-    public func beamSearch(_ source: [Int32], width: Int, maxSteps: Int) -> Hypothesis {
+    /// counted). Width 1 is greedy decoding. With `resident` (and a decoder with a gated fused
+    /// kernel) the decoder's recurrence and output layer run resident, one hypothesis at a time.
+    public func beamSearch(_ source: [Int32], width: Int, maxSteps: Int, resident: Bool = true) -> Hypothesis {
         precondition(width >= 1, "beamSearch: width must be at least 1")
+        let stack = resident ? ResidentDecoder(self) : nil
         let single = PairBatch(sources: [source], targets: [[]])
         var rng = RandomGenerator(seed: 0)
         let encoded = encode(single.source, mask: single.sourceMask, training: false, rng: &rng)
@@ -58,12 +64,11 @@ extension TranslationModel {
                                                  mask: Tensor(shape: [k, length], scalars: Array(repeating: encoded.mask.scalars, count: k).flatMap { $0 }),
                                                  state: [])
             let tokens = live.map { $0.ids.last ?? SpecialTokens.sequence.id(.bos) }
-            let (logits, weights, next) = decode(tokens, steps: 1, mask: nil, state: state, source: tiled, training: false, rng: &rng)
+            let (logits, weights, next) = step(tokens, state: state, source: tiled, resident: stack, rng: &rng)
             let scores = logProbabilityRows(logits.value)
             var candidates: [(parent: Int, token: Int32, logProbability: Double)] = []
             for (parent, row) in scores.enumerated() {
-                let top = row.indices.sorted { row[$0] > row[$1] }.prefix(width)
-                for token in top { candidates.append((parent, Int32(token), live[parent].logProbability + Double(row[token]))) }
+                for token in Self.topIndices(row, count: width) { candidates.append((parent, Int32(token), live[parent].logProbability + Double(row[token]))) }
             }
             candidates.sort { $0.logProbability > $1.logProbability }
             var survivors: [Hypothesis] = [], parents: [Int] = []
@@ -86,6 +91,30 @@ extension TranslationModel {
         }
         let pool = finished.isEmpty ? live : finished
         return pool.max { normalised($0) < normalised($1) }!
+    }
+
+    private func step(_ tokens: [Int32], state: [[Variable]], source: Encoded, resident: ResidentDecoder?,
+                      rng: inout RandomGenerator) -> (logits: Variable, weights: Variable?, state: [[Variable]]) {
+        if let resident { return residentDecodeStep(tokens, state: state, source: source, resident: resident, rng: &rng) }
+        return decode(tokens, steps: 1, mask: nil, state: state, source: source, training: false, rng: &rng)
+    }
+
+    /// The indices of the `count` largest values, largest first, ties to the lower index: what
+    /// a stable descending sort's prefix gives, by insertion into a list of `count` (a full
+    /// sort of each 4,209-word row took 45% of a width-4 beam search).
+    static func topIndices(_ row: [Float], count: Int) -> [Int] {
+        var top: [Int] = []
+        top.reserveCapacity(count + 1)
+        for i in row.indices {
+            let x = row[i]
+            if top.count == count, let last = top.last, !(x > row[last]) { continue }
+            // After every index whose value is ≥ x: equal values keep their order.
+            var at = top.count
+            while at > 0 && !(row[top[at - 1]] >= x) { at -= 1 }
+            top.insert(i, at: at)
+            if top.count > count { top.removeLast() }
+        }
+        return top
     }
 
     /// Log-softmax of `[B, 1, V]` logits, row by row, in Double.

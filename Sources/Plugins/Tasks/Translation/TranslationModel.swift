@@ -114,7 +114,7 @@ public final class TranslationModel: ParameterOwner {
 
     /// õ = tanh(W_c [a ; s] + b_c) `[B, T, H]` for decoder outputs s `[B, T, H]`, with the
     /// attention weights `[B, T, S]` (nil without attention).
-    private func attend(_ queries: Variable, source: Encoded) -> (Variable, Variable?) {
+    func attend(_ queries: Variable, source: Encoded) -> (Variable, Variable?) {
         guard let attention else { return (combine(queries).tanh(), nil) }
         let (context, alpha) = attention(queries: queries, keys: source.keys, memory: source.memory, mask: source.mask)
         return (combine(concat([context, queries])).tanh(), alpha)

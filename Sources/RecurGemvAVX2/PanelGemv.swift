@@ -1,0 +1,1 @@
+../RecurGemvAVX512/PanelGemv.swift

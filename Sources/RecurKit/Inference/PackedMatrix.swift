@@ -1,0 +1,83 @@
+import RecurCore
+import RecurGemvAVX2
+import RecurGemvAVX512
+
+/// A weight matrix A `[m, n]` and its bias `[m]`, held for batch-1 products y = A·x + b in the
+/// layout ``ResidentKernel`` wants: panels of `lanes` rows, column by column (see `PanelGemv`),
+/// in fp32 or fp16; row-major fp32 for ``ResidentKernel/blas``.
+///
+/// ``multiply(_:into:)`` writes ``paddedRows`` floats (rows past m are 0 + 0), so the output
+/// buffer must hold that many. Nothing is allocated after `init`.
+public final class PackedMatrix {
+    public let rows: Int, columns: Int
+    public let kernel: ResidentKernel
+    public let precision: ResidentPrecision
+    /// m rounded up to the panel height.
+    public let paddedRows: Int
+    let storage: UnsafeMutableRawPointer
+    /// `[paddedRows]`, zeros past m (and all zeros without a bias).
+    let bias: UnsafeMutablePointer<Float>
+
+    /// Copies `weights` (row-major `[rows, columns]`) and `bias` (`[rows]`, or none).
+    public init(weights: UnsafePointer<Float>, rows: Int, columns: Int, bias source: UnsafePointer<Float>?,
+                kernel: ResidentKernel, precision: ResidentPrecision) {
+        self.rows = rows
+        self.columns = columns
+        self.kernel = kernel
+        self.precision = precision
+        let lanes = kernel.lanes
+        paddedRows = (rows + lanes - 1) / lanes * lanes
+        bias = .allocate(capacity: max(paddedRows, 1))
+        bias.update(repeating: 0, count: paddedRows)
+        if let source { bias.update(from: source, count: rows) }
+        let count = max(paddedRows * columns, 1)
+        let bytes = kernel == .blas ? 4 : precision.bytesPerWeight
+        storage = .allocate(byteCount: count * bytes, alignment: 64)
+        // Layout: element (row r, column k) of panel p = r / lanes sits at (p·n + k)·lanes + r % lanes.
+        func index(_ r: Int, _ k: Int) -> Int { kernel == .blas ? r * columns + k : ((r / lanes) * columns + k) * lanes + r % lanes }
+        if bytes == 4 {
+            let out = storage.bindMemory(to: Float.self, capacity: count)
+            out.update(repeating: 0, count: count)
+            for r in 0..<rows {
+                for k in 0..<columns {
+                    let w = weights[r * columns + k]
+                    out[index(r, k)] = precision == .fp16 ? Float(Float16(w)) : w
+                }
+            }
+        } else {
+            let out = storage.bindMemory(to: Float16.self, capacity: count)
+            out.update(repeating: 0, count: count)
+            for r in 0..<rows { for k in 0..<columns { out[index(r, k)] = Float16(weights[r * columns + k]) } }
+        }
+    }
+
+    deinit {
+        storage.deallocate()
+        bias.deallocate()
+    }
+
+    /// Bytes of weights and bias one product reads.
+    public var bytesPerProduct: Int {
+        paddedRows * columns * (kernel == .blas ? 4 : precision.bytesPerWeight) + rows * MemoryLayout<Float>.size
+    }
+
+    /// y = A·x + b: `x` `[columns]`, `y` `[paddedRows]`.
+    public func multiply(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        let panels = paddedRows / kernel.lanes
+        switch (kernel, precision) {
+        case (.avx512, .fp32):
+            PanelGemvAVX512.multiply(panels: storage.assumingMemoryBound(to: Float.self), panelCount: panels, columns: columns, x: x, bias: bias, y: y)
+        case (.avx512, .fp16):
+            PanelGemvAVX512.multiply(panels: storage.assumingMemoryBound(to: Float16.self), panelCount: panels, columns: columns, x: x, bias: bias, y: y)
+        case (.avx2, .fp32):
+            PanelGemvAVX2.multiply(panels: storage.assumingMemoryBound(to: Float.self), panelCount: panels, columns: columns, x: x, bias: bias, y: y)
+        case (.avx2, .fp16):
+            PanelGemvAVX2.multiply(panels: storage.assumingMemoryBound(to: Float16.self), panelCount: panels, columns: columns, x: x, bias: bias, y: y)
+        case (.blas, _):
+            // The bias goes in first and the product is added (beta 1): b + A·x, the order of
+            // the fused training path's `gh` (and equal, addition commuting, to A·x + b).
+            y.update(from: bias, count: rows)
+            BLAS.gemv(m: rows, n: columns, a: storage.assumingMemoryBound(to: Float.self), lda: columns, x: x, beta: 1, y: y)
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import RecurCore
+import RecurGemvAVX2
+import RecurGemvAVX512
+
+/// Which batch-1 product a resident model runs (``PackedMatrix``), chosen from the CPU's flags
+/// like OpenBLAS's kernel set (``CPUKernelChoice``).
+///
+/// The SIMD kernels live in their own targets built with `-target-cpu` (`RecurGemvAVX512`: 16
+/// lanes, `RecurGemvAVX2`: 8 lanes), because Recur itself is built for the baseline x86-64
+/// without AVX or F16C. `RECUR_RESIDENT_KERNEL=avx2` (or `blas`) forces a narrower path, so the
+/// AVX2 code is exercised on an AVX-512 machine too; a forced kernel the CPU lacks is ignored.
+public enum ResidentKernel: String, CaseIterable, Sendable {
+    /// 16-lane panels, AVX-512 (Skylake-X set) + F16C.
+    case avx512
+    /// 8-lane panels, AVX2 + FMA + F16C.
+    case avx2
+    /// Row-major fp32 and `cblas_sgemv`, for CPUs with neither (fp16 weights are then kept as
+    /// fp32 values rounded to fp16: the same numbers, no saving).
+    case blas
+
+    /// Panel height: the rows one SIMD register holds.
+    public var lanes: Int {
+        switch self {
+        case .avx512: PanelGemvAVX512.width
+        case .avx2: PanelGemvAVX2.width
+        case .blas: 1
+        }
+    }
+
+    /// The float sum of `bytes` at `p` (64-byte aligned, a multiple of 256 bytes) read with this
+    /// kernel's registers: a read-bandwidth probe for `recur bench sample`. `.blas` reads
+    /// with the baseline build's SIMD16 (four SSE loads).
+    public func sum(_ p: UnsafeRawPointer, bytes: Int) -> Float {
+        switch self {
+        case .avx512: return RecurGemvAVX512.laneSum(p, bytes: bytes)
+        case .avx2: return RecurGemvAVX2.laneSum(p, bytes: bytes)
+        case .blas:
+            var s = SIMD16<Float>()
+            var offset = 0
+            while offset + 64 <= bytes {
+                s += p.load(fromByteOffset: offset, as: SIMD16<Float>.self)
+                offset += 64
+            }
+            return s.sum()
+        }
+    }
+
+    /// Whether a CPU with `cpuFlags` can run this kernel.
+    public static func supported(_ kernel: ResidentKernel, cpuFlags: Set<String>) -> Bool {
+        switch kernel {
+        // skylake-avx512 code may use any of F, CD, BW, DQ and VL.
+        case .avx512: ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl", "f16c", "fma"].allSatisfy(cpuFlags.contains)
+        case .avx2: ["avx2", "fma", "f16c"].allSatisfy(cpuFlags.contains)
+        case .blas: true
+        }
+    }
+
+    /// The widest kernel this CPU runs, or the one `RECUR_RESIDENT_KERNEL` names when the CPU
+    /// runs it.
+    public static func choose(cpuFlags: Set<String>, forced: String? = ProcessInfo.processInfo.environment["RECUR_RESIDENT_KERNEL"]) -> ResidentKernel {
+        if let forced, let kernel = ResidentKernel(rawValue: forced.lowercased()), supported(kernel, cpuFlags: cpuFlags) {
+            return kernel
+        }
+        return allCases.first { supported($0, cpuFlags: cpuFlags) }!
+    }
+
+    /// This machine's choice, read once.
+    public static let current: ResidentKernel = choose(cpuFlags: CPUKernelChoice.cpuFlags())
+}
+
+/// How resident weights are stored: `fp32`, or `fp16` (half the bytes a step reads; each
+/// weight rounded to the nearest fp16, products still summed in fp32).
+public enum ResidentPrecision: String, CaseIterable, Sendable {
+    case fp32, fp16
+
+    public var bytesPerWeight: Int { self == .fp32 ? 4 : 2 }
+}
+
+typealias PanelGemvAVX512 = RecurGemvAVX512.PanelGemv
+typealias PanelGemvAVX2 = RecurGemvAVX2.PanelGemv

@@ -1,0 +1,70 @@
+import XCTest
+@testable import RecurKit
+
+/// The batch-1 products of resident inference against a plain Double loop, on every kernel this
+/// CPU runs (so the AVX2 code is tested on an AVX-512 machine too), in fp32 and fp16, with row
+/// and column counts that are no multiple of 8 or 16.
+final class PackedMatrixTests: XCTestCase {
+    var kernels: [ResidentKernel] {
+        let flags = CPUKernelChoice.cpuFlags()
+        return ResidentKernel.allCases.filter { ResidentKernel.supported($0, cpuFlags: flags) }
+    }
+
+    func random(_ count: Int, _ rng: inout RandomGenerator) -> [Float] { (0..<count).map { _ in rng.nextUnit() * 2 - 1 } }
+
+    func testProductsEqualAPlainLoop() throws {
+        var rng = RandomGenerator(seed: 3)
+        for kernel in kernels {
+            for precision in ResidentPrecision.allCases {
+                for (m, n) in [(1, 1), (7, 5), (17, 13), (33, 64), (65, 31), (16, 0), (130, 67)] {
+                    let a = random(m * n, &rng), b = random(m, &rng), x = random(n, &rng)
+                    let packed = PackedMatrix(weights: a, rows: m, columns: n, bias: b, kernel: kernel, precision: precision)
+                    XCTAssertEqual(packed.paddedRows % kernel.lanes, 0)
+                    var y = [Float](repeating: .nan, count: packed.paddedRows)
+                    packed.multiply(x, into: &y)
+                    // fp16: each weight is rounded to the nearest fp16 (relative error ≤ 2⁻¹¹), so
+                    // |Δy| ≤ 2⁻¹¹ Σ|a x|; the reference uses the rounded weights exactly, and
+                    // both are checked. fp32 rounding adds ≤ n·2⁻²⁴ Σ|a x|.
+                    for r in 0..<m {
+                        var exact = Double(b[r]), rounded = Double(b[r]), magnitude = abs(Double(b[r]))
+                        for k in 0..<n {
+                            let w = a[r * n + k]
+                            exact += Double(w) * Double(x[k])
+                            rounded += Double(precision == .fp16 ? Float(Float16(w)) : w) * Double(x[k])
+                            magnitude += abs(Double(w) * Double(x[k]))
+                        }
+                        let label = "\(kernel) \(precision) m \(m) n \(n) row \(r)"
+                        let summation = Double(n + 1) * 0x1p-24 * magnitude + 1e-7
+                        XCTAssertEqual(Double(y[r]), rounded, accuracy: summation, label)
+                        if precision == .fp16 { XCTAssertEqual(Double(y[r]), exact, accuracy: 0x1p-11 * magnitude + summation, label) }
+                    }
+                    // Padding rows: zero weights, zero bias.
+                    for r in m..<packed.paddedRows { XCTAssertEqual(y[r], 0, "\(kernel) padding row \(r)") }
+                }
+            }
+        }
+    }
+
+    func testKernelChoiceFollowsTheCPUFlags() {
+        let avx512: Set = ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl", "avx2", "fma", "f16c"]
+        XCTAssertEqual(ResidentKernel.choose(cpuFlags: avx512, forced: nil), .avx512)
+        XCTAssertEqual(ResidentKernel.choose(cpuFlags: avx512, forced: "avx2"), .avx2)
+        XCTAssertEqual(ResidentKernel.choose(cpuFlags: avx512, forced: "BLAS"), .blas)
+        XCTAssertEqual(ResidentKernel.choose(cpuFlags: ["avx2", "fma", "f16c"], forced: nil), .avx2)
+        // A forced kernel the CPU cannot run, or an unknown name, is ignored.
+        XCTAssertEqual(ResidentKernel.choose(cpuFlags: ["avx2", "fma", "f16c"], forced: "avx512"), .avx2)
+        XCTAssertEqual(ResidentKernel.choose(cpuFlags: avx512, forced: "sse"), .avx512)
+        XCTAssertEqual(ResidentKernel.choose(cpuFlags: ["avx2", "fma"], forced: nil), .blas, "no F16C")
+        XCTAssertEqual(ResidentKernel.choose(cpuFlags: [], forced: nil), .blas)
+    }
+
+    func testBandwidthProbeSumsEveryByte() throws {
+        for kernel in kernels {
+            let bytes = 4096
+            let p = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+            defer { p.deallocate() }
+            p.initializeMemory(as: Float.self, repeating: 0.5, count: bytes / 4)
+            XCTAssertEqual(kernel.sum(p, bytes: bytes), 512, "\(kernel)")
+        }
+    }
+}
