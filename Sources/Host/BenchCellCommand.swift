@@ -16,6 +16,7 @@ struct BenchCellCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads: Int = 1
     @Option(parsing: .unconditional, help: "Seconds to measure (after 3 warm-up steps).") var seconds: Double = 5
     @Flag(name: .customLong("no-fused"), help: "Use the generic autodiff path.") var noFused = false
+    @Flag(name: .customLong("plain-loop"), help: "Use the untraced step loop (no hoisting or scan), for comparison with the generic path.") var plainLoop = false
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -30,7 +31,9 @@ struct BenchCellCommand: ParsableCommand {
             var rng = RandomGenerator(seed: 0)
             let stack = try RecurrentStack(StackConfig(cell: cell, hiddenSize: hidden, layers: layers), inputSize: vocab,
                                            registry: Registries.cells, rng: &rng)
-            stack.path = noFused ? .generic : .fused
+            stack.path = plainLoop ? .plain : noFused ? .generic : .fused
+            // A cell without a fused kernel runs the generic path under either name.
+            let pathName = stack.path == .fused && stack.cells[0].fusedPath == nil ? "generic" : stack.path.rawValue
             let head = Linear(inputSize: hidden, outputSize: vocab, rng: &rng)
             let parameters = stack.namedParameters(prefix: "rnn") + head.namedParameters(prefix: "decoder")
             let optimizer = Adam(learningRate: 1e-3)
@@ -58,13 +61,13 @@ struct BenchCellCommand: ParsableCommand {
             let elapsed = Date().timeIntervalSince(start)
             let charsPerSecond = Double(steps * batch * seqLen) / elapsed
             if json {
-                try printJSON(["cell": cell, "path": noFused ? "generic" : "fused", "hidden": hidden, "layers": layers,
+                try printJSON(["cell": cell, "path": pathName, "hidden": hidden, "layers": layers,
                                "batch": batch, "seq_len": seqLen, "vocab": vocab, "threads": threads, "steps": steps,
                                "ms_per_step": elapsed / Double(steps) * 1000, "chars_per_second": charsPerSecond.rounded(),
                                "kernel": BLAS.kernelName])
             } else {
                 print(String(format: "%@ %@ H=%d L=%d B=%d T=%d V=%d, %d thread%@: %.1f ms/step, %.0f chars/s (%@ kernels)",
-                             cell, noFused ? "generic" : "fused", hidden, layers, batch, seqLen, vocab, threads,
+                             cell, pathName, hidden, layers, batch, seqLen, vocab, threads,
                              threads == 1 ? "" : "s", elapsed / Double(steps) * 1000, charsPerSecond, BLAS.kernelName))
             }
         }

@@ -35,16 +35,21 @@ public enum SequenceDriver {
     }
 
     /// How the generic path runs `cell`, in words: `scan` (x-only work hoisted, the recurrence
-    /// as one linear scan), `hoisted` (x-only work hoisted, the rest per step) or `plain step
-    /// loop` with the reason the trace failed. For tests, `recur check-cell` and curiosity.
+    /// as one linear scan), `compiled` (x-only work hoisted, the rest one compiled node over all
+    /// steps), `hoisted` (the rest per step on the tape) or `plain step loop` with the reason the
+    /// trace failed. For tests, `recur check-cell` and curiosity.
     public static func genericPlan(for cell: any Cell) -> String {
         switch StepTrace.trace(cell) {
         case .failure(let reason): return "plain step loop: \(reason)"
         case .success(let trace):
             let plan = TracedSequence(trace)
-            return plan.usesScan
-                ? "scan: \(plan.hoistedCount) ops hoisted over all steps, h_t = a_t ⊙ h_{t−1} + b_t as one linear scan"
-                : "hoisted: \(plan.hoistedCount) ops over all steps, \(plan.perStepCount) per step"
+            if plan.usesScan {
+                return "scan: \(plan.hoistedCount) ops hoisted over all steps, h_t = a_t ⊙ h_{t−1} + b_t as one linear scan"
+            }
+            if plan.program != nil {
+                return "compiled: \(plan.hoistedCount) ops hoisted over all steps, \(plan.perStepCount) per step in one node"
+            }
+            return "hoisted: \(plan.hoistedCount) ops over all steps, \(plan.perStepCount) per step on the tape"
         }
     }
 

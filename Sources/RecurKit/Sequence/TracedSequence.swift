@@ -2,13 +2,16 @@
 /// evaluated once on all `T·B` rows before the loop (one `[T·B, X]·[X, N]` product instead of T
 /// small ones), and the rest runs per step; a recurrence that is affine in a single state,
 /// `h_t = a_t ⊙ h_{t−1} + b_t` with a and b free of h (minGRU, minLSTM), runs as one
-/// ``linearScan(a:b:h0:steps:mask:reverse:)`` instead. Values and gradients equal the plain
-/// step loop's; everything here is ordinary tape nodes apart from the scan.
+/// ``linearScan(a:b:h0:steps:mask:reverse:)`` instead. The per-step rest runs as one compiled
+/// node (``StepProgram``) when it can, else on the tape like the plain loop. Values and
+/// gradients equal the plain step loop's.
 struct TracedSequence {
     let trace: StepTrace
     /// Nodes the output or the next state needs, in recording (topological) order.
     let live: [Int]
     let usesScan: Bool
+    /// The per-step remainder as one node, when every per-step op compiles.
+    let program: StepProgram?
 
     init(_ trace: StepTrace) {
         self.trace = trace
@@ -21,6 +24,7 @@ struct TracedSequence {
         }
         live = needed.indices.filter { needed[$0] }
         usesScan = TracedSequence.affineRecurrence(trace, live: live, wholeValue: nil, rows: 0) != nil
+        program = usesScan ? nil : StepProgram.compile(trace, live: live)
     }
 
     var hoistedCount: Int { live.filter { trace.timing[$0] == .hoisted }.count }
@@ -53,6 +57,9 @@ struct TracedSequence {
                 output = states * Variable(keep)
             }
             return (output, [states.select(reverse ? 0 : steps - 1)])
+        }
+        if let program {
+            return program.run(input: input, flatInput: flatInput, whole: whole, initialState: initialState, mask: mask, reverse: reverse)
         }
         return stepLoop(input: input, initialState: initialState, mask: mask, reverse: reverse, whole: whole)
     }
