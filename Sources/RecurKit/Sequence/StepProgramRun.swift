@@ -2,10 +2,13 @@ import Foundation
 
 /// Running a ``StepProgram`` over a sequence, forward and backward.
 ///
-/// Layout: step k (the k-th step taken, t = k or T−1−k) keeps its per-step nodes in one block of
-/// `B · blockWidth` floats, node i at `offsets[i] · B`, `[B, width_i]` row-major; the states
-/// before step k in a block of `B · Σ S_i` (k = T holds the final state). The result node's
-/// value is the outputs `[T, B, H]` followed by the final states, which the caller slices.
+/// Layout: per-step node i keeps all steps together, `[T, B, width_i]` from `offsets[i] · B · T`,
+/// in the order the steps are taken (k-th step: t = k, or T−1−k in reverse); state i likewise,
+/// `[T + 1, B, S_i]` (entry k is the state before step k, entry T the final state). So the
+/// left factor of a per-step product is one `[T·B, K]` matrix over the whole sequence, and its
+/// weight gradient is one large product after the backward sweep (as the fused kernels do),
+/// not T small ones. The result node's value is the outputs `[T, B, H]` followed by the final
+/// states, which the caller slices.
 extension StepProgram {
     func run(input: Variable, flatInput: Variable, whole: [Variable?], initialState: [Variable], mask: Tensor?,
              reverse: Bool) -> (output: Variable, state: [Variable]) {
@@ -44,15 +47,17 @@ extension StepProgram {
 
         let values = UnsafeMutablePointer<Float>.allocate(capacity: max(1, steps * block))
         let states = UnsafeMutablePointer<Float>.allocate(capacity: (steps + 1) * stateStride)
+        let layout = Layout(steps: steps, batch: batch, offsets: offsets, stateOffsets: stateOffsets, stateSizes: stateSizes,
+                            values: values, states: states)
         for (i, s) in initialState.enumerated() {
-            s.value.withPointer { (states + stateOffsets[i] * batch).update(from: $0, count: batch * stateSizes[i]) }
+            s.value.withPointer { layout.state(i, 0).update(from: $0, count: batch * stateSizes[i]) }
         }
         let resultCount = steps * batch * outWidth + stateStride
 
         func rows(_ v: TraceValue, _ k: Int, _ t: Int) -> UnsafePointer<Float> {
             switch v {
-            case .state(let i): return UnsafePointer(states + k * stateStride + stateOffsets[i] * batch)
-            case .node(let i) where trace.timing[i] == .perStep: return UnsafePointer(values + k * block + offsets[i]! * batch)
+            case .state(let i): return UnsafePointer(layout.state(i, k))
+            case .node(let i) where trace.timing[i] == .perStep: return UnsafePointer(layout.node(i, k, width: width(of: v)))
             default: return pointers[externalIndex[v]!] + t * batch * width(of: v)
             }
         }
@@ -66,14 +71,14 @@ extension StepProgram {
         let result = Tensor.make([resultCount]) { out in
             for (k, t) in order.enumerated() {
                 for instruction in instructions {
-                    let y = values + k * block + offsets[instruction.node]! * batch
+                    let y = layout.node(instruction.node, k, width: instruction.width)
                     forward(instruction, y, batch) { operand($0, k, t) }
                 }
                 for i in stateSizes.indices {
                     let width = stateSizes[i]
                     let new = rows(trace.nextState[i], k, t)
-                    let old = states + k * stateStride + stateOffsets[i] * batch
-                    let next = states + (k + 1) * stateStride + stateOffsets[i] * batch
+                    let old = layout.state(i, k)
+                    let next = layout.state(i, k + 1)
                     for r in 0..<batch {
                         let real = keep?[t * batch + r] ?? true
                         (next + r * width).update(from: (real ? new : UnsafePointer(old)) + r * width, count: width)
@@ -86,15 +91,16 @@ extension StepProgram {
                     else { o.update(repeating: 0, count: outWidth) }
                 }
             }
-            (out + steps * batch * outWidth).update(from: states + steps * stateStride, count: stateStride)
+            for i in stateSizes.indices {
+                (out + steps * batch * outWidth + stateOffsets[i] * batch).update(from: layout.state(i, steps), count: batch * stateSizes[i])
+            }
         }
 
         let storage = Storage(values: values, states: states)
         let node = Variable.result(result, externals + initialState, "step-program") { g in
             withExtendedLifetime((held, storage)) {
-                backward(g, steps: steps, batch: batch, order: order, keep: keep, externals: externals, externalIndex: externalIndex,
-                         pointers: pointers, storage: storage, stateOffsets: stateOffsets, stateStride: stateStride,
-                         outWidth: outWidth, initialState: initialState)
+                backward(g, layout: layout, order: order, keep: keep, externals: externals, externalIndex: externalIndex,
+                         pointers: pointers, stateStride: stateStride, outWidth: outWidth, initialState: initialState)
             }
         }
         let output = node.slice(axis: 0, start: 0, length: steps * batch * outWidth).reshaped([steps, batch, outWidth])
@@ -149,11 +155,24 @@ extension StepProgram {
         }
     }
 
-    private func backward(_ g: Tensor, steps: Int, batch: Int, order: [Int], keep: [Bool]?, externals: [Variable],
-                          externalIndex: [TraceValue: Int], pointers: [UnsafePointer<Float>], storage: Storage,
-                          stateOffsets: [Int], stateStride: Int, outWidth: Int, initialState: [Variable]) {
+    private func backward(_ g: Tensor, layout: Layout, order: [Int], keep: [Bool]?, externals: [Variable],
+                          externalIndex: [TraceValue: Int], pointers: [UnsafePointer<Float>],
+                          stateStride: Int, outWidth: Int, initialState: [Variable]) {
+        let steps = layout.steps, batch = layout.batch, stateOffsets = layout.stateOffsets
         let block = batch * blockWidth
-        let values = storage.values, states = storage.states
+        // ∂y of each product whose left factor is stored whole (a state or a per-step node), per
+        // step, for one ∂M product after the sweep.
+        var deferred: [Int: UnsafeMutablePointer<Float>] = [:]
+        for (index, instruction) in instructions.enumerated() {
+            guard case .matmul = instruction.op, case .rows(let v) = instruction.operands[0] else { continue }
+            switch v {
+            case .state: break
+            case .node(let i) where trace.timing[i] == .perStep: break
+            default: continue
+            }
+            deferred[index] = .allocate(capacity: steps * batch * instruction.width)
+        }
+        defer { deferred.values.forEach { $0.deallocate() } }
         let externalGrads = externals.map { UnsafeMutablePointer<Float>.allocate(capacity: max(1, $0.value.count)) }
         for (p, v) in zip(externalGrads, externals) { p.initialize(repeating: 0, count: max(1, v.value.count)) }
         let grads = UnsafeMutablePointer<Float>.allocate(capacity: max(1, block))
@@ -178,8 +197,8 @@ extension StepProgram {
                 }
                 func value(_ v: TraceValue) -> UnsafePointer<Float> {
                     switch v {
-                    case .state(let i): return UnsafePointer(states + k * stateStride + stateOffsets[i] * batch)
-                    case .node(let i) where trace.timing[i] == .perStep: return UnsafePointer(values + k * block + offsets[i]! * batch)
+                    case .state(let i): return UnsafePointer(layout.state(i, k))
+                    case .node(let i) where trace.timing[i] == .perStep: return UnsafePointer(layout.node(i, k, width: width(of: v)))
                     default: return pointers[externalIndex[v]!] + t * batch * width(of: v)
                     }
                 }
@@ -195,10 +214,11 @@ extension StepProgram {
                     let src = pg + (t * batch + r) * outWidth, dst = so + r * outWidth
                     for j in 0..<outWidth { dst[j] += src[j] }
                 }
-                for instruction in instructions.reversed() {
+                for (index, instruction) in instructions.enumerated().reversed() {
                     let gy = UnsafePointer(grads + offsets[instruction.node]! * batch)
-                    let y = UnsafePointer(values + k * block + offsets[instruction.node]! * batch)
-                    vjp(instruction, gy: gy, y: y, batch: batch) { o in
+                    let y = UnsafePointer(layout.node(instruction.node, k, width: instruction.width))
+                    let stash = deferred[index].map { $0 + k * batch * instruction.width }
+                    vjp(instruction, gy: gy, y: y, batch: batch, stash: stash) { o in
                         switch o {
                         case .rows(let v): return (value(v), slot(v), width(of: v))
                         case .constantRow(let v), .matrix(let v):
@@ -208,6 +228,22 @@ extension StepProgram {
                     }
                 }
                 swap(&dNext, &dPrev)
+            }
+        }
+        for (index, stash) in deferred {
+            let instruction = instructions[index]
+            guard case .matmul(_, let transposeB) = instruction.op, case .rows(let v) = instruction.operands[0],
+                  case .matrix(let mv) = instruction.operands[1] else { continue }
+            let a: UnsafePointer<Float>
+            if case .state(let i) = v { a = UnsafePointer(layout.state(i, 0)) }
+            else if case .node(let i) = v { a = UnsafePointer(layout.node(i, 0, width: width(of: v))) }
+            else { continue }
+            let gm = externalGrads[externalIndex[mv]!], ld = trace.shape(of: mv)[1], k = width(of: v), w = instruction.width
+            let rows = steps * batch
+            if transposeB {   // M [N, K]: ∂M += Gᵀ·A
+                BLAS.gemm(transposeA: true, m: w, n: k, k: rows, a: stash, lda: w, b: a, ldb: k, beta: 1, c: gm, ldc: ld)
+            } else {          // M [K, N]: ∂M += Aᵀ·G
+                BLAS.gemm(transposeA: true, m: k, n: w, k: rows, a: a, lda: k, b: stash, ldb: w, beta: 1, c: gm, ldc: ld)
             }
         }
         for (variable, grad) in zip(externals, externalGrads) where variable.requiresGrad {
@@ -220,8 +256,9 @@ extension StepProgram {
     }
 
     /// Adds this step's share of ∂L/∂operand for each operand, given ∂L/∂y.
+    /// A product whose `stash` is given leaves ∂M to one product after the sweep: it only keeps ∂y.
     private func vjp(_ instruction: Instruction, gy: UnsafePointer<Float>, y: UnsafePointer<Float>, batch: Int,
-                     _ operand: (Operand) -> (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int)) {
+                     stash: UnsafeMutablePointer<Float>?, _ operand: (Operand) -> (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int)) {
         let w = instruction.width, n = batch * w
         switch instruction.op {
         case .add, .sub, .mul, .div:
@@ -252,11 +289,12 @@ extension StepProgram {
             let ld = trace.shape(of: mv)[1]
             if transposeB {   // M [N, K]: ∂a += g·M, ∂M += gᵀ·a
                 BLAS.gemm(m: batch, n: k, k: w, a: gy, lda: w, b: m, ldb: ld, beta: 1, c: ga, ldc: k)
-                BLAS.gemm(transposeA: true, m: w, n: k, k: batch, a: gy, lda: w, b: a, ldb: k, beta: 1, c: gm, ldc: ld)
             } else {          // M [K, N]: ∂a += g·Mᵀ, ∂M += aᵀ·g
                 BLAS.gemm(transposeB: true, m: batch, n: k, k: w, a: gy, lda: w, b: m, ldb: ld, beta: 1, c: ga, ldc: k)
-                BLAS.gemm(transposeA: true, m: k, n: w, k: batch, a: a, lda: k, b: gy, ldb: w, beta: 1, c: gm, ldc: ld)
             }
+            if let stash { stash.update(from: gy, count: n) }
+            else if transposeB { BLAS.gemm(transposeA: true, m: w, n: k, k: batch, a: gy, lda: w, b: a, ldb: k, beta: 1, c: gm, ldc: ld) }
+            else { BLAS.gemm(transposeA: true, m: k, n: w, k: batch, a: a, lda: k, b: gy, ldb: w, beta: 1, c: gm, ldc: ld) }
         case .slice(_, let start, _):
             let (_, ga, k) = operand(instruction.operands[0])
             for r in 0..<batch {
@@ -276,6 +314,21 @@ extension StepProgram {
         case .layerNorm:
             preconditionFailure("StepProgram: layer norm is not compiled")
         }
+    }
+}
+
+/// Where each step's values live (see the extension's layout note).
+struct Layout {
+    let steps: Int, batch: Int
+    let offsets: [Int: Int], stateOffsets: [Int], stateSizes: [Int]
+    let values: UnsafeMutablePointer<Float>, states: UnsafeMutablePointer<Float>
+
+    func node(_ i: Int, _ k: Int, width: Int) -> UnsafeMutablePointer<Float> {
+        values + offsets[i]! * batch * steps + k * batch * width
+    }
+
+    func state(_ i: Int, _ k: Int) -> UnsafeMutablePointer<Float> {
+        states + stateOffsets[i] * batch * (steps + 1) + k * batch * stateSizes[i]
     }
 }
 
