@@ -21,7 +21,7 @@ private func addRow(_ a: Variable, _ row: Variable, sign: Float) -> Variable {
     }
 }
 
-private enum SameShapeOp { case add, sub, mul }
+private enum SameShapeOp { case add, sub, mul, div }
 
 /// a ∘ b for operands of one shape; the general path's per-element closure calls cost about 3×.
 private func sameShape(_ a: Variable, _ b: Variable, _ op: SameShapeOp) -> Variable {
@@ -32,6 +32,7 @@ private func sameShape(_ a: Variable, _ b: Variable, _ op: SameShapeOp) -> Varia
             case .add: for i in 0..<n { o[i] = pa[i] + pb[i] }
             case .sub: for i in 0..<n { o[i] = pa[i] - pb[i] }
             case .mul: for i in 0..<n { o[i] = pa[i] * pb[i] }
+            case .div: for i in 0..<n { o[i] = pa[i] / pb[i] }
             }
         } }
     }
@@ -47,6 +48,11 @@ private func sameShape(_ a: Variable, _ b: Variable, _ op: SameShapeOp) -> Varia
             case .mul:
                 bv.withPointer { pb in a.accumulateGrad { ga in for i in 0..<n { ga[i] += pg[i] * pb[i] } } }
                 av.withPointer { pa in b.accumulateGrad { gb in for i in 0..<n { gb[i] += pg[i] * pa[i] } } }
+            case .div:   // ∂a = g / b, ∂b = −g · a / b²
+                bv.withPointer { pb in a.accumulateGrad { ga in for i in 0..<n { ga[i] += pg[i] / pb[i] } } }
+                av.withPointer { pa in bv.withPointer { pb in
+                    b.accumulateGrad { gb in for i in 0..<n { gb[i] -= pg[i] * pa[i] / (pb[i] * pb[i]) } }
+                } }
             }
         }
     }
@@ -120,7 +126,8 @@ public func * (a: Variable, b: Variable) -> Variable {
 /// a ⊘ b (element-wise quotient), broadcasting; b must not be 0.
 /// ∂a = g / b, ∂b = −g · a / b².
 public func / (a: Variable, b: Variable) -> Variable {
-    OpTrace.note(.div, a, b, elementwise(a, b, "div", forward: /, dA: { g, _, y in g / y }, dB: { g, x, y in -g * x / (y * y) }))
+    if a.shape == b.shape { return OpTrace.note(.div, a, b, sameShape(a, b, .div)) }
+    return OpTrace.note(.div, a, b, elementwise(a, b, "div", forward: /, dA: { g, _, y in g / y }, dB: { g, x, y in -g * x / (y * y) }))
 }
 
 /// a · s for a constant scalar s.
