@@ -58,10 +58,11 @@ struct StepTrace {
 
     /// Traces `cell.step` twice and classifies each node.
     static func trace(_ cell: any Cell) -> Result<StepTrace, Failure> {
-        let first = record(cell, batch: traceBatch, seed: 1)
-        let second = record(cell, batch: 5, seed: 2)
-        guard case .success(let a) = first else { if case .failure(let f) = first { return .failure(f) }; fatalError() }
-        guard case .success(let b) = second else { if case .failure(let f) = second { return .failure(f) }; fatalError() }
+        let a: Recording, b: Recording
+        switch (record(cell, batch: traceBatch, seed: 1), record(cell, batch: 5, seed: 2)) {
+        case (.failure(let failure), _), (_, .failure(let failure)): return .failure(failure)
+        case (.success(let first), .success(let second)): (a, b) = (first, second)
+        }
         guard a.nodes == b.nodes, a.output == b.output, a.nextState == b.nextState else { return .failure(.unstable) }
         return .success(StepTrace(nodes: a.nodes, shapes: a.shapes, output: a.output, nextState: a.nextState,
                                   parameters: a.parameters, inputSize: cell.inputSize, stateSizes: cell.stateSizes))
