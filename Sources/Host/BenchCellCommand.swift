@@ -20,6 +20,7 @@ struct BenchCellCommand: ParsableCommand {
     @Flag(name: .customLong("no-fused"), help: "Use the generic autodiff path.") var noFused = false
     @Option(parsing: .unconditional, help: ArgumentHelp("Keep states every K steps and recompute the rest in backward (0: keep all).", valueName: "K"))
     var recompute: Int = 0
+    @Flag(name: .customLong("plain-loop"), help: "Use the untraced step loop (no hoisting or scan), for comparison with the generic path.") var plainLoop = false
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -34,10 +35,12 @@ struct BenchCellCommand: ParsableCommand {
         try reportingErrors {
             BLAS.threads = threads
             var rng = RandomGenerator(seed: 0)
-            let config = StackConfig(cell: cell, hiddenSize: hidden, layers: layers, path: noFused ? .generic : .fused,
-                                     recompute: recompute)
+            let path: SequenceDriver.Path = plainLoop ? .plain : noFused ? .generic : .fused
+            let config = StackConfig(cell: cell, hiddenSize: hidden, layers: layers, path: path, recompute: recompute)
             do { try config.checkRecompute(cells: Registries.cells) } catch let error as RunError { throw UserError(error.message) }
             let stack = try RecurrentStack(config, inputSize: vocab, registry: Registries.cells, rng: &rng)
+            // A cell without a fused kernel runs the generic path under either name.
+            let pathName = stack.path == .fused && stack.cells[0].fusedPath == nil ? "generic" : stack.path.rawValue
             let head = Linear(inputSize: hidden, outputSize: vocab, rng: &rng)
             let parameters = stack.namedParameters(prefix: "rnn") + head.namedParameters(prefix: "decoder")
             let optimizer = Adam(learningRate: 1e-3)
@@ -66,13 +69,13 @@ struct BenchCellCommand: ParsableCommand {
             let charsPerSecond = Double(steps * batch * seqLen) / elapsed
             let peak = PeakMemory.residentMiB() ?? .nan
             if json {
-                try printJSON(["cell": cell, "path": noFused ? "generic" : "fused", "hidden": hidden, "layers": layers,
+                try printJSON(["cell": cell, "path": pathName, "hidden": hidden, "layers": layers,
                                "batch": batch, "seq_len": seqLen, "vocab": vocab, "threads": threads, "steps": steps,
                                "ms_per_step": elapsed / Double(steps) * 1000, "chars_per_second": charsPerSecond.rounded(),
                                "kernel": BLAS.kernelName, "recompute": recompute, "peak_rss_mib": (peak * 10).rounded() / 10])
             } else {
                 print(String(format: "%@ %@%@ H=%d L=%d B=%d T=%d V=%d, %d thread%@: %.1f ms/step, %.0f chars/s (%@ kernels), peak RSS %.1f MiB",
-                             cell, noFused ? "generic" : "fused", recompute > 0 ? " recompute \(recompute)" : "", hidden, layers,
+                             cell, pathName, recompute > 0 ? " recompute \(recompute)" : "", hidden, layers,
                              batch, seqLen, vocab, threads, threads == 1 ? "" : "s", elapsed / Double(steps) * 1000,
                              charsPerSecond, BLAS.kernelName, peak))
             }

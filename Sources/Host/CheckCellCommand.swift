@@ -9,7 +9,7 @@ struct CheckCellCommand: ParsableCommand {
         discussion: """
         Checks: shapes and zero state; finite-difference gradients of a small masked sequence loss \
         with respect to every parameter, the inputs and the initial state (both paths, both \
-        directions); fused ≡ generic; driver ≡ a manual step loop; a masked batch ≡ each sequence \
+        directions); fused ≡ generic; the traced generic path ≡ the plain step loop; driver ≡ a manual step loop; a masked batch ≡ each sequence \
         run alone; bidirectional ≡ two drivers; save/load round trip; determinism. Exits non-zero \
         on any failure.
         """)
@@ -25,11 +25,14 @@ struct CheckCellCommand: ParsableCommand {
             let options = try descriptor.options.resolve(stored: [:], text: try parseKeyValues(cellOptions, flag: "--cell-option"))
             let results = CellConformance(descriptor, options: options).run()
             failed = results.contains { !$0.passed }
+            var rng = RandomGenerator(seed: 0)
+            let plan = SequenceDriver.genericPlan(for: try descriptor.make(CellConfig(inputSize: 3, hiddenSize: 5, options: options), &rng))
             if json {
-                try printJSON(["cell": name, "passed": !failed,
+                try printJSON(["cell": name, "passed": !failed, "generic_plan": plan,
                                "checks": results.map { ["check": $0.check, "passed": $0.passed, "detail": $0.detail] }])
             } else {
                 for r in results { print("\(r.passed ? "PASS" : "FAIL")  \(r.check)\(r.detail.isEmpty ? "" : ": \(r.detail)")") }
+                print("generic path: \(plan)")
                 print(failed ? "\(name): some checks failed" : "\(name): all \(results.count) checks passed")
             }
         }

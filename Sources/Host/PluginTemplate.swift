@@ -160,6 +160,12 @@ struct PluginTemplate {
         - Names must not clash with a built-in cell or another plugin; a clash is refused in one
           line naming both.
         - The generic autodiff path is all a cell needs; a fused kernel is optional (`fusedPath`).
+        - The generic driver traces `step` once: work that reads only x_t and parameters runs once
+          on all time steps before the loop, and a recurrence `h_t = a_t ⊙ h_{t−1} + b_t` (a, b
+          free of h) runs as one scan — automatically. An op it does not record (`reshaped`,
+          `transposed`, `select`, your own), a constant built from values inside `step`, or a
+          step that changes with the values makes it fall back to the plain step loop (correct,
+          slower); `recur check-cell` prints which plan the cell gets.
 
         """
     }

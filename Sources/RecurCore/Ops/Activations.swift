@@ -39,28 +39,28 @@ private func unary(_ a: Variable, _ label: String,
 extension Variable {
     /// tanh(x), vectorised rational approximation (max abs error < 1e-6).
     public func tanh() -> Variable {
-        unary(self, "tanh", forward: { Kernels.tanh($0, into: $1, count: $2) }, derivative: .tanh)
+        OpTrace.note(.tanh, self, unary(self, "tanh", forward: { Kernels.tanh($0, into: $1, count: $2) }, derivative: .tanh))
     }
 
     /// σ(x) = 1 / (1 + e^−x).
     public func sigmoid() -> Variable {
-        unary(self, "sigmoid", forward: { Kernels.sigmoid($0, into: $1, count: $2) }, derivative: .sigmoid)
+        OpTrace.note(.sigmoid, self, unary(self, "sigmoid", forward: { Kernels.sigmoid($0, into: $1, count: $2) }, derivative: .sigmoid))
     }
 
     /// max(x, 0); the derivative at 0 is taken as 0, like PyTorch.
     public func relu() -> Variable {
-        unary(self, "relu", forward: { src, dst, n in for i in 0..<n { dst[i] = Swift.max(src[i], 0) } },
-              derivative: .relu)
+        OpTrace.note(.relu, self, unary(self, "relu", forward: { src, dst, n in for i in 0..<n { dst[i] = Swift.max(src[i], 0) } },
+                                        derivative: .relu))
     }
 
     /// e^x.
     public func exp() -> Variable {
-        unary(self, "exp", forward: { Kernels.exp($0, into: $1, count: $2) }, derivative: .exp)
+        OpTrace.note(.exp, self, unary(self, "exp", forward: { Kernels.exp($0, into: $1, count: $2) }, derivative: .exp))
     }
 
     /// ln x (x > 0).
     public func log() -> Variable {
-        unary(self, "log", forward: { src, dst, n in for i in 0..<n { dst[i] = Foundation.log(src[i]) } },
-              derivative: .log)
+        OpTrace.note(.log, self, unary(self, "log", forward: { src, dst, n in for i in 0..<n { dst[i] = Foundation.log(src[i]) } },
+                                       derivative: .log))
     }
 }

@@ -21,7 +21,7 @@ private func addRow(_ a: Variable, _ row: Variable, sign: Float) -> Variable {
     }
 }
 
-private enum SameShapeOp { case add, sub, mul }
+private enum SameShapeOp { case add, sub, mul, div }
 
 /// a ∘ b for operands of one shape; the general path's per-element closure calls cost about 3×.
 private func sameShape(_ a: Variable, _ b: Variable, _ op: SameShapeOp) -> Variable {
@@ -32,6 +32,7 @@ private func sameShape(_ a: Variable, _ b: Variable, _ op: SameShapeOp) -> Varia
             case .add: for i in 0..<n { o[i] = pa[i] + pb[i] }
             case .sub: for i in 0..<n { o[i] = pa[i] - pb[i] }
             case .mul: for i in 0..<n { o[i] = pa[i] * pb[i] }
+            case .div: for i in 0..<n { o[i] = pa[i] / pb[i] }
             }
         } }
     }
@@ -47,6 +48,11 @@ private func sameShape(_ a: Variable, _ b: Variable, _ op: SameShapeOp) -> Varia
             case .mul:
                 bv.withPointer { pb in a.accumulateGrad { ga in for i in 0..<n { ga[i] += pg[i] * pb[i] } } }
                 av.withPointer { pa in b.accumulateGrad { gb in for i in 0..<n { gb[i] += pg[i] * pa[i] } } }
+            case .div:   // ∂a = g / b, ∂b = −g · a / b²
+                bv.withPointer { pb in a.accumulateGrad { ga in for i in 0..<n { ga[i] += pg[i] / pb[i] } } }
+                av.withPointer { pa in bv.withPointer { pb in
+                    b.accumulateGrad { gb in for i in 0..<n { gb[i] -= pg[i] * pa[i] / (pb[i] * pb[i]) } }
+                } }
             }
         }
     }
@@ -94,36 +100,42 @@ private func elementwise(_ a: Variable, _ b: Variable, _ label: String,
 
 /// a + b, broadcasting (a bias row `[N]` over `[M, N]`, a column `[M, 1]`, …).
 public func + (a: Variable, b: Variable) -> Variable {
-    if a.shape == b.shape { return sameShape(a, b, .add) }
-    if isBiasRow(a, b) { return addRow(a, b, sign: 1) }
-    return elementwise(a, b, "add", forward: +, dA: { g, _, _ in g }, dB: { g, _, _ in g })
+    let out: Variable
+    if a.shape == b.shape { out = sameShape(a, b, .add) }
+    else if isBiasRow(a, b) { out = addRow(a, b, sign: 1) }
+    else { out = elementwise(a, b, "add", forward: +, dA: { g, _, _ in g }, dB: { g, _, _ in g }) }
+    return OpTrace.note(.add, a, b, out)
 }
 
 /// a − b, broadcasting.
 public func - (a: Variable, b: Variable) -> Variable {
-    if a.shape == b.shape { return sameShape(a, b, .sub) }
-    if isBiasRow(a, b) { return addRow(a, b, sign: -1) }
-    return elementwise(a, b, "sub", forward: -, dA: { g, _, _ in g }, dB: { g, _, _ in -g })
+    let out: Variable
+    if a.shape == b.shape { out = sameShape(a, b, .sub) }
+    else if isBiasRow(a, b) { out = addRow(a, b, sign: -1) }
+    else { out = elementwise(a, b, "sub", forward: -, dA: { g, _, _ in g }, dB: { g, _, _ in -g }) }
+    return OpTrace.note(.sub, a, b, out)
 }
 
 /// a ⊙ b (Hadamard product), broadcasting.
 public func * (a: Variable, b: Variable) -> Variable {
-    if a.shape == b.shape { return sameShape(a, b, .mul) }
-    return elementwise(a, b, "mul", forward: *, dA: { g, _, y in g * y }, dB: { g, x, _ in g * x })
+    let out = a.shape == b.shape ? sameShape(a, b, .mul)
+        : elementwise(a, b, "mul", forward: *, dA: { g, _, y in g * y }, dB: { g, x, _ in g * x })
+    return OpTrace.note(.mul, a, b, out)
 }
 
 /// a ⊘ b (element-wise quotient), broadcasting; b must not be 0.
 /// ∂a = g / b, ∂b = −g · a / b².
 public func / (a: Variable, b: Variable) -> Variable {
-    elementwise(a, b, "div", forward: /, dA: { g, _, y in g / y }, dB: { g, x, y in -g * x / (y * y) })
+    if a.shape == b.shape { return OpTrace.note(.div, a, b, sameShape(a, b, .div)) }
+    return OpTrace.note(.div, a, b, elementwise(a, b, "div", forward: /, dA: { g, _, y in g / y }, dB: { g, x, y in -g * x / (y * y) }))
 }
 
 /// a · s for a constant scalar s.
 public func * (a: Variable, s: Float) -> Variable {
     let out = Tensor(shape: a.shape, scalars: a.value.scalars.map { $0 * s })
-    return Variable.result(out, [a], "scale") { g in
+    return OpTrace.note(.scale(s), a, Variable.result(out, [a], "scale") { g in
         g.withPointer { pg in a.accumulateGrad { ga in Kernels.addScaled(pg, s, into: ga, count: g.count) } }
-    }
+    })
 }
 
 public func * (s: Float, a: Variable) -> Variable { a * s }
@@ -134,13 +146,13 @@ public prefix func - (a: Variable) -> Variable { a * -1 }
 /// a + s for a constant scalar s.
 public func + (a: Variable, s: Float) -> Variable {
     let out = Tensor(shape: a.shape, scalars: a.value.scalars.map { $0 + s })
-    return Variable.result(out, [a], "add-scalar") { g in a.accumulateGrad(g) }
+    return OpTrace.note(.addScalar(s), a, Variable.result(out, [a], "add-scalar") { g in a.accumulateGrad(g) })
 }
 
 /// s − a for a constant scalar s (for example `1 − z` in a GRU).
 public func - (s: Float, a: Variable) -> Variable {
     let out = Tensor(shape: a.shape, scalars: a.value.scalars.map { s - $0 })
-    return Variable.result(out, [a], "rsub-scalar") { g in
+    return OpTrace.note(.rsubScalar(s), a, Variable.result(out, [a], "rsub-scalar") { g in
         g.withPointer { pg in a.accumulateGrad { ga in Kernels.addScaled(pg, -1, into: ga, count: g.count) } }
-    }
+    })
 }

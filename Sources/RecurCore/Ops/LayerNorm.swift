@@ -25,7 +25,7 @@ public func layerNorm(_ x: Variable, epsilon: Float = 1e-5) -> Variable {
             }
         }
     }
-    return Variable.result(out, [x], "layer-norm") { g in
+    return OpTrace.note(.layerNorm(epsilon: epsilon), x, Variable.result(out, [x], "layer-norm") { g in
         g.withPointer { pg in out.withPointer { py in x.accumulateGrad { gx in
             for r in 0..<rows {
                 let o = r * columns
@@ -38,5 +38,5 @@ public func layerNorm(_ x: Variable, epsilon: Float = 1e-5) -> Variable {
                 }
             }
         } } }
-    }
+    })
 }

@@ -16,7 +16,7 @@ public func matmul(_ a: Variable, _ b: Variable, transposeA: Bool = false, trans
                       a: pa, lda: a.shape[1], b: pb, ldb: b.shape[1], c: c, ldc: n)
         } }
     }
-    return Variable.result(out, [a, b], "matmul") { g in
+    return OpTrace.note(.matmul(transposeA: transposeA, transposeB: transposeB), a, b, Variable.result(out, [a, b], "matmul") { g in
         g.withPointer { pg in
             if a.requiresGrad {
                 bv.withPointer { pb in a.accumulateGrad { ga in
@@ -41,7 +41,7 @@ public func matmul(_ a: Variable, _ b: Variable, transposeA: Bool = false, trans
                 } }
             }
         }
-    }
+    })
 }
 
 private func batchedMatmul(_ a: Variable, _ b: Variable, transposeA: Bool, transposeB: Bool) -> Variable {

@@ -34,7 +34,7 @@ public func concat(_ parts: [Variable], axis: Int = -1) -> Variable {
             offset += e
         }
     }
-    return Variable.result(out, parts, "concat") { g in
+    return OpTrace.note(.concat(axis: axis), parts, Variable.result(out, parts, "concat") { g in
         g.withPointer { pg in
             var offset = 0
             for p in parts {
@@ -48,7 +48,7 @@ public func concat(_ parts: [Variable], axis: Int = -1) -> Variable {
                 offset += e
             }
         }
-    }
+    })
 }
 
 extension Variable {
@@ -66,14 +66,14 @@ extension Variable {
                 for i in 0..<outer { (o + i * length * inner).update(from: src + (i * extent + start) * inner, count: length * inner) }
             }
         }
-        return Variable.result(out, [self], "slice") { g in
+        return OpTrace.note(.slice(axis: axis, start: start, length: length), self, Variable.result(out, [self], "slice") { g in
             g.withPointer { pg in self.accumulateGrad { gx in
                 for i in 0..<outer {
                     let d = gx + (i * extent + start) * inner
                     Kernels.add(d, pg + i * length * inner, into: d, count: length * inner)
                 }
             } }
-        }
+        })
     }
 
     /// Cuts along `axis` into consecutive pieces of the given sizes.

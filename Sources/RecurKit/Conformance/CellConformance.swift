@@ -8,7 +8,7 @@ public struct ConformanceResult: Sendable, Codable {
 }
 
 /// The conformance suite any registered cell must pass: shapes and zero state, finite-difference
-/// gradients, fused ≡ generic, driver ≡ manual loop, masked batch ≡ sequences alone,
+/// gradients, fused ≡ generic, traced generic ≡ plain step loop, driver ≡ manual loop, masked batch ≡ sequences alone,
 /// bidirectional ≡ two drivers, save/load round trip, determinism.
 ///
 /// Sizes are small (T = 4, B = 3, X = 3, H = 5) so the whole suite runs in well under a second.
@@ -28,6 +28,7 @@ public struct CellConformance {
             ("gradient check, generic path (finite differences)", { try gradientCheck(.generic) }),
             ("gradient check, fused path (finite differences)", { try gradientCheck(.fused) }),
             ("fused ≡ generic (forward, gradients, masks, reverse)", fusedMatchesGeneric),
+            ("traced generic ≡ plain step loop (forward, gradients, masks, reverse)", tracedMatchesPlain),
             ("driver ≡ manual step loop", driverMatchesManualLoop),
             ("masked batch ≡ each sequence alone", maskedBatchMatchesAlone),
             ("bidirectional ≡ two drivers", bidirectionalMatchesTwoDrivers),
@@ -128,11 +129,20 @@ public struct CellConformance {
     func fusedMatchesGeneric() throws -> String? {
         let cell = try makeCell()
         guard cell.fusedPath != nil else { return nil }
+        return try pathsAgree(cell, .fused, .generic)
+    }
+
+    /// The generic path traces the step (hoisting, scans); it must not change a value or gradient.
+    func tracedMatchesPlain() throws -> String? {
+        try pathsAgree(try makeCell(), .generic, .plain)
+    }
+
+    func pathsAgree(_ cell: any Cell, _ first: SequenceDriver.Path, _ second: SequenceDriver.Path) throws -> String? {
         let x = randomInput(), h0 = randomState(cell)
         let inputs = cell.namedParameters.map(\.variable) + [x] + h0
         for (mask, reverse) in [(nil, false), (lengthsMask([steps, 2, 3]), false), (lengthsMask([1, steps, 2]), true)] {
-            let fused = valueAndGradients(inputs) { flat(SequenceDriver.run(cell, input: x, initialState: h0, mask: mask, reverse: reverse, path: .fused)) }
-            let generic = valueAndGradients(inputs) { flat(SequenceDriver.run(cell, input: x, initialState: h0, mask: mask, reverse: reverse, path: .generic)) }
+            let fused = valueAndGradients(inputs) { flat(SequenceDriver.run(cell, input: x, initialState: h0, mask: mask, reverse: reverse, path: first)) }
+            let generic = valueAndGradients(inputs) { flat(SequenceDriver.run(cell, input: x, initialState: h0, mask: mask, reverse: reverse, path: second)) }
             let label = "\(mask == nil ? "" : "masked ")\(reverse ? "reverse " : "")"
             if let p = close(fused.0, generic.0, "\(label)forward value") { return p }
             let names = cell.namedParameters.map(\.name) + ["x"] + h0.indices.map { "state\($0)" }

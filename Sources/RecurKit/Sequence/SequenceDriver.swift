@@ -5,9 +5,15 @@
 /// so the final state of each sequence is its state after its own last valid step — in either
 /// direction (the reverse pass starts from the initial state and meets padding first).
 public enum SequenceDriver {
-    /// How to run a cell that has a fused path.
+    /// How to run a cell.
     public enum Path: String, Sendable, Codable {
-        case fused, generic
+        /// The cell's fused kernel when it has one, else ``generic``.
+        case fused
+        /// Autodiff through the traced step (``genericPlan(for:)``): x-only work hoisted out of
+        /// the loop, an affine recurrence run as a scan, the plain step loop when the trace fails.
+        case generic
+        /// Autodiff through `cell.step`, one step at a time, untraced (the reference).
+        case plain
     }
 
     /// `recompute` K > 0 keeps states only every K steps and recomputes the rest in backward
@@ -30,7 +36,30 @@ public enum SequenceDriver {
         if path == .fused, let fused = cell.fusedPath {
             return fused.run(input: input, initialState: initialState, mask: mask, reverse: reverse)
         }
+        // One step has nothing to hoist; tracing would only add two trial steps.
+        if path != .plain && input.shape[0] > 1, case .success(let trace) = StepTrace.trace(cell) {
+            return TracedSequence(trace).run(input: input, initialState: initialState, mask: mask, reverse: reverse)
+        }
         return stepLoop(cell, input: input, initialState: initialState, mask: mask, reverse: reverse)
+    }
+
+    /// How the generic path runs `cell`, in words: `scan` (x-only work hoisted, the recurrence
+    /// as one linear scan), `compiled` (x-only work hoisted, the rest one compiled node over all
+    /// steps), `hoisted` (the rest per step on the tape) or `plain step loop` with the reason the
+    /// trace failed. For tests, `recur check-cell` and curiosity.
+    public static func genericPlan(for cell: any Cell) -> String {
+        switch StepTrace.trace(cell) {
+        case .failure(let reason): return "plain step loop: \(reason)"
+        case .success(let trace):
+            let plan = TracedSequence(trace)
+            if plan.usesScan {
+                return "scan: \(plan.hoistedCount) ops hoisted over all steps, h_t = a_t ⊙ h_{t−1} + b_t as one linear scan"
+            }
+            if plan.program != nil {
+                return "compiled: \(plan.hoistedCount) ops hoisted over all steps, \(plan.perStepCount) per step in one node"
+            }
+            return "hoisted: \(plan.hoistedCount) ops over all steps, \(plan.perStepCount) per step on the tape"
+        }
     }
 
     /// The generic path: autodiff through `cell.step`, one step at a time.

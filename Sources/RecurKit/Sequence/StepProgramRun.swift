@@ -1,0 +1,346 @@
+import Foundation
+
+/// Running a ``StepProgram`` over a sequence, forward and backward.
+///
+/// Layout: per-step node i keeps all steps together, `[T, B, width_i]` from `offsets[i] · B · T`,
+/// in the order the steps are taken (k-th step: t = k, or T−1−k in reverse); state i likewise,
+/// `[T + 1, B, S_i]` (entry k is the state before step k, entry T the final state). So the
+/// left factor of a per-step product is one `[T·B, K]` matrix over the whole sequence, and its
+/// weight gradient is one large product after the backward sweep (as the fused kernels do),
+/// not T small ones. The result node's value is the outputs `[T, B, H]` followed by the final
+/// states, which the caller slices.
+extension StepProgram {
+    func run(input: Variable, flatInput: Variable, whole: [Variable?], initialState: [Variable], mask: Tensor?,
+             reverse: Bool) -> (output: Variable, state: [Variable]) {
+        let steps = input.shape[0], batch = input.shape[1]
+        let order = reverse ? Array((0..<steps).reversed()) : Array(0..<steps)
+        let keep: [Bool]? = mask.map { m in m.scalars.map { $0 != 0 } }
+
+        // Operands that live outside the loop: x, hoisted nodes, parameters and constants.
+        var externalIndex: [TraceValue: Int] = [:]
+        var externals: [Variable] = []
+        func collect(_ v: TraceValue) {
+            guard externalIndex[v] == nil else { return }
+            let variable: Variable
+            switch v {
+            case .input: variable = flatInput
+            case .parameter(let i): variable = trace.parameters[i]
+            case .node(let i) where trace.timing[i] != .perStep: variable = whole[i]!
+            default: return
+            }
+            externalIndex[v] = externals.count
+            externals.append(variable)
+        }
+        for instruction in instructions { trace.nodes[instruction.node].inputs.forEach(collect) }
+        ([trace.output] + trace.nextState).forEach(collect)
+        let held = externals.map(\.value)
+        // The tensors in `held` stay alive (and unmutated) as long as the closures below hold it.
+        let pointers = held.map { t in t.withPointer { $0 } }
+
+        let stateSizes = trace.stateSizes
+        var stateOffsets: [Int] = []
+        var total = 0
+        for s in stateSizes { stateOffsets.append(total); total += s }
+        let stateStride = batch * total
+        let outWidth = width(of: trace.output)
+        let block = batch * blockWidth
+
+        let values = UnsafeMutablePointer<Float>.allocate(capacity: max(1, steps * block))
+        let states = UnsafeMutablePointer<Float>.allocate(capacity: (steps + 1) * stateStride)
+        let layout = Layout(steps: steps, batch: batch, offsets: offsets, stateOffsets: stateOffsets, stateSizes: stateSizes,
+                            values: values, states: states)
+        for (i, s) in initialState.enumerated() {
+            s.value.withPointer { layout.state(i, 0).update(from: $0, count: batch * stateSizes[i]) }
+        }
+        let resultCount = steps * batch * outWidth + stateStride
+
+        func rows(_ v: TraceValue, _ k: Int, _ t: Int) -> UnsafePointer<Float> {
+            switch v {
+            case .state(let i): return UnsafePointer(layout.state(i, k))
+            case .node(let i) where trace.timing[i] == .perStep: return UnsafePointer(layout.node(i, k, width: width(of: v)))
+            default: return pointers[externalIndex[v]!] + t * batch * width(of: v)
+            }
+        }
+        func operand(_ o: Operand, _ k: Int, _ t: Int) -> (UnsafePointer<Float>, Int) {
+            switch o {
+            case .rows(let v): return (rows(v, k, t), width(of: v))
+            case .constantRow(let v), .matrix(let v): return (pointers[externalIndex[v]!], 0)
+            }
+        }
+
+        let result = Tensor.make([resultCount]) { out in
+            for (k, t) in order.enumerated() {
+                for instruction in instructions {
+                    let y = layout.node(instruction.node, k, width: instruction.width)
+                    forward(instruction, y, batch) { operand($0, k, t) }
+                }
+                for i in stateSizes.indices {
+                    let width = stateSizes[i]
+                    let new = rows(trace.nextState[i], k, t)
+                    let old = layout.state(i, k)
+                    let next = layout.state(i, k + 1)
+                    for r in 0..<batch {
+                        let real = keep?[t * batch + r] ?? true
+                        (next + r * width).update(from: (real ? new : UnsafePointer(old)) + r * width, count: width)
+                    }
+                }
+                let y = rows(trace.output, k, t)
+                for r in 0..<batch {
+                    let o = out + (t * batch + r) * outWidth
+                    if keep?[t * batch + r] ?? true { o.update(from: y + r * outWidth, count: outWidth) }
+                    else { o.update(repeating: 0, count: outWidth) }
+                }
+            }
+            for i in stateSizes.indices {
+                (out + steps * batch * outWidth + stateOffsets[i] * batch).update(from: layout.state(i, steps), count: batch * stateSizes[i])
+            }
+        }
+
+        let storage = Storage(values: values, states: states)
+        let node = Variable.result(result, externals + initialState, "step-program") { g in
+            withExtendedLifetime((held, storage)) {
+                backward(g, layout: layout, order: order, keep: keep, externals: externals, externalIndex: externalIndex,
+                         pointers: pointers, stateStride: stateStride, outWidth: outWidth, initialState: initialState)
+            }
+        }
+        let output = node.slice(axis: 0, start: 0, length: steps * batch * outWidth).reshaped([steps, batch, outWidth])
+        let final = stateSizes.indices.map { i in
+            node.slice(axis: 0, start: steps * batch * outWidth + stateOffsets[i] * batch, length: batch * stateSizes[i])
+                .reshaped([batch, stateSizes[i]])
+        }
+        return (output, final)
+    }
+
+    /// y = op(operands) for one step's `batch` rows.
+    private func forward(_ instruction: Instruction, _ y: UnsafeMutablePointer<Float>, _ batch: Int,
+                         _ operand: (Operand) -> (UnsafePointer<Float>, Int)) {
+        let w = instruction.width, n = batch * w
+        switch instruction.op {
+        case .add, .sub, .mul, .div:
+            let (a, sa) = operand(instruction.operands[0]), (b, sb) = operand(instruction.operands[1])
+            for r in 0..<batch {
+                let pa = a + r * sa, pb = b + r * sb, o = y + r * w
+                switch instruction.op {
+                case .add: for j in 0..<w { o[j] = pa[j] + pb[j] }
+                case .sub: for j in 0..<w { o[j] = pa[j] - pb[j] }
+                case .mul: for j in 0..<w { o[j] = pa[j] * pb[j] }
+                default: for j in 0..<w { o[j] = pa[j] / pb[j] }
+                }
+            }
+        case .scale(let s): let a = operand(instruction.operands[0]).0; for i in 0..<n { y[i] = a[i] * s }
+        case .addScalar(let s): let a = operand(instruction.operands[0]).0; for i in 0..<n { y[i] = a[i] + s }
+        case .rsubScalar(let s): let a = operand(instruction.operands[0]).0; for i in 0..<n { y[i] = s - a[i] }
+        case .tanh: Kernels.tanh(operand(instruction.operands[0]).0, into: y, count: n)
+        case .sigmoid: Kernels.sigmoid(operand(instruction.operands[0]).0, into: y, count: n)
+        case .exp: Kernels.exp(operand(instruction.operands[0]).0, into: y, count: n)
+        case .relu: let a = operand(instruction.operands[0]).0; for i in 0..<n { y[i] = Swift.max(a[i], 0) }
+        case .log: let a = operand(instruction.operands[0]).0; for i in 0..<n { y[i] = Foundation.log(a[i]) }
+        case .matmul(_, let transposeB):
+            let (a, k) = operand(instruction.operands[0])
+            guard case .matrix(let mv) = instruction.operands[1] else { return }
+            let m = operand(instruction.operands[1]).0, ms = trace.shape(of: mv)
+            BLAS.gemm(transposeA: false, transposeB: transposeB, m: batch, n: w, k: k, a: a, lda: k, b: m, ldb: ms[1], c: y, ldc: w)
+        case .slice(_, let start, _):
+            let (a, k) = operand(instruction.operands[0])
+            for r in 0..<batch { (y + r * w).update(from: a + r * k + start, count: w) }
+        case .concat:
+            var offset = 0
+            for o in instruction.operands {
+                let (a, k) = operand(o)
+                for r in 0..<batch { (y + r * w + offset).update(from: a + r * k, count: k) }
+                offset += k
+            }
+        case .layerNorm:
+            preconditionFailure("StepProgram: layer norm is not compiled")
+        }
+    }
+
+    private func backward(_ g: Tensor, layout: Layout, order: [Int], keep: [Bool]?, externals: [Variable],
+                          externalIndex: [TraceValue: Int], pointers: [UnsafePointer<Float>],
+                          stateStride: Int, outWidth: Int, initialState: [Variable]) {
+        let steps = layout.steps, batch = layout.batch, stateOffsets = layout.stateOffsets
+        let block = batch * blockWidth
+        // ∂y of each product whose left factor is stored whole (a state or a per-step node), per
+        // step, for one ∂M product after the sweep.
+        var deferred: [Int: UnsafeMutablePointer<Float>] = [:]
+        for (index, instruction) in instructions.enumerated() {
+            guard case .matmul = instruction.op, case .rows(let v) = instruction.operands[0] else { continue }
+            switch v {
+            case .state: break
+            case .node(let i) where trace.timing[i] == .perStep: break
+            default: continue
+            }
+            deferred[index] = .allocate(capacity: steps * batch * instruction.width)
+        }
+        defer { deferred.values.forEach { $0.deallocate() } }
+        let externalGrads = externals.map { UnsafeMutablePointer<Float>.allocate(capacity: max(1, $0.value.count)) }
+        for (p, v) in zip(externalGrads, externals) { p.initialize(repeating: 0, count: max(1, v.value.count)) }
+        let grads = UnsafeMutablePointer<Float>.allocate(capacity: max(1, block))
+        var dNext = UnsafeMutablePointer<Float>.allocate(capacity: stateStride)
+        var dPrev = UnsafeMutablePointer<Float>.allocate(capacity: stateStride)
+        defer {
+            externalGrads.forEach { $0.deallocate() }
+            grads.deallocate(); dNext.deallocate(); dPrev.deallocate()
+        }
+        g.withPointer { pg in
+            dNext.update(from: pg + steps * batch * outWidth, count: stateStride)
+            for k in (0..<steps).reversed() {
+                let t = order[k]
+                grads.update(repeating: 0, count: block)
+                dPrev.update(repeating: 0, count: stateStride)
+                func slot(_ v: TraceValue) -> UnsafeMutablePointer<Float> {
+                    switch v {
+                    case .state(let i): return dPrev + stateOffsets[i] * batch
+                    case .node(let i) where trace.timing[i] == .perStep: return grads + offsets[i]! * batch
+                    default: return externalGrads[externalIndex[v]!] + t * batch * width(of: v)
+                    }
+                }
+                func value(_ v: TraceValue) -> UnsafePointer<Float> {
+                    switch v {
+                    case .state(let i): return UnsafePointer(layout.state(i, k))
+                    case .node(let i) where trace.timing[i] == .perStep: return UnsafePointer(layout.node(i, k, width: width(of: v)))
+                    default: return pointers[externalIndex[v]!] + t * batch * width(of: v)
+                    }
+                }
+                for (i, width) in trace.stateSizes.enumerated() {
+                    let s = slot(trace.nextState[i]), d = dNext + stateOffsets[i] * batch, carry = dPrev + stateOffsets[i] * batch
+                    for r in 0..<batch {
+                        let target = (keep?[t * batch + r] ?? true) ? s : carry
+                        for j in 0..<width { target[r * width + j] += d[r * width + j] }
+                    }
+                }
+                let so = slot(trace.output)
+                for r in 0..<batch where keep?[t * batch + r] ?? true {
+                    let src = pg + (t * batch + r) * outWidth, dst = so + r * outWidth
+                    for j in 0..<outWidth { dst[j] += src[j] }
+                }
+                for (index, instruction) in instructions.enumerated().reversed() {
+                    let gy = UnsafePointer(grads + offsets[instruction.node]! * batch)
+                    let y = UnsafePointer(layout.node(instruction.node, k, width: instruction.width))
+                    let stash = deferred[index].map { $0 + k * batch * instruction.width }
+                    vjp(instruction, gy: gy, y: y, batch: batch, stash: stash) { o in
+                        switch o {
+                        case .rows(let v): return (value(v), slot(v), width(of: v))
+                        case .constantRow(let v), .matrix(let v):
+                            let e = externalIndex[v]!
+                            return (pointers[e], externalGrads[e], 0)
+                        }
+                    }
+                }
+                swap(&dNext, &dPrev)
+            }
+        }
+        for (index, stash) in deferred {
+            let instruction = instructions[index]
+            guard case .matmul(_, let transposeB) = instruction.op, case .rows(let v) = instruction.operands[0],
+                  case .matrix(let mv) = instruction.operands[1] else { continue }
+            let a: UnsafePointer<Float>
+            if case .state(let i) = v { a = UnsafePointer(layout.state(i, 0)) }
+            else if case .node(let i) = v { a = UnsafePointer(layout.node(i, 0, width: width(of: v))) }
+            else { continue }
+            let gm = externalGrads[externalIndex[mv]!], ld = trace.shape(of: mv)[1], k = width(of: v), w = instruction.width
+            let rows = steps * batch
+            if transposeB {   // M [N, K]: ∂M += Gᵀ·A
+                BLAS.gemm(transposeA: true, m: w, n: k, k: rows, a: stash, lda: w, b: a, ldb: k, beta: 1, c: gm, ldc: ld)
+            } else {          // M [K, N]: ∂M += Aᵀ·G
+                BLAS.gemm(transposeA: true, m: k, n: w, k: rows, a: a, lda: k, b: stash, ldb: w, beta: 1, c: gm, ldc: ld)
+            }
+        }
+        for (variable, grad) in zip(externals, externalGrads) where variable.requiresGrad {
+            variable.accumulateGrad { dst in Kernels.add(dst, grad, into: dst, count: variable.value.count) }
+        }
+        for (i, s) in initialState.enumerated() where s.requiresGrad {
+            let src = dNext + stateOffsets[i] * batch
+            s.accumulateGrad { dst in Kernels.add(dst, src, into: dst, count: s.value.count) }
+        }
+    }
+
+    /// Adds this step's share of ∂L/∂operand for each operand, given ∂L/∂y.
+    /// A product whose `stash` is given leaves ∂M to one product after the sweep: it only keeps ∂y.
+    private func vjp(_ instruction: Instruction, gy: UnsafePointer<Float>, y: UnsafePointer<Float>, batch: Int,
+                     stash: UnsafeMutablePointer<Float>?, _ operand: (Operand) -> (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int)) {
+        let w = instruction.width, n = batch * w
+        switch instruction.op {
+        case .add, .sub, .mul, .div:
+            let (a, ga, sa) = operand(instruction.operands[0]), (b, gb, sb) = operand(instruction.operands[1])
+            for r in 0..<batch {
+                let g = gy + r * w, pa = a + r * sa, pb = b + r * sb, da = ga + r * sa, db = gb + r * sb
+                switch instruction.op {
+                case .add: for j in 0..<w { da[j] += g[j]; db[j] += g[j] }
+                case .sub: for j in 0..<w { da[j] += g[j]; db[j] -= g[j] }
+                case .mul: for j in 0..<w { let gj = g[j], aj = pa[j], bj = pb[j]; da[j] += gj * bj; db[j] += gj * aj }
+                default: for j in 0..<w { let q = g[j] / pb[j]; da[j] += q; db[j] -= q * pa[j] / pb[j] }
+                }
+            }
+        case .scale(let s): let (_, ga, _) = operand(instruction.operands[0]); for i in 0..<n { ga[i] += s * gy[i] }
+        case .addScalar: let (_, ga, _) = operand(instruction.operands[0]); for i in 0..<n { ga[i] += gy[i] }
+        case .rsubScalar: let (_, ga, _) = operand(instruction.operands[0]); for i in 0..<n { ga[i] -= gy[i] }
+        case .tanh: let (_, ga, _) = operand(instruction.operands[0]); for i in 0..<n { ga[i] += gy[i] * (1 - y[i] * y[i]) }
+        case .sigmoid: let (_, ga, _) = operand(instruction.operands[0]); for i in 0..<n { ga[i] += gy[i] * y[i] * (1 - y[i]) }
+        case .exp: let (_, ga, _) = operand(instruction.operands[0]); for i in 0..<n { ga[i] += gy[i] * y[i] }
+        case .relu:
+            let (a, ga, _) = operand(instruction.operands[0])
+            for i in 0..<n { let gi = gy[i], xi = a[i]; ga[i] += xi > 0 ? gi : 0 }
+        case .log: let (a, ga, _) = operand(instruction.operands[0]); for i in 0..<n { ga[i] += gy[i] / a[i] }
+        case .matmul(_, let transposeB):
+            let (a, ga, k) = operand(instruction.operands[0])
+            guard case .matrix(let mv) = instruction.operands[1] else { return }
+            let (m, gm, _) = operand(instruction.operands[1])
+            let ld = trace.shape(of: mv)[1]
+            if transposeB {   // M [N, K]: ∂a += g·M, ∂M += gᵀ·a
+                BLAS.gemm(m: batch, n: k, k: w, a: gy, lda: w, b: m, ldb: ld, beta: 1, c: ga, ldc: k)
+            } else {          // M [K, N]: ∂a += g·Mᵀ, ∂M += aᵀ·g
+                BLAS.gemm(transposeB: true, m: batch, n: k, k: w, a: gy, lda: w, b: m, ldb: ld, beta: 1, c: ga, ldc: k)
+            }
+            if let stash { stash.update(from: gy, count: n) }
+            else if transposeB { BLAS.gemm(transposeA: true, m: w, n: k, k: batch, a: gy, lda: w, b: a, ldb: k, beta: 1, c: gm, ldc: ld) }
+            else { BLAS.gemm(transposeA: true, m: k, n: w, k: batch, a: a, lda: k, b: gy, ldb: w, beta: 1, c: gm, ldc: ld) }
+        case .slice(_, let start, _):
+            let (_, ga, k) = operand(instruction.operands[0])
+            for r in 0..<batch {
+                let d = ga + r * k + start, g = gy + r * w
+                for j in 0..<w { d[j] += g[j] }
+            }
+        case .concat:
+            var offset = 0
+            for o in instruction.operands {
+                let (_, ga, k) = operand(o)
+                for r in 0..<batch {
+                    let d = ga + r * k, g = gy + r * w + offset
+                    for j in 0..<k { d[j] += g[j] }
+                }
+                offset += k
+            }
+        case .layerNorm:
+            preconditionFailure("StepProgram: layer norm is not compiled")
+        }
+    }
+}
+
+/// Where each step's values live (see the extension's layout note).
+struct Layout {
+    let steps: Int, batch: Int
+    let offsets: [Int: Int], stateOffsets: [Int], stateSizes: [Int]
+    let values: UnsafeMutablePointer<Float>, states: UnsafeMutablePointer<Float>
+
+    func node(_ i: Int, _ k: Int, width: Int) -> UnsafeMutablePointer<Float> {
+        values + offsets[i]! * batch * steps + k * batch * width
+    }
+
+    func state(_ i: Int, _ k: Int) -> UnsafeMutablePointer<Float> {
+        states + stateOffsets[i] * batch * (steps + 1) + k * batch * stateSizes[i]
+    }
+}
+
+/// The forward values a backward needs, freed with the tape node.
+final class Storage {
+    let values: UnsafeMutablePointer<Float>, states: UnsafeMutablePointer<Float>
+    init(values: UnsafeMutablePointer<Float>, states: UnsafeMutablePointer<Float>) {
+        self.values = values
+        self.states = states
+    }
+    deinit {
+        values.deallocate()
+        states.deallocate()
+    }
+}

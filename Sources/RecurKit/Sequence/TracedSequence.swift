@@ -1,0 +1,115 @@
+/// The generic path over a traced step (``StepTrace``): what reads only x_t and parameters is
+/// evaluated once on all `T·B` rows before the loop (one `[T·B, X]·[X, N]` product instead of T
+/// small ones), and the rest runs per step; a recurrence that is affine in a single state,
+/// `h_t = a_t ⊙ h_{t−1} + b_t` with a and b free of h (minGRU, minLSTM), runs as one
+/// ``linearScan(a:b:h0:steps:mask:reverse:)`` instead. The per-step rest runs as one compiled
+/// node (``StepProgram``) when it can, else on the tape like the plain loop. Values and
+/// gradients equal the plain step loop's.
+struct TracedSequence {
+    let trace: StepTrace
+    /// Nodes the output or the next state needs, in recording (topological) order.
+    let live: [Int]
+    let usesScan: Bool
+    /// The per-step remainder as one node, when every per-step op compiles.
+    let program: StepProgram?
+
+    init(_ trace: StepTrace) {
+        self.trace = trace
+        var needed = [Bool](repeating: false, count: trace.nodes.count)
+        var pending: [TraceValue] = [trace.output] + trace.nextState
+        while let value = pending.popLast() {
+            guard case .node(let i) = value, !needed[i] else { continue }
+            needed[i] = true
+            pending += trace.nodes[i].inputs
+        }
+        live = needed.indices.filter { needed[$0] }
+        usesScan = TracedSequence.affineRecurrence(trace, live: live, wholeValue: nil, rows: 0) != nil
+        program = usesScan ? nil : StepProgram.compile(trace, live: live)
+    }
+
+    var hoistedCount: Int { live.filter { trace.timing[$0] == .hoisted }.count }
+    var perStepCount: Int { live.filter { trace.timing[$0] == .perStep }.count }
+
+    func run(input: Variable, initialState: [Variable], mask: Tensor?, reverse: Bool) -> (output: Variable, state: [Variable]) {
+        let steps = input.shape[0], batch = input.shape[1]
+        let flatInput = input.reshaped([steps * batch, input.shape[2]])
+        var whole = [Variable?](repeating: nil, count: trace.nodes.count)
+        func wholeValue(_ value: TraceValue) -> Variable {
+            switch value {
+            case .input: return flatInput
+            case .parameter(let i): return trace.parameters[i]
+            case .node(let i): return whole[i]!
+            case .state: preconditionFailure("TracedSequence: a hoisted node reads the state")
+            }
+        }
+        for i in live where trace.timing[i] != .perStep {
+            whole[i] = trace.nodes[i].op.apply(trace.nodes[i].inputs.map(wholeValue))
+        }
+        if usesScan, let form = TracedSequence.affineRecurrence(trace, live: live, wholeValue: wholeValue, rows: steps * batch),
+           let a = form.a, let b = form.b {
+            let states = linearScan(a: a, b: b, h0: initialState[0], steps: steps, mask: mask, reverse: reverse)
+            var output = states
+            if let mask, mask.scalars.contains(0) {
+                let width = initialState[0].shape[1]
+                let keep = Tensor.make(states.shape) { o in
+                    for r in 0..<(steps * batch) { (o + r * width).update(repeating: mask.scalars[r], count: width) }
+                }
+                output = states * Variable(keep)
+            }
+            return (output, [states.select(reverse ? 0 : steps - 1)])
+        }
+        if let program {
+            return program.run(input: input, flatInput: flatInput, whole: whole, initialState: initialState, mask: mask, reverse: reverse)
+        }
+        return stepLoop(input: input, initialState: initialState, mask: mask, reverse: reverse, whole: whole)
+    }
+
+    /// The per-step remainder, on the tape like the plain loop (masking as ``SequenceDriver``).
+    private func stepLoop(input: Variable, initialState: [Variable], mask: Tensor?, reverse: Bool,
+                          whole: [Variable?]) -> (output: Variable, state: [Variable]) {
+        let steps = input.shape[0], batch = input.shape[1]
+        var state = initialState
+        var outputs = [Variable?](repeating: nil, count: steps)
+        var local = [Variable?](repeating: nil, count: trace.nodes.count)
+        for t in reverse ? Array((0..<steps).reversed()) : Array(0..<steps) {
+            var x: Variable?
+            var rows: [Int: Variable] = [:]
+            func value(_ v: TraceValue) -> Variable {
+                switch v {
+                case .input:
+                    if x == nil { x = input.select(t) }
+                    return x!
+                case .state(let i): return state[i]
+                case .parameter(let i): return trace.parameters[i]
+                case .node(let i):
+                    switch trace.timing[i] {
+                    case .constant: return whole[i]!
+                    case .perStep: return local[i]!
+                    case .hoisted:
+                        if let r = rows[i] { return r }
+                        let r = whole[i]!.slice(axis: 0, start: t * batch, length: batch)
+                        rows[i] = r
+                        return r
+                    }
+                }
+            }
+            for i in live where trace.timing[i] == .perStep {
+                local[i] = trace.nodes[i].op.apply(trace.nodes[i].inputs.map(value))
+            }
+            var output = value(trace.output)
+            var next = trace.nextState.map(value)
+            if let mask {
+                let row = Array(mask.scalars[(t * batch)..<((t + 1) * batch)])
+                if row.contains(where: { $0 == 0 }) {
+                    let keep = Variable(Tensor(shape: [batch, 1], scalars: row))
+                    let hold = Variable(Tensor(shape: [batch, 1], scalars: row.map { 1 - $0 }))
+                    next = zip(next, state).map { new, old in new * keep + old * hold }
+                    output = output * keep
+                }
+            }
+            outputs[t] = output
+            state = next
+        }
+        return (stack(outputs.map { $0! }), state)
+    }
+}
