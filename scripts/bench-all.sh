@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Issue 17's table in one run: `recur bench cell|sample` (release) beside PyTorch 2.x on the same
+# machine, in one sitting, each row with the ratio and its target (scripts/bench_all.py).
+# Parts: cells generic user sampling memory (default: all; about 15 minutes on 2 cores, most of
+# it the T = 10,000 memory rows). Needs torch: PYTHON, else scripts/.venv/bin/python
+# (scripts/install-python.sh makes it). Run it on a quiet machine; the load is printed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python="${PYTHON:-}"
+[ -n "$python" ] || { [ -x scripts/.venv/bin/python ] && python=scripts/.venv/bin/python || python=python3; }
+"$python" -c "import torch" 2>/dev/null || { echo "bench-all: $python has no torch (scripts/install-python.sh installs it)" >&2; exit 1; }
+swift build -c release >/dev/null
+.build/release/recur plugin build mingru -c release >/dev/null
+echo "$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores; load before: $(uptime | sed 's/.*load average: //')"
+"$python" scripts/bench_all.py "$@"
+echo "load after: $(uptime | sed 's/.*load average: //')"

@@ -1,0 +1,120 @@
+"""Issue 17's speed and memory table: every figure measured here, Recur beside PyTorch in one
+sitting, with the ratio and the target. Run through scripts/bench-all.sh (which builds the
+release binary and the mingru plugin and picks the Python with torch).
+
+Rows: training throughput of the fused LSTM/GRU/RNN (SMALL 1×128 b32 s64, MEDIUM 2×512 b64 s100;
+1 and 2 threads), two-thread scaling, the generic autodiff path against the fused one, the
+mingru plugin cell traced (hoist + scan) against its plain step loop, batch-1 sampling against
+PyTorch's faster loop and the bandwidth bound, and peak RSS of an LSTM training step (B 32,
+H 512) at T = 100, 1,000, 10,000 with and without --recompute.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+RECUR = os.environ.get("RECUR", ".build/release/recur")
+PYTHON = sys.executable
+SECONDS = os.environ.get("SECONDS_PER_CASE", "5")
+SMALL = ["--hidden", "128", "--layers", "1", "--batch", "32", "--seq-len", "64"]
+MEDIUM = ["--hidden", "512", "--layers", "2", "--batch", "64", "--seq-len", "100"]
+USER = ["--hidden", "256", "--layers", "1", "--batch", "32", "--seq-len", "128"]
+rows = []
+
+
+def run(command):
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{result.stderr.strip()}")
+    return result.stdout
+
+
+def recur_cell(cell, shape, threads, *extra):
+    out = run([RECUR, "bench", "cell", "--cell", cell, *shape, "--threads", str(threads), "--seconds", SECONDS, "--json", *extra])
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def torch_cell(cell, shape, threads):
+    out = run([PYTHON, "scripts/bench_pytorch.py", "--cell", cell, *shape, "--threads", str(threads), "--seconds", SECONDS])
+    return float(re.search(r"([0-9.]+) chars/s", out).group(1))
+
+
+def row(what, recur, reference, unit, target=None, higher_is_better=True):
+    ratio = recur / reference if reference else float("nan")
+    met = "" if target is None else ("met" if (ratio >= target if higher_is_better else ratio <= target) else "NOT met")
+    goal = "" if target is None else (f"≥ {target}×" if higher_is_better else f"≤ {target}×")
+    rows.append((what, recur, reference, unit, ratio, goal, met))
+    print(f"  {what}: {recur:,.1f} vs {reference:,.1f} {unit} ({ratio:.2f}×) {goal} {met}", file=sys.stderr, flush=True)
+
+
+def cells():
+    targets = {("lstm", "SMALL"): 1.5, ("lstm", "MEDIUM"): 1.3}
+    fused = {}
+    for name, shape in [("SMALL", SMALL), ("MEDIUM", MEDIUM)]:
+        for cell in ["lstm", "gru", "rnn"]:
+            for threads in [1, 2]:
+                # Interleaved, best of two each, so a busy moment hits both sides alike.
+                recur = max(recur_cell(cell, shape, threads)["chars_per_second"] for _ in range(2))
+                torch = max(torch_cell(cell, shape, threads) for _ in range(2))
+                fused[(cell, name, threads)] = recur
+                row(f"{cell.upper()} {name}, {threads} thread{'s' if threads > 1 else ''} (chars/s)", recur, torch,
+                    "PyTorch", targets.get((cell, name), 1.5))
+    row("LSTM MEDIUM, 2 threads against 1 (chars/s)", fused[("lstm", "MEDIUM", 2)], fused[("lstm", "MEDIUM", 1)], "1 thread", 1.7)
+    row("LSTM SMALL, 2 threads against 1 (chars/s)", fused[("lstm", "SMALL", 2)], fused[("lstm", "SMALL", 1)], "1 thread", 1.0)
+
+
+def generic():
+    for cell in ["lstm", "gru", "rnn"]:
+        traced = recur_cell(cell, USER, 1, "--no-fused")["chars_per_second"]
+        fused = recur_cell(cell, USER, 1)["chars_per_second"]
+        row(f"{cell.upper()} generic path against fused, H 256 b32 s128, 1 thread (chars/s)", traced, fused, "fused", 0.9)
+
+
+def user_cells():
+    for cell in ["mingru", "minlstm"]:
+        for layers in ["1", "2"]:
+            shape = USER[:2] + ["--layers", layers] + USER[4:]
+            traced = recur_cell(cell, shape, 1, "--no-fused")["chars_per_second"]
+            plain = recur_cell(cell, shape, 1, "--plain-loop")["chars_per_second"]
+            row(f"{cell} {layers} layer{'s' if layers == '2' else ''}, traced against the plain step loop (chars/s)", traced, plain,
+                "plain loop", 2.0)
+
+
+def sampling():
+    shape = ["--cell", "lstm", "--hidden", "512", "--layers", "2", "--vocab", "65", "--threads", "1"]
+    recur = json.loads(run([RECUR, "bench", "sample", *shape, "--json"]).strip().splitlines()[-1])
+    torch = json.loads(run([PYTHON, "scripts/bench_pytorch_sample.py", *shape, "--length", "500"]).strip().splitlines()[-1])
+    faster = max(torch["onednn_off_chars_per_second"], torch["onednn_on_chars_per_second"])
+    for name, key in [("fp32", ""), ("fp16", "fp16_")]:
+        cps = recur[key + "chars_per_second"]
+        row(f"sampling 2×512 LSTM, {name} weights (chars/s)", cps, faster, "PyTorch's faster loop", 5.0)
+        row(f"sampling 2×512 LSTM, {name}, against the bandwidth bound (chars/s)", cps,
+            recur[key + "cache_bound_chars_per_second"], "bound", 0.5)
+
+
+def memory():
+    for steps, k in [(100, 10), (1000, 32), (10000, 100)]:
+        shape = ["--cell", "lstm", "--hidden", "512", "--layers", "1", "--batch", "32", "--seq-len", str(steps)]
+        torch = json.loads(run([PYTHON, "scripts/bench_pytorch_memory.py", *shape, "--steps", "1", "--json"]).strip().splitlines()[-1])
+        full = recur_cell("lstm", shape[2:], 1, "--steps", "1")["peak_rss_mib"]
+        recompute = recur_cell("lstm", shape[2:], 1, "--steps", "1", "--recompute", str(k))["peak_rss_mib"]
+        row(f"peak RSS, LSTM 512 b32, T = {steps:,} (MiB)", full, torch["peak_rss_mib"], "PyTorch", 1.0, higher_is_better=False)
+        row(f"peak RSS, LSTM 512 b32, T = {steps:,}, --recompute {k} (MiB)", recompute, torch["peak_rss_mib"], "PyTorch", 1.0,
+            higher_is_better=False)
+
+
+def main():
+    parts = {"cells": cells, "generic": generic, "user": user_cells, "sampling": sampling, "memory": memory}
+    chosen = sys.argv[1:] or list(parts)
+    for name in chosen:
+        print(f"{name} …", file=sys.stderr, flush=True)
+        parts[name]()
+    print("| measurement | Recur | reference | against | ratio | target | |")
+    print("|---|---|---|---|---|---|---|")
+    for what, recur, reference, unit, ratio, goal, met in rows:
+        print(f"| {what} | {recur:,.1f} | {reference:,.1f} | {unit} | {ratio:.2f}× | {goal} | {met} |")
+
+
+if __name__ == "__main__":
+    main()
