@@ -6,8 +6,7 @@ import RecurCore
 /// block's `G·u` gate columns (gate-major: `[g][unit]`, like a row of `gh` restricted to the
 /// block) are laid out in panels of ``panelWidth`` columns, `H` rows each. A block therefore
 /// holds every gate of its units, so the gate non-linearities run on the block's tile while it is
-/// in L1 (fused GEMM + gates). `u = panelWidth / gcd(G, 4)` makes `G·u` a whole number of panels:
-/// LSTM one panel of 4 gates × 1 lane of units, GRU three panels of 4 lanes, tanh RNN one panel.
+/// in L1/L2 (fused GEMM + gates). `u` = ``panelWidth``, so a block is G panels, one per gate.
 ///
 /// **Backward** (`∂h_{t−1} += ∂gh·W_hh`): output columns (hidden units) in panels of
 /// ``panelWidth``, `G·H` rows each.
@@ -32,10 +31,11 @@ final class PackedRecurrentWeights {
         gates = G
         hidden = H
         panelWidth = isa.panelWidth
-        var (x, y) = (G, 4)
-        while y != 0 { (x, y) = (y, x % y) }
-        blockUnits = panelWidth / x
-        panelsPerBlock = G * blockUnits / panelWidth
+        // A block is one panel's width of units with all G gates (G panels): wide enough that the
+        // gate kernel runs on whole vectors and per-block bookkeeping is amortised, small enough
+        // (B × G × 64 floats) that the tile stays in L1/L2.
+        blockUnits = panelWidth
+        panelsPerBlock = G
         blocks = (H + blockUnits - 1) / blockUnits
         groups = (H + panelWidth - 1) / panelWidth
         let (u, pw, ppb) = (blockUnits, panelWidth, panelsPerBlock)

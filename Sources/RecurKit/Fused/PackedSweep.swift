@@ -23,9 +23,9 @@ func copyFloats(_ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<F
 }
 
 extension FusedPass {
-    /// Worker count for this pass: `BLAS.threads`, at most one per backward panel.
+    /// Worker count for this pass: `BLAS.threads` (the user's `--threads`), at most one per panel.
     func recurrentWorkers(_ weights: PackedRecurrentWeights) -> Int {
-        max(1, min(BLAS.threads, weights.groups))
+        max(1, min(RecurrentISA.workersOverride ?? BLAS.threads, weights.groups))
     }
 
     /// Runs `body(worker, workers, barrier)` on the team; alone when the team is busy.

@@ -16,6 +16,10 @@ public enum RecurrentISA: String, Sendable, CaseIterable {
     /// When set, used instead of the CPU's choice (only if the CPU supports it).
     public nonisolated(unsafe) static var override: RecurrentISA?
 
+    /// When set, the number of workers that split a recurrent sweep, instead of `BLAS.threads`
+    /// (so a test can compare one worker with two while OpenBLAS's large products stay the same).
+    public nonisolated(unsafe) static var workersOverride: Int?
+
     /// The sets this CPU can run, best first (always ends with `.blas`).
     public static let supported: [RecurrentISA] = supported(cpuFlags: CPUKernelChoice.cpuFlags())
 
