@@ -45,7 +45,18 @@ let package = Package(
         // (ResidentKernel); nothing else may call into them.
         .target(name: "RecurGemvAVX512", swiftSettings: engineSettings + [.unsafeFlags(["-target-cpu", "skylake-avx512"])]),
         .target(name: "RecurGemvAVX2", swiftSettings: engineSettings + [.unsafeFlags(["-target-cpu", "haswell"])]),
-        .target(name: "RecurKit", dependencies: ["RecurCore", "CArchive", "CPNG", "RecurGemvAVX512", "RecurGemvAVX2"], swiftSettings: engineSettings),
+        // The per-step recurrent microkernel, built once per instruction set from one shared source
+        // (a symlinked file): without a -target-cpu, SIMD `addProduct` becomes a call to libm's
+        // fmaf per lane (docs/engine-notes.md, "Recurrent microkernel"). Swift has no per-function
+        // target attributes, so each instruction set is its own module and RecurKit picks one at
+        // run time from the CPU flags; nothing else may call into them.
+        .target(name: "RecurKernelsAVX512", path: "Sources/RecurKernels/AVX512",
+                swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512", "-enforce-exclusivity=unchecked"])]),
+        .target(name: "RecurKernelsAVX2", path: "Sources/RecurKernels/AVX2",
+                swiftSettings: [.unsafeFlags(["-target-cpu", "haswell", "-enforce-exclusivity=unchecked"])]),
+        .target(name: "RecurKit", dependencies: ["RecurCore", "CArchive", "CPNG", "RecurKernelsAVX512", "RecurKernelsAVX2",
+                                                "RecurGemvAVX512", "RecurGemvAVX2"],
+                swiftSettings: engineSettings),
         .target(name: "RecurBundle", dependencies: [recurKit, "CArchive", "COpenSSL"]),
         .target(name: "RecurMPI", dependencies: [recurKit, "CMPI"]),
         // SVG line plots and heatmaps for diagnostics and run reports; no dependencies.

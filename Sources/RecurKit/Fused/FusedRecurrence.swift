@@ -6,6 +6,12 @@
 /// sequence are then large products after the sweep (∂W_ih = ∂GXᵀ·X, ∂W_hh = ∂GHᵀ·H_prev,
 /// ∂X = ∂GX·W_ih). The result is one graph node whose backward is written here; outputs and
 /// final states are slices of it.
+///
+/// With AVX2 or AVX-512 (``RecurrentISA``) the per-step products do not go to OpenBLAS: `W_hh` is
+/// packed once per pass (``PackedRecurrentWeights``) and a register-blocked microkernel computes
+/// one block of hidden units with all its gates at a time, whose gates the kernel then mixes while
+/// the tile is in L1. With `BLAS.threads` > 1 the hidden units are split between workers, each
+/// owning its units' gate columns forward and backward, with a spinning barrier per time step.
 public struct FusedRecurrence<Kernel: GateKernel>: FusedSequencePath {
     public let kernel: Kernel
     public let weightIH: Variable, weightHH: Variable, biasIH: Variable, biasHH: Variable
@@ -46,6 +52,12 @@ final class FusedPass<Kernel: GateKernel> {
     /// history[s] slot k holds state s before processing step k (slot 0 = initial state).
     var history: [FloatBuffer] = []
     var cache: FloatBuffer
+    /// Cache floats per time step. On the packed path the cache of step t is laid out per block
+    /// (`[block][B][cacheWidth·u]`), as the kernel sees a block's tile.
+    let cacheStep: Int
+    let isa: RecurrentISA
+    /// `W_hh` packed for the microkernel (nil on the BLAS path).
+    var packedWeights: PackedRecurrentWeights?
 
     init(recurrence: FusedRecurrence<Kernel>, input: Variable, initialState: [Variable], mask: Tensor?, reverse: Bool) {
         self.recurrence = recurrence
@@ -58,7 +70,17 @@ final class FusedPass<Kernel: GateKernel> {
         gates = recurrence.kernel.gateCount * hidden
         stateCount = recurrence.kernel.stateCount
         cacheRow = recurrence.kernel.cacheWidth * hidden
-        cache = FloatBuffer(uninitializedCount: steps * batch * cacheRow)
+        let isa = RecurrentISA.current, (G, H) = (recurrence.kernel.gateCount, hidden)
+        self.isa = isa
+        let packedWeights = isa == .blas ? nil : recurrence.weightHH.value.withPointer { pw in
+            recurrence.biasHH.value.withPointer { pb in
+                PackedRecurrentWeights(isa: isa, gates: G, hidden: H, weight: pw, bias: pb)
+            }
+        }
+        self.packedWeights = packedWeights
+        let units = packedWeights.map { $0.blocks * $0.blockUnits } ?? hidden
+        cacheStep = batch * recurrence.kernel.cacheWidth * units
+        cache = FloatBuffer(uninitializedCount: steps * cacheStep)
         let (b, h, n) = (batch, hidden, stateCount)
         precondition(initialState.count == n && initialState.allSatisfy { $0.shape == [b, h] },
                      "fused path: initial state \(initialState.map(\.shape)) is not \(n) × [\(b), \(h)]")
@@ -84,7 +106,9 @@ final class FusedPass<Kernel: GateKernel> {
         recurrence.biasIH.value.withPointer { Kernels.addRow($0, into: gx.pointer, rows: rows, columns: gates) }
         // The outputs go straight into the packed result; the final states follow them.
         return Tensor.make([steps * block + stateCount * block]) { packed in
-            recurrence.weightHH.value.withPointer { pw in recurrence.biasHH.value.withPointer { pb in
+            if let packedWeights {
+                forwardPacked(packedWeights, gx: gx.pointer, output: packed)
+            } else { recurrence.weightHH.value.withPointer { pw in recurrence.biasHH.value.withPointer { pb in
                 for k in 0..<steps {
                     let t = time(k)
                     let previous = history.map { UnsafePointer($0.pointer + k * block) }
@@ -93,7 +117,7 @@ final class FusedPass<Kernel: GateKernel> {
                     BLAS.gemm(transposeB: true, m: batch, n: gates, k: hidden, a: previous[0], lda: hidden,
                               b: pw, ldb: hidden, beta: 1, c: gh.pointer, ldc: gates)
                     kernel.forward(rows: batch, hidden: hidden, gx: gx.pointer + t * batch * gates, gh: gh.pointer,
-                                   previous: previous, next: next, cache: cache.pointer + t * batch * cacheRow)
+                                   previous: previous, next: next, cache: cache.pointer + t * cacheStep)
                     let o = packed + t * block
                     o.update(from: next[0], count: block)
                     if let keep {
@@ -103,7 +127,7 @@ final class FusedPass<Kernel: GateKernel> {
                         }
                     }
                 }
-            } }
+            } } }
             for s in 0..<stateCount {
                 (packed + steps * block + s * block).update(from: history[s].pointer + steps * block, count: block)
             }
@@ -121,7 +145,10 @@ final class FusedPass<Kernel: GateKernel> {
         defer { withExtendedLifetime((carry, gradPrevious, gradGX, gradGH)) {} }
         g.withPointer { pg in
             for s in 0..<stateCount { dNext[s].update(from: pg + steps * block + s * block, count: block) }
-            recurrence.weightHH.value.withPointer { pw in
+            if let packedWeights {
+                recurrence.weightHH.value.withPointer { packedWeights.packBackward(weight: $0) }
+                backwardPacked(packedWeights, outputGrad: pg, dNext: dNext, gradGX: gradGX.pointer, gradGH: gradGH.pointer)
+            } else { recurrence.weightHH.value.withPointer { pw in
                 for k in stride(from: steps - 1, through: 0, by: -1) {
                     let t = time(k)
                     if let keep {
@@ -134,7 +161,7 @@ final class FusedPass<Kernel: GateKernel> {
                     }
                     let previous = history.map { UnsafePointer($0.pointer + k * block) }
                     let rowGX = gradGX.pointer + t * batch * gates, rowGH = gradGH.pointer + k * batch * gates
-                    kernel.backward(rows: batch, hidden: hidden, cache: cache.pointer + t * batch * cacheRow,
+                    kernel.backward(rows: batch, hidden: hidden, cache: cache.pointer + t * cacheStep,
                                     previous: previous, gradNext: dNext.map { UnsafePointer($0) },
                                     gradGx: rowGX, gradGh: rowGH, gradPrevious: dPrev)
                     if let keep {
@@ -148,7 +175,7 @@ final class FusedPass<Kernel: GateKernel> {
                     BLAS.gemm(m: batch, n: hidden, k: gates, a: rowGH, lda: gates, b: pw, ldb: hidden,
                               beta: 1, c: dNext[0], ldc: hidden)
                 }
-            }
+            } }
         }
         let dgx = UnsafePointer(gradGX.pointer), dgh = UnsafePointer(gradGH.pointer)
         input.value.withPointer { px in recurrence.weightIH.accumulateGrad { gw in

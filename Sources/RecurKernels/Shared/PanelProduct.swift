@@ -1,0 +1,135 @@
+// One source, compiled twice: RecurKernelsAVX512 (`Lane` = SIMD16<Float>, -target-cpu skylake-avx512)
+// and RecurKernelsAVX2 (`Lane` = SIMD8<Float>, -target-cpu haswell); each module's Lane.swift says
+// which. The file is a symlink in both target folders, so the two paths cannot drift apart.
+
+@inline(__always) private func load(_ p: UnsafePointer<Float>) -> Lane {
+    UnsafeRawPointer(p).loadUnaligned(as: Lane.self)
+}
+
+@inline(__always) private func store(_ v: Lane, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lane.self)
+}
+
+/// The register-blocked product at the heart of a recurrent step, for one packed panel.
+///
+/// A panel is `depth` rows of ``width`` floats stored contiguously (row `k` at `panel + k·width`):
+/// four SIMD lanes of columns. With AVX-512 (32 registers) the loop keeps 4 rows × 4 lanes of
+/// accumulators in registers: 16 FMAs per 4 panel loads and 4 broadcasts, and each panel row
+/// is read from L1/L2 once per 4 batch rows. AVX2 has 16 registers, so there 2 × 4 is the largest
+/// tile without spills (8 FMAs per 4 loads and 2 broadcasts).
+public enum PanelProduct {
+    /// Floats in one panel row: four vector lanes (64 with AVX-512, 32 with AVX2).
+    public static var width: Int { 4 * Lane.scalarCount }
+
+    /// Lanes of one vector register (16 with AVX-512, 8 with AVX2).
+    public static var lanes: Int { Lane.scalarCount }
+
+    /// `C[r, 0..<width] = start[r] + Σ_k A[r, k] · P[k, 0..<width]` for `r` in `0..<rows`.
+    ///
+    /// - Parameters:
+    ///   - a: row `r` at `a + r·lda`, `depth` floats.
+    ///   - panel: `depth × width`, packed.
+    ///   - bias: when not `nil` and `accumulate` is false, every row starts from these `width` floats.
+    ///   - c: row `r` at `c + r·ldc`, `width` floats.
+    ///   - accumulate: start from C itself (C += A·P).
+    public static func run(rows: Int, depth: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>,
+                           bias: UnsafePointer<Float>?, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        var r = 0
+        if Lane.scalarCount == 16 {
+            while r + 4 <= rows {
+                quad(depth: depth, a: a + r * lda, lda: lda, panel: panel, bias: bias, c: c + r * ldc, ldc: ldc, accumulate: accumulate)
+                r += 4
+            }
+        }
+        while r + 2 <= rows {
+            pair(depth: depth, a: a + r * lda, lda: lda, panel: panel, bias: bias, c: c + r * ldc, ldc: ldc, accumulate: accumulate)
+            r += 2
+        }
+        if r < rows {
+            single(depth: depth, a: a + r * lda, panel: panel, bias: bias, c: c + r * ldc, accumulate: accumulate)
+        }
+    }
+
+    @inline(__always)
+    private static func quad(depth: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>,
+                             bias: UnsafePointer<Float>?, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        let w = Lane.scalarCount
+        var c00 = Lane(), c01 = Lane(), c02 = Lane(), c03 = Lane()
+        var c10 = Lane(), c11 = Lane(), c12 = Lane(), c13 = Lane()
+        var c20 = Lane(), c21 = Lane(), c22 = Lane(), c23 = Lane()
+        var c30 = Lane(), c31 = Lane(), c32 = Lane(), c33 = Lane()
+        let c1 = c + ldc, c2 = c + 2 * ldc, c3 = c + 3 * ldc
+        if accumulate {
+            c00 = load(c); c01 = load(c + w); c02 = load(c + 2 * w); c03 = load(c + 3 * w)
+            c10 = load(c1); c11 = load(c1 + w); c12 = load(c1 + 2 * w); c13 = load(c1 + 3 * w)
+            c20 = load(c2); c21 = load(c2 + w); c22 = load(c2 + 2 * w); c23 = load(c2 + 3 * w)
+            c30 = load(c3); c31 = load(c3 + w); c32 = load(c3 + 2 * w); c33 = load(c3 + 3 * w)
+        } else if let bias {
+            c00 = load(bias); c01 = load(bias + w); c02 = load(bias + 2 * w); c03 = load(bias + 3 * w)
+            c10 = c00; c11 = c01; c12 = c02; c13 = c03
+            c20 = c00; c21 = c01; c22 = c02; c23 = c03
+            c30 = c00; c31 = c01; c32 = c02; c33 = c03
+        }
+        let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda
+        var p = panel
+        for k in 0..<depth {
+            let b0 = load(p), b1 = load(p + w), b2 = load(p + 2 * w), b3 = load(p + 3 * w)
+            let x0 = Lane(repeating: a0[k]), x1 = Lane(repeating: a1[k])
+            c00.addProduct(x0, b0); c01.addProduct(x0, b1); c02.addProduct(x0, b2); c03.addProduct(x0, b3)
+            c10.addProduct(x1, b0); c11.addProduct(x1, b1); c12.addProduct(x1, b2); c13.addProduct(x1, b3)
+            let x2 = Lane(repeating: a2[k]), x3 = Lane(repeating: a3[k])
+            c20.addProduct(x2, b0); c21.addProduct(x2, b1); c22.addProduct(x2, b2); c23.addProduct(x2, b3)
+            c30.addProduct(x3, b0); c31.addProduct(x3, b1); c32.addProduct(x3, b2); c33.addProduct(x3, b3)
+            p += 4 * w
+        }
+        store(c00, c); store(c01, c + w); store(c02, c + 2 * w); store(c03, c + 3 * w)
+        store(c10, c1); store(c11, c1 + w); store(c12, c1 + 2 * w); store(c13, c1 + 3 * w)
+        store(c20, c2); store(c21, c2 + w); store(c22, c2 + 2 * w); store(c23, c2 + 3 * w)
+        store(c30, c3); store(c31, c3 + w); store(c32, c3 + 2 * w); store(c33, c3 + 3 * w)
+    }
+
+    @inline(__always)
+    private static func pair(depth: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>,
+                             bias: UnsafePointer<Float>?, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        let w = Lane.scalarCount
+        var c00 = Lane(), c01 = Lane(), c02 = Lane(), c03 = Lane()
+        var c10 = Lane(), c11 = Lane(), c12 = Lane(), c13 = Lane()
+        if accumulate {
+            c00 = load(c); c01 = load(c + w); c02 = load(c + 2 * w); c03 = load(c + 3 * w)
+            c10 = load(c + ldc); c11 = load(c + ldc + w); c12 = load(c + ldc + 2 * w); c13 = load(c + ldc + 3 * w)
+        } else if let bias {
+            c00 = load(bias); c01 = load(bias + w); c02 = load(bias + 2 * w); c03 = load(bias + 3 * w)
+            c10 = c00; c11 = c01; c12 = c02; c13 = c03
+        }
+        let a0 = a, a1 = a + lda
+        var p = panel
+        for k in 0..<depth {
+            let b0 = load(p), b1 = load(p + w), b2 = load(p + 2 * w), b3 = load(p + 3 * w)
+            let x0 = Lane(repeating: a0[k]), x1 = Lane(repeating: a1[k])
+            c00.addProduct(x0, b0); c01.addProduct(x0, b1); c02.addProduct(x0, b2); c03.addProduct(x0, b3)
+            c10.addProduct(x1, b0); c11.addProduct(x1, b1); c12.addProduct(x1, b2); c13.addProduct(x1, b3)
+            p += 4 * w
+        }
+        store(c00, c); store(c01, c + w); store(c02, c + 2 * w); store(c03, c + 3 * w)
+        store(c10, c + ldc); store(c11, c + ldc + w); store(c12, c + ldc + 2 * w); store(c13, c + ldc + 3 * w)
+    }
+
+    @inline(__always)
+    private static func single(depth: Int, a: UnsafePointer<Float>, panel: UnsafePointer<Float>,
+                               bias: UnsafePointer<Float>?, c: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        let w = Lane.scalarCount
+        var c0 = Lane(), c1 = Lane(), c2 = Lane(), c3 = Lane()
+        if accumulate {
+            c0 = load(c); c1 = load(c + w); c2 = load(c + 2 * w); c3 = load(c + 3 * w)
+        } else if let bias {
+            c0 = load(bias); c1 = load(bias + w); c2 = load(bias + 2 * w); c3 = load(bias + 3 * w)
+        }
+        var p = panel
+        for k in 0..<depth {
+            let x = Lane(repeating: a[k])
+            c0.addProduct(x, load(p)); c1.addProduct(x, load(p + w)); c2.addProduct(x, load(p + 2 * w)); c3.addProduct(x, load(p + 3 * w))
+            p += 4 * w
+        }
+        store(c0, c); store(c1, c + w); store(c2, c + 2 * w); store(c3, c + 3 * w)
+    }
+}

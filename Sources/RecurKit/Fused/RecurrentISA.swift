@@ -1,0 +1,74 @@
+import Foundation
+import RecurCore
+import RecurKernelsAVX2
+import RecurKernelsAVX512
+
+/// The instruction set of the per-step recurrent microkernel (``FusedRecurrence``).
+///
+/// Chosen once from the CPU flags in `/proc/cpuinfo`, like the OpenBLAS kernel set
+/// (``CPUKernelChoice``): AVX-512F → 16-float lanes, AVX2 + FMA → 8-float lanes, otherwise the
+/// per-step products go to OpenBLAS as before. `RECUR_MICROKERNEL=avx512|avx2|blas` or
+/// ``RecurrentISA/override`` forces a choice (tests run the AVX2 path on AVX-512 machines too);
+/// a forced set the CPU lacks falls back to the best one it has.
+public enum RecurrentISA: String, Sendable, CaseIterable {
+    case avx512, avx2, blas
+
+    /// When set, used instead of the CPU's choice (only if the CPU supports it).
+    public nonisolated(unsafe) static var override: RecurrentISA?
+
+    /// When set, the number of workers that split a recurrent sweep, instead of `BLAS.threads`
+    /// (so a test can compare one worker with two while OpenBLAS's large products stay the same).
+    public nonisolated(unsafe) static var workersOverride: Int?
+
+    /// The sets this CPU can run, best first (always ends with `.blas`).
+    public static let supported: [RecurrentISA] = supported(cpuFlags: CPUKernelChoice.cpuFlags())
+
+    /// The sets a CPU with these flags can run, best first.
+    public static func supported(cpuFlags: Set<String>) -> [RecurrentISA] {
+        var sets: [RecurrentISA] = []
+        if cpuFlags.contains("avx512f") { sets.append(.avx512) }
+        if ["avx2", "fma"].allSatisfy(cpuFlags.contains) { sets.append(.avx2) }
+        return sets + [.blas]
+    }
+
+    private static let environmentChoice: RecurrentISA? = {
+        guard let name = getenv("RECUR_MICROKERNEL") else { return nil }
+        return RecurrentISA(rawValue: String(cString: name).lowercased())
+    }()
+
+    /// The set the fused path uses now.
+    public static var current: RecurrentISA {
+        if let wanted = override ?? environmentChoice {
+            return supported.contains(wanted) ? wanted : supported[0]
+        }
+        return supported[0]
+    }
+
+    /// Floats per vector register (0 for `.blas`).
+    var lanes: Int {
+        switch self {
+        case .avx512: RecurKernelsAVX512.PanelProduct.lanes
+        case .avx2: RecurKernelsAVX2.PanelProduct.lanes
+        case .blas: 0
+        }
+    }
+
+    /// Columns of one packed panel: four vector registers.
+    var panelWidth: Int { 4 * lanes }
+
+    /// `C[r, 0..<panelWidth] = (C or bias or 0) + A[r, 0..<depth] · panel` (see `PanelProduct.run`).
+    @inline(__always)
+    func panelProduct(rows: Int, depth: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>,
+                      bias: UnsafePointer<Float>?, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        switch self {
+        case .avx512:
+            RecurKernelsAVX512.PanelProduct.run(rows: rows, depth: depth, a: a, lda: lda, panel: panel, bias: bias,
+                                                c: c, ldc: ldc, accumulate: accumulate)
+        case .avx2:
+            RecurKernelsAVX2.PanelProduct.run(rows: rows, depth: depth, a: a, lda: lda, panel: panel, bias: bias,
+                                              c: c, ldc: ldc, accumulate: accumulate)
+        case .blas:
+            preconditionFailure("the BLAS path has no panel product")
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import XCTest
+import RecurKit
+
+/// The packed microkernel path of the fused LSTM / GRU / RNN (``RecurrentISA``) against the generic
+/// step loop, on every instruction set this CPU runs (the AVX2 path is forced on AVX-512 machines
+/// too), with hidden sizes that are not a multiple of 8 or 16, batch 1, padded batches, reverse
+/// direction, stacks, and one worker against two.
+final class RecurrentMicrokernelTests: XCTestCase {
+    /// Each instruction-set path the fused pass can take here, BLAS (the reference path) last.
+    let paths = RecurrentISA.supported
+
+    override func tearDown() {
+        RecurrentISA.override = nil
+        RecurrentISA.workersOverride = nil
+        BLAS.threads = 1
+    }
+
+    struct Case {
+        var cell: String, options: [String: JSONValue] = [:], hidden: Int, batch: Int, steps: Int = 5
+        var lengths: [Int]? = nil, reverse = false
+    }
+
+    func mask(_ lengths: [Int], steps: Int) -> Tensor {
+        Tensor(shape: [steps, lengths.count], scalars: (0..<steps).flatMap { t in lengths.map { t < $0 ? Float(1) : 0 } })
+    }
+
+    /// Output, final states and every gradient of `Σ (outputs, states) ⊙ R` for a fixed R.
+    func run(_ c: Case, path: SequenceDriver.Path, inputSize: Int = 7) throws -> [Tensor] {
+        var rng = RandomGenerator(seed: 11)
+        let cell = try builtinCells().lookup(c.cell).make(
+            CellConfig(inputSize: inputSize, hiddenSize: c.hidden, options: c.options), &rng)
+        let x = parameter(rng.uniformTensor([c.steps, c.batch, inputSize], -1, 1), "x")
+        let h0 = cell.stateSizes.enumerated().map { parameter(rng.uniformTensor([c.batch, $0.element], -0.5, 0.5), "s\($0.offset)") }
+        let result = SequenceDriver.run(cell, input: x, initialState: h0, mask: c.lengths.map { mask($0, steps: c.steps) },
+                                        reverse: c.reverse, path: path)
+        let flat = concat(([result.output] + result.state).map { $0.reshaped([$0.value.count]) }, axis: 0)
+        var weights = RandomGenerator(seed: 99)
+        (flat * Variable(weights.uniformTensor(flat.shape, -1, 1))).sum().backward()
+        let inputs = cell.namedParameters.map(\.variable) + [x] + h0
+        return [flat.value] + inputs.map { $0.grad ?? Tensor(zeros: $0.shape) }
+    }
+
+    func assertClose(_ a: [Tensor], _ b: [Tensor], _ label: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.count, b.count, label, file: file, line: line)
+        for (i, (x, y)) in zip(a, b).enumerated() {
+            // Sums run in another order than the generic path's BLAS products; 1e-4 covers float
+            // rounding of H ≤ 40 terms of O(1) on any x86 CPU (measured differences: ≤ 2e-6).
+            XCTAssertTrue(x.isClose(to: y, rtol: 1e-4, atol: 1e-4),
+                          "\(label): tensor \(i) differs by \(x.maxAbsDifference(y))", file: file, line: line)
+        }
+    }
+
+    var cases: [Case] {
+        var all: [Case] = []
+        for cell in ["lstm", "gru", "rnn"] {
+            for (hidden, batch) in [(13, 1), (37, 3), (16, 2), (70, 5)] {
+                all.append(Case(cell: cell, hidden: hidden, batch: batch))
+            }
+            all.append(Case(cell: cell, hidden: 37, batch: 4, lengths: [5, 2, 1, 4]))
+            all.append(Case(cell: cell, hidden: 13, batch: 3, lengths: [1, 5, 3], reverse: true))
+            all.append(Case(cell: cell, hidden: 37, batch: 1, reverse: true))
+        }
+        all.append(Case(cell: "rnn", options: ["nonlinearity": "relu"], hidden: 37, batch: 3, lengths: [5, 4, 2]))
+        return all
+    }
+
+    func testEveryInstructionSetMatchesTheGenericStepLoop() throws {
+        for c in cases {
+            let generic = try run(c, path: .generic)
+            for isa in paths {
+                RecurrentISA.override = isa
+                XCTAssertEqual(RecurrentISA.current, isa)
+                assertClose(try run(c, path: .fused), generic, "\(isa) \(c)")
+            }
+        }
+    }
+
+    func testTwoWorkersEqualOneBitForBit() throws {
+        // Each unit's sums run in the same order whichever worker owns it, so the split changes
+        // nothing, not even rounding. H = 70 gives two panels with AVX-512 and three with AVX2.
+        // OpenBLAS stays on one thread: its large products may round differently on two.
+        for isa in paths where isa != .blas {
+            RecurrentISA.override = isa
+            for c in [Case(cell: "lstm", hidden: 70, batch: 3), Case(cell: "gru", hidden: 70, batch: 1, reverse: true),
+                      Case(cell: "rnn", hidden: 70, batch: 4, lengths: [5, 1, 3, 2]), Case(cell: "lstm", hidden: 37, batch: 2)] {
+                RecurrentISA.workersOverride = 1
+                let one = try run(c, path: .fused)
+                RecurrentISA.workersOverride = 2
+                let two = try run(c, path: .fused)
+                for (i, (a, b)) in zip(one, two).enumerated() {
+                    XCTAssertTrue(a.scalars == b.scalars, "\(isa) \(c): tensor \(i) differs by \(a.maxAbsDifference(b))")
+                }
+            }
+        }
+    }
+
+    func testStacksMatchTheGenericPath() throws {
+        for isa in paths {
+            RecurrentISA.override = isa
+            for threads in [1, 2] {
+                BLAS.threads = threads
+                for cell in ["lstm", "gru", "rnn"] {
+                    var values: [[Float]] = []
+                    for path in [SequenceDriver.Path.generic, .fused] {
+                        var rng = RandomGenerator(seed: 4)
+                        let stack = try RecurrentStack(StackConfig(cell: cell, hiddenSize: 37, layers: 2, bidirectional: true),
+                                                       inputSize: 6, registry: builtinCells(), rng: &rng)
+                        stack.path = path
+                        let x = parameter(rng.uniformTensor([6, 3, 6], -1, 1), "x")
+                        let y = stack(x, mask: mask([6, 3, 1], steps: 6), rng: &rng).output
+                        (y * y).sum().backward()
+                        values.append(y.value.scalars + x.grad!.scalars + stack.namedParameters(prefix: "").flatMap { $0.variable.grad!.scalars })
+                    }
+                    let worst = zip(values[0], values[1]).map { abs($0 - $1) / (1 + abs($1)) }.max() ?? 0
+                    XCTAssertLessThan(worst, 1e-4, "\(isa) \(threads) threads \(cell)")
+                }
+            }
+        }
+    }
+
+    func testInstructionSetChoiceFollowsTheCPUFlags() {
+        XCTAssertEqual(RecurrentISA.supported(cpuFlags: ["avx512f", "avx2", "fma"]), [.avx512, .avx2, .blas])
+        XCTAssertEqual(RecurrentISA.supported(cpuFlags: ["avx2", "fma"]), [.avx2, .blas])
+        XCTAssertEqual(RecurrentISA.supported(cpuFlags: ["avx2"]), [.blas])
+        XCTAssertEqual(RecurrentISA.supported(cpuFlags: []), [.blas])
+        RecurrentISA.override = .blas
+        XCTAssertEqual(RecurrentISA.current, .blas)
+    }
+}
