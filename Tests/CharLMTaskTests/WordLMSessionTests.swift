@@ -54,7 +54,7 @@ final class WordLMSessionTests: XCTestCase {
         let parameters = distinctParameters(s.parameters)
         var rng = RandomGenerator(seed: 1)
         let before = try GradMode.withNoGrad { try s.evaluate() }
-        for step in 0..<120 {
+        for step in 0..<240 {
             for (_, p) in parameters { p.zeroGrad() }
             let (loss, items) = try s.trainingLoss(step: step, rng: &rng)
             XCTAssertEqual(items, 24)
