@@ -140,7 +140,8 @@ final class FusedPass<Kernel: GateKernel> {
         let carry = (0..<stateCount).map { _ in FloatBuffer(uninitializedCount: block) }
         let gradPrevious = (0..<stateCount).map { _ in FloatBuffer(uninitializedCount: block) }
         let gradGX = FloatBuffer(uninitializedCount: rows * gates)   // rows in time order t
-        let gradGH = FloatBuffer(uninitializedCount: rows * gates)   // rows in processing order k
+        // Rows in processing order k; the same rows as gradGX when k = t and the kernel's ∂gh = ∂gx.
+        let gradGH = kernel.gradientsOfGxAndGhAgree && !reverse ? gradGX : FloatBuffer(uninitializedCount: rows * gates)
         let dNext = carry.map(\.pointer), dPrev = gradPrevious.map(\.pointer)
         defer { withExtendedLifetime((carry, gradPrevious, gradGX, gradGH)) {} }
         g.withPointer { pg in

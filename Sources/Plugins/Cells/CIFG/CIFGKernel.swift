@@ -9,6 +9,7 @@ struct CIFGKernel: GateKernel {
     var gateCount: Int { 3 }
     var stateCount: Int { 2 }
     var cacheWidth: Int { 4 }
+    var gradientsOfGxAndGhAgree: Bool { true }
 
     func forward(rows: Int, hidden H: Int, gx: UnsafePointer<Float>, gh: UnsafeMutablePointer<Float>,
                  previous: [UnsafePointer<Float>], next: [UnsafeMutablePointer<Float>], cache: UnsafeMutablePointer<Float>) {

@@ -5,6 +5,7 @@ struct LSTMKernel: GateKernel {
     var gateCount: Int { 4 }
     var stateCount: Int { 2 }
     var cacheWidth: Int { 5 }
+    var gradientsOfGxAndGhAgree: Bool { true }
 
     func forward(rows: Int, hidden H: Int, gx: UnsafePointer<Float>, gh: UnsafeMutablePointer<Float>,
                  previous: [UnsafePointer<Float>], next: [UnsafeMutablePointer<Float>], cache: UnsafeMutablePointer<Float>) {

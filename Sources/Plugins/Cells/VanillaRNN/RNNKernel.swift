@@ -6,6 +6,7 @@ struct RNNKernel: GateKernel {
     var gateCount: Int { 1 }
     var stateCount: Int { 1 }
     var cacheWidth: Int { 1 }
+    var gradientsOfGxAndGhAgree: Bool { true }
 
     func forward(rows: Int, hidden: Int, gx: UnsafePointer<Float>, gh: UnsafeMutablePointer<Float>,
                  previous: [UnsafePointer<Float>], next: [UnsafeMutablePointer<Float>], cache: UnsafeMutablePointer<Float>) {
