@@ -27,13 +27,20 @@ public struct FusedRecurrence<Kernel: GateKernel>: FusedSequencePath {
     public func run(input: Variable, initialState: [Variable], mask: Tensor?, reverse: Bool)
         -> (output: Variable, state: [Variable]) {
         let pass = FusedPass(recurrence: self, input: input, initialState: initialState, mask: mask, reverse: reverse)
-        let packed = pass.forward()
-        let node = Variable.result(packed, [input, weightIH, weightHH, biasIH, biasHH] + initialState,
-                                   "fused-\(Kernel.self)") { pass.backward($0) }
-        let block = pass.block, steps = pass.steps
-        let output = node.slice(axis: 0, start: 0, length: steps * block).reshaped([steps, pass.batch, pass.hidden])
+        return node(pass.forward(), input: input, initialState: initialState, label: "fused-\(Kernel.self)",
+                    backward: pass.backward)
+    }
+
+    /// A pass's packed result — outputs `[T, B, H]` then each final state `[B, H]` — as one graph
+    /// node whose backward is the pass's, sliced into the outputs and the final states.
+    func node(_ packed: Tensor, input: Variable, initialState: [Variable], label: String,
+              backward: @escaping (Tensor) -> Void) -> (output: Variable, state: [Variable]) {
+        let node = Variable.result(packed, [input, weightIH, weightHH, biasIH, biasHH] + initialState, label, backward: backward)
+        let (steps, batch, hidden) = (input.shape[0], input.shape[1], weightHH.shape[1])
+        let block = batch * hidden
+        let output = node.slice(axis: 0, start: 0, length: steps * block).reshaped([steps, batch, hidden])
         let state = (0..<kernel.stateCount).map {
-            node.slice(axis: 0, start: steps * block + $0 * block, length: block).reshaped([pass.batch, pass.hidden])
+            node.slice(axis: 0, start: steps * block + $0 * block, length: block).reshaped([batch, hidden])
         }
         return (output, state)
     }

@@ -20,15 +20,8 @@ extension FusedRecurrence: RecomputingSequencePath {
         precondition(segment >= 1, "recompute: segment length \(segment) is not positive")
         let pass = RecomputingPass(recurrence: self, input: input, initialState: initialState, mask: mask,
                                    reverse: reverse, segment: segment)
-        let packed = pass.forward()
-        let node = Variable.result(packed, [input, weightIH, weightHH, biasIH, biasHH] + initialState,
-                                   "fused-recompute-\(Kernel.self)") { pass.backward($0) }
-        let block = pass.block, steps = pass.steps
-        let output = node.slice(axis: 0, start: 0, length: steps * block).reshaped([steps, pass.batch, pass.hidden])
-        let state = (0..<kernel.stateCount).map {
-            node.slice(axis: 0, start: steps * block + $0 * block, length: block).reshaped([pass.batch, pass.hidden])
-        }
-        return (output, state)
+        return node(pass.forward(), input: input, initialState: initialState, label: "fused-recompute-\(Kernel.self)",
+                    backward: pass.backward)
     }
 }
 

@@ -65,23 +65,27 @@ public enum SequenceDriver {
     /// The generic path: autodiff through `cell.step`, one step at a time.
     static func stepLoop(_ cell: any Cell, input: Variable, initialState: [Variable], mask: Tensor?,
                          reverse: Bool) -> (output: Variable, state: [Variable]) {
-        let steps = input.shape[0], batch = input.shape[1]
+        let steps = input.shape[0]
         var state = initialState
         var outputs = [Variable?](repeating: nil, count: steps)
         for t in reverse ? Array((0..<steps).reversed()) : Array(0..<steps) {
             var (output, next) = cell.step(input.select(t), state: state)
-            if let mask {
-                let row = Array(mask.scalars[(t * batch)..<((t + 1) * batch)])
-                if row.contains(where: { $0 == 0 }) {
-                    let keep = Variable(Tensor(shape: [batch, 1], scalars: row))
-                    let hold = Variable(Tensor(shape: [batch, 1], scalars: row.map { 1 - $0 }))
-                    next = zip(next, state).map { new, old in new * keep + old * hold }
-                    output = output * keep
-                }
-            }
+            if let mask { (output, next) = SequenceDriver.holdPadded(output: output, next: next, state: state, mask: mask, step: t) }
             outputs[t] = output
             state = next
         }
         return (stack(outputs.map { $0! }), state)
+    }
+
+    /// At step `t` of `mask` `[T, B]`, rows whose step is padding keep their old `state` and output
+    /// zero; real rows take `output` and `next`. Unchanged when the step has no padding.
+    static func holdPadded(output: Variable, next: [Variable], state: [Variable], mask: Tensor, step t: Int)
+        -> (output: Variable, next: [Variable]) {
+        let batch = mask.shape[1]
+        let row = Array(mask.scalars[(t * batch)..<((t + 1) * batch)])
+        guard row.contains(where: { $0 == 0 }) else { return (output, next) }
+        let keep = Variable(Tensor(shape: [batch, 1], scalars: row))
+        let hold = Variable(Tensor(shape: [batch, 1], scalars: row.map { 1 - $0 }))
+        return (output * keep, zip(next, state).map { new, old in new * keep + old * hold })
     }
 }

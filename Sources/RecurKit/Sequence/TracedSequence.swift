@@ -98,15 +98,7 @@ struct TracedSequence {
             }
             var output = value(trace.output)
             var next = trace.nextState.map(value)
-            if let mask {
-                let row = Array(mask.scalars[(t * batch)..<((t + 1) * batch)])
-                if row.contains(where: { $0 == 0 }) {
-                    let keep = Variable(Tensor(shape: [batch, 1], scalars: row))
-                    let hold = Variable(Tensor(shape: [batch, 1], scalars: row.map { 1 - $0 }))
-                    next = zip(next, state).map { new, old in new * keep + old * hold }
-                    output = output * keep
-                }
-            }
+            if let mask { (output, next) = SequenceDriver.holdPadded(output: output, next: next, state: state, mask: mask, step: t) }
             outputs[t] = output
             state = next
         }
