@@ -82,15 +82,17 @@ def user_cells():
 
 
 def sampling():
-    shape = ["--cell", "lstm", "--hidden", "512", "--layers", "2", "--vocab", "65", "--threads", "1"]
-    recur = json.loads(run([RECUR, "bench", "sample", *shape, "--json"]).strip().splitlines()[-1])
-    torch = json.loads(run([PYTHON, "scripts/bench_pytorch_sample.py", *shape, "--length", "500"]).strip().splitlines()[-1])
-    faster = max(torch["onednn_off_chars_per_second"], torch["onednn_on_chars_per_second"])
-    for name, key in [("fp32", ""), ("fp16", "fp16_")]:
-        cps = recur[key + "chars_per_second"]
-        row(f"sampling 2×512 LSTM, {name} weights (chars/s)", cps, faster, "PyTorch's faster loop", 5.0)
-        row(f"sampling 2×512 LSTM, {name}, against the bandwidth bound (chars/s)", cps,
-            recur[key + "cache_bound_chars_per_second"], "bound", 0.5)
+    for threads in [1, 2]:
+        shape = ["--cell", "lstm", "--hidden", "512", "--layers", "2", "--vocab", "65", "--threads", str(threads)]
+        recur = json.loads(run([RECUR, "bench", "sample", *shape, "--json"]).strip().splitlines()[-1])
+        torch = json.loads(run([PYTHON, "scripts/bench_pytorch_sample.py", *shape, "--length", "500"]).strip().splitlines()[-1])
+        faster = max(torch["onednn_off_chars_per_second"], torch["onednn_on_chars_per_second"])
+        label = f"{threads} thread{'s' if threads > 1 else ''}"
+        for name, key in [("fp32", ""), ("fp16", "fp16_")]:
+            cps = recur[key + "chars_per_second"]
+            row(f"sampling 2×512 LSTM, {name} weights, {label} (chars/s)", cps, faster, "PyTorch's faster loop", 5.0)
+            row(f"sampling 2×512 LSTM, {name}, {label}, against the bandwidth bound (chars/s)", cps,
+                recur[key + "cache_bound_chars_per_second"], "bound", 0.5)
 
 
 def memory():

@@ -26,13 +26,15 @@ struct BenchSampleCommand: ParsableCommand {
     @Option(name: .customLong("generic-length"), parsing: .unconditional,
             help: "Characters through the generic path (the model's forward pass per character), for comparison; 0 skips it.")
     var genericLength: Int = 200
-    @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads: Int = 1
+    @Option(parsing: .unconditional, help: "Threads: the resident step's workers (1 or 2) and the bandwidth probe's, and OpenBLAS's for the generic path.")
+    var threads: Int = 1
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
         for (name, value) in [("hidden", hidden), ("layers", layers), ("vocab", vocab), ("length", length), ("threads", threads), ("repetitions", repetitions)] where value < 1 {
             throw ValidationError("--\(name) must be at least 1 (got \(value)).")
         }
+        guard threads <= 2 else { throw ValidationError("--threads must be 1 or 2 (got \(threads)).") }
         guard embedding >= 0, genericLength >= 0 else { throw ValidationError("--embedding and --generic-length must be at least 0.") }
     }
 
@@ -46,14 +48,14 @@ struct BenchSampleCommand: ParsableCommand {
             let precisions: [ResidentPrecision] = [.fp32, .fp16]
             var residents: [ResidentLanguageModel] = []
             for precision in precisions {
-                guard let resident = ResidentLanguageModel(model, precision: precision) else {
+                guard let resident = ResidentLanguageModel(model, precision: precision, workers: threads) else {
                     throw ValidationError("--cell \(cell) has no resident batch-1 path (it needs a fused gated kernel, as lstm, gru and rnn have).")
                 }
                 residents.append(resident)
             }
             let kernel = residents[0].stack.kernel
             // A probe per precision, as big as its weights: the cache level they live in.
-            let probes = residents.map { MemoryBandwidth(bytes: $0.weightBytesPerToken, kernel: kernel) }
+            let probes = residents.map { MemoryBandwidth(bytes: $0.weightBytesPerToken, kernel: kernel, threads: threads) }
             // fp32, fp16 and the bandwidth probes alternate, so a burst of load from another
             // process hits the speed and its bound alike; the best of each counts.
             var best = [Double](repeating: .infinity, count: precisions.count)
@@ -69,7 +71,7 @@ struct BenchSampleCommand: ParsableCommand {
                 }
             }
             let generic = genericLength > 0 ? try genericCharsPerSecond(model) : nil
-            let dram = MemoryBandwidth(bytes: 1 << 30, kernel: kernel).measure(minimumBytes: 1 << 30)
+            let dram = MemoryBandwidth(bytes: 1 << 30, kernel: kernel, threads: threads).measure(minimumBytes: 1 << 30)
             var object: [String: Any] = [
                 "cell": cell, "hidden": hidden, "layers": layers, "vocab": vocab, "embedding": embedding, "length": length,
                 "threads": threads, "kernel": BLAS.kernelName, "resident_kernel": kernel.rawValue,

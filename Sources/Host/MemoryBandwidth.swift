@@ -1,7 +1,7 @@
 import Foundation
 import RecurKit
 
-/// Read bandwidth of one core: the denominator of the bandwidth bound of `recur bench sample`,
+/// Read bandwidth of one core (or of `threads` cores, each reading its half): the denominator of the bandwidth bound of `recur bench sample`,
 /// where a batch-1 step must read every weight once. Measured with the resident product's own
 /// registers (``ResidentKernel/sum(_:bytes:)``): the baseline build's SIMD16 sum is four SSE
 /// loads per 64 bytes and measured less than the AVX-512 products themselves achieve.
@@ -11,13 +11,15 @@ import RecurKit
 final class MemoryBandwidth {
     let size: Int
     let kernel: ResidentKernel
+    let threads: Int
     let buffer: UnsafeMutableRawPointer
     /// The best bytes per second seen so far.
     private(set) var best = 0.0
     private var sink: Float = 0
 
-    init(bytes: Int, kernel: ResidentKernel = .current) {
-        size = max(bytes / 256, 1) * 256
+    init(bytes: Int, kernel: ResidentKernel = .current, threads: Int = 1) {
+        self.threads = max(1, threads)
+        size = max(bytes / (256 * self.threads), 1) * 256 * self.threads
         self.kernel = kernel
         buffer = .allocate(byteCount: size, alignment: 64)
         buffer.initializeMemory(as: Float.self, repeating: 1, count: size / 4)
@@ -37,15 +39,36 @@ final class MemoryBandwidth {
         let sweeps = max(1, minimumBytes / size)
         for repetition in 0...repetitions {
             let start = DispatchTime.now().uptimeNanoseconds
-            for sweep in 0..<sweeps {
-                // A store per sweep: without it the sum of an unchanged buffer is loop-invariant
-                // and LLVM hoists the call out of the loop (measured: 5.6 TB/s).
-                buffer.storeBytes(of: Float(sweep & 1), as: Float.self)
-                sink += kernel.sum(buffer, bytes: size)
+            if threads == 1 {
+                sink += Self.sweep(buffer, bytes: size, count: sweeps, kernel: kernel)
+            } else {
+                // One dispatch for all sweeps, each thread its own slice, as the workers of a
+                // step each read their own rows.
+                // Addresses as integers: the closure is @Sendable and pointers are not.
+                let (slice, kernel) = (size / threads, kernel)
+                let sums = UnsafeMutablePointer<Float>.allocate(capacity: threads)
+                let (base, sumsAddress) = (Int(bitPattern: buffer), Int(bitPattern: sums))
+                DispatchQueue.concurrentPerform(iterations: threads) { t in
+                    let p = UnsafeMutableRawPointer(bitPattern: base + t * slice)!
+                    UnsafeMutablePointer<Float>(bitPattern: sumsAddress)![t] = Self.sweep(p, bytes: slice, count: sweeps, kernel: kernel)
+                }
+                for t in 0..<threads { sink += sums[t] }
+                sums.deallocate()
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             if repetition > 0 { best = max(best, Double(size * sweeps) / seconds) }
         }
         return best
+    }
+
+    private static func sweep(_ p: UnsafeMutableRawPointer, bytes: Int, count: Int, kernel: ResidentKernel) -> Float {
+        var total: Float = 0
+        for sweep in 0..<count {
+            // A store per sweep: without it the sum of an unchanged buffer is loop-invariant
+            // and LLVM hoists the call out of the loop (measured: 5.6 TB/s).
+            p.storeBytes(of: Float(sweep & 1), as: Float.self)
+            total += kernel.sum(p, bytes: bytes)
+        }
+        return total
     }
 }

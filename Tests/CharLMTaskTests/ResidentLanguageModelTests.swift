@@ -57,6 +57,62 @@ final class ResidentLanguageModelTests: XCTestCase {
         for hidden in [1, 15, 17, 33] { try assertSameLogits(try model(cell: "lstm", layers: 2, hidden: hidden), "lstm H=\(hidden)") }
     }
 
+    /// Two workers compute the same rows with the same products as one, so the logits and the
+    /// states are equal bit for bit (within rounding on the OpenBLAS fallback): every gated cell, hidden sizes below, at and above the
+    /// 16-unit split, residual stacks, tabulated projections or not, both instruction sets.
+    func testTwoWorkersEqualOneBitForBit() throws {
+        var kernels: [ResidentKernel] = [.blas]
+        let flags = CPUKernelChoice.cpuFlags()
+        for kernel in [ResidentKernel.avx2, .avx512] where ResidentKernel.supported(kernel, cpuFlags: flags) { kernels.append(kernel) }
+        for kernel in kernels {
+            for cell in cells {
+                for (hidden, layers, residual) in [(1, 1, false), (13, 3, true), (33, 2, false), (40, 2, true)] {
+                    for tableLimit in [ResidentLanguageModel.tableLimit, 0] {
+                        let model = try model(cell: cell, layers: layers, hidden: hidden, residual: residual)
+                        let label = "\(kernel) \(cell) H=\(hidden) \(layers) layers\(residual ? " residual" : "") table \(tableLimit)"
+                        let one = try XCTUnwrap(ResidentLanguageModel(model, tableLimit: tableLimit, kernel: kernel, workers: 1))
+                        let two = try XCTUnwrap(ResidentLanguageModel(model, tableLimit: tableLimit, kernel: kernel, workers: 2))
+                        XCTAssertEqual(two.stack.workers, hidden > 1 ? 2 : 1, label)
+                        for _ in 0..<2 {
+                            one.reset()
+                            two.reset()
+                            for id in ids {
+                                let (a, b) = (one.step(id), two.step(id))
+                                if kernel == .blas {
+                                    // OpenBLAS's sgemv blocks by the row count, so a row's sum may round differently.
+                                    for v in 0..<11 { XCTAssertEqual(a[v], b[v], accuracy: 1e-5, label) }
+                                } else {
+                                    XCTAssertEqual((0..<11).map { a[$0] }, (0..<11).map { b[$0] }, label)
+                                }
+                            }
+                            if kernel != .blas {
+                                XCTAssertEqual(one.stack.state.map { $0.map(\.scalars) }, two.stack.state.map { $0.map(\.scalars) }, label)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Stacks come and go (one per `recur predict` call in a server): each one's second worker
+    /// parks when idle and ends with its stack.
+    func testTwoWorkerStacksComeAndGo() throws {
+        let model = try model(cell: "lstm", layers: 2, hidden: 40)
+        for round in 0..<40 {
+            let resident = try XCTUnwrap(ResidentLanguageModel(model, workers: 2))
+            var rng = RandomGenerator(seed: UInt64(round))
+            var count = 0
+            try resident.generate(prime: [1, 2], length: 20, temperature: 1, topK: nil, rng: &rng) { _ in count += 1 }
+            XCTAssertEqual(count, 20)
+            // Past the worker's spin, so it parks and the next publish must wake it.
+            if round % 10 == 0 {
+                Thread.sleep(forTimeInterval: 0.005)
+                _ = resident.step(3)
+            }
+        }
+    }
+
     /// Cells without a gated fused kernel have no resident form and keep the generic path.
     func testCellsWithoutAFusedKernelKeepTheGenericPath() throws {
         XCTAssertNil(ResidentLanguageModel(try model(cell: "mgu", layers: 1)))

@@ -74,6 +74,13 @@ final class SmokeTests: HostTestCase {
         XCTAssertEqual(half.stdout.unicodeScalars.count, prime.unicodeScalars.count + 30 + 1, "\(half)")
         XCTAssertTrue(half.stdout.unicodeScalars.dropFirst(prime.unicodeScalars.count).dropLast().allSatisfy { vocabulary.contains(String($0)) }, "\(half)")
         XCTAssertEqual(try recur(["sample", run.path, "--prime", prime, "--length", "30", "--seed", "3", "--half"]).stdout, half.stdout)
+        // --threads 2: each step split between two workers, the same text as one.
+        let two = try recur(["sample", run.path, "--prime", prime, "--length", "30", "--temperature", "0.5", "--seed", "3", "--threads", "2"])
+        XCTAssertEqual(two.status, 0, "\(two)")
+        XCTAssertEqual(two.stdout, sample.stdout)
+        let three = try recur(["sample", run.path, "--prime", prime, "--threads", "3"])
+        XCTAssertNotEqual(three.status, 0)
+        XCTAssertTrue(three.stderr.contains("--threads must be 1 or 2"), "\(three)")
 
         // eval --json: the checkpoint's step and the validation metrics, equal to the last evaluation logged.
         let eval = try recur(["eval", run.path, "--json"])

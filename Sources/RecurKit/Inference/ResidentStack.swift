@@ -19,29 +19,56 @@ public final class ResidentStack {
     public let inputGates: Int
     let residual: Bool
     let layers: [ResidentLayer]
-    /// The next layer's input when a residual connection adds the previous input to h.
-    let residualInput: FloatBuffer
+    /// The next layer's input when a residual connection adds the previous input to h; two, so
+    /// that with two workers one layer's sum never overwrites the input the other worker is
+    /// still reading.
+    let residualInputs: [FloatBuffer]
 
     /// The product kernel and the precision the weights are kept in.
     public let kernel: ResidentKernel, precision: ResidentPrecision
+    /// Threads that share each step (1 or 2): each owns half the hidden units of every layer,
+    /// their rows of every weight matrix and their slice of the gate math.
+    public let workers: Int
+    let crew: ResidentCrew?
+    /// The step ``crew`` runs next: the first layer's projection, or its raw input.
+    private var published: (input: UnsafePointer<Float>, projected: Bool)?
 
     /// `kernel` defaults to this CPU's widest (``ResidentKernel/current``); `precision` `.fp16`
-    /// rounds every weight (not the biases) to half precision.
-    public init?(_ stack: RecurrentStack, kernel: ResidentKernel = .current, precision: ResidentPrecision = .fp32) {
+    /// rounds every weight (not the biases) to half precision; `workers` 2 splits every step
+    /// between the calling thread and one more (bit for bit the same result as 1 on the SIMD
+    /// kernels; within rounding on ``ResidentKernel/blas``, whose sgemv blocks by row count).
+    public init?(_ stack: RecurrentStack, kernel: ResidentKernel = .current, precision: ResidentPrecision = .fp32,
+                 workers: Int = 1) {
         guard !stack.config.bidirectional else { return nil }
+        let hidden = stack.config.hiddenSize
+        // Each worker needs at least one unit.
+        let workers = max(1, min(workers, 2, hidden))
         var layers: [ResidentLayer] = []
         for cell in stack.cells {
             guard let gated = cell.fusedPath as? any GatedRecurrence else { return nil }
-            layers.append(ResidentLayer(gated, kernel: kernel, precision: precision))
+            layers.append(ResidentLayer(gated, kernel: kernel, precision: precision, workers: workers))
         }
         self.kernel = kernel
         self.precision = precision
         self.layers = layers
+        self.workers = workers
         inputSize = stack.inputSize
-        hiddenSize = stack.config.hiddenSize
+        hiddenSize = hidden
         inputGates = layers[0].gates
         residual = stack.config.residual
-        residualInput = FloatBuffer(uninitializedCount: hiddenSize)
+        residualInputs = (0..<2).map { _ in FloatBuffer(uninitializedCount: hidden) }
+        guard workers > 1 else { crew = nil; return }
+        let box = Unowned(nil)
+        crew = ResidentCrew { box.stack?.runPublished() }
+        box.stack = self
+    }
+
+    deinit { crew?.stop() }
+
+    /// Lets the crew's thread reach the stack without keeping it alive.
+    private final class Unowned: @unchecked Sendable {
+        weak var stack: ResidentStack?
+        init(_ stack: ResidentStack?) { self.stack = stack }
     }
 
     /// Bytes of weights one step reads: every W_hh and every W_ih after the first layer, and the
@@ -50,8 +77,9 @@ public final class ResidentStack {
     public func weightBytesPerStep(projectedInput: Bool) -> Int {
         var bytes = 0
         for (l, layer) in layers.enumerated() {
-            bytes += layer.weightHH.bytesPerProduct
-            bytes += l == 0 && projectedInput ? layer.gates * MemoryLayout<Float>.size : layer.weightIH.bytesPerProduct
+            bytes += layer.parts.reduce(0) { $0 + $1.weightHH.bytesPerProduct }
+            bytes += l == 0 && projectedInput ? layer.gates * MemoryLayout<Float>.size
+                : layer.parts.reduce(0) { $0 + $1.weightIH.bytesPerProduct }
         }
         return bytes
     }
@@ -65,79 +93,140 @@ public final class ResidentStack {
     public var state: [[Tensor]] { layers.map(\.currentState) }
 
     /// The first layer's input projections `W_ih·x + b_ih` of `count` inputs `[count, X]` into
-    /// `projections` `[count, G·H]`: one product, as the fused path computes them for a sequence,
-    /// so a vocabulary's projections can be tabulated once.
+    /// `projections` `[count, G·H]`: one product per input, the one a step runs, so a
+    /// vocabulary's projections can be tabulated once. A row's order is the stack's own (each
+    /// worker's gates side by side); use it only through ``step(projectedInput:)``.
     public func projectInputs(_ inputs: UnsafePointer<Float>, count: Int, into projections: UnsafeMutablePointer<Float>) {
         layers[0].projectInputs(inputs, count: count, into: projections)
     }
 
     /// One step from input `x` `[X]`; returns the top layer's h `[H]`, valid until the next step.
     public func step(input x: UnsafePointer<Float>) -> UnsafePointer<Float> {
-        layers[0].projectInputs(x, count: 1, into: layers[0].gx.pointer)
-        return step(projectedInput: layers[0].gx.pointer)
+        run(x, projected: false)
     }
 
     /// One step from the first layer's projection `gx` `[G·H]` (``projectInputs(_:count:into:)``).
     public func step(projectedInput gx: UnsafePointer<Float>) -> UnsafePointer<Float> {
-        var h = layers[0].advance(projectedInput: gx)
-        for layer in layers.dropFirst() {
-            var x = h
-            let next = layer.advance(input: x)
+        run(gx, projected: true)
+    }
+
+    private func run(_ input: UnsafePointer<Float>, projected: Bool) -> UnsafePointer<Float> {
+        if let crew {
+            published = (input, projected)
+            crew.publish()
+        }
+        return run(worker: 0, input, projected: projected)
+    }
+
+    /// The crew's share of the step just published.
+    private func runPublished() {
+        guard let (input, projected) = published else { return }
+        _ = run(worker: 1, input, projected: projected)
+    }
+
+    /// Worker `w`'s share of one step: its units of every layer, a barrier after each layer so
+    /// the next reads a whole h. Returns the top h (whole once the last barrier is passed).
+    private func run(worker w: Int, _ input: UnsafePointer<Float>, projected: Bool) -> UnsafePointer<Float> {
+        let barrier = crew?.barrier
+        var h = projected ? layers[0].advance(part: w, projectedInput: input) : layers[0].advance(part: w, input: input)
+        barrier?.wait()
+        for (l, layer) in layers.enumerated().dropFirst() {
+            let x = h
+            let next = layer.advance(part: w, input: x)
             if residual {
-                Kernels.add(next, x, into: residualInput.pointer, count: hiddenSize)
-                x = UnsafePointer(residualInput.pointer)
-                h = x
+                let units = layer.parts[w].units
+                let sum = residualInputs[l & 1].pointer
+                Kernels.add(next + units.lowerBound, x + units.lowerBound, into: sum + units.lowerBound, count: units.count)
+                h = UnsafePointer(sum)
             } else {
                 h = next
             }
+            barrier?.wait()
         }
         return h
     }
 }
 
-/// One layer's resident weights (``PackedMatrix``, bias inside), scratch and double-buffered
-/// state.
+/// One layer's resident weights and double-buffered state, split by hidden units between the
+/// workers (``Part``).
 final class ResidentLayer {
     let kernel: any GateKernel
     let width: Int, hidden: Int, gates: Int
-    /// `[G·H, X]` with b_ih and `[G·H, H]` with b_hh.
-    let weightIH: PackedMatrix, weightHH: PackedMatrix
-    /// `[G·H]` each, padded to the panel height.
-    let gx: FloatBuffer, gh: FloatBuffer, cache: FloatBuffer
-    /// Two sets of state buffers; a step reads one set and writes the other, then they swap.
+    /// One per worker.
+    let parts: [Part]
+    /// Two sets of whole `[H]` state buffers; a step reads one set and writes the other, each
+    /// worker its own units.
     let states: [[FloatBuffer]]
-    /// The pointer lists the kernel takes, built once: a list built per step would allocate.
-    let previous: [[UnsafePointer<Float>]], next: [[UnsafeMutablePointer<Float>]]
-    var current = 0
 
-    init(_ gated: any GatedRecurrence, kernel packing: ResidentKernel, precision: ResidentPrecision) {
+    /// A worker's units of one layer: the rows of `W_ih` and `W_hh` (with their biases) that
+    /// feed them — gate block g's rows g·H + units, blocks side by side, so the gate kernel runs
+    /// on the part as on a layer of `units.count` units — its scratch, and its slices of the
+    /// state buffers.
+    final class Part {
+        let units: Range<Int>
+        /// `[G·u, X]` with b_ih and `[G·u, H]` with b_hh.
+        let weightIH: PackedMatrix, weightHH: PackedMatrix
+        /// Where the part's G·u projections sit in a row of ``ResidentStack/projectInputs(_:count:into:)``.
+        let offset: Int
+        let gx: FloatBuffer, gh: FloatBuffer, cache: FloatBuffer
+        /// The pointer lists the kernel takes, built once (a list built per step would allocate):
+        /// state set s's slices of this part.
+        let previous: [[UnsafePointer<Float>]], next: [[UnsafeMutablePointer<Float>]]
+        /// Which state set holds the current state; every part flips it once per step.
+        var current = 0
+
+        init(units: Range<Int>, offset: Int, gated: any GatedRecurrence, kernel: any GateKernel, states: [[FloatBuffer]],
+             packing: ResidentKernel, precision: ResidentPrecision) {
+            self.units = units
+            self.offset = offset
+            let hidden = gated.weightHH.shape[1]
+            let rows = (0..<kernel.gateCount).flatMap { g in units.map { g * hidden + $0 } }
+            func packed(_ w: Variable, _ b: Variable) -> PackedMatrix {
+                let columns = w.shape[1]
+                let (weights, bias) = (w.value.scalars, b.value.scalars)
+                let chosen = rows.flatMap { weights[$0 * columns ..< ($0 + 1) * columns] }
+                let chosenBias = rows.map { bias[$0] }
+                return chosen.withUnsafeBufferPointer { wp in
+                    chosenBias.withUnsafeBufferPointer { bp in
+                        PackedMatrix(weights: wp.baseAddress!, rows: rows.count, columns: columns, bias: bp.baseAddress!,
+                                     kernel: packing, precision: precision)
+                    }
+                }
+            }
+            weightIH = packed(gated.weightIH, gated.biasIH)
+            weightHH = packed(gated.weightHH, gated.biasHH)
+            gx = FloatBuffer(uninitializedCount: weightIH.paddedRows)
+            gh = FloatBuffer(uninitializedCount: weightHH.paddedRows)
+            cache = FloatBuffer(uninitializedCount: kernel.cacheWidth * units.count)
+            let first = units.lowerBound
+            previous = states.map { $0.map { UnsafePointer($0.pointer + first) } }
+            next = [states[1].map { $0.pointer + first }, states[0].map { $0.pointer + first }]
+        }
+    }
+
+    init(_ gated: any GatedRecurrence, kernel packing: ResidentKernel, precision: ResidentPrecision, workers: Int) {
         let kernel = gated.gateKernel
         self.kernel = kernel
         width = gated.weightIH.shape[1]
         hidden = gated.weightHH.shape[1]
         gates = kernel.gateCount * hidden
-        func packed(_ w: Variable, _ b: Variable) -> PackedMatrix {
-            w.value.withPointer { weights in
-                b.value.withPointer { bias in
-                    PackedMatrix(weights: weights, rows: w.shape[0], columns: w.shape[1], bias: bias, kernel: packing, precision: precision)
-                }
-            }
-        }
-        weightIH = packed(gated.weightIH, gated.biasIH)
-        weightHH = packed(gated.weightHH, gated.biasHH)
-        gx = FloatBuffer(uninitializedCount: weightIH.paddedRows)
-        gh = FloatBuffer(uninitializedCount: weightHH.paddedRows)
-        cache = FloatBuffer(uninitializedCount: kernel.cacheWidth * hidden)
         let (stateCount, hidden) = (kernel.stateCount, hidden)
         let states = (0..<2).map { _ in (0..<stateCount).map { _ in FloatBuffer(uninitializedCount: hidden) } }
         self.states = states
-        previous = states.map { $0.map { UnsafePointer($0.pointer) } }
-        next = [states[1].map(\.pointer), states[0].map(\.pointer)]
+        // Split at a multiple of 16 units where that leaves both parts some, so each part's gate
+        // blocks start on a whole vector.
+        let split = workers == 1 ? hidden : (hidden / 2 >= 16 ? hidden / 2 / 16 * 16 : hidden / 2)
+        let ranges = workers == 1 ? [0..<hidden] : [0..<split, split..<hidden]
+        var offset = 0
+        parts = ranges.map { units in
+            defer { offset += kernel.gateCount * units.count }
+            return Part(units: units, offset: offset, gated: gated, kernel: kernel, states: states, packing: packing, precision: precision)
+        }
         reset(nil)
     }
 
     func reset(_ state: [Tensor]?) {
-        current = 0
+        for part in parts { part.current = 0 }
         for (s, buffer) in states[0].enumerated() {
             if let state {
                 precondition(state[s].count == hidden, "ResidentStack: state of \(state[s].shape) is not [1, \(hidden)]")
@@ -148,28 +237,39 @@ final class ResidentLayer {
         }
     }
 
-    var currentState: [Tensor] { states[current].map { $0.tensor([1, hidden]) } }
+    var currentState: [Tensor] { states[parts[0].current].map { $0.tensor([1, hidden]) } }
 
-    /// Row by row through the same product as a step, so a tabulated projection equals the
-    /// one a step would compute bit for bit. `projections` rows are `gates` wide.
+    /// Row by row through the same products as a step, so a tabulated projection equals the
+    /// one a step would compute bit for bit. `projections` rows are `gates` wide, each part's
+    /// G·u values at its ``Part/offset``.
     func projectInputs(_ inputs: UnsafePointer<Float>, count: Int, into projections: UnsafeMutablePointer<Float>) {
         for i in 0..<count {
-            weightIH.multiply(inputs + i * width, into: gx.pointer)
-            (projections + i * gates).update(from: gx.pointer, count: gates)
+            for part in parts {
+                part.weightIH.multiply(inputs + i * width, into: part.gx.pointer)
+                (projections + i * gates + part.offset).update(from: part.gx.pointer, count: kernel.gateCount * part.units.count)
+            }
         }
     }
 
-    func advance(input x: UnsafePointer<Float>) -> UnsafePointer<Float> {
-        weightIH.multiply(x, into: gx.pointer)
-        return advance(projectedInput: gx.pointer)
+    func advance(part p: Int, input x: UnsafePointer<Float>) -> UnsafePointer<Float> {
+        let part = parts[p]
+        part.weightIH.multiply(x, into: part.gx.pointer)
+        return advance(part, gx: part.gx.pointer)
+    }
+
+    /// `gx`: a whole projection row (``projectInputs(_:count:into:)``).
+    func advance(part p: Int, projectedInput gx: UnsafePointer<Float>) -> UnsafePointer<Float> {
+        advance(parts[p], gx: gx + parts[p].offset)
     }
 
     /// The kernel may overwrite `gh` but only reads `gx`, so a tabulated projection is safe.
-    func advance(projectedInput gx: UnsafePointer<Float>) -> UnsafePointer<Float> {
-        weightHH.multiply(previous[current][0], into: gh.pointer)
-        kernel.forward(rows: 1, hidden: hidden, gx: gx, gh: gh.pointer, previous: previous[current],
-                       next: next[current], cache: cache.pointer)
-        current ^= 1
-        return previous[current][0]
+    /// Returns the whole new h, complete once every worker has advanced.
+    private func advance(_ part: Part, gx: UnsafePointer<Float>) -> UnsafePointer<Float> {
+        let current = part.current
+        part.weightHH.multiply(states[current][0].pointer, into: part.gh.pointer)
+        kernel.forward(rows: 1, hidden: part.units.count, gx: gx, gh: part.gh.pointer, previous: part.previous[current],
+                       next: part.next[current], cache: part.cache.pointer)
+        part.current ^= 1
+        return UnsafePointer(states[part.current][0].pointer)
     }
 }

@@ -23,10 +23,11 @@ extension LanguageModelSession {
         try generate(prime: prime, length: length, temperature: temperature, topK: topK, precision: .fp32, rng: &rng, emit: emit)
     }
 
-    /// As above, with the resident weights kept in `precision` (the generic path has only fp32).
+    /// As above, with the resident weights kept in `precision` (the generic path has only fp32)
+    /// and each step split between `workers` threads (1 or 2; the same samples either way).
     public func generate(prime: String, length: Int, temperature: Float, topK: Int?, precision: ResidentPrecision,
-                         rng: inout RandomGenerator, emit: (String) -> Void) throws {
-        guard let resident = ResidentLanguageModel(model, precision: precision) else {
+                         workers: Int = 1, rng: inout RandomGenerator, emit: (String) -> Void) throws {
+        guard let resident = ResidentLanguageModel(model, precision: precision, workers: workers) else {
             return try generateOnTape(prime: prime, length: length, temperature: temperature, topK: topK, rng: &rng, emit: emit)
         }
         let ids = try primeIDs(prime)

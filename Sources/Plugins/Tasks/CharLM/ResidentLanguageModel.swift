@@ -32,12 +32,12 @@ public final class ResidentLanguageModel {
 
     /// `tableLimit`: the most floats of tabulated projections (tests pass 0 to step through the
     /// untabulated branch).
-    /// `kernel` and `precision`: see ``ResidentStack/init(_:kernel:precision:)``; with `.fp16`
-    /// the decoder's weights are rounded too, the embedding table and the tabulated
+    /// `kernel`, `precision` and `workers`: see ``ResidentStack/init(_:kernel:precision:workers:)``;
+    /// with `.fp16` the decoder's weights are rounded too, the embedding table and the tabulated
     /// projections stay fp32 (one row read per token).
     public init?(_ model: LanguageModel, tableLimit: Int = ResidentLanguageModel.tableLimit,
-                 kernel: ResidentKernel = .current, precision: ResidentPrecision = .fp32) {
-        guard let stack = ResidentStack(model.rnn, kernel: kernel, precision: precision) else { return nil }
+                 kernel: ResidentKernel = .current, precision: ResidentPrecision = .fp32, workers: Int = 1) {
+        guard let stack = ResidentStack(model.rnn, kernel: kernel, precision: precision, workers: workers) else { return nil }
         let v = model.vocabularySize, width = stack.inputSize
         vocabularySize = v
         self.stack = stack
