@@ -39,23 +39,18 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         .target(name: "RecurCore", dependencies: ["COpenBLAS", "CMalloc"], swiftSettings: engineSettings),
-        // The batch-1 products of resident inference, one source built for two instruction sets:
-        // the rest of Recur is built for the baseline x86-64 (no AVX, no F16C), and Swift has no
-        // per-function target attribute. RecurKit picks one at run time from the CPU's flags
-        // (ResidentKernel); nothing else may call into them.
-        .target(name: "RecurGemvAVX512", swiftSettings: engineSettings + [.unsafeFlags(["-target-cpu", "skylake-avx512"])]),
-        .target(name: "RecurGemvAVX2", swiftSettings: engineSettings + [.unsafeFlags(["-target-cpu", "haswell"])]),
-        // The per-step recurrent microkernel, built once per instruction set from one shared source
-        // (a symlinked file): without a -target-cpu, SIMD `addProduct` becomes a call to libm's
-        // fmaf per lane (docs/engine-notes.md, "Recurrent microkernel"). Swift has no per-function
-        // target attributes, so each instruction set is its own module and RecurKit picks one at
-        // run time from the CPU flags; nothing else may call into them.
+        // The SIMD kernels — the per-step recurrent microkernel of training and the batch-1
+        // products of resident inference — built once per instruction set from shared sources
+        // (Sources/RecurKernels/Shared, symlinked into each): the rest of Recur is built for the
+        // baseline x86-64 (no AVX, no F16C), where SIMD `addProduct` becomes a call to libm's fmaf
+        // per lane (docs/engine-notes.md, "Recurrent microkernel"), and Swift has no per-function
+        // target attribute. RecurKit picks one module at run time from the CPU flags
+        // (RecurrentISA, ResidentKernel); nothing else may call into them.
         .target(name: "RecurKernelsAVX512", path: "Sources/RecurKernels/AVX512",
                 swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512", "-enforce-exclusivity=unchecked"])]),
         .target(name: "RecurKernelsAVX2", path: "Sources/RecurKernels/AVX2",
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell", "-enforce-exclusivity=unchecked"])]),
-        .target(name: "RecurKit", dependencies: ["RecurCore", "CArchive", "CPNG", "RecurKernelsAVX512", "RecurKernelsAVX2",
-                                                "RecurGemvAVX512", "RecurGemvAVX2"],
+        .target(name: "RecurKit", dependencies: ["RecurCore", "CArchive", "CPNG", "RecurKernelsAVX512", "RecurKernelsAVX2"],
                 swiftSettings: engineSettings),
         .target(name: "RecurBundle", dependencies: [recurKit, "CArchive", "COpenSSL"]),
         .target(name: "RecurMPI", dependencies: [recurKit, "CMPI"]),

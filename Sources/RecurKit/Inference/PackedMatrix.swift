@@ -1,6 +1,6 @@
 import RecurCore
-import RecurGemvAVX2
-import RecurGemvAVX512
+import RecurKernelsAVX2
+import RecurKernelsAVX512
 
 /// A weight matrix A `[m, n]` and its bias `[m]`, held for batch-1 products y = A·x + b in the
 /// layout ``ResidentKernel`` wants: panels of `lanes` rows, column by column (see `PanelGemv`),

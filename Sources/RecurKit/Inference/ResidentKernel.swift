@@ -1,13 +1,13 @@
 import Foundation
 import RecurCore
-import RecurGemvAVX2
-import RecurGemvAVX512
+import RecurKernelsAVX2
+import RecurKernelsAVX512
 
 /// Which batch-1 product a resident model runs (``PackedMatrix``), chosen from the CPU's flags
 /// like OpenBLAS's kernel set (``CPUKernelChoice``).
 ///
-/// The SIMD kernels live in their own targets built with `-target-cpu` (`RecurGemvAVX512`: 16
-/// lanes, `RecurGemvAVX2`: 8 lanes), because Recur itself is built for the baseline x86-64
+/// The SIMD kernels live in their own targets built with `-target-cpu` (`RecurKernelsAVX512`:
+/// 16 lanes, `RecurKernelsAVX2`: 8 lanes), because Recur itself is built for the baseline x86-64
 /// without AVX or F16C. `RECUR_RESIDENT_KERNEL=avx2` (or `blas`) forces a narrower path, so the
 /// AVX2 code is exercised on an AVX-512 machine too; a forced kernel the CPU lacks is ignored.
 public enum ResidentKernel: String, CaseIterable, Sendable {
@@ -33,8 +33,8 @@ public enum ResidentKernel: String, CaseIterable, Sendable {
     /// with the baseline build's SIMD16 (four SSE loads).
     public func sum(_ p: UnsafeRawPointer, bytes: Int) -> Float {
         switch self {
-        case .avx512: return RecurGemvAVX512.laneSum(p, bytes: bytes)
-        case .avx2: return RecurGemvAVX2.laneSum(p, bytes: bytes)
+        case .avx512: return RecurKernelsAVX512.laneSum(p, bytes: bytes)
+        case .avx2: return RecurKernelsAVX2.laneSum(p, bytes: bytes)
         case .blas:
             var s = SIMD16<Float>()
             var offset = 0
@@ -77,5 +77,5 @@ public enum ResidentPrecision: String, CaseIterable, Sendable {
     public var bytesPerWeight: Int { self == .fp32 ? 4 : 2 }
 }
 
-typealias PanelGemvAVX512 = RecurGemvAVX512.PanelGemv
-typealias PanelGemvAVX2 = RecurGemvAVX2.PanelGemv
+typealias PanelGemvAVX512 = RecurKernelsAVX512.PanelGemv
+typealias PanelGemvAVX2 = RecurKernelsAVX2.PanelGemv

@@ -1,7 +1,7 @@
 /// The batch-1 matrix–vector product of resident inference, on weights packed in panels of
 /// ``PanelGemv/width`` rows, in fp32 or fp16. This one source is compiled twice, by the targets
-/// `RecurGemvAVX512` (`-target-cpu skylake-avx512`, ``Lanes`` = `SIMD16`) and `RecurGemvAVX2`
-/// (`-target-cpu haswell`, `SIMD8`), each with its own ``Lanes``: Swift has no per-function
+/// `RecurKernelsAVX512` (`-target-cpu skylake-avx512`, ``Lane`` = `SIMD16`) and `RecurKernelsAVX2`
+/// (`-target-cpu haswell`, `SIMD8`), each with its own ``Lane``: Swift has no per-function
 /// target attribute, and code built for the baseline x86-64 has neither AVX nor F16C, so a
 /// SIMD16 loop there runs as four SSE halves and an fp16 load converts one scalar at a time in
 /// software. RecurKit picks the module from the CPU's flags at run time (``ResidentKernel``).
@@ -15,27 +15,27 @@
 ///
 /// `y` and `bias` hold `panelCount · W` floats (the padding rows give 0 + bias).
 public enum PanelGemv {
-    public static var width: Int { Lanes.scalarCount }
+    public static var width: Int { Lane.scalarCount }
 
     /// fp32 panels: `panels` holds `panelCount · n · W` floats, 64-byte aligned.
     public static func multiply(panels: UnsafePointer<Float>, panelCount: Int, columns n: Int,
                                 x: UnsafePointer<Float>, bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>) {
         let raw = UnsafeRawPointer(panels)
-        let stride = MemoryLayout<Lanes>.size
+        let stride = MemoryLayout<Lane>.size
         for p in 0..<panelCount {
             let a = raw + p * n * stride
             // Four chains, so each FMA waits on the one four back rather than the last.
-            var s0 = Lanes(), s1 = Lanes(), s2 = Lanes(), s3 = Lanes()
+            var s0 = Lane(), s1 = Lane(), s2 = Lane(), s3 = Lane()
             var k = 0
             while k + 4 <= n {
-                s0 = s0.addingProduct(a.load(fromByteOffset: k * stride, as: Lanes.self), Lanes(repeating: x[k]))
-                s1 = s1.addingProduct(a.load(fromByteOffset: (k + 1) * stride, as: Lanes.self), Lanes(repeating: x[k + 1]))
-                s2 = s2.addingProduct(a.load(fromByteOffset: (k + 2) * stride, as: Lanes.self), Lanes(repeating: x[k + 2]))
-                s3 = s3.addingProduct(a.load(fromByteOffset: (k + 3) * stride, as: Lanes.self), Lanes(repeating: x[k + 3]))
+                s0 = s0.addingProduct(a.load(fromByteOffset: k * stride, as: Lane.self), Lane(repeating: x[k]))
+                s1 = s1.addingProduct(a.load(fromByteOffset: (k + 1) * stride, as: Lane.self), Lane(repeating: x[k + 1]))
+                s2 = s2.addingProduct(a.load(fromByteOffset: (k + 2) * stride, as: Lane.self), Lane(repeating: x[k + 2]))
+                s3 = s3.addingProduct(a.load(fromByteOffset: (k + 3) * stride, as: Lane.self), Lane(repeating: x[k + 3]))
                 k += 4
             }
             while k < n {
-                s0 = s0.addingProduct(a.load(fromByteOffset: k * stride, as: Lanes.self), Lanes(repeating: x[k]))
+                s0 = s0.addingProduct(a.load(fromByteOffset: k * stride, as: Lane.self), Lane(repeating: x[k]))
                 k += 1
             }
             store((s0 + s1) + (s2 + s3), panel: p, bias: bias, y: y)
@@ -47,20 +47,20 @@ public enum PanelGemv {
     public static func multiply(panels: UnsafePointer<Float16>, panelCount: Int, columns n: Int,
                                 x: UnsafePointer<Float>, bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>) {
         let raw = UnsafeRawPointer(panels)
-        let stride = MemoryLayout<HalfLanes>.size
+        let stride = MemoryLayout<HalfLane>.size
         for p in 0..<panelCount {
             let a = raw + p * n * stride
-            var s0 = Lanes(), s1 = Lanes(), s2 = Lanes(), s3 = Lanes()
+            var s0 = Lane(), s1 = Lane(), s2 = Lane(), s3 = Lane()
             var k = 0
             while k + 4 <= n {
-                s0 = s0.addingProduct(widen(a.load(fromByteOffset: k * stride, as: HalfLanes.self)), Lanes(repeating: x[k]))
-                s1 = s1.addingProduct(widen(a.load(fromByteOffset: (k + 1) * stride, as: HalfLanes.self)), Lanes(repeating: x[k + 1]))
-                s2 = s2.addingProduct(widen(a.load(fromByteOffset: (k + 2) * stride, as: HalfLanes.self)), Lanes(repeating: x[k + 2]))
-                s3 = s3.addingProduct(widen(a.load(fromByteOffset: (k + 3) * stride, as: HalfLanes.self)), Lanes(repeating: x[k + 3]))
+                s0 = s0.addingProduct(widen(a.load(fromByteOffset: k * stride, as: HalfLane.self)), Lane(repeating: x[k]))
+                s1 = s1.addingProduct(widen(a.load(fromByteOffset: (k + 1) * stride, as: HalfLane.self)), Lane(repeating: x[k + 1]))
+                s2 = s2.addingProduct(widen(a.load(fromByteOffset: (k + 2) * stride, as: HalfLane.self)), Lane(repeating: x[k + 2]))
+                s3 = s3.addingProduct(widen(a.load(fromByteOffset: (k + 3) * stride, as: HalfLane.self)), Lane(repeating: x[k + 3]))
                 k += 4
             }
             while k < n {
-                s0 = s0.addingProduct(widen(a.load(fromByteOffset: k * stride, as: HalfLanes.self)), Lanes(repeating: x[k]))
+                s0 = s0.addingProduct(widen(a.load(fromByteOffset: k * stride, as: HalfLane.self)), Lane(repeating: x[k]))
                 k += 1
             }
             store((s0 + s1) + (s2 + s3), panel: p, bias: bias, y: y)
@@ -68,26 +68,26 @@ public enum PanelGemv {
     }
 
     @inline(__always)
-    static func store(_ sum: Lanes, panel p: Int, bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>) {
-        let offset = p * Lanes.scalarCount * MemoryLayout<Float>.size
+    static func store(_ sum: Lane, panel p: Int, bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>) {
+        let offset = p * Lane.scalarCount * MemoryLayout<Float>.size
         var s = sum
-        if let bias { s += UnsafeRawPointer(bias).loadUnaligned(fromByteOffset: offset, as: Lanes.self) }
-        UnsafeMutableRawPointer(y).storeBytes(of: s, toByteOffset: offset, as: Lanes.self)
+        if let bias { s += UnsafeRawPointer(bias).loadUnaligned(fromByteOffset: offset, as: Lane.self) }
+        UnsafeMutableRawPointer(y).storeBytes(of: s, toByteOffset: offset, as: Lane.self)
     }
 }
 
 /// Read bandwidth probe for `recur bench sample`: the sum of `bytes` (a multiple of four
-/// ``Lanes``) at `p`, 64-byte aligned, loaded with the same registers as the products, so the
+/// ``Lane``) at `p`, 64-byte aligned, loaded with the same registers as the products, so the
 /// bound it gives is not capped by narrower loads.
 public func laneSum(_ p: UnsafeRawPointer, bytes: Int) -> Float {
-    let stride = MemoryLayout<Lanes>.size
-    var s0 = Lanes(), s1 = Lanes(), s2 = Lanes(), s3 = Lanes()
+    let stride = MemoryLayout<Lane>.size
+    var s0 = Lane(), s1 = Lane(), s2 = Lane(), s3 = Lane()
     var offset = 0
     while offset + 4 * stride <= bytes {
-        s0 += p.load(fromByteOffset: offset, as: Lanes.self)
-        s1 += p.load(fromByteOffset: offset + stride, as: Lanes.self)
-        s2 += p.load(fromByteOffset: offset + 2 * stride, as: Lanes.self)
-        s3 += p.load(fromByteOffset: offset + 3 * stride, as: Lanes.self)
+        s0 += p.load(fromByteOffset: offset, as: Lane.self)
+        s1 += p.load(fromByteOffset: offset + stride, as: Lane.self)
+        s2 += p.load(fromByteOffset: offset + 2 * stride, as: Lane.self)
+        s3 += p.load(fromByteOffset: offset + 3 * stride, as: Lane.self)
         offset += 4 * stride
     }
     return ((s0 + s1) + (s2 + s3)).sum()

@@ -1,1 +1,0 @@
-../RecurGemvAVX512/PanelGemv.swift
