@@ -38,7 +38,7 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
-        .target(name: "RecurCore", dependencies: ["COpenBLAS", "CMalloc"], swiftSettings: engineSettings),
+        .target(name: "RecurCore", dependencies: ["COpenBLAS", "CMalloc", "RecurKernelsAVX512", "RecurKernelsAVX2"], swiftSettings: engineSettings),
         // The SIMD kernels — the per-step recurrent microkernel of training and the batch-1
         // products of resident inference — built once per instruction set from shared sources
         // (Sources/RecurKernels/Shared, symlinked into each): the rest of Recur is built for the
