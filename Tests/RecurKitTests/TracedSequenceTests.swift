@@ -51,6 +51,21 @@ final class TracedSequenceTests: XCTestCase {
         }
     }
 
+    /// On one OpenBLAS thread the compiled step's products run on the recurrent microkernel:
+    /// each instruction set, with panels cut short (H = 7) and a full one plus a partial one (H = 70).
+    func testTheMicrokernelProductsEqualThePlainLoop() throws {
+        let (threads, override) = (BLAS.threads, RecurrentISA.override)
+        defer { BLAS.threads = threads; RecurrentISA.override = override }
+        BLAS.threads = 1
+        for isa in RecurrentISA.supported {
+            RecurrentISA.override = isa
+            for name in ["lstm", "gru", "rnn", "indrnn", "sru"] {
+                try assertTracedEqualsPlain(name, Shape(steps: 4, batch: 5, input: 6, hidden: 7), lengths: [4, 2, 0, 3, 4])
+                try assertTracedEqualsPlain(name, Shape(steps: 3, batch: 3, input: 5, hidden: 70), reverse: true)
+            }
+        }
+    }
+
     func testOddShapes() throws {
         for name in builtinCellNames {
             try assertTracedEqualsPlain(name, Shape(steps: 3, batch: 1, input: 2, hidden: 13))

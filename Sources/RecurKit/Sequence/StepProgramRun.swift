@@ -37,6 +37,18 @@ extension StepProgram {
         let held = externals.map(\.value)
         // The tensors in `held` stay alive (and unmutated) as long as the closures below hold it.
         let pointers = held.map { t in t.withPointer { $0 } }
+        // One OpenBLAS thread: the per-step products run on the fused cells' microkernel. With
+        // more, OpenBLAS's threads keep them.
+        var packed: [Int: PackedStepMatrix] = [:]
+        let isa = RecurrentISA.current
+        if isa != .blas && BLAS.threads == 1 {
+            for instruction in instructions {
+                guard case .matmul(_, let transposeB) = instruction.op, case .matrix(let mv) = instruction.operands[1] else { continue }
+                let shape = trace.shape(of: mv)
+                packed[instruction.node] = PackedStepMatrix(isa: isa, matrix: pointers[externalIndex[mv]!], rows: shape[0], columns: shape[1],
+                                                            transposed: transposeB, batch: batch)
+            }
+        }
 
         let stateSizes = trace.stateSizes
         var stateOffsets: [Int] = []
@@ -74,7 +86,7 @@ extension StepProgram {
             for (k, t) in order.enumerated() {
                 for instruction in instructions {
                     let y = layout.node(instruction.node, k, width: instruction.width)
-                    forward(instruction, y, batch) { operand($0, k, t) }
+                    forward(instruction, y, batch, packed: packed[instruction.node]) { operand($0, k, t) }
                 }
                 for i in stateSizes.indices {
                     let width = stateSizes[i]
@@ -103,7 +115,7 @@ extension StepProgram {
         let finalGradients = FinalStateGradients(count: stateSizes.count)
         let node = Variable.result(outputs, externals + initialState, "step-program") { g in
             withExtendedLifetime((held, storage)) {
-                backward(g, layout: layout, order: order, keep: keep, externals: externals, externalIndex: externalIndex,
+                backward(g, layout: layout, order: order, keep: keep, externals: externals, packed: packed, externalIndex: externalIndex,
                          pointers: pointers, stateStride: stateStride, outWidth: outWidth, initialState: initialState,
                          finalGradients: finalGradients.gradients)
             }
@@ -120,7 +132,7 @@ extension StepProgram {
     }
 
     /// y = op(operands) for one step's `batch` rows.
-    private func forward(_ instruction: Instruction, _ y: UnsafeMutablePointer<Float>, _ batch: Int,
+    private func forward(_ instruction: Instruction, _ y: UnsafeMutablePointer<Float>, _ batch: Int, packed: PackedStepMatrix?,
                          _ operand: (Operand) -> (UnsafePointer<Float>, Int)) {
         let w = instruction.width, n = batch * w
         switch instruction.op {
@@ -156,6 +168,7 @@ extension StepProgram {
             let (a, k) = operand(instruction.operands[0])
             guard case .matrix(let mv) = instruction.operands[1] else { return }
             let m = operand(instruction.operands[1]).0, ms = trace.shape(of: mv)
+            if let packed { return packed.product(rows: batch, a: a, lda: k, y: y, ldy: w) }
             BLAS.gemm(transposeA: false, transposeB: transposeB, m: batch, n: w, k: k, a: a, lda: k, b: m, ldb: ms[1], c: y, ldc: w)
         case .slice(_, let start, _):
             let (a, k) = operand(instruction.operands[0])
@@ -173,6 +186,7 @@ extension StepProgram {
     }
 
     private func backward(_ g: Tensor, layout forwardLayout: Layout, order: [Int], keep: [Bool]?, externals: [Variable],
+                          packed: [Int: PackedStepMatrix],
                           externalIndex: [TraceValue: Int], pointers: [UnsafePointer<Float>],
                           stateStride: Int, outWidth: Int, initialState: [Variable], finalGradients: [Tensor?]) {
         let steps = forwardLayout.steps, batch = forwardLayout.batch
@@ -193,7 +207,7 @@ extension StepProgram {
         }
         defer { deferred.values.forEach { $0.deallocate() } }
         withGradients(of: externals[...], []) { externalGrads in
-            sweep(g, layout: layout, order: order, keep: keep, externals: externals, externalIndex: externalIndex, pointers: pointers,
+            sweep(g, layout: layout, order: order, keep: keep, externals: externals, packed: packed, externalIndex: externalIndex, pointers: pointers,
                   externalGrads: externalGrads, deferred: deferred, stateStride: stateStride, outWidth: outWidth, initialState: initialState,
                   finalGradients: finalGradients)
         }
@@ -216,7 +230,7 @@ extension StepProgram {
         }
     }
 
-    private func sweep(_ g: Tensor, layout: Layout, order: [Int], keep: [Bool]?, externals: [Variable],
+    private func sweep(_ g: Tensor, layout: Layout, order: [Int], keep: [Bool]?, externals: [Variable], packed: [Int: PackedStepMatrix],
                        externalIndex: [TraceValue: Int], pointers: [UnsafePointer<Float>], externalGrads: [UnsafeMutablePointer<Float>],
                        deferred: [Int: UnsafeMutablePointer<Float>], stateStride: Int, outWidth: Int, initialState: [Variable],
                        finalGradients: [Tensor?]) {
@@ -264,7 +278,7 @@ extension StepProgram {
                     for j in 0..<outWidth { dst[j] += src[j] }
                 }
                 for instruction in instructions where scratchOffsets[instruction.node] != nil {
-                    forward(instruction, layout.node(instruction.node, k, width: instruction.width), batch) { o in
+                    forward(instruction, layout.node(instruction.node, k, width: instruction.width), batch, packed: packed[instruction.node]) { o in
                         switch o {
                         case .rows(let v): return (value(v), stride(of: v))
                         case .constantRow(let v), .matrix(let v): return (pointers[externalIndex[v]!], 0)
@@ -275,7 +289,7 @@ extension StepProgram {
                     let gy = UnsafePointer(grads + offsets[instruction.node]! * batch)
                     let y = UnsafePointer(layout.node(instruction.node, k, width: instruction.width))
                     let stash = deferred[index].map { $0 + k * batch * instruction.width }
-                    vjp(instruction, gy: gy, y: y, batch: batch, stash: stash) { o in
+                    vjp(instruction, gy: gy, y: y, batch: batch, stash: stash, packed: packed[instruction.node]) { o in
                         switch o {
                         case .rows(let v): return (value(v), slot(v), stride(of: v))
                         case .constantRow(let v), .matrix(let v):
@@ -312,7 +326,7 @@ extension StepProgram {
     /// Adds this step's share of ∂L/∂operand for each operand, given ∂L/∂y.
     /// A product whose `stash` is given leaves ∂M to one product after the sweep: it only keeps ∂y.
     private func vjp(_ instruction: Instruction, gy: UnsafePointer<Float>, y: UnsafePointer<Float>, batch: Int,
-                     stash: UnsafeMutablePointer<Float>?, _ operand: (Operand) -> (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int)) {
+                     stash: UnsafeMutablePointer<Float>?, packed: PackedStepMatrix?, _ operand: (Operand) -> (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int)) {
         let w = instruction.width, n = batch * w
         switch instruction.op {
         case .add, .sub, .mul, .div:
@@ -347,7 +361,9 @@ extension StepProgram {
             guard case .matrix(let mv) = instruction.operands[1] else { return }
             let (m, gm, _) = operand(instruction.operands[1])
             let ld = trace.shape(of: mv)[1]
-            if transposeB {   // M [N, K]: ∂a += g·M, ∂M += gᵀ·a
+            if let packed {
+                packed.transposedProduct(rows: batch, gy: gy, ldg: w, into: ga, lda: k)
+            } else if transposeB {   // M [N, K]: ∂a += g·M, ∂M += gᵀ·a
                 BLAS.gemm(m: batch, n: k, k: w, a: gy, lda: w, b: m, ldb: ld, beta: 1, c: ga, ldc: k)
             } else {          // M [K, N]: ∂a += g·Mᵀ, ∂M += aᵀ·g
                 BLAS.gemm(transposeB: true, m: batch, n: k, k: w, a: gy, lda: w, b: m, ldb: ld, beta: 1, c: ga, ldc: k)
