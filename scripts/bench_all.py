@@ -4,10 +4,10 @@ release binary and the mingru plugin and picks the Python with torch).
 
 Rows: training throughput of the fused LSTM/GRU/RNN (SMALL 1×128 b32 s64, MEDIUM 2×512 b64 s100;
 1 and 2 threads), two-thread scaling, the generic autodiff path against the fused one, the
-mingru plugin cell traced (hoist + scan) against its plain step loop, batch-1 sampling on 1 and 2
-threads against PyTorch's fastest loop (oneDNN on or off, 1 or 2 threads) and the bandwidth
-bound, and peak RSS of an LSTM training step (B 32, H 512) at T = 100, 1,000, 10,000 with and
-without --recompute.
+mingru plugin cell traced (hoisted products + compiled step) against its plain step loop, batch-1
+sampling on 1 and 2 threads against PyTorch's fastest loop (oneDNN on or off, 1 or 2 threads) and
+the bandwidth bound, and peak RSS of an LSTM training step (B 32, H 512) at T = 100, 1,000,
+10,000 with and without --recompute.
 """
 import json
 import os

@@ -51,6 +51,21 @@ final class TracedSequenceTests: XCTestCase {
         }
     }
 
+    /// On one OpenBLAS thread the compiled step's products run on the recurrent microkernel:
+    /// each instruction set, with panels cut short (H = 7) and a full one plus a partial one (H = 70).
+    func testTheMicrokernelProductsEqualThePlainLoop() throws {
+        let (threads, override) = (BLAS.threads, RecurrentISA.override)
+        defer { BLAS.threads = threads; RecurrentISA.override = override }
+        BLAS.threads = 1
+        for isa in RecurrentISA.supported {
+            RecurrentISA.override = isa
+            for name in ["lstm", "gru", "rnn", "indrnn", "sru"] {
+                try assertTracedEqualsPlain(name, Shape(steps: 4, batch: 5, input: 6, hidden: 7), lengths: [4, 2, 0, 3, 4])
+                try assertTracedEqualsPlain(name, Shape(steps: 3, batch: 3, input: 5, hidden: 70), reverse: true)
+            }
+        }
+    }
+
     func testOddShapes() throws {
         for name in builtinCellNames {
             try assertTracedEqualsPlain(name, Shape(steps: 3, batch: 1, input: 2, hidden: 13))
@@ -58,10 +73,13 @@ final class TracedSequenceTests: XCTestCase {
         }
     }
 
-    func testTheScanIsUsedForAffineRecurrences() throws {
+    func testThePlans() throws {
         let shape = Shape(steps: 4, batch: 3, input: 5, hidden: 6)
-        XCTAssertTrue(SequenceDriver.genericPlan(for: try makeCell("minlstm", shape)).hasPrefix("scan"))
-        XCTAssertTrue(SequenceDriver.genericPlan(for: MinGRULike(inputSize: 5, hiddenSize: 6)).hasPrefix("scan"))
+        // The element-wise ops of an affine recurrence compile into the step with it, so the
+        // scan is left for what the compiled step cannot take (a factor broadcast from [1]).
+        XCTAssertTrue(SequenceDriver.genericPlan(for: try makeCell("minlstm", shape)).hasPrefix("compiled"))
+        XCTAssertTrue(SequenceDriver.genericPlan(for: MinGRULike(inputSize: 5, hiddenSize: 6)).hasPrefix("compiled"))
+        XCTAssertTrue(SequenceDriver.genericPlan(for: ScalarDecayCell(inputSize: 5, hiddenSize: 6)).hasPrefix("scan"))
         for name in ["lstm", "gru", "rnn", "mgu", "sru", "indrnn", "peephole", "cifg"] {
             XCTAssertTrue(SequenceDriver.genericPlan(for: try makeCell(name, shape)).hasPrefix("compiled"), name)
         }
@@ -89,6 +107,37 @@ final class TracedSequenceTests: XCTestCase {
                 return concat([output.reshaped([output.value.count]), state[0].reshaped([state[0].value.count])], axis: 0)
             }
             XCTAssertTrue(report.passed, report.description)
+        }
+    }
+
+    /// A many-to-one loss reaches the compiled step only through its final state.
+    func testAGradientThroughTheFinalStateAloneEqualsThePlainLoop() throws {
+        for name in ["lstm", "gru", "minlstm"] {
+            let shape = Shape(steps: 5, batch: 3, input: 4, hidden: 6)
+            let cell = try makeCell(name, shape)
+            var results: [[Tensor]] = []
+            for path in [SequenceDriver.Path.generic, .plain] {
+                var rng = RandomGenerator(seed: 9)
+                let x = parameter(rng.uniformTensor([shape.steps, shape.batch, shape.input], -1, 1), "x")
+                let mask = Tensor(shape: [5, 3], scalars: (0..<5).flatMap { t in [5, 2, 4].map { t < $0 ? Float(1) : 0 } })
+                for p in cell.namedParameters { p.variable.zeroGrad() }
+                let (_, state) = SequenceDriver.run(cell, input: x, initialState: cell.zeroState(batch: shape.batch), mask: mask, path: path)
+                (state[0] * Variable(rng.uniformTensor(state[0].shape, -1, 1))).sum().backward()
+                results.append([state[0].value, x.grad!] + cell.namedParameters.map { $0.variable.grad ?? Tensor(zeros: $0.variable.shape) })
+            }
+            for (a, b) in zip(results[0], results[1]) {
+                XCTAssertTrue(a.isClose(to: b, rtol: 1e-4, atol: 1e-5), "\(name): differs by \(a.maxAbsDifference(b))")
+            }
+        }
+    }
+
+    func testAScannedCellEqualsThePlainLoop() throws {
+        let cell = ScalarDecayCell(inputSize: 4, hiddenSize: 7)
+        let shape = Shape(steps: 5, batch: 3, input: 4, hidden: 7)
+        for (lengths, reverse) in [(nil, false), ([5, 1, 3], false), ([2, 5, 0], true)] as [([Int]?, Bool)] {
+            let traced = run(cell, shape, path: .generic, lengths: lengths, reverse: reverse)
+            let plain = run(cell, shape, path: .plain, lengths: lengths, reverse: reverse)
+            for (a, b) in zip(traced, plain) { XCTAssertTrue(a.isClose(to: b, rtol: 1e-4, atol: 1e-5), "\(a.maxAbsDifference(b))") }
         }
     }
 
@@ -158,6 +207,25 @@ final class MinGRULike: Cell {
         let blocks = (matmul(x, weightIH, transposeB: true) + biasIH).split(sizes: [hiddenSize, hiddenSize], axis: -1)
         let z = blocks[0].sigmoid(), candidate = blocks[1]
         let h = (1 - z) * state[0] + z * candidate
+        return (h, [h])
+    }
+}
+
+/// h = σ(d)·h + W x with one decay d `[1]` for every unit: affine in h, but a factor
+/// broadcast from one element is not something the compiled step takes, so it runs as a scan.
+final class ScalarDecayCell: Cell {
+    let weightIH: Variable, decay: Variable
+    init(inputSize: Int, hiddenSize: Int) {
+        var rng = RandomGenerator(seed: 13)
+        weightIH = parameter(rng.uniformTensor([hiddenSize, inputSize], -0.5, 0.5), "weight_ih")
+        decay = parameter(rng.uniformTensor([1], -1, 1), "decay")
+    }
+    var inputSize: Int { weightIH.shape[1] }
+    var hiddenSize: Int { weightIH.shape[0] }
+    var stateSizes: [Int] { [hiddenSize] }
+    var namedParameters: [NamedParameter] { [("weight_ih", weightIH), ("decay", decay)] }
+    func step(_ x: Variable, state: [Variable]) -> (output: Variable, state: [Variable]) {
+        let h = decay.sigmoid() * state[0] + matmul(x, weightIH, transposeB: true)
         return (h, [h])
     }
 }

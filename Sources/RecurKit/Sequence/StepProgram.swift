@@ -31,6 +31,23 @@ struct StepProgram {
     /// Column offset of each per-step node within one step's block (in units of B floats).
     let offsets: [Int: Int]
     let blockWidth: Int
+    /// The per-step nodes whose values are kept for every step (``storedOffsets``, columns of
+    /// a `[T, B, storedWidth]` block): products, and the per-step left factors of products
+    /// (their ∂M is one product over all steps after the sweep). Every other node lives in one
+    /// step's scratch block (``scratchOffsets``) and backward recomputes it from the kept
+    /// values and the states: an element-wise op costs less to redo in cache than to write
+    /// out and read back (an LSTM kept about 25·H floats per row and step, now its 4·H gate
+    /// products and its 2·H of state).
+    let storedOffsets: [Int: Int]
+    let storedWidth: Int
+    let scratchOffsets: [Int: Int]
+    let scratchWidth: Int
+    /// Slices that are no instruction but a window on their operand's rows: node i is columns
+    /// `start ..< start + width` of `root` (row stride: the root's width). A gate block cut from
+    /// `[B, G·H]` was a copy forward (and again in the recomputation) and an add backward.
+    /// Taken only where every consumer is an element-wise op or a slice, whose loops take a
+    /// row stride; a product, a concatenation, the output and the next state keep a copy.
+    let views: [Int: (root: TraceValue, start: Int)]
 
     static func compile(_ trace: StepTrace, live: [Int]) -> StepProgram? {
         let batch = StepTrace.traceBatch
@@ -46,10 +63,30 @@ struct StepProgram {
         var instructions: [Instruction] = []
         var offsets: [Int: Int] = [:]
         var blockWidth = 0
+        var viewable = Set<Int>()
+        for i in live where trace.timing[i] == .perStep {
+            if case .slice(let axis, _, _) = trace.nodes[i].op, axis == 1 || axis == -1, isRows(trace.nodes[i].inputs[0]) {
+                viewable.insert(i)
+            }
+        }
+        for v in [trace.output] + trace.nextState { if case .node(let i) = v { viewable.remove(i) } }
+        for i in live where trace.timing[i] == .perStep {
+            switch trace.nodes[i].op {
+            case .add, .sub, .mul, .div, .scale, .addScalar, .rsubScalar, .tanh, .sigmoid, .relu, .exp, .log, .slice: continue
+            case .matmul, .concat, .layerNorm: for case .node(let j) in trace.nodes[i].inputs { viewable.remove(j) }
+            }
+        }
+        var views: [Int: (root: TraceValue, start: Int)] = [:]
         for i in live where trace.timing[i] == .perStep {
             let node = trace.nodes[i], out = trace.shapes[i]
             guard out.count == 2, out[0] == batch else { return nil }
             let width = out[1]
+            if viewable.contains(i), case .slice(_, let start, _) = node.op {
+                guard rowShape(node.inputs[0]) else { return nil }
+                if case .node(let j) = node.inputs[0], let inner = views[j] { views[i] = (inner.root, inner.start + start) }
+                else { views[i] = (node.inputs[0], start) }
+                continue
+            }
             var operands: [Operand] = []
             for v in node.inputs {
                 let s = trace.shape(of: v)
@@ -84,8 +121,33 @@ struct StepProgram {
             blockWidth += width
             instructions.append(Instruction(node: i, op: node.op, operands: operands, width: width))
         }
-        return StepProgram(trace: trace, instructions: instructions, offsets: offsets, blockWidth: blockWidth)
+        var kept = Set<Int>()
+        for instruction in instructions {
+            guard case .matmul = instruction.op else { continue }
+            kept.insert(instruction.node)
+            if case .rows(.node(let i)) = instruction.operands[0], trace.timing[i] == .perStep { kept.insert(i) }
+        }
+        var storedOffsets: [Int: Int] = [:], scratchOffsets: [Int: Int] = [:]
+        var storedWidth = 0, scratchWidth = 0
+        for instruction in instructions {
+            if kept.contains(instruction.node) {
+                storedOffsets[instruction.node] = storedWidth
+                storedWidth += instruction.width
+            } else {
+                scratchOffsets[instruction.node] = scratchWidth
+                scratchWidth += instruction.width
+            }
+        }
+        return StepProgram(trace: trace, instructions: instructions, offsets: offsets, blockWidth: blockWidth,
+                           storedOffsets: storedOffsets, storedWidth: storedWidth,
+                           scratchOffsets: scratchOffsets, scratchWidth: scratchWidth, views: views)
     }
 
     func width(of v: TraceValue) -> Int { trace.shape(of: v).last ?? 1 }
+
+    /// The distance between two rows of `v` where the loops read it: its root's width for a view.
+    func stride(of v: TraceValue) -> Int {
+        if case .node(let i) = v, let view = views[i] { return width(of: view.root) }
+        return width(of: v)
+    }
 }

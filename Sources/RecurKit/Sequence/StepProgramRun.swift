@@ -33,9 +33,22 @@ extension StepProgram {
         }
         for instruction in instructions { trace.nodes[instruction.node].inputs.forEach(collect) }
         ([trace.output] + trace.nextState).forEach(collect)
+        views.values.forEach { collect($0.root) }
         let held = externals.map(\.value)
         // The tensors in `held` stay alive (and unmutated) as long as the closures below hold it.
         let pointers = held.map { t in t.withPointer { $0 } }
+        // One OpenBLAS thread: the per-step products run on the fused cells' microkernel. With
+        // more, OpenBLAS's threads keep them.
+        var packed: [Int: PackedStepMatrix] = [:]
+        let isa = RecurrentISA.current
+        if isa != .blas && BLAS.threads == 1 {
+            for instruction in instructions {
+                guard case .matmul(_, let transposeB) = instruction.op, case .matrix(let mv) = instruction.operands[1] else { continue }
+                let shape = trace.shape(of: mv)
+                packed[instruction.node] = PackedStepMatrix(isa: isa, matrix: pointers[externalIndex[mv]!], rows: shape[0], columns: shape[1],
+                                                            transposed: transposeB, batch: batch)
+            }
+        }
 
         let stateSizes = trace.stateSizes
         var stateOffsets: [Int] = []
@@ -43,18 +56,19 @@ extension StepProgram {
         for s in stateSizes { stateOffsets.append(total); total += s }
         let stateStride = batch * total
         let outWidth = width(of: trace.output)
-        let block = batch * blockWidth
 
-        let values = UnsafeMutablePointer<Float>.allocate(capacity: max(1, steps * block))
+        let values = UnsafeMutablePointer<Float>.allocate(capacity: max(1, steps * batch * storedWidth))
         let states = UnsafeMutablePointer<Float>.allocate(capacity: (steps + 1) * stateStride)
-        let layout = Layout(steps: steps, batch: batch, offsets: offsets, stateOffsets: stateOffsets, stateSizes: stateSizes,
-                            values: values, states: states)
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, batch * scratchWidth))
+        defer { scratch.deallocate() }
+        let layout = Layout(steps: steps, batch: batch, storedOffsets: storedOffsets, scratchOffsets: scratchOffsets,
+                            stateOffsets: stateOffsets, stateSizes: stateSizes, values: values, states: states, scratch: scratch)
         for (i, s) in initialState.enumerated() {
             s.value.withPointer { layout.state(i, 0).update(from: $0, count: batch * stateSizes[i]) }
         }
-        let resultCount = steps * batch * outWidth + stateStride
 
         func rows(_ v: TraceValue, _ k: Int, _ t: Int) -> UnsafePointer<Float> {
+            if case .node(let i) = v, let view = views[i] { return rows(view.root, k, t) + view.start }
             switch v {
             case .state(let i): return UnsafePointer(layout.state(i, k))
             case .node(let i) where trace.timing[i] == .perStep: return UnsafePointer(layout.node(i, k, width: width(of: v)))
@@ -63,16 +77,16 @@ extension StepProgram {
         }
         func operand(_ o: Operand, _ k: Int, _ t: Int) -> (UnsafePointer<Float>, Int) {
             switch o {
-            case .rows(let v): return (rows(v, k, t), width(of: v))
+            case .rows(let v): return (rows(v, k, t), stride(of: v))
             case .constantRow(let v), .matrix(let v): return (pointers[externalIndex[v]!], 0)
             }
         }
 
-        let result = Tensor.make([resultCount]) { out in
+        let outputs = Tensor.make([steps, batch, outWidth]) { out in
             for (k, t) in order.enumerated() {
                 for instruction in instructions {
                     let y = layout.node(instruction.node, k, width: instruction.width)
-                    forward(instruction, y, batch) { operand($0, k, t) }
+                    forward(instruction, y, batch, packed: packed[instruction.node]) { operand($0, k, t) }
                 }
                 for i in stateSizes.indices {
                     let width = stateSizes[i]
@@ -91,28 +105,34 @@ extension StepProgram {
                     else { o.update(repeating: 0, count: outWidth) }
                 }
             }
-            for i in stateSizes.indices {
-                (out + steps * batch * outWidth + stateOffsets[i] * batch).update(from: layout.state(i, steps), count: batch * stateSizes[i])
-            }
         }
 
+        // The outputs are the node itself and each final state a node on top of it, rather than
+        // slices of one packed result: a slice copied the `[T, B, H]` outputs forward and zeroed
+        // and added a gradient of that size backward. A final state's gradient is handed to the
+        // program's backward, which runs after it (it is the state node's parent).
         let storage = Storage(values: values, states: states)
-        let node = Variable.result(result, externals + initialState, "step-program") { g in
+        let finalGradients = FinalStateGradients(count: stateSizes.count)
+        let node = Variable.result(outputs, externals + initialState, "step-program") { g in
             withExtendedLifetime((held, storage)) {
-                backward(g, layout: layout, order: order, keep: keep, externals: externals, externalIndex: externalIndex,
-                         pointers: pointers, stateStride: stateStride, outWidth: outWidth, initialState: initialState)
+                backward(g, layout: layout, order: order, keep: keep, externals: externals, packed: packed, externalIndex: externalIndex,
+                         pointers: pointers, stateStride: stateStride, outWidth: outWidth, initialState: initialState,
+                         finalGradients: finalGradients.gradients)
             }
         }
-        let output = node.slice(axis: 0, start: 0, length: steps * batch * outWidth).reshaped([steps, batch, outWidth])
         let final = stateSizes.indices.map { i in
-            node.slice(axis: 0, start: steps * batch * outWidth + stateOffsets[i] * batch, length: batch * stateSizes[i])
-                .reshaped([batch, stateSizes[i]])
+            let value = Tensor.make([batch, stateSizes[i]]) { $0.update(from: layout.state(i, steps), count: batch * stateSizes[i]) }
+            return Variable.result(value, [node], "step-program-state") { g in
+                finalGradients.gradients[i] = g
+                // Only the final state may be used: the program's backward must run all the same.
+                if node.grad == nil { node.accumulateGrad(Tensor(zeros: node.shape)) }
+            }
         }
-        return (output, final)
+        return (node, final)
     }
 
     /// y = op(operands) for one step's `batch` rows.
-    private func forward(_ instruction: Instruction, _ y: UnsafeMutablePointer<Float>, _ batch: Int,
+    private func forward(_ instruction: Instruction, _ y: UnsafeMutablePointer<Float>, _ batch: Int, packed: PackedStepMatrix?,
                          _ operand: (Operand) -> (UnsafePointer<Float>, Int)) {
         let w = instruction.width, n = batch * w
         switch instruction.op {
@@ -127,18 +147,28 @@ extension StepProgram {
                 default: for j in 0..<w { o[j] = pa[j] / pb[j] }
                 }
             }
-        case .scale(let s): let a = operand(instruction.operands[0]).0; for i in 0..<n { y[i] = a[i] * s }
-        case .addScalar(let s): let a = operand(instruction.operands[0]).0; for i in 0..<n { y[i] = a[i] + s }
-        case .rsubScalar(let s): let a = operand(instruction.operands[0]).0; for i in 0..<n { y[i] = s - a[i] }
-        case .tanh: Kernels.tanh(operand(instruction.operands[0]).0, into: y, count: n)
-        case .sigmoid: Kernels.sigmoid(operand(instruction.operands[0]).0, into: y, count: n)
-        case .exp: Kernels.exp(operand(instruction.operands[0]).0, into: y, count: n)
-        case .relu: let a = operand(instruction.operands[0]).0; for i in 0..<n { y[i] = Swift.max(a[i], 0) }
-        case .log: let a = operand(instruction.operands[0]).0; for i in 0..<n { y[i] = Foundation.log(a[i]) }
+        case .scale, .addScalar, .rsubScalar, .tanh, .sigmoid, .exp, .relu, .log:
+            // A view's rows are apart by its root's width: one pass per row then, else one in all.
+            let (a, sa) = operand(instruction.operands[0])
+            let (runs, count) = sa == w ? (1, n) : (batch, w)
+            for r in 0..<runs {
+                let x = a + r * sa, o = y + r * w
+                switch instruction.op {
+                case .scale(let s): for i in 0..<count { o[i] = x[i] * s }
+                case .addScalar(let s): for i in 0..<count { o[i] = x[i] + s }
+                case .rsubScalar(let s): for i in 0..<count { o[i] = s - x[i] }
+                case .tanh: Kernels.tanh(x, into: o, count: count)
+                case .sigmoid: Kernels.sigmoid(x, into: o, count: count)
+                case .exp: Kernels.exp(x, into: o, count: count)
+                case .relu: for i in 0..<count { o[i] = Swift.max(x[i], 0) }
+                default: for i in 0..<count { o[i] = Foundation.log(x[i]) }
+                }
+            }
         case .matmul(_, let transposeB):
             let (a, k) = operand(instruction.operands[0])
             guard case .matrix(let mv) = instruction.operands[1] else { return }
             let m = operand(instruction.operands[1]).0, ms = trace.shape(of: mv)
+            if let packed { return packed.product(rows: batch, a: a, lda: k, y: y, ldy: w) }
             BLAS.gemm(transposeA: false, transposeB: transposeB, m: batch, n: w, k: k, a: a, lda: k, b: m, ldb: ms[1], c: y, ldc: w)
         case .slice(_, let start, _):
             let (a, k) = operand(instruction.operands[0])
@@ -155,11 +185,14 @@ extension StepProgram {
         }
     }
 
-    private func backward(_ g: Tensor, layout: Layout, order: [Int], keep: [Bool]?, externals: [Variable],
+    private func backward(_ g: Tensor, layout forwardLayout: Layout, order: [Int], keep: [Bool]?, externals: [Variable],
+                          packed: [Int: PackedStepMatrix],
                           externalIndex: [TraceValue: Int], pointers: [UnsafePointer<Float>],
-                          stateStride: Int, outWidth: Int, initialState: [Variable]) {
-        let steps = layout.steps, batch = layout.batch, stateOffsets = layout.stateOffsets
-        let block = batch * blockWidth
+                          stateStride: Int, outWidth: Int, initialState: [Variable], finalGradients: [Tensor?]) {
+        let steps = forwardLayout.steps, batch = forwardLayout.batch
+        var layout = forwardLayout
+        layout.scratch = .allocate(capacity: max(1, batch * scratchWidth))
+        defer { layout.scratch.deallocate() }
         // ∂y of each product whose left factor is stored whole (a state or a per-step node), per
         // step, for one ∂M product after the sweep.
         var deferred: [Int: UnsafeMutablePointer<Float>] = [:]
@@ -173,22 +206,51 @@ extension StepProgram {
             deferred[index] = .allocate(capacity: steps * batch * instruction.width)
         }
         defer { deferred.values.forEach { $0.deallocate() } }
-        let externalGrads = externals.map { UnsafeMutablePointer<Float>.allocate(capacity: max(1, $0.value.count)) }
-        for (p, v) in zip(externalGrads, externals) { p.initialize(repeating: 0, count: max(1, v.value.count)) }
+        withGradients(of: externals[...], []) { externalGrads in
+            sweep(g, layout: layout, order: order, keep: keep, externals: externals, packed: packed, externalIndex: externalIndex, pointers: pointers,
+                  externalGrads: externalGrads, deferred: deferred, stateStride: stateStride, outWidth: outWidth, initialState: initialState,
+                  finalGradients: finalGradients)
+        }
+    }
+
+    /// Runs `body` with a pointer to each variable's gradient (zeros if it had none), so the
+    /// sweep adds into them directly: a separate buffer added in afterwards cost a zero fill,
+    /// an allocation and a pass over every hoisted `[T·B, ·]` operand. A variable that takes
+    /// no gradient gets a throwaway buffer.
+    private func withGradients(of variables: ArraySlice<Variable>, _ pointers: [UnsafeMutablePointer<Float>],
+                               _ body: ([UnsafeMutablePointer<Float>]) -> Void) {
+        guard let first = variables.first else { return body(pointers) }
+        if first.requiresGrad {
+            first.accumulateGrad { withGradients(of: variables.dropFirst(), pointers + [$0], body) }
+        } else {
+            let unused = UnsafeMutablePointer<Float>.allocate(capacity: max(1, first.value.count))
+            unused.initialize(repeating: 0, count: max(1, first.value.count))
+            defer { unused.deallocate() }
+            withGradients(of: variables.dropFirst(), pointers + [unused], body)
+        }
+    }
+
+    private func sweep(_ g: Tensor, layout: Layout, order: [Int], keep: [Bool]?, externals: [Variable], packed: [Int: PackedStepMatrix],
+                       externalIndex: [TraceValue: Int], pointers: [UnsafePointer<Float>], externalGrads: [UnsafeMutablePointer<Float>],
+                       deferred: [Int: UnsafeMutablePointer<Float>], stateStride: Int, outWidth: Int, initialState: [Variable],
+                       finalGradients: [Tensor?]) {
+        let steps = layout.steps, batch = layout.batch, stateOffsets = layout.stateOffsets
+        let block = batch * blockWidth
         let grads = UnsafeMutablePointer<Float>.allocate(capacity: max(1, block))
         var dNext = UnsafeMutablePointer<Float>.allocate(capacity: stateStride)
         var dPrev = UnsafeMutablePointer<Float>.allocate(capacity: stateStride)
-        defer {
-            externalGrads.forEach { $0.deallocate() }
-            grads.deallocate(); dNext.deallocate(); dPrev.deallocate()
-        }
+        defer { grads.deallocate(); dNext.deallocate(); dPrev.deallocate() }
         g.withPointer { pg in
-            dNext.update(from: pg + steps * batch * outWidth, count: stateStride)
+            for (i, gradient) in finalGradients.enumerated() {
+                let d = dNext + stateOffsets[i] * batch, count = batch * layout.stateSizes[i]
+                if let gradient { gradient.withPointer { d.update(from: $0, count: count) } } else { d.update(repeating: 0, count: count) }
+            }
             for k in (0..<steps).reversed() {
                 let t = order[k]
                 grads.update(repeating: 0, count: block)
                 dPrev.update(repeating: 0, count: stateStride)
                 func slot(_ v: TraceValue) -> UnsafeMutablePointer<Float> {
+                    if case .node(let i) = v, let view = views[i] { return slot(view.root) + view.start }
                     switch v {
                     case .state(let i): return dPrev + stateOffsets[i] * batch
                     case .node(let i) where trace.timing[i] == .perStep: return grads + offsets[i]! * batch
@@ -196,6 +258,7 @@ extension StepProgram {
                     }
                 }
                 func value(_ v: TraceValue) -> UnsafePointer<Float> {
+                    if case .node(let i) = v, let view = views[i] { return value(view.root) + view.start }
                     switch v {
                     case .state(let i): return UnsafePointer(layout.state(i, k))
                     case .node(let i) where trace.timing[i] == .perStep: return UnsafePointer(layout.node(i, k, width: width(of: v)))
@@ -214,13 +277,21 @@ extension StepProgram {
                     let src = pg + (t * batch + r) * outWidth, dst = so + r * outWidth
                     for j in 0..<outWidth { dst[j] += src[j] }
                 }
+                for instruction in instructions where scratchOffsets[instruction.node] != nil {
+                    forward(instruction, layout.node(instruction.node, k, width: instruction.width), batch, packed: packed[instruction.node]) { o in
+                        switch o {
+                        case .rows(let v): return (value(v), stride(of: v))
+                        case .constantRow(let v), .matrix(let v): return (pointers[externalIndex[v]!], 0)
+                        }
+                    }
+                }
                 for (index, instruction) in instructions.enumerated().reversed() {
                     let gy = UnsafePointer(grads + offsets[instruction.node]! * batch)
                     let y = UnsafePointer(layout.node(instruction.node, k, width: instruction.width))
                     let stash = deferred[index].map { $0 + k * batch * instruction.width }
-                    vjp(instruction, gy: gy, y: y, batch: batch, stash: stash) { o in
+                    vjp(instruction, gy: gy, y: y, batch: batch, stash: stash, packed: packed[instruction.node]) { o in
                         switch o {
-                        case .rows(let v): return (value(v), slot(v), width(of: v))
+                        case .rows(let v): return (value(v), slot(v), stride(of: v))
                         case .constantRow(let v), .matrix(let v):
                             let e = externalIndex[v]!
                             return (pointers[e], externalGrads[e], 0)
@@ -246,9 +317,6 @@ extension StepProgram {
                 BLAS.gemm(transposeA: true, m: k, n: w, k: rows, a: a, lda: k, b: stash, ldb: w, beta: 1, c: gm, ldc: ld)
             }
         }
-        for (variable, grad) in zip(externals, externalGrads) where variable.requiresGrad {
-            variable.accumulateGrad { dst in Kernels.add(dst, grad, into: dst, count: variable.value.count) }
-        }
         for (i, s) in initialState.enumerated() where s.requiresGrad {
             let src = dNext + stateOffsets[i] * batch
             s.accumulateGrad { dst in Kernels.add(dst, src, into: dst, count: s.value.count) }
@@ -258,7 +326,7 @@ extension StepProgram {
     /// Adds this step's share of ∂L/∂operand for each operand, given ∂L/∂y.
     /// A product whose `stash` is given leaves ∂M to one product after the sweep: it only keeps ∂y.
     private func vjp(_ instruction: Instruction, gy: UnsafePointer<Float>, y: UnsafePointer<Float>, batch: Int,
-                     stash: UnsafeMutablePointer<Float>?, _ operand: (Operand) -> (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int)) {
+                     stash: UnsafeMutablePointer<Float>?, packed: PackedStepMatrix?, _ operand: (Operand) -> (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int)) {
         let w = instruction.width, n = batch * w
         switch instruction.op {
         case .add, .sub, .mul, .div:
@@ -272,22 +340,30 @@ extension StepProgram {
                 default: for j in 0..<w { let q = g[j] / pb[j]; da[j] += q; db[j] -= q * pa[j] / pb[j] }
                 }
             }
-        case .scale(let s): let (_, ga, _) = operand(instruction.operands[0]); for i in 0..<n { ga[i] += s * gy[i] }
-        case .addScalar: let (_, ga, _) = operand(instruction.operands[0]); for i in 0..<n { ga[i] += gy[i] }
-        case .rsubScalar: let (_, ga, _) = operand(instruction.operands[0]); for i in 0..<n { ga[i] -= gy[i] }
-        case .tanh: let (_, ga, _) = operand(instruction.operands[0]); for i in 0..<n { ga[i] += gy[i] * (1 - y[i] * y[i]) }
-        case .sigmoid: let (_, ga, _) = operand(instruction.operands[0]); for i in 0..<n { ga[i] += gy[i] * y[i] * (1 - y[i]) }
-        case .exp: let (_, ga, _) = operand(instruction.operands[0]); for i in 0..<n { ga[i] += gy[i] * y[i] }
-        case .relu:
-            let (a, ga, _) = operand(instruction.operands[0])
-            for i in 0..<n { let gi = gy[i], xi = a[i]; ga[i] += xi > 0 ? gi : 0 }
-        case .log: let (a, ga, _) = operand(instruction.operands[0]); for i in 0..<n { ga[i] += gy[i] / a[i] }
+        case .scale, .addScalar, .rsubScalar, .tanh, .sigmoid, .exp, .relu, .log:
+            let (a, ga, sa) = operand(instruction.operands[0])
+            let (runs, count) = sa == w ? (1, n) : (batch, w)
+            for r in 0..<runs {
+                let x = a + r * sa, dx = ga + r * sa, g = gy + r * w, o = y + r * w
+                switch instruction.op {
+                case .scale(let s): for i in 0..<count { dx[i] += s * g[i] }
+                case .addScalar: for i in 0..<count { dx[i] += g[i] }
+                case .rsubScalar: for i in 0..<count { dx[i] -= g[i] }
+                case .tanh: for i in 0..<count { dx[i] += g[i] * (1 - o[i] * o[i]) }
+                case .sigmoid: for i in 0..<count { dx[i] += g[i] * o[i] * (1 - o[i]) }
+                case .exp: for i in 0..<count { dx[i] += g[i] * o[i] }
+                case .relu: for i in 0..<count { let gi = g[i], xi = x[i]; dx[i] += xi > 0 ? gi : 0 }
+                default: for i in 0..<count { dx[i] += g[i] / x[i] }
+                }
+            }
         case .matmul(_, let transposeB):
             let (a, ga, k) = operand(instruction.operands[0])
             guard case .matrix(let mv) = instruction.operands[1] else { return }
             let (m, gm, _) = operand(instruction.operands[1])
             let ld = trace.shape(of: mv)[1]
-            if transposeB {   // M [N, K]: ∂a += g·M, ∂M += gᵀ·a
+            if let packed {
+                packed.transposedProduct(rows: batch, gy: gy, ldg: w, into: ga, lda: k)
+            } else if transposeB {   // M [N, K]: ∂a += g·M, ∂M += gᵀ·a
                 BLAS.gemm(m: batch, n: k, k: w, a: gy, lda: w, b: m, ldb: ld, beta: 1, c: ga, ldc: k)
             } else {          // M [K, N]: ∂a += g·Mᵀ, ∂M += aᵀ·g
                 BLAS.gemm(transposeB: true, m: batch, n: k, k: w, a: gy, lda: w, b: m, ldb: ld, beta: 1, c: ga, ldc: k)
@@ -320,16 +396,25 @@ extension StepProgram {
 /// Where each step's values live (see the extension's layout note).
 struct Layout {
     let steps: Int, batch: Int
-    let offsets: [Int: Int], stateOffsets: [Int], stateSizes: [Int]
+    let storedOffsets: [Int: Int], scratchOffsets: [Int: Int], stateOffsets: [Int], stateSizes: [Int]
     let values: UnsafeMutablePointer<Float>, states: UnsafeMutablePointer<Float>
+    /// One step's values of the nodes that are not stored, `[B, scratchWidth]`.
+    var scratch: UnsafeMutablePointer<Float>
 
     func node(_ i: Int, _ k: Int, width: Int) -> UnsafeMutablePointer<Float> {
-        values + offsets[i]! * batch * steps + k * batch * width
+        if let offset = storedOffsets[i] { return values + offset * batch * steps + k * batch * width }
+        return scratch + scratchOffsets[i]! * batch
     }
 
     func state(_ i: Int, _ k: Int) -> UnsafeMutablePointer<Float> {
         states + stateOffsets[i] * batch * (steps + 1) + k * batch * stateSizes[i]
     }
+}
+
+/// What reached each final state in backward, for the program's backward (which runs next).
+final class FinalStateGradients {
+    var gradients: [Tensor?]
+    init(count: Int) { gradients = Array(repeating: nil, count: count) }
 }
 
 /// The forward values a backward needs, freed with the tape node.

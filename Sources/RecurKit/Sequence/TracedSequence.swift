@@ -1,10 +1,12 @@
-/// The generic path over a traced step (``StepTrace``): what reads only x_t and parameters is
-/// evaluated once on all `T·B` rows before the loop (one `[T·B, X]·[X, N]` product instead of T
-/// small ones), and the rest runs per step; a recurrence that is affine in a single state,
-/// `h_t = a_t ⊙ h_{t−1} + b_t` with a and b free of h (minGRU, minLSTM), runs as one
-/// ``linearScan(a:b:h0:steps:mask:reverse:)`` instead. The per-step rest runs as one compiled
-/// node (``StepProgram``) when it can, else on the tape like the plain loop. Values and
-/// gradients equal the plain step loop's.
+/// The generic path over a traced step (``StepTrace``): the products that read only x_t and
+/// parameters run once on all `T·B` rows before the loop (one `[T·B, X]·[X, N]` product instead
+/// of T small ones), and the rest runs per step as one compiled node (``StepProgram``), the
+/// element-wise ops on x_t's products included (``StepTrace/movingElementwiseIntoTheStep(live:)``).
+/// When that does not compile, everything x-only is hoisted; a recurrence affine in a single
+/// state, `h_t = a_t ⊙ h_{t−1} + b_t` with a and b free of h, then runs as one
+/// ``linearScan(a:b:h0:steps:mask:reverse:)``, and any other step as a compiled node of the
+/// per-step ops, else on the tape like the plain loop. Values and gradients equal the plain
+/// step loop's.
 struct TracedSequence {
     let trace: StepTrace
     /// Nodes the output or the next state needs, in recording (topological) order.
@@ -14,7 +16,6 @@ struct TracedSequence {
     let program: StepProgram?
 
     init(_ trace: StepTrace) {
-        self.trace = trace
         var needed = [Bool](repeating: false, count: trace.nodes.count)
         var pending: [TraceValue] = [trace.output] + trace.nextState
         while let value = pending.popLast() {
@@ -23,6 +24,14 @@ struct TracedSequence {
             pending += trace.nodes[i].inputs
         }
         live = needed.indices.filter { needed[$0] }
+        let moved = trace.movingElementwiseIntoTheStep(live: live)
+        if let program = StepProgram.compile(moved, live: live) {
+            self.trace = moved
+            self.program = program
+            usesScan = false
+            return
+        }
+        self.trace = trace
         usesScan = TracedSequence.affineRecurrence(trace, live: live, wholeValue: nil, rows: 0) != nil
         program = usesScan ? nil : StepProgram.compile(trace, live: live)
     }
