@@ -92,7 +92,7 @@ final class VQAModel: ParameterOwner {
                Linear(inputSize: d, outputSize: 1, rng: &rng))
             : nil
         // find: [v_Q ; c_1 ; c_2] and 2 + 2 + 2 positions, 2 maxima, 2 counts.
-        let headInput = options.attention == .find ? 3 * d + Self.findFeatures : (hops.isEmpty ? 2 : 1 + hops.count) * d + (find != nil ? Self.findFeatures : 0)
+        let headInput = options.attention == .find ? 3 * d + Self.findFeatures : (hops.isEmpty ? 2 : 1 + hops.count) * d + (find != nil ? Self.findFeatures + (hops.isEmpty ? 0 : 5 + 2 * Self.prefixSteps) : 0)
         hidden = Linear(inputSize: headInput, outputSize: d, rng: &rng)
         classifier = Linear(inputSize: d, outputSize: answers, rng: &rng)
     }
@@ -140,6 +140,26 @@ final class VQAModel: ParameterOwner {
             return (classifier(hidden(concat([question, regions.sum(axis: 1) * (1 / Float(l))] + extra)).relu()), found?.weights ?? [])
         }
         let mask = Tensor(shape: [b, l], repeating: 1)
+        var prefix: [Variable] = []
+        if let find {
+            // Hop 1 queried by every prefix's state: "is the yellow circle" ends like "is there a
+            // yellow circle", whose object hop 1 already finds; roles pick the prefixes that end
+            // on the two objects and the direction reads the relation off the whole question.
+            let t = outputs.shape[0]
+            var wordMask = [Float](repeating: 0, count: b * t)
+            for (i, length) in questions.lengths.enumerated() { for j in 0..<length { wordMask[i * t + j] = 1 } }
+            let (_, alphas) = hops[0](queries: outputs.permuted([1, 0, 2]), memory: regions, mask: mask)   // [B, T, L]
+            let places = matmul(alphas, Variable(Self.centres(batch: b, grid: grid)))                       // [B, T, 2]
+            let roles = find.role(outputs).permuted([1, 0, 2]) * Variable(Tensor(shape: [b, t, 1], scalars: wordMask))
+            let signed = (roles * places).sum(axis: 1)                                                       // [B, 2]
+            let last = places.slice(axis: 1, start: t - 1, length: 1).reshaped([b, 2])
+            // Every prefix's place by word index (padded or cut to prefixSteps): the head can read
+            // "the place after word 4" and "after the last word" without learning roles first.
+            let kept = min(t, Self.prefixSteps)
+            var byIndex = places.slice(axis: 1, start: 0, length: kept) * Variable(Tensor(shape: [b, kept, 1], scalars: (0..<b).flatMap { i in wordMask[(i * t)..<(i * t + kept)] }))
+            if kept < Self.prefixSteps { byIndex = concat([byIndex, Variable(Tensor(zeros: [b, Self.prefixSteps - kept, 2]))], axis: 1) }
+            prefix = [signed, last, (find.direction(question) * signed).sum(axis: 1).reshaped([b, 1]), byIndex.reshaped([b, 2 * Self.prefixSteps])]
+        }
         var u = question, weights: [Tensor] = [], contexts: [Variable] = []
         for hop in hops {
             let (context, alpha) = hop(queries: u.reshaped([b, 1, d]), memory: regions, mask: mask)
@@ -147,7 +167,7 @@ final class VQAModel: ParameterOwner {
             u = contexts.last! + u
             weights.append(alpha.value.reshaped([b, l]))
         }
-        return (classifier(hidden(concat([u] + contexts + extra)).relu()), weights + (found?.weights ?? []))
+        return (classifier(hidden(concat([u] + contexts + extra + prefix)).relu()), weights + (found?.weights ?? []))
     }
 
     /// The two finds over regions `[B, L, d]`: features `[B, 12]` (``findFeatures``), contexts `[B, 2, d]`
@@ -201,6 +221,7 @@ final class VQAModel: ParameterOwner {
 
     /// p_1, p_2, p_1 − p_2, view 1's maximum and count, the views' relation score, Σ_t r_t p_t and its relation score.
     static let findFeatures = 12
+    static let prefixSteps = 12
 
     /// Region centres `[B, L, 2]`, (x, y) in [−1, 1] as ``withCoordinates(_:grid:)`` tags them.
     static func centres(batch: Int, grid: (height: Int, width: Int)) -> Tensor {
