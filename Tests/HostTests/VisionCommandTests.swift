@@ -89,36 +89,6 @@ final class VisionCommandTests: HostTestCase {
         XCTAssertTrue(missing.stderr.contains("nothing.png"), "\(missing)")
     }
 
-    /// `--finds true` beside the two hops: it trains, saves, reloads and predicts with two more
-    /// attention maps (the finds' views); a config from before the option (no `finds` key)
-    /// reopens as the model without finds.
-    func testVQAWithFindsTrainsReloadsAndPredictsAndOldConfigsStillLoad() throws {
-        let out = try shapes()
-        let trained = try recur(["run", "vqa", "--data", "\(out)/train", "--valid", "\(out)/val", "--finds", "true",
-                                 "--run-dir", path("finds")] + tiny)
-        XCTAssertEqual(trained.status, 0, "\(trained)")
-        XCTAssertTrue(trained.stdout.contains("val_relation_accuracy"), "\(trained)")
-        let image = "\(out)/val/q-val-000000.png"
-        let answered = try recur(["predict", path("finds"), image, "is the red circle left of the blue square", "--json"])
-        XCTAssertEqual(answered.status, 0, "\(answered)")
-        let attention = try XCTUnwrap(try jsonObject(answered.stdout)["attention"] as? [[Double]])
-        XCTAssertEqual(attention.count, 4, "two hops and two finds")
-        for map in attention { XCTAssertEqual(map.reduce(0, +), 1, accuracy: 1e-4) }
-
-        let plain = try recur(["run", "vqa", "--data", "\(out)/train", "--valid", "\(out)/val", "--run-dir", path("plain")] + tiny)
-        XCTAssertEqual(plain.status, 0, "\(plain)")
-        let configFile = URL(fileURLWithPath: path("plain/config.json"))
-        var config = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: configFile)) as? [String: Any])
-        var options = try XCTUnwrap(config["taskOptions"] as? [String: Any])
-        XCTAssertEqual(options["finds"] as? Bool, false)
-        options["finds"] = nil
-        config["taskOptions"] = options
-        try JSONSerialization.data(withJSONObject: config).write(to: configFile)
-        let old = try recur(["predict", path("plain"), image, "is there a red circle", "--json"])
-        XCTAssertEqual(old.status, 0, "\(old)")
-        XCTAssertEqual((try jsonObject(old.stdout)["attention"] as? [[Double]])?.count, 2, "no finds without the key")
-    }
-
     func testVideoCaptionsAndLabelsFramesOfAClipFolder() throws {
         let out = try shapes()
         let video = ["--data", "\(out)/train/clips", "--valid", "\(out)/val/clips", "--frame-size", "8", "--embedding", "4"]

@@ -7,9 +7,6 @@ public struct VQAOptions: PluginOptions {
         case stacked
         /// Question ⊕ mean region features: the baseline without attention.
         case none
-        /// Two finds (the first- and second-named object): a question-conditioned match score per
-        /// region, its max and its softmax's expected position (x, y) into the answer head.
-        case find
     }
 
     public var conv = "16,32,64"
@@ -19,19 +16,13 @@ public struct VQAOptions: PluginOptions {
     public var hops = 2
     /// Width k of each hop's score; 0 = the question vector's width.
     public var attentionSize = 0
-    /// FiLM residual blocks after the CNN (Perez et al. 2018); false in configs from before the option.
-    public var film = false
-    public var filmBlocks = 2
-    /// The two finds' features beside --attention stacked/none; false in configs from before the option.
-    public var finds = false
     public var images = 50000
     public var validImages = 500
     public var worldSeed = 0
     public var valid = ""
 
     enum CodingKeys: String, CodingKey {
-        case conv, imageSize = "image-size", embedding, attention, hops, attentionSize = "attention-size", film,
-             filmBlocks = "film-blocks", finds, images,
+        case conv, imageSize = "image-size", embedding, attention, hops, attentionSize = "attention-size", images,
              validImages = "valid-images", worldSeed = "world-seed", valid
     }
 
@@ -43,12 +34,9 @@ public struct VQAOptions: PluginOptions {
         .init("conv", \.conv, help: "Channels of the CNN encoder's 3×3 conv + ReLU + 2×2 max-pool blocks."),
         .init("image-size", \.imageSize, help: "Images are resized (bilinear) to this many pixels a side."),
         .init("embedding", \.embedding, help: "Width of the question's word embeddings."),
-        .init("attention", \.attention, help: "stacked (question-guided attention over regions), none (question ⊕ mean region) or find (two named-object finds: match max, count and position)."),
+        .init("attention", \.attention, help: "stacked (question-guided attention over regions) or none (question ⊕ mean region)."),
         .init("hops", \.hops, help: "Attention layers of the stacked attention network (1 or 2)."),
         .init("attention-size", \.attentionSize, help: "Width of each hop's score (0: the question vector's width)."),
-        .init("film", \.film, help: "Question-conditioned FiLM residual blocks (with coordinate maps) after the CNN; with --attention none the head max-pools them."),
-        .init("film-blocks", \.filmBlocks, help: "FiLM residual blocks when --film true."),
-        .init("finds", \.finds, help: "With --attention stacked or none: also the two finds' maxima, counts and positions into the head."),
         .init("images", \.images, help: "Generated shapes-world training images (without --data), about 4.6 questions each."),
         .init("valid-images", \.validImages, help: "Generated validation images, and as many with unseen colour–shape pairs."),
         .init("world-seed", \.worldSeed, help: "Seed of the generated shapes world (the data; --seed is the model's)."),
@@ -61,7 +49,6 @@ public struct VQAOptions: PluginOptions {
         try ConfigValueError.check(embedding >= 1, "embedding", embedding, "an integer ≥ 1")
         try ConfigValueError.check(hops == 1 || hops == 2, "hops", hops, "1 or 2")
         try ConfigValueError.check(attentionSize >= 0, "attention-size", attentionSize, "an integer ≥ 0")
-        try ConfigValueError.check(filmBlocks >= 1 && filmBlocks <= 8, "film-blocks", filmBlocks, "an integer in 1…8")
         try ConfigValueError.check(images >= 10, "images", images, "an integer ≥ 10")
         try ConfigValueError.check(validImages >= 1, "valid-images", validImages, "an integer ≥ 1")
         try ConfigValueError.check(worldSeed >= 0, "world-seed", worldSeed, "an integer ≥ 0")
