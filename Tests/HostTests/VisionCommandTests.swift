@@ -89,6 +89,26 @@ final class VisionCommandTests: HostTestCase {
         XCTAssertTrue(missing.stderr.contains("nothing.png"), "\(missing)")
     }
 
+    /// `--attention find`: it trains, saves, reloads and predicts, with one attention map per find
+    /// view; old configs (stacked, none) are untouched, as the option is a new value of `attention`.
+    func testVQAWithFindsTrainsReloadsAndPredicts() throws {
+        let out = try shapes()
+        let trained = try recur(["run", "vqa", "--data", "\(out)/train", "--valid", "\(out)/val", "--attention", "find",
+                                 "--run-dir", path("finds")] + tiny)
+        XCTAssertEqual(trained.status, 0, "\(trained)")
+        XCTAssertTrue(trained.stdout.contains("val_relation_accuracy"), "\(trained)")
+        let image = "\(out)/val/q-val-000000.png"
+        for question in ["is the red circle left of the blue square", "is there a red circle", "how many circles are there"] {
+            let answered = try recur(["predict", path("finds"), image, question, "--json"])
+            XCTAssertEqual(answered.status, 0, "\(answered)")
+            let object = try jsonObject(answered.stdout)
+            XCTAssertNotNil(object["answer"] as? String)
+            let attention = try XCTUnwrap(object["attention"] as? [[Double]])
+            XCTAssertEqual(attention.count, 2, "two find views")
+            for map in attention { XCTAssertEqual(map.reduce(0, +), 1, accuracy: 1e-4) }
+        }
+    }
+
     func testVideoCaptionsAndLabelsFramesOfAClipFolder() throws {
         let out = try shapes()
         let video = ["--data", "\(out)/train/clips", "--valid", "\(out)/val/clips", "--frame-size", "8", "--embedding", "4"]

@@ -7,6 +7,10 @@ public struct VQAOptions: PluginOptions {
         case stacked
         /// Question ⊕ mean region features: the baseline without attention.
         case none
+        /// Two finds (the first- and second-named object): a question-conditioned match score per
+        /// region, its max and its softmax's expected position (x, y), and each adjacent word pair's
+        /// place by word index, into the answer head; the only choice that answers relation questions.
+        case find
     }
 
     public var conv = "16,32,64"
@@ -34,7 +38,7 @@ public struct VQAOptions: PluginOptions {
         .init("conv", \.conv, help: "Channels of the CNN encoder's 3×3 conv + ReLU + 2×2 max-pool blocks."),
         .init("image-size", \.imageSize, help: "Images are resized (bilinear) to this many pixels a side."),
         .init("embedding", \.embedding, help: "Width of the question's word embeddings."),
-        .init("attention", \.attention, help: "stacked (question-guided attention over regions) or none (question ⊕ mean region)."),
+        .init("attention", \.attention, help: "stacked (question-guided attention over regions), none (question ⊕ mean region) or find (two named-object finds: match max, count and position)."),
         .init("hops", \.hops, help: "Attention layers of the stacked attention network (1 or 2)."),
         .init("attention-size", \.attentionSize, help: "Width of each hop's score (0: the question vector's width)."),
         .init("images", \.images, help: "Generated shapes-world training images (without --data), about 4.6 questions each."),
