@@ -54,12 +54,18 @@ extension VQASession: Predicting {
         ]
         if !options.attentionMap.isEmpty {
             guard !hops.isEmpty else { throw TaskError("--attention-map: this model has no attention (--attention none)") }
-            let figure = AttentionFigure.render(image: image, words: hops.indices.map { "hop \($0 + 1)" },
+            let figure = AttentionFigure.render(image: image, words: hops.indices.map(attentionPanelTitle),
                                                 alphas: hops.map(\.scalars), grid: model.grid)
             try figure.writePNG(to: URL(fileURLWithPath: options.attentionMap))
             fields["attention_map"] = .string(options.attentionMap)
             text += "\n(attention map: \(options.attentionMap))"
         }
         return Prediction(input: input, text: text, fields: fields)
+    }
+
+    /// The title of attention panel `i`: a hop of stacked attention, or a view of `find` (the sum
+    /// of the word maps one view of the question picks).
+    func attentionPanelTitle(_ i: Int) -> String {
+        options.attention == .find ? "view \(i + 1)" : "hop \(i + 1)"
     }
 }

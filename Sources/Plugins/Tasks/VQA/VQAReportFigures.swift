@@ -16,7 +16,7 @@ extension VQASession: ReportIllustrating {
             if i < 2 && !hops.isEmpty {
                 let grid = model.grid, l = grid.height * grid.width
                 figures.append(.image(title: "Attention for \"\(q.question)?\"",
-                                      image: AttentionFigure.render(image: set.image(q.image), words: hops.indices.map { "hop \($0 + 1)" },
+                                      image: AttentionFigure.render(image: set.image(q.image), words: hops.indices.map(attentionPanelTitle),
                                                                     alphas: hops.map { Array($0.scalars[(i * l)..<((i + 1) * l)]) }, grid: grid),
                                       caption: "model: \(answers[guesses[i]]), answer: \(q.answer)"))
             }
