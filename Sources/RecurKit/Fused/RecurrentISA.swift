@@ -23,12 +23,17 @@ public enum RecurrentISA: String, Sendable, CaseIterable {
     /// The sets this CPU can run, best first (always ends with `.blas`).
     public static let supported: [RecurrentISA] = supported(cpuFlags: CPUKernelChoice.cpuFlags())
 
-    /// The sets a CPU with these flags can run, best first.
+    /// The sets a CPU with these flags can run, best first: the builds of the element-wise
+    /// kernels (``Kernels/Build``), whose modules this microkernel shares, with the baseline
+    /// build's place taken by OpenBLAS.
     public static func supported(cpuFlags: Set<String>) -> [RecurrentISA] {
-        var sets: [RecurrentISA] = []
-        if cpuFlags.contains("avx512f") { sets.append(.avx512) }
-        if ["avx2", "fma"].allSatisfy(cpuFlags.contains) { sets.append(.avx2) }
-        return sets + [.blas]
+        Kernels.Build.supported(cpuFlags: cpuFlags).map { build in
+            switch build {
+            case .avx512: .avx512
+            case .avx2: .avx2
+            case .baseline: .blas
+            }
+        }
     }
 
     private static let environmentChoice: RecurrentISA? = {
