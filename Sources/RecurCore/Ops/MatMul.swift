@@ -10,10 +10,17 @@ public func matmul(_ a: Variable, _ b: Variable, transposeA: Bool = false, trans
     let (k2, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
     precondition(k == k2, "matmul: shapes \(a.shape)\(transposeA ? "ᵀ" : "") and \(b.shape)\(transposeB ? "ᵀ" : "") do not chain")
     let av = a.value, bv = b.value
+    // One-hot rows (character inputs) make the product a row gather and ∂B a row scatter.
+    let oneHot = transposeA ? nil : av.withPointer { OneHotRows($0, rows: m, width: k) }
     let out = Tensor.make([m, n]) { c in
         av.withPointer { pa in bv.withPointer { pb in
-            BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                      a: pa, lda: a.shape[1], b: pb, ldb: b.shape[1], c: c, ldc: n)
+            if let oneHot {
+                if transposeB { oneHot.productTransposed(b: pb, ldb: b.shape[1], n: n, c: c, ldc: n) }
+                else { oneHot.product(b: pb, ldb: b.shape[1], n: n, c: c, ldc: n) }
+            } else {
+                BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                          a: pa, lda: a.shape[1], b: pb, ldb: b.shape[1], c: c, ldc: n)
+            }
         } }
     }
     return OpTrace.note(.matmul(transposeA: transposeA, transposeB: transposeB), a, b, Variable.result(out, [a, b], "matmul") { g in
@@ -29,7 +36,12 @@ public func matmul(_ a: Variable, _ b: Variable, transposeA: Bool = false, trans
                     }
                 } }
             }
-            if b.requiresGrad {
+            if b.requiresGrad, let oneHot {
+                b.accumulateGrad { gb in
+                    if transposeB { oneHot.accumulateProductTransposed(pg, ldg: n, n: n, into: gb, ldb: k) }
+                    else { oneHot.accumulateTransposedProduct(pg, ldg: n, n: n, into: gb, ldb: n) }
+                }
+            } else if b.requiresGrad {
                 av.withPointer { pa in b.accumulateGrad { gb in
                     if transposeB {   // B is [N, K]: ∂B = ∂Cᵀ·op(A)
                         BLAS.gemm(transposeA: true, transposeB: transposeA, m: n, n: k, k: m,

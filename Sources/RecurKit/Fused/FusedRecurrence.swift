@@ -65,6 +65,9 @@ final class FusedPass<Kernel: GateKernel> {
     let isa: RecurrentISA
     /// `W_hh` packed for the microkernel (nil on the BLAS path).
     var packedWeights: PackedRecurrentWeights?
+    /// The input's rows when each is one-hot (character input): the input product is then a
+    /// gather of `W_ih`'s columns and ∂W_ih a scatter, instead of two `[T·B, V]` products.
+    let oneHot: OneHotRows?
 
     init(recurrence: FusedRecurrence<Kernel>, input: Variable, initialState: [Variable], mask: Tensor?, reverse: Bool) {
         self.recurrence = recurrence
@@ -85,6 +88,8 @@ final class FusedPass<Kernel: GateKernel> {
             }
         }
         self.packedWeights = packedWeights
+        let (rows, width) = (steps * batch, width)
+        oneHot = input.value.withPointer { OneHotRows($0, rows: rows, width: width) }
         let units = packedWeights.map { $0.blocks * $0.blockUnits } ?? hidden
         cacheStep = batch * recurrence.kernel.cacheWidth * units
         cache = FloatBuffer(uninitializedCount: steps * cacheStep)
@@ -107,8 +112,12 @@ final class FusedPass<Kernel: GateKernel> {
         // Raw pointers do not keep their buffer alive; without this, -O frees them after last use.
         defer { withExtendedLifetime((gx, gh)) {} }
         input.value.withPointer { px in recurrence.weightIH.value.withPointer { pw in
-            BLAS.gemm(transposeB: true, m: rows, n: gates, k: width, a: px, lda: width, b: pw, ldb: width,
-                      c: gx.pointer, ldc: gates)
+            if let oneHot {
+                oneHot.productTransposed(b: pw, ldb: width, n: gates, c: gx.pointer, ldc: gates)
+            } else {
+                BLAS.gemm(transposeB: true, m: rows, n: gates, k: width, a: px, lda: width, b: pw, ldb: width,
+                          c: gx.pointer, ldc: gates)
+            }
         } }
         recurrence.biasIH.value.withPointer { Kernels.addRow($0, into: gx.pointer, rows: rows, columns: gates) }
         // The outputs go straight into the packed result; the final states follow them.
@@ -187,8 +196,12 @@ final class FusedPass<Kernel: GateKernel> {
         }
         let dgx = UnsafePointer(gradGX.pointer), dgh = UnsafePointer(gradGH.pointer)
         input.value.withPointer { px in recurrence.weightIH.accumulateGrad { gw in
-            BLAS.gemm(transposeA: true, m: gates, n: width, k: rows, a: dgx, lda: gates, b: px, ldb: width,
-                      beta: 1, c: gw, ldc: width)
+            if let oneHot {
+                oneHot.accumulateProductTransposed(dgx, ldg: gates, n: gates, into: gw, ldb: width)
+            } else {
+                BLAS.gemm(transposeA: true, m: gates, n: width, k: rows, a: dgx, lda: gates, b: px, ldb: width,
+                          beta: 1, c: gw, ldc: width)
+            }
         } }
         recurrence.biasIH.accumulateGrad { Kernels.accumulateRowSum(dgx, into: $0, rows: rows, columns: gates) }
         let previousHidden = UnsafePointer(history[0].pointer)

@@ -1,0 +1,120 @@
+/// A matrix `X [M, K]` whose every row is one-hot (a single 1, all else 0) or all zero, held as
+/// the column of each row's 1. Products with such a matrix are row gathers and their weight
+/// gradients row scatters: `X·B` reads M rows of `B` instead of doing M·K·N multiply–adds.
+///
+/// Character models feed one-hot vectors (`--input one-hot`, `recur bench cell`), and their input
+/// product `[T·B, V]·[V, G·H]` is then the largest product of a small LSTM's step. A dense
+/// product and the gather give the same forward values — every term but one is `0·w` — except
+/// where `B` holds an infinity or NaN in a row the one-hot vector does not select.
+///
+/// Found by ``init(_:rows:width:)``, which scans the matrix and stops at the first entry that is
+/// neither 0 nor 1, so a dense matrix costs one or two comparisons.
+public struct OneHotRows: Sendable {
+    /// The column of each row's 1, or −1 for an all-zero row.
+    public let columns: [Int32]
+    /// K: the width of the rows.
+    public let width: Int
+
+    /// `nil` unless every row of the row-major `[rows, width]` matrix at `x` is one-hot or zero.
+    public init?(_ x: UnsafePointer<Float>, rows: Int, width: Int) {
+        // The first row decides most dense matrices before anything is allocated.
+        guard rows > 0, width > 0, let first = OneHotRows.column(x, width: width) else { return nil }
+        var columns = [Int32](repeating: -1, count: rows)
+        columns[0] = first
+        for r in 1..<rows {
+            guard let column = OneHotRows.column(x + r * width, width: width) else { return nil }
+            columns[r] = column
+        }
+        self.columns = columns
+        self.width = width
+    }
+
+    /// The column of the row's single 1, −1 for a zero row, `nil` for any other row.
+    private static func column(_ row: UnsafePointer<Float>, width: Int) -> Int32? {
+        var found: Int32 = -1
+        for j in 0..<width {
+            let v = row[j]
+            if v == 0 { continue }
+            guard v == 1, found < 0 else { return nil }
+            found = Int32(j)
+        }
+        return found
+    }
+
+    /// `c[r, :] = b[columns[r], :]`, or zero for a zero row: the product `X·B` with `B [K, N]`
+    /// row-major (row stride `ldb`), written into `c [M, N]` (row stride `ldc`). With `accumulate`,
+    /// added to `c` instead.
+    public func product(b: UnsafePointer<Float>, ldb: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+                        accumulate: Bool = false) {
+        for (r, column) in columns.enumerated() {
+            let out = c + r * ldc
+            if column < 0 {
+                if !accumulate { out.update(repeating: 0, count: n) }
+            } else if accumulate {
+                Kernels.add(out, b + Int(column) * ldb, into: out, count: n)
+            } else {
+                out.update(from: b + Int(column) * ldb, count: n)
+            }
+        }
+    }
+
+    /// `c[r, :] = bᵀ[columns[r], :]`: the product `X·Bᵀ` with `B [N, K]` row-major (row stride
+    /// `ldb`). With more rows than K (a whole sequence) `B` is transposed once and rows are
+    /// copied; with fewer (one time step) each row is read down a column of `B`, which costs less
+    /// than the transpose.
+    public func productTransposed(b: UnsafePointer<Float>, ldb: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+                                  accumulate: Bool = false) {
+        if columns.count <= width {
+            for (r, column) in columns.enumerated() {
+                let out = c + r * ldc
+                if column < 0 {
+                    if !accumulate { out.update(repeating: 0, count: n) }
+                    continue
+                }
+                let source = b + Int(column)
+                if accumulate { for j in 0..<n { out[j] += source[j * ldb] } }
+                else { for j in 0..<n { out[j] = source[j * ldb] } }
+            }
+            return
+        }
+        let bt = FloatBuffer(uninitializedCount: width * n)
+        defer { withExtendedLifetime(bt) {} }
+        for k in 0..<width {
+            let row = bt.pointer + k * n
+            for j in 0..<n { row[j] = b[j * ldb + k] }
+        }
+        product(b: bt.pointer, ldb: n, n: n, c: c, ldc: ldc, accumulate: accumulate)
+    }
+
+    /// `gb[columns[r], :] += g[r, :]` for every row: `∂B += Xᵀ·∂C` for `C = X·B`, with `∂C [M, N]`
+    /// (row stride `ldg`) and `∂B [K, N]` (row stride `ldb`).
+    public func accumulateTransposedProduct(_ g: UnsafePointer<Float>, ldg: Int, n: Int,
+                                            into gb: UnsafeMutablePointer<Float>, ldb: Int) {
+        for (r, column) in columns.enumerated() where column >= 0 {
+            let dst = gb + Int(column) * ldb
+            Kernels.add(dst, g + r * ldg, into: dst, count: n)
+        }
+    }
+
+    /// `gb[j, columns[r]] += g[r, j]` for every row: `∂B += ∂Cᵀ·X` for `C = X·Bᵀ`, with `∂C [M, N]`
+    /// (row stride `ldg`) and `∂B [N, K]` (row stride `ldb`). With more rows than K, rows of `∂C`
+    /// are first summed per column, so the strided writes into `∂B` happen once per entry.
+    public func accumulateProductTransposed(_ g: UnsafePointer<Float>, ldg: Int, n: Int,
+                                            into gb: UnsafeMutablePointer<Float>, ldb: Int) {
+        if columns.count <= width {
+            for (r, column) in columns.enumerated() where column >= 0 {
+                let source = g + r * ldg, target = gb + Int(column)
+                for j in 0..<n { target[j * ldb] += source[j] }
+            }
+            return
+        }
+        let sums = FloatBuffer(uninitializedCount: width * n)
+        defer { withExtendedLifetime(sums) {} }
+        sums.pointer.update(repeating: 0, count: width * n)
+        accumulateTransposedProduct(g, ldg: ldg, n: n, into: sums.pointer, ldb: n)
+        for j in 0..<n {
+            let row = gb + j * ldb
+            for k in 0..<width { row[k] += sums.pointer[k * n + j] }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import XCTest
+@testable import RecurCore
+
+/// One-hot detection and the gather/scatter forms of `matmul` against OpenBLAS's dense product.
+final class OneHotRowsTests: XCTestCase {
+    /// A `[rows, width]` one-hot matrix (row r's 1 in column `columns[r]`; −1: a zero row).
+    func oneHot(_ columns: [Int], width: Int) -> Tensor {
+        var t = Tensor(zeros: [columns.count, width])
+        for (r, c) in columns.enumerated() where c >= 0 { t.scalars[r * width + c] = 1 }
+        return t
+    }
+
+    func detect(_ t: Tensor) -> OneHotRows? { t.withPointer { OneHotRows($0, rows: t.shape[0], width: t.shape[1]) } }
+
+    func testDetectsOneHotAndZeroRowsAndRejectsEverythingElse() {
+        XCTAssertEqual(detect(oneHot([2, 0, -1, 4], width: 5))?.columns, [2, 0, -1, 4])
+        XCTAssertEqual(detect(oneHot([-1, -1], width: 3))?.columns, [-1, -1])
+        for bad: Float in [2, 0.5, -1, .nan, .infinity] {
+            var t = oneHot([1, 2, 0], width: 4)
+            t.scalars[9] = bad   // row 2, column 1
+            XCTAssertNil(detect(t), "\(bad)")
+        }
+        var two = oneHot([1, 2, 0], width: 4)
+        two.scalars[11] = 1      // a second 1 in the last row
+        XCTAssertNil(detect(two))
+        var rng = RandomGenerator(seed: 3)
+        XCTAssertNil(detect(rng.uniformTensor([6, 9], -1, 1)))
+    }
+
+    /// matmul of a one-hot `A` with `B` or `Bᵀ`, forward and ∂B, against `cblas_sgemm` on the same
+    /// values, for odd widths and a zero row; fewer rows than K (one time step: `Bᵀ` read down its
+    /// columns) and more (a whole sequence: `B` transposed first).
+    func testMatmulGatherAndScatterEqualTheDenseProduct() {
+        var rng = RandomGenerator(seed: 5)
+        let (k, n) = (13, 19)
+        for (m, transposeB) in [(7, false), (7, true), (40, false), (40, true)] {
+            let columns = (0..<m).map { $0 == 3 ? -1 : ($0 * 7 + 3) % k }
+            let a = Variable(oneHot(columns, width: k))
+            let b = Variable(rng.uniformTensor(transposeB ? [n, k] : [k, n], -1, 1), requiresGrad: true)
+            let g = rng.uniformTensor([m, n], -1, 1)
+            let c = matmul(a, b, transposeB: transposeB)
+            c.backward(seed: g)
+            var dense = Tensor(zeros: [m, n]), denseGrad = Tensor(zeros: b.shape)
+            a.value.withPointer { pa in b.value.withPointer { pb in dense.withMutablePointer { pc in
+                BLAS.gemm(transposeB: transposeB, m: m, n: n, k: k, a: pa, lda: k, b: pb, ldb: b.shape[1], c: pc, ldc: n)
+            } } }
+            a.value.withPointer { pa in g.withPointer { pg in denseGrad.withMutablePointer { pd in
+                if transposeB { BLAS.gemm(transposeA: true, m: n, n: k, k: m, a: pg, lda: n, b: pa, ldb: k, c: pd, ldc: k) }
+                else { BLAS.gemm(transposeA: true, m: k, n: n, k: m, a: pa, lda: k, b: pg, ldb: n, c: pd, ldc: n) }
+            } } }
+            XCTAssertEqual(c.value.scalars, dense.scalars, "forward, m \(m), transposeB \(transposeB)")
+            XCTAssertTrue(b.grad!.isClose(to: denseGrad, rtol: 1e-6, atol: 1e-6),
+                          "∂B, m \(m), transposeB \(transposeB): \(b.grad!.maxAbsDifference(denseGrad))")
+        }
+    }
+}
