@@ -129,6 +129,7 @@ extension FusedPass {
         let bw = UnsafePointer(weights.backward!.pointer)
         let history = self.history.map(\.pointer), cache = UnsafePointer(self.cache.pointer)
         let isa = weights.isa
+        let sharedGradients = gradGH == gradGX
         inTeam(weights) { w, workers, barrier in
             let share = weights.share(w, of: workers)
             let tiles = Tiles(batch: B, gates: G, units: u, states: S, panel: pw)
@@ -163,7 +164,8 @@ extension FusedPass {
                         } else {
                             for g in 0..<G {
                                 copyFloats(gxTile + r * G * u + g * u, rowGX + g * H, valid)
-                                copyFloats(gate + r * G * u + g * u, rowGH + g * H, valid)
+                                // One buffer serves both when the kernel's ∂gx and ∂gh agree.
+                                if !sharedGradients { copyFloats(gate + r * G * u + g * u, rowGH + g * H, valid) }
                             }
                             for s in 0..<S { copyFloats(gradPrevious[s] + r * u, dNext[s] + r * H + first, valid) }
                         }
