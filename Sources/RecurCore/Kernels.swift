@@ -104,18 +104,37 @@ public enum Kernels {
     /// Adds a row of `columns` values to each of `rows` rows of `dst` (bias broadcast).
     public static func addRow(_ row: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>,
                               rows: Int, columns: Int) {
-        for r in 0..<rows {
-            let d = dst + r * columns
-            for c in 0..<columns { d[c] += row[c] }
+        switch Build.current {
+        case .avx512: RecurKernelsAVX512.OptimizerKernels.addRow(row, into: dst, rows: rows, columns: columns)
+        case .avx2: RecurKernelsAVX2.OptimizerKernels.addRow(row, into: dst, rows: rows, columns: columns)
+        case .baseline: OptimizerMath.addRow(row, into: dst, rows: rows, columns: columns)
         }
     }
 
     /// Sums the rows of a `rows × columns` matrix into `dst` (accumulating): the bias gradient.
     public static func accumulateRowSum(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>,
                                         rows: Int, columns: Int) {
-        for r in 0..<rows {
-            let s = src + r * columns
-            for c in 0..<columns { dst[c] += s[c] }
+        switch Build.current {
+        case .avx512: RecurKernelsAVX512.OptimizerKernels.accumulateRowSum(src, into: dst, rows: rows, columns: columns)
+        case .avx2: RecurKernelsAVX2.OptimizerKernels.accumulateRowSum(src, into: dst, rows: rows, columns: columns)
+        case .baseline: OptimizerMath.accumulateRowSum(src, into: dst, rows: rows, columns: columns)
+        }
+    }
+
+    /// One Adam update of `count` weights (``Adam``'s formula; the builds give the same bits).
+    public static func adam(gradient: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
+                            weight: UnsafeMutablePointer<Float>, count: Int,
+                            beta1: Float, beta2: Float, stepSize: Float, root2: Float, epsilon: Float) {
+        switch Build.current {
+        case .avx512:
+            RecurKernelsAVX512.OptimizerKernels.adam(gradient: gradient, m: m, v: v, weight: weight, count: count, beta1: beta1,
+                                                     beta2: beta2, stepSize: stepSize, root2: root2, epsilon: epsilon)
+        case .avx2:
+            RecurKernelsAVX2.OptimizerKernels.adam(gradient: gradient, m: m, v: v, weight: weight, count: count, beta1: beta1,
+                                                   beta2: beta2, stepSize: stepSize, root2: root2, epsilon: epsilon)
+        case .baseline:
+            OptimizerMath.adam(gradient: gradient, m: m, v: v, weight: weight, count: count, beta1: beta1,
+                               beta2: beta2, stepSize: stepSize, root2: root2, epsilon: epsilon)
         }
     }
 

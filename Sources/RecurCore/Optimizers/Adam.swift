@@ -30,11 +30,8 @@ public final class Adam: Optimizer {
             let second = buffers.box("exp_avg_sq", name, shape: g.shape)
             g.withPointer { pg in first.tensor.withMutablePointer { m in second.tensor.withMutablePointer { v in
                 p.updateValue { w in
-                    for i in 0..<n {
-                        m[i] = b1 * m[i] + (1 - b1) * pg[i]
-                        v[i] = b2 * v[i] + (1 - b2) * pg[i] * pg[i]
-                        w[i] -= stepSize * m[i] / (v[i].squareRoot() / root2 + eps)
-                    }
+                    Kernels.adam(gradient: pg, m: m, v: v, weight: w, count: n, beta1: b1, beta2: b2,
+                                 stepSize: stepSize, root2: root2, epsilon: eps)
                 }
             } } }
         }
