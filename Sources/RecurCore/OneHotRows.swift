@@ -15,6 +15,13 @@ public struct OneHotRows: Sendable {
     /// K: the width of the rows.
     public let width: Int
 
+    /// The rows of a lookup: row r selects `columns[r]` (in `0..<width`, or −1 for none).
+    public init(columns: [Int32], width: Int) {
+        precondition(columns.allSatisfy { $0 >= -1 && Int($0) < width }, "OneHotRows: a column outside -1..<\(width)")
+        self.columns = columns
+        self.width = width
+    }
+
     /// `nil` unless every row of the row-major `[rows, width]` matrix at `x` is one-hot or zero.
     public init?(_ x: UnsafePointer<Float>, rows: Int, width: Int) {
         // The first row decides most dense matrices before anything is allocated.

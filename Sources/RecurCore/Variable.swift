@@ -12,6 +12,8 @@ public final class Variable {
     public var label: String
     /// Keep this intermediate node's gradient after ``backward()`` (diagnostics such as ‖∂L/∂h_t‖).
     public var retainsGrad = false
+    /// Set on the result of an ``embedding(_:ids:shape:rowScale:)``: which table rows it holds.
+    public internal(set) var rowLookup: RowLookup?
 
     let parents: [Variable]
     /// Receives this node's gradient and adds the parents' shares into their `grad`.

@@ -48,4 +48,31 @@ final class OneHotInputTests: XCTestCase {
             }
         }
     }
+
+    /// An embedding lookup of a small table feeding the fused pass: the pass multiplies the table
+    /// (`E·W_ihᵀ`) and sends ∂E straight to the table. Against the generic path, which multiplies
+    /// the looked-up rows, for the outputs and every gradient, the table's included.
+    func testEmbeddingLookupFoldsIntoTheInputProduct() throws {
+        let (steps, batch, vocab, width, hidden) = (6, 3, 7, 5, 13)
+        for name in ["lstm", "gru", "rnn"] {
+            var results: [[Tensor]] = []
+            for path in [SequenceDriver.Path.fused, .generic] {
+                var rng = RandomGenerator(seed: 31)
+                let cell = try builtinCells().lookup(name).make(CellConfig(inputSize: width, hiddenSize: hidden), &rng)
+                let table = Variable(rng.uniformTensor([vocab, width], -1, 1), requiresGrad: true, label: "table")
+                let ids = (0..<(steps * batch)).map { Int32(($0 * 3 + 1) % vocab) }
+                let x = embedding(table, ids: ids, shape: [steps, batch])
+                XCTAssertNotNil(x.rowLookup)
+                let h0 = cell.stateSizes.map { Variable(rng.uniformTensor([batch, $0], -0.5, 0.5)) }
+                let result = SequenceDriver.run(cell, input: x, initialState: h0, mask: nil, reverse: false, path: path)
+                let flat = concat(([result.output] + result.state).map { $0.reshaped([$0.value.count]) }, axis: 0)
+                var weights = RandomGenerator(seed: 99)
+                (flat * Variable(weights.uniformTensor(flat.shape, -1, 1))).sum().backward()
+                results.append([flat.value, table.grad!] + cell.namedParameters.map { $0.variable.grad! })
+            }
+            for (i, (a, b)) in zip(results[0], results[1]).enumerated() {
+                XCTAssertTrue(a.isClose(to: b, rtol: 1e-4, atol: 1e-5), "\(name): tensor \(i) differs by \(a.maxAbsDifference(b))")
+            }
+        }
+    }
 }

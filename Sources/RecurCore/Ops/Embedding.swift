@@ -21,7 +21,7 @@ public func embedding(_ weight: Variable, ids: [Int32], shape: [Int], rowScale: 
             }
         }
     }
-    return Variable.result(out, [weight], "embedding") { g in
+    let result = Variable.result(out, [weight], "embedding") { g in
         g.withPointer { pg in weight.accumulateGrad { gw in
             for (i, id) in ids.enumerated() {
                 let row = gw + Int(id) * width, src = pg + i * width, scale = rowScale?[Int(id)] ?? 1
@@ -29,4 +29,16 @@ public func embedding(_ weight: Variable, ids: [Int32], shape: [Int], rowScale: 
             }
         } }
     }
+    // Scaled rows (embedding dropout) are not rows of the table.
+    if rowScale == nil { result.rowLookup = RowLookup(table: weight, rows: OneHotRows(columns: ids, width: vocabulary)) }
+    return result
+}
+
+/// What an ``embedding(_:ids:shape:rowScale:)`` result is: the rows `rows.columns` of `table`
+/// `[V, D]`. A consumer that multiplies the lookup by a matrix `W` may multiply the table instead
+/// (`V·D·N` work rather than `M·D·N` for M looked-up rows) and gather rows of the product; its
+/// gradient then goes to the table directly (``FusedRecurrence`` does so for character models).
+public struct RowLookup {
+    public let table: Variable
+    public let rows: OneHotRows
 }

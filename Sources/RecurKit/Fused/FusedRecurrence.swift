@@ -68,6 +68,11 @@ final class FusedPass<Kernel: GateKernel> {
     /// The input's rows when each is one-hot (character input): the input product is then a
     /// gather of `W_ih`'s columns and ∂W_ih a scatter, instead of two `[T·B, V]` products.
     let oneHot: OneHotRows?
+    /// The input's table when it is an embedding lookup of a small vocabulary `[V, D]` (V at most
+    /// half the rows): the input product is then `E·W_ihᵀ` `[V, G·H]` once and a gather of its
+    /// rows; backward sums ∂gx per row of the table (S `[V, G·H]`) and takes ∂W_ih = Sᵀ·E and
+    /// ∂E = S·W_ih, three `[V, ·]` products instead of three `[T·B, ·]` ones.
+    let lookup: RowLookup?
 
     init(recurrence: FusedRecurrence<Kernel>, input: Variable, initialState: [Variable], mask: Tensor?, reverse: Bool) {
         self.recurrence = recurrence
@@ -89,7 +94,14 @@ final class FusedPass<Kernel: GateKernel> {
         }
         self.packedWeights = packedWeights
         let (rows, width) = (steps * batch, width)
-        oneHot = input.value.withPointer { OneHotRows($0, rows: rows, width: width) }
+        if let found = input.rowLookup, found.table.isLeaf, found.table.shape == [found.rows.width, width],
+           found.rows.columns.count == rows, found.rows.width * 2 <= rows {
+            lookup = found
+            oneHot = nil
+        } else {
+            lookup = nil
+            oneHot = input.value.withPointer { OneHotRows($0, rows: rows, width: width) }
+        }
         let units = packedWeights.map { $0.blocks * $0.blockUnits } ?? hidden
         cacheStep = batch * recurrence.kernel.cacheWidth * units
         cache = FloatBuffer(uninitializedCount: steps * cacheStep)
@@ -114,6 +126,14 @@ final class FusedPass<Kernel: GateKernel> {
         input.value.withPointer { px in recurrence.weightIH.value.withPointer { pw in
             if let oneHot {
                 oneHot.productTransposed(b: pw, ldb: width, n: gates, c: gx.pointer, ldc: gates)
+            } else if let lookup {
+                let vocabulary = lookup.rows.width, product = FloatBuffer(uninitializedCount: vocabulary * gates)
+                defer { withExtendedLifetime(product) {} }
+                lookup.table.value.withPointer { pe in
+                    BLAS.gemm(transposeB: true, m: vocabulary, n: gates, k: width, a: pe, lda: width, b: pw, ldb: width,
+                              c: product.pointer, ldc: gates)
+                }
+                lookup.rows.product(b: product.pointer, ldb: gates, n: gates, c: gx.pointer, ldc: gates)
             } else {
                 BLAS.gemm(transposeB: true, m: rows, n: gates, k: width, a: px, lda: width, b: pw, ldb: width,
                           c: gx.pointer, ldc: gates)
@@ -198,6 +218,8 @@ final class FusedPass<Kernel: GateKernel> {
         input.value.withPointer { px in recurrence.weightIH.accumulateGrad { gw in
             if let oneHot {
                 oneHot.accumulateProductTransposed(dgx, ldg: gates, n: gates, into: gw, ldb: width)
+            } else if let lookup {
+                accumulateThroughTable(lookup, gradGX: dgx, gradWeight: gw)
             } else {
                 BLAS.gemm(transposeA: true, m: gates, n: width, k: rows, a: dgx, lda: gates, b: px, ldb: width,
                           beta: 1, c: gw, ldc: width)
@@ -210,7 +232,7 @@ final class FusedPass<Kernel: GateKernel> {
                       ldb: hidden, beta: 1, c: gw, ldc: hidden)
         }
         recurrence.biasHH.accumulateGrad { Kernels.accumulateRowSum(dgh, into: $0, rows: rows, columns: gates) }
-        if input.requiresGrad {
+        if input.requiresGrad && lookup == nil {
             recurrence.weightIH.value.withPointer { pw in input.accumulateGrad { gin in
                 BLAS.gemm(m: rows, n: width, k: gates, a: dgx, lda: gates, b: pw, ldb: width, beta: 1, c: gin, ldc: width)
             } }
@@ -218,5 +240,22 @@ final class FusedPass<Kernel: GateKernel> {
         for s in 0..<stateCount where initialState[s].requiresGrad {
             initialState[s].accumulateGrad(carry[s].tensor([batch, hidden]))
         }
+    }
+
+    /// ∂W_ih += Sᵀ·E and ∂E += S·W_ih, where S `[V, G·H]` sums ∂gx over the rows that looked up
+    /// each table row: the gradient of `X·W_ihᵀ` with X = E[ids], without X.
+    private func accumulateThroughTable(_ lookup: RowLookup, gradGX dgx: UnsafePointer<Float>, gradWeight gw: UnsafeMutablePointer<Float>) {
+        let vocabulary = lookup.rows.width, sums = FloatBuffer(uninitializedCount: vocabulary * gates)
+        defer { withExtendedLifetime(sums) {} }
+        sums.pointer.update(repeating: 0, count: vocabulary * gates)
+        lookup.rows.accumulateTransposedProduct(dgx, ldg: gates, n: gates, into: sums.pointer, ldb: gates)
+        let s = UnsafePointer(sums.pointer)
+        lookup.table.value.withPointer { pe in
+            BLAS.gemm(transposeA: true, m: gates, n: width, k: vocabulary, a: s, lda: gates, b: pe, ldb: width,
+                      beta: 1, c: gw, ldc: width)
+        }
+        recurrence.weightIH.value.withPointer { pw in lookup.table.accumulateGrad { ge in
+            BLAS.gemm(m: vocabulary, n: width, k: gates, a: s, lda: gates, b: pw, ldb: width, beta: 1, c: ge, ldc: width)
+        } }
     }
 }
