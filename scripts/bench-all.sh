@@ -4,6 +4,8 @@
 # Parts: cells generic user sampling memory (default: all; about 15 minutes on 2 cores, most of
 # it the T = 10,000 memory rows). Needs torch: PYTHON, else scripts/.venv/bin/python
 # (scripts/install-python.sh makes it). Run it on a quiet machine; the load is printed.
+# RECUR_AS_FILED=/path/to/checkout-at-85dbdb1/.build/release/recur (built, with its mingru plugin
+# built) adds the user-cell rows against the tree as issue 17 was filed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python="${PYTHON:-}"

@@ -21,6 +21,10 @@ SECONDS = os.environ.get("SECONDS_PER_CASE", "5")
 SMALL = ["--hidden", "128", "--layers", "1", "--batch", "32", "--seq-len", "64"]
 MEDIUM = ["--hidden", "512", "--layers", "2", "--batch", "64", "--seq-len", "100"]
 USER = ["--hidden", "256", "--layers", "1", "--batch", "32", "--seq-len", "128"]
+RECIPE = ["--hidden", "256", "--layers", "1", "--batch", "32", "--seq-len", "100", "--embedding", "64"]
+# A recur binary built from the commit issue 17 was filed at (85dbdb1), in its own checkout with
+# its mingru plugin built: the user-cell rows then also compare against it, as the issue's target asks.
+AS_FILED = os.environ.get("RECUR_AS_FILED")
 rows = []
 
 
@@ -31,8 +35,8 @@ def run(command):
     return result.stdout
 
 
-def recur_cell(cell, shape, threads, *extra):
-    out = run([RECUR, "bench", "cell", "--cell", cell, *shape, "--threads", str(threads), "--seconds", SECONDS, "--json", *extra])
+def recur_cell(cell, shape, threads, *extra, binary=RECUR):
+    out = run([binary, "bench", "cell", "--cell", cell, *shape, "--threads", str(threads), "--seconds", SECONDS, "--json", *extra])
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -63,6 +67,12 @@ def cells():
                     "PyTorch", targets.get((cell, name), 1.5))
     row("LSTM MEDIUM, 2 threads against 1 (chars/s)", fused[("lstm", "MEDIUM", 2)], fused[("lstm", "MEDIUM", 1)], "1 thread", 1.7)
     row("LSTM SMALL, 2 threads against 1 (chars/s)", fused[("lstm", "SMALL", 2)], fused[("lstm", "SMALL", 1)], "1 thread", 1.0)
+    # char-lm's own recipe shape: an embedding of 64 (nn.Embedding on PyTorch's side), no target.
+    for threads in [1, 2]:
+        recur = max(recur_cell("lstm", RECIPE, threads)["chars_per_second"] for _ in range(2))
+        torch = max(torch_cell("lstm", RECIPE, threads) for _ in range(2))
+        row(f"LSTM char-lm recipe (embedding 64, 1×256, b32 s100), {threads} thread{'s' if threads > 1 else ''} (chars/s)",
+            recur, torch, "PyTorch")
 
 
 def generic():
@@ -78,8 +88,17 @@ def user_cells():
             shape = USER[:2] + ["--layers", layers] + USER[4:]
             traced = recur_cell(cell, shape, 1, "--no-fused")["chars_per_second"]
             plain = recur_cell(cell, shape, 1, "--plain-loop")["chars_per_second"]
-            row(f"{cell} {layers} layer{'s' if layers == '2' else ''}, traced against the plain step loop (chars/s)", traced, plain,
-                "plain loop", 2.0)
+            label = f"{cell} {layers} layer{'s' if layers == '2' else ''}"
+            row(f"{label}, traced against the plain step loop (chars/s)", traced, plain, "plain loop", 2.0)
+            if AS_FILED:
+                checkout = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(AS_FILED))))
+                here = os.getcwd()
+                os.chdir(checkout)
+                try:
+                    before = recur_cell(cell, shape, 1, "--no-fused", binary=os.path.abspath(AS_FILED))["chars_per_second"]
+                finally:
+                    os.chdir(here)
+                row(f"{label}, against the tree as filed (85dbdb1) (chars/s)", traced, before, "as filed", 2.0)
 
 
 def sampling():
