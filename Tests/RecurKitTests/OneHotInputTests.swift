@@ -2,14 +2,14 @@ import XCTest
 import RecurKit
 
 /// One-hot input (character models) takes the gather path of the input product (``OneHotRows``)
-/// in the fused pass, the traced generic path and the plain step loop; the same model fed `2·X` with `W_ih / 2` takes
+/// in the fused pass (with and without `--recompute`), the traced generic path and the plain step loop; the same model fed `2·X` with `W_ih / 2` takes
 /// OpenBLAS's dense product. Both must give the same outputs and gradients.
 final class OneHotInputTests: XCTestCase {
     override func tearDown() { RecurrentISA.override = nil }
 
     /// Outputs, final states and every parameter gradient of `Σ (outputs, states) ⊙ R`, with
     /// `∂W_ih` scaled back by `scale` (the dense run's `W_ih` is divided by it).
-    func run(cell name: String, path: SequenceDriver.Path, scale: Float) throws -> [Tensor] {
+    func run(cell name: String, path: SequenceDriver.Path, scale: Float, recompute: Int = 0) throws -> [Tensor] {
         let (steps, batch, vocab, hidden) = (5, 3, 7, 13)
         var rng = RandomGenerator(seed: 21)
         let cell = try builtinCells().lookup(name).make(CellConfig(inputSize: vocab, hiddenSize: hidden), &rng)
@@ -20,7 +20,8 @@ final class OneHotInputTests: XCTestCase {
             x.scalars[row * vocab + (row * 5 + 2) % vocab] = scale
         }
         let h0 = cell.stateSizes.map { Variable(rng.uniformTensor([batch, $0], -0.5, 0.5)) }
-        let result = SequenceDriver.run(cell, input: Variable(x), initialState: h0, mask: nil, reverse: false, path: path)
+        let result = SequenceDriver.run(cell, input: Variable(x), initialState: h0, mask: nil, reverse: false, path: path,
+                                        recompute: recompute)
         let flat = concat(([result.output] + result.state).map { $0.reshaped([$0.value.count]) }, axis: 0)
         var weights = RandomGenerator(seed: 99)
         (flat * Variable(weights.uniformTensor(flat.shape, -1, 1))).sum().backward()
@@ -34,12 +35,13 @@ final class OneHotInputTests: XCTestCase {
         for name in ["lstm", "gru", "rnn"] {
             RecurrentISA.override = .blas
             let dense = try run(cell: name, path: .fused, scale: 2)
-            var paths: [(String, SequenceDriver.Path, RecurrentISA)] = RecurrentISA.supported.map { ("fused \($0)", .fused, $0) }
-            paths.append(("generic", .generic, .blas))
-            paths.append(("plain loop", .plain, .blas))
-            for (label, path, isa) in paths {
+            var paths: [(String, SequenceDriver.Path, RecurrentISA, Int)] = RecurrentISA.supported.map { ("fused \($0)", .fused, $0, 0) }
+            paths.append(("fused, --recompute 2", .fused, .blas, 2))
+            paths.append(("generic", .generic, .blas, 0))
+            paths.append(("plain loop", .plain, .blas, 0))
+            for (label, path, isa, recompute) in paths {
                 RecurrentISA.override = isa
-                let gathered = try run(cell: name, path: path, scale: 1)
+                let gathered = try run(cell: name, path: path, scale: 1, recompute: recompute)
                 XCTAssertEqual(gathered.count, dense.count)
                 for (i, (a, b)) in zip(gathered, dense).enumerated() {
                     XCTAssertTrue(a.isClose(to: b, rtol: 1e-4, atol: 1e-5),

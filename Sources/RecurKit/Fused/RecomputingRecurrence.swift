@@ -39,6 +39,9 @@ final class RecomputingPass<Kernel: GateKernel> {
     var block: Int { batch * hidden }
     /// checkpoints[s] slot j holds state s before segment j: the only states kept between forward and backward.
     let checkpoints: [FloatBuffer]
+    /// The input's rows when each is one-hot: each segment's input product is then a gather and
+    /// its ∂W_ih a scatter (``FusedPass``'s `oneHot`).
+    let oneHot: OneHotRows?
 
     init(recurrence: FusedRecurrence<Kernel>, input: Variable, initialState: [Variable], mask: Tensor?,
          reverse: Bool, segment: Int) {
@@ -57,11 +60,18 @@ final class RecomputingPass<Kernel: GateKernel> {
         let (b, h, n) = (batch, hidden, stateCount)
         let kept = max(segments, 1) * b * h
         checkpoints = (0..<n).map { _ in FloatBuffer(uninitializedCount: kept) }
+        let (rows, width) = (steps * batch, width)
+        oneHot = input.value.withPointer { OneHotRows($0, rows: rows, width: width) }
         precondition(initialState.count == n && initialState.allSatisfy { $0.shape == [b, h] },
                      "fused path: initial state \(initialState.map(\.shape)) is not \(n) × [\(b), \(h)]")
     }
 
     func time(_ k: Int) -> Int { reverse ? steps - 1 - k : k }
+
+    /// The one-hot rows of time rows `[firstTime, firstTime + length)`.
+    func oneHotRows(firstTime: Int, length: Int) -> OneHotRows? {
+        oneHot.map { OneHotRows(columns: Array($0.columns[(firstTime * batch)..<((firstTime + length) * batch)]), width: width) }
+    }
 
     /// Processing steps `[start, start + length)` of segment j and their first time row.
     func bounds(_ j: Int) -> (start: Int, length: Int, firstTime: Int) {
@@ -95,9 +105,14 @@ final class RecomputingPass<Kernel: GateKernel> {
         let block = self.block
         let (start, length, firstTime) = bounds(j)
         for s in 0..<stateCount { work.history[s].pointer.update(from: checkpoints[s].pointer + j * block, count: block) }
+        let segmentRows = oneHotRows(firstTime: firstTime, length: length)
         input.value.withPointer { px in recurrence.weightIH.value.withPointer { pw in
-            BLAS.gemm(transposeB: true, m: length * batch, n: gates, k: width, a: px + firstTime * batch * width,
-                      lda: width, b: pw, ldb: width, c: work.gx.pointer, ldc: gates)
+            if let segmentRows {
+                segmentRows.productTransposed(b: pw, ldb: width, n: gates, c: work.gx.pointer, ldc: gates)
+            } else {
+                BLAS.gemm(transposeB: true, m: length * batch, n: gates, k: width, a: px + firstTime * batch * width,
+                          lda: width, b: pw, ldb: width, c: work.gx.pointer, ldc: gates)
+            }
         } }
         recurrence.biasIH.value.withPointer { Kernels.addRow($0, into: work.gx.pointer, rows: length * batch, columns: gates) }
         recurrence.weightHH.value.withPointer { pw in recurrence.biasHH.value.withPointer { pb in
@@ -205,9 +220,14 @@ final class RecomputingPass<Kernel: GateKernel> {
                                    previousHidden: FloatBuffer) {
         let dgx = UnsafePointer(gradGX.pointer), dgh = UnsafePointer(gradGH.pointer)
         let inputOffset = firstTime * batch * width
+        let segmentRows = oneHotRows(firstTime: firstTime, length: rows / batch)
         input.value.withPointer { px in recurrence.weightIH.accumulateGrad { gw in
-            BLAS.gemm(transposeA: true, m: gates, n: width, k: rows, a: dgx, lda: gates, b: px + inputOffset, ldb: width,
-                      beta: 1, c: gw, ldc: width)
+            if let segmentRows {
+                segmentRows.accumulateProductTransposed(dgx, ldg: gates, n: gates, into: gw, ldb: width)
+            } else {
+                BLAS.gemm(transposeA: true, m: gates, n: width, k: rows, a: dgx, lda: gates, b: px + inputOffset, ldb: width,
+                          beta: 1, c: gw, ldc: width)
+            }
         } }
         recurrence.biasIH.accumulateGrad { Kernels.accumulateRowSum(dgx, into: $0, rows: rows, columns: gates) }
         recurrence.weightHH.accumulateGrad { gw in
