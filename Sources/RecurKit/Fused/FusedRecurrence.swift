@@ -120,31 +120,35 @@ final class FusedPass<Kernel: GateKernel> {
             initialState[s].value.withPointer { h.pointer.update(from: $0, count: block) }
             return h
         }
-        let gx = FloatBuffer(uninitializedCount: rows * gates), gh = FloatBuffer(uninitializedCount: batch * gates)
+        let gh = FloatBuffer(uninitializedCount: batch * gates)
+        // One-hot or looked-up input: every row of gx is a row of a small table, which the packed
+        // path reads in place; only the BLAS path still needs gx as a [T·B, G·H] buffer.
+        let table = inputRowsTable()
+        let gx = table != nil && packedWeights != nil ? nil : FloatBuffer(uninitializedCount: rows * gates)
         // Raw pointers do not keep their buffer alive; without this, -O frees them after last use.
-        defer { withExtendedLifetime((gx, gh)) {} }
-        input.value.withPointer { px in recurrence.weightIH.value.withPointer { pw in
-            if let oneHot {
-                oneHot.productTransposed(b: pw, ldb: width, n: gates, c: gx.pointer, ldc: gates)
-            } else if let lookup {
-                let vocabulary = lookup.rows.width, product = FloatBuffer(uninitializedCount: vocabulary * gates)
-                defer { withExtendedLifetime(product) {} }
-                lookup.table.value.withPointer { pe in
-                    BLAS.gemm(transposeB: true, m: vocabulary, n: gates, k: width, a: pe, lda: width, b: pw, ldb: width,
-                              c: product.pointer, ldc: gates)
-                }
-                lookup.rows.product(b: product.pointer, ldb: gates, n: gates, c: gx.pointer, ldc: gates)
-            } else {
+        defer { withExtendedLifetime((gx, gh, table?.rows)) {} }
+        if let gx, let table {
+            for (r, row) in table.index.enumerated() { (gx.pointer + r * gates).update(from: table.rows.pointer + Int(row) * gates, count: gates) }
+        } else if let gx {
+            input.value.withPointer { px in recurrence.weightIH.value.withPointer { pw in
                 BLAS.gemm(transposeB: true, m: rows, n: gates, k: width, a: px, lda: width, b: pw, ldb: width,
                           c: gx.pointer, ldc: gates)
-            }
-        } }
-        recurrence.biasIH.value.withPointer { Kernels.addRow($0, into: gx.pointer, rows: rows, columns: gates) }
+            } }
+            recurrence.biasIH.value.withPointer { Kernels.addRow($0, into: gx.pointer, rows: rows, columns: gates) }
+        }
         // The outputs go straight into the packed result; the final states follow them.
         return Tensor.make([steps * block + stateCount * block]) { packed in
             if let packedWeights {
-                forwardPacked(packedWeights, gx: gx.pointer, output: packed)
-            } else { recurrence.weightHH.value.withPointer { pw in recurrence.biasHH.value.withPointer { pb in
+                if let table {
+                    table.index.withUnsafeBufferPointer { index in
+                        forwardPacked(packedWeights, gx: table.rows.pointer, rowIndex: index.baseAddress, output: packed)
+                    }
+                } else {
+                    forwardPacked(packedWeights, gx: gx!.pointer, rowIndex: nil, output: packed)
+                }
+            } else {
+                let gx = gx!
+                recurrence.weightHH.value.withPointer { pw in recurrence.biasHH.value.withPointer { pb in
                 for k in 0..<steps {
                     let t = time(k)
                     let previous = history.map { UnsafePointer($0.pointer + k * block) }
@@ -240,6 +244,30 @@ final class FusedPass<Kernel: GateKernel> {
         for s in 0..<stateCount where initialState[s].requiresGrad {
             initialState[s].accumulateGrad(carry[s].tensor([batch, hidden]))
         }
+    }
+
+    /// For one-hot or looked-up input, the rows gx can take: `rows [V + 1, G·H]` holds
+    /// `W_ihᵀ[v] + b_ih` (one-hot) or `(E·W_ihᵀ)[v] + b_ih` (lookup) for each of the V columns or
+    /// table rows, and row V the bias alone (a zero input row); `index[r]` is row r's. Each entry
+    /// is the same sum the dense path forms, so gx has the same bits.
+    func inputRowsTable() -> (rows: FloatBuffer, index: [Int32])? {
+        guard let columns = oneHot ?? lookup?.rows else { return nil }
+        let count = columns.width, table = FloatBuffer(uninitializedCount: (count + 1) * gates)
+        defer { withExtendedLifetime(table) {} }
+        recurrence.weightIH.value.withPointer { pw in
+            if let lookup {
+                lookup.table.value.withPointer { pe in
+                    BLAS.gemm(transposeB: true, m: count, n: gates, k: width, a: pe, lda: width, b: pw, ldb: width,
+                              c: table.pointer, ldc: gates)
+                }
+            } else {
+                OneHotRows(columns: (0..<Int32(count)).map { $0 }, width: count)
+                    .productTransposed(b: pw, ldb: width, n: gates, c: table.pointer, ldc: gates)
+            }
+        }
+        (table.pointer + count * gates).update(repeating: 0, count: gates)
+        recurrence.biasIH.value.withPointer { Kernels.addRow($0, into: table.pointer, rows: count + 1, columns: gates) }
+        return (table, columns.columns.map { $0 < 0 ? Int32(count) : $0 })
     }
 
     /// ∂W_ih += Sᵀ·E and ∂E += S·W_ih, where S `[V, G·H]` sums ∂gx over the rows that looked up

@@ -62,7 +62,10 @@ extension FusedPass {
         }
     }
 
-    func forwardPacked(_ weights: PackedRecurrentWeights, gx: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
+    /// `gx` holds the rows of the input product with the bias, `[T·B, G·H]`; or, with `rowIndex`,
+    /// a table of them, row `rowIndex[t·B + r]` for time t and batch row r (``FusedPass/inputRowsTable()``).
+    func forwardPacked(_ weights: PackedRecurrentWeights, gx: UnsafePointer<Float>, rowIndex: UnsafePointer<Int32>?,
+                       output: UnsafeMutablePointer<Float>) {
         let kernel = recurrence.kernel
         let (B, H, G, S) = (batch, hidden, kernel.gateCount, stateCount)
         let (u, pw, ppb) = (weights.blockUnits, weights.panelWidth, weights.panelsPerBlock)
@@ -86,11 +89,12 @@ extension FusedPass {
                         isa.panelProduct(rows: B, depth: H, a: hPrevious, lda: H, panel: fw + panel * H * pw,
                                          bias: fb + panel * pw, c: gate + p * pw, ldc: G * u, accumulate: false)
                     }
-                    let gxRows = gx + t * B * gates + first
                     for r in 0..<B {
+                        let row = t * B + r
+                        let gxRow = gx + (rowIndex.map { Int($0[row]) } ?? row) * gates + first
                         for g in 0..<G {
                             let target = gxTile + r * G * u + g * u
-                            copyFloats(gxRows + r * gates + g * H, target, valid)
+                            copyFloats(gxRow + g * H, target, valid)
                             if valid < u { (target + valid).update(repeating: 0, count: u - valid) }
                         }
                     }
