@@ -28,15 +28,16 @@ AS_FILED = os.environ.get("RECUR_AS_FILED")
 rows = []
 
 
-def run(command):
-    result = subprocess.run(command, capture_output=True, text=True)
+def run(command, cwd=None):
+    result = subprocess.run(command, capture_output=True, text=True, cwd=cwd)
     if result.returncode != 0:
         sys.exit(f"failed: {' '.join(command)}\n{result.stderr.strip()}")
     return result.stdout
 
 
-def recur_cell(cell, shape, threads, *extra, binary=RECUR):
-    out = run([binary, "bench", "cell", "--cell", cell, *shape, "--threads", str(threads), "--seconds", SECONDS, "--json", *extra])
+def recur_cell(cell, shape, threads, *extra, binary=RECUR, cwd=None):
+    out = run([binary, "bench", "cell", "--cell", cell, *shape, "--threads", str(threads), "--seconds", SECONDS, "--json", *extra],
+              cwd=cwd)
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -91,13 +92,10 @@ def user_cells():
             label = f"{cell} {layers} layer{'s' if layers == '2' else ''}"
             row(f"{label}, traced against the plain step loop (chars/s)", traced, plain, "plain loop", 2.0)
             if AS_FILED:
-                checkout = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(AS_FILED))))
-                here = os.getcwd()
-                os.chdir(checkout)
-                try:
-                    before = recur_cell(cell, shape, 1, "--no-fused", binary=os.path.abspath(AS_FILED))["chars_per_second"]
-                finally:
-                    os.chdir(here)
+                # Run from its own checkout, where its mingru plugin is.
+                binary = os.path.abspath(AS_FILED)
+                checkout = os.path.dirname(os.path.dirname(os.path.dirname(binary)))
+                before = recur_cell(cell, shape, 1, "--no-fused", binary=binary, cwd=checkout)["chars_per_second"]
                 row(f"{label}, against the tree as filed (85dbdb1) (chars/s)", traced, before, "as filed", 2.0)
 
 

@@ -18,8 +18,18 @@ public struct OneHotRows: Sendable {
     /// The rows of a lookup: row r selects `columns[r]` (in `0..<width`, or −1 for none).
     public init(columns: [Int32], width: Int) {
         precondition(columns.allSatisfy { $0 >= -1 && Int($0) < width }, "OneHotRows: a column outside -1..<\(width)")
+        self.init(checked: columns, width: width)
+    }
+
+    /// Columns the caller has already checked (``embedding(_:ids:shape:rowScale:)`` checks its ids).
+    init(checked columns: [Int32], width: Int) {
         self.columns = columns
         self.width = width
+    }
+
+    /// Rows `range` of this matrix (a segment of a sequence), without checking them again.
+    public func rows(_ range: Range<Int>) -> OneHotRows {
+        OneHotRows(checked: Array(columns[range]), width: width)
     }
 
     /// `nil` unless every row of the row-major `[rows, width]` matrix at `x` is one-hot or zero.
@@ -49,19 +59,11 @@ public struct OneHotRows: Sendable {
     }
 
     /// `c[r, :] = b[columns[r], :]`, or zero for a zero row: the product `X·B` with `B [K, N]`
-    /// row-major (row stride `ldb`), written into `c [M, N]` (row stride `ldc`). With `accumulate`,
-    /// added to `c` instead.
-    public func product(b: UnsafePointer<Float>, ldb: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
-                        accumulate: Bool = false) {
+    /// row-major (row stride `ldb`), written into `c [M, N]` (row stride `ldc`).
+    public func product(b: UnsafePointer<Float>, ldb: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
         for (r, column) in columns.enumerated() {
             let out = c + r * ldc
-            if column < 0 {
-                if !accumulate { out.update(repeating: 0, count: n) }
-            } else if accumulate {
-                Kernels.add(out, b + Int(column) * ldb, into: out, count: n)
-            } else {
-                out.update(from: b + Int(column) * ldb, count: n)
-            }
+            if column < 0 { out.update(repeating: 0, count: n) } else { out.update(from: b + Int(column) * ldb, count: n) }
         }
     }
 
@@ -69,18 +71,13 @@ public struct OneHotRows: Sendable {
     /// `ldb`). With more rows than K (a whole sequence) `B` is transposed once and rows are
     /// copied; with fewer (one time step) each row is read down a column of `B`, which costs less
     /// than the transpose.
-    public func productTransposed(b: UnsafePointer<Float>, ldb: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
-                                  accumulate: Bool = false) {
+    public func productTransposed(b: UnsafePointer<Float>, ldb: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
         if columns.count <= width {
             for (r, column) in columns.enumerated() {
                 let out = c + r * ldc
-                if column < 0 {
-                    if !accumulate { out.update(repeating: 0, count: n) }
-                    continue
-                }
+                if column < 0 { out.update(repeating: 0, count: n); continue }
                 let source = b + Int(column)
-                if accumulate { for j in 0..<n { out[j] += source[j * ldb] } }
-                else { for j in 0..<n { out[j] = source[j * ldb] } }
+                for j in 0..<n { out[j] = source[j * ldb] }
             }
             return
         }
@@ -90,7 +87,7 @@ public struct OneHotRows: Sendable {
             let row = bt.pointer + k * n
             for j in 0..<n { row[j] = b[j * ldb + k] }
         }
-        product(b: bt.pointer, ldb: n, n: n, c: c, ldc: ldc, accumulate: accumulate)
+        product(b: bt.pointer, ldb: n, n: n, c: c, ldc: ldc)
     }
 
     /// `gb[columns[r], :] += g[r, :]` for every row: `∂B += Xᵀ·∂C` for `C = X·B`, with `∂C [M, N]`

@@ -30,7 +30,7 @@ public func embedding(_ weight: Variable, ids: [Int32], shape: [Int], rowScale: 
         } }
     }
     // Scaled rows (embedding dropout) are not rows of the table.
-    if rowScale == nil { result.rowLookup = RowLookup(table: weight, rows: OneHotRows(columns: ids, width: vocabulary)) }
+    if rowScale == nil { result.rowLookup = RowLookup(table: weight, rows: OneHotRows(checked: ids, width: vocabulary)) }
     return result
 }
 

@@ -128,7 +128,7 @@ final class FusedPass<Kernel: GateKernel> {
         // Raw pointers do not keep their buffer alive; without this, -O frees them after last use.
         defer { withExtendedLifetime((gx, gh, table?.rows)) {} }
         if let gx, let table {
-            for (r, row) in table.index.enumerated() { (gx.pointer + r * gates).update(from: table.rows.pointer + Int(row) * gates, count: gates) }
+            table.index.product(b: table.rows.pointer, ldb: gates, n: gates, c: gx.pointer, ldc: gates)
         } else if let gx {
             input.value.withPointer { px in recurrence.weightIH.value.withPointer { pw in
                 BLAS.gemm(transposeB: true, m: rows, n: gates, k: width, a: px, lda: width, b: pw, ldb: width,
@@ -140,7 +140,7 @@ final class FusedPass<Kernel: GateKernel> {
         return Tensor.make([steps * block + stateCount * block]) { packed in
             if let packedWeights {
                 if let table {
-                    table.index.withUnsafeBufferPointer { index in
+                    table.index.columns.withUnsafeBufferPointer { index in
                         forwardPacked(packedWeights, gx: table.rows.pointer, rowIndex: index.baseAddress, output: packed)
                     }
                 } else {
@@ -248,9 +248,9 @@ final class FusedPass<Kernel: GateKernel> {
 
     /// For one-hot or looked-up input, the rows gx can take: `rows [V + 1, G·H]` holds
     /// `W_ihᵀ[v] + b_ih` (one-hot) or `(E·W_ihᵀ)[v] + b_ih` (lookup) for each of the V columns or
-    /// table rows, and row V the bias alone (a zero input row); `index[r]` is row r's. Each entry
-    /// is the same sum the dense path forms, so gx has the same bits.
-    func inputRowsTable() -> (rows: FloatBuffer, index: [Int32])? {
+    /// table rows, and row V the bias alone (a zero input row); `index` selects row r's (gx is
+    /// `index·rows`). Each entry is the same sum the dense path forms, so gx has the same bits.
+    func inputRowsTable() -> (rows: FloatBuffer, index: OneHotRows)? {
         guard let columns = oneHot ?? lookup?.rows else { return nil }
         let count = columns.width, table = FloatBuffer(uninitializedCount: (count + 1) * gates)
         defer { withExtendedLifetime(table) {} }
@@ -267,7 +267,7 @@ final class FusedPass<Kernel: GateKernel> {
         }
         (table.pointer + count * gates).update(repeating: 0, count: gates)
         recurrence.biasIH.value.withPointer { Kernels.addRow($0, into: table.pointer, rows: count + 1, columns: gates) }
-        return (table, columns.columns.map { $0 < 0 ? Int32(count) : $0 })
+        return (table, OneHotRows(columns: columns.columns.map { $0 < 0 ? Int32(count) : $0 }, width: count + 1))
     }
 
     /// ∂W_ih += Sᵀ·E and ∂E += S·W_ih, where S `[V, G·H]` sums ∂gx over the rows that looked up

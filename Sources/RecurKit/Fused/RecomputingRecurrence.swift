@@ -70,7 +70,7 @@ final class RecomputingPass<Kernel: GateKernel> {
 
     /// The one-hot rows of time rows `[firstTime, firstTime + length)`.
     func oneHotRows(firstTime: Int, length: Int) -> OneHotRows? {
-        oneHot.map { OneHotRows(columns: Array($0.columns[(firstTime * batch)..<((firstTime + length) * batch)]), width: width) }
+        oneHot?.rows((firstTime * batch)..<((firstTime + length) * batch))
     }
 
     /// Processing steps `[start, start + length)` of segment j and their first time row.
