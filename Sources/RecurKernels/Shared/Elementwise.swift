@@ -36,3 +36,33 @@ public enum OptimizerKernels {
         OptimizerMath.accumulateRowSum(src, into: dst, rows: rows, columns: columns)
     }
 }
+
+/// The loops of ``StepMath`` for RecurCore's ``Kernels`` to call when the CPU runs this module's
+/// instruction set. `op` is one of StepMath's codes.
+public enum StepKernels {
+    public static func binary(_ op: Int, _ a: UnsafePointer<Float>, _ sa: Int, _ b: UnsafePointer<Float>, _ sb: Int,
+                              _ y: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+        StepMath.binary(op, a, sa, b, sb, y, rows: rows, width: width)
+    }
+
+    public static func unary(_ op: Int, _ s: Float, _ x: UnsafePointer<Float>, _ sx: Int, _ y: UnsafeMutablePointer<Float>,
+                             rows: Int, width: Int) {
+        StepMath.unary(op, s, x, sx, y, rows: rows, width: width)
+    }
+
+    public static func binaryBackward(_ op: Int, _ g: UnsafePointer<Float>, _ a: UnsafePointer<Float>, _ sa: Int,
+                                      _ b: UnsafePointer<Float>, _ sb: Int,
+                                      _ da: UnsafeMutablePointer<Float>, _ db: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+        StepMath.binaryBackward(op, g, a, sa, b, sb, da, db, rows: rows, width: width)
+    }
+
+    public static func unaryBackward(_ op: Int, _ s: Float, _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ sx: Int,
+                                     _ y: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+        StepMath.unaryBackward(op, s, g, x, sx, y, dx, rows: rows, width: width)
+    }
+
+    public static func accumulate(_ src: UnsafePointer<Float>, _ ss: Int, _ dst: UnsafeMutablePointer<Float>, _ ds: Int,
+                                  rows: Int, width: Int) {
+        StepMath.accumulate(src, ss, dst, ds, rows: rows, width: width)
+    }
+}

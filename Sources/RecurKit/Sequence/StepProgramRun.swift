@@ -132,38 +132,46 @@ extension StepProgram {
     }
 
     /// y = op(operands) for one step's `batch` rows.
+    /// The kernel op of an element-wise ``TracedOp`` (the instruction's op was checked at compile).
+    private static func binary(_ op: TracedOp) -> StepKernels.Binary {
+        switch op {
+        case .add: return .add
+        case .sub: return .sub
+        case .mul: return .mul
+        default: return .div
+        }
+    }
+
+    private static func unary(_ op: TracedOp) -> (StepKernels.Unary, Float) {
+        switch op {
+        case .scale(let s): return (.scale, s)
+        case .addScalar(let s): return (.addScalar, s)
+        case .rsubScalar(let s): return (.rsubScalar, s)
+        case .tanh: return (.tanh, 0)
+        case .sigmoid: return (.sigmoid, 0)
+        case .exp: return (.exp, 0)
+        default: return (.relu, 0)
+        }
+    }
+
     private func forward(_ instruction: Instruction, _ y: UnsafeMutablePointer<Float>, _ batch: Int, packed: PackedStepMatrix?,
                          _ operand: (Operand) -> (UnsafePointer<Float>, Int)) {
         let w = instruction.width, n = batch * w
         switch instruction.op {
         case .add, .sub, .mul, .div:
             let (a, sa) = operand(instruction.operands[0]), (b, sb) = operand(instruction.operands[1])
-            for r in 0..<batch {
-                let pa = a + r * sa, pb = b + r * sb, o = y + r * w
-                switch instruction.op {
-                case .add: for j in 0..<w { o[j] = pa[j] + pb[j] }
-                case .sub: for j in 0..<w { o[j] = pa[j] - pb[j] }
-                case .mul: for j in 0..<w { o[j] = pa[j] * pb[j] }
-                default: for j in 0..<w { o[j] = pa[j] / pb[j] }
-                }
-            }
-        case .scale, .addScalar, .rsubScalar, .tanh, .sigmoid, .exp, .relu, .log:
-            // A view's rows are apart by its root's width: one pass per row then, else one in all.
+            StepKernels.binary(Self.binary(instruction.op), a, sa, b, sb, into: y, rows: batch, width: w)
+        case .log:
             let (a, sa) = operand(instruction.operands[0])
             let (runs, count) = sa == w ? (1, n) : (batch, w)
             for r in 0..<runs {
                 let x = a + r * sa, o = y + r * w
-                switch instruction.op {
-                case .scale(let s): for i in 0..<count { o[i] = x[i] * s }
-                case .addScalar(let s): for i in 0..<count { o[i] = x[i] + s }
-                case .rsubScalar(let s): for i in 0..<count { o[i] = s - x[i] }
-                case .tanh: Kernels.tanh(x, into: o, count: count)
-                case .sigmoid: Kernels.sigmoid(x, into: o, count: count)
-                case .exp: Kernels.exp(x, into: o, count: count)
-                case .relu: for i in 0..<count { o[i] = Swift.max(x[i], 0) }
-                default: for i in 0..<count { o[i] = Foundation.log(x[i]) }
-                }
+                for i in 0..<count { o[i] = Foundation.log(x[i]) }
             }
+        case .scale, .addScalar, .rsubScalar, .tanh, .sigmoid, .exp, .relu:
+            let (a, sa) = operand(instruction.operands[0])
+            let (op, s) = Self.unary(instruction.op)
+            StepKernels.unary(op, s, a, sa, into: y, rows: batch, width: w)
         case .matmul(_, let transposeB):
             let (a, k) = operand(instruction.operands[0])
             guard case .matrix(let mv) = instruction.operands[1] else { return }
@@ -267,15 +275,22 @@ extension StepProgram {
                 }
                 for (i, width) in trace.stateSizes.enumerated() {
                     let s = slot(trace.nextState[i]), d = dNext + stateOffsets[i] * batch, carry = dPrev + stateOffsets[i] * batch
+                    guard let keep else {
+                        StepKernels.accumulate(d, width, into: s, width, rows: batch, width: width)
+                        continue
+                    }
                     for r in 0..<batch {
-                        let target = (keep?[t * batch + r] ?? true) ? s : carry
-                        for j in 0..<width { target[r * width + j] += d[r * width + j] }
+                        let target = keep[t * batch + r] ? s : carry
+                        StepKernels.accumulate(d + r * width, 0, into: target + r * width, 0, rows: 1, width: width)
                     }
                 }
                 let so = slot(trace.output)
-                for r in 0..<batch where keep?[t * batch + r] ?? true {
-                    let src = pg + (t * batch + r) * outWidth, dst = so + r * outWidth
-                    for j in 0..<outWidth { dst[j] += src[j] }
+                if keep == nil {
+                    StepKernels.accumulate(pg + t * batch * outWidth, outWidth, into: so, outWidth, rows: batch, width: outWidth)
+                } else {
+                    for r in 0..<batch where keep![t * batch + r] {
+                        StepKernels.accumulate(pg + (t * batch + r) * outWidth, 0, into: so + r * outWidth, 0, rows: 1, width: outWidth)
+                    }
                 }
                 for instruction in instructions where scratchOffsets[instruction.node] != nil {
                     forward(instruction, layout.node(instruction.node, k, width: instruction.width), batch, packed: packed[instruction.node]) { o in
@@ -331,31 +346,18 @@ extension StepProgram {
         switch instruction.op {
         case .add, .sub, .mul, .div:
             let (a, ga, sa) = operand(instruction.operands[0]), (b, gb, sb) = operand(instruction.operands[1])
-            for r in 0..<batch {
-                let g = gy + r * w, pa = a + r * sa, pb = b + r * sb, da = ga + r * sa, db = gb + r * sb
-                switch instruction.op {
-                case .add: for j in 0..<w { da[j] += g[j]; db[j] += g[j] }
-                case .sub: for j in 0..<w { da[j] += g[j]; db[j] -= g[j] }
-                case .mul: for j in 0..<w { let gj = g[j], aj = pa[j], bj = pb[j]; da[j] += gj * bj; db[j] += gj * aj }
-                default: for j in 0..<w { let q = g[j] / pb[j]; da[j] += q; db[j] -= q * pa[j] / pb[j] }
-                }
-            }
-        case .scale, .addScalar, .rsubScalar, .tanh, .sigmoid, .exp, .relu, .log:
+            StepKernels.binaryBackward(Self.binary(instruction.op), gy, a, sa, b, sb, ga, gb, rows: batch, width: w)
+        case .log:
             let (a, ga, sa) = operand(instruction.operands[0])
             let (runs, count) = sa == w ? (1, n) : (batch, w)
             for r in 0..<runs {
-                let x = a + r * sa, dx = ga + r * sa, g = gy + r * w, o = y + r * w
-                switch instruction.op {
-                case .scale(let s): for i in 0..<count { dx[i] += s * g[i] }
-                case .addScalar: for i in 0..<count { dx[i] += g[i] }
-                case .rsubScalar: for i in 0..<count { dx[i] -= g[i] }
-                case .tanh: for i in 0..<count { dx[i] += g[i] * (1 - o[i] * o[i]) }
-                case .sigmoid: for i in 0..<count { dx[i] += g[i] * o[i] * (1 - o[i]) }
-                case .exp: for i in 0..<count { dx[i] += g[i] * o[i] }
-                case .relu: for i in 0..<count { let gi = g[i], xi = x[i]; dx[i] += xi > 0 ? gi : 0 }
-                default: for i in 0..<count { dx[i] += g[i] / x[i] }
-                }
+                let x = a + r * sa, dx = ga + r * sa, g = gy + r * w
+                for i in 0..<count { dx[i] += g[i] / x[i] }
             }
+        case .scale, .addScalar, .rsubScalar, .tanh, .sigmoid, .exp, .relu:
+            let (a, ga, sa) = operand(instruction.operands[0])
+            let (op, s) = Self.unary(instruction.op)
+            StepKernels.unaryBackward(op, s, gy, a, sa, output: y, into: ga, rows: batch, width: w)
         case .matmul(_, let transposeB):
             let (a, ga, k) = operand(instruction.operands[0])
             guard case .matrix(let mv) = instruction.operands[1] else { return }
@@ -373,18 +375,12 @@ extension StepProgram {
             else { BLAS.gemm(transposeA: true, m: k, n: w, k: batch, a: a, lda: k, b: gy, ldb: w, beta: 1, c: gm, ldc: ld) }
         case .slice(_, let start, _):
             let (_, ga, k) = operand(instruction.operands[0])
-            for r in 0..<batch {
-                let d = ga + r * k + start, g = gy + r * w
-                for j in 0..<w { d[j] += g[j] }
-            }
+            StepKernels.accumulate(gy, w, into: ga + start, k, rows: batch, width: w)
         case .concat:
             var offset = 0
             for o in instruction.operands {
                 let (_, ga, k) = operand(o)
-                for r in 0..<batch {
-                    let d = ga + r * k, g = gy + r * w + offset
-                    for j in 0..<k { d[j] += g[j] }
-                }
+                StepKernels.accumulate(gy + offset, w, into: ga, k, rows: batch, width: k)
                 offset += k
             }
         case .layerNorm:
