@@ -6,6 +6,10 @@
 # (scripts/install-python.sh makes it). Run it on a quiet machine; the load is printed.
 # RECUR_AS_FILED=/path/to/checkout-at-85dbdb1/.build/release/recur (built, with its mingru plugin
 # built) adds the user-cell rows against the tree as issue 17 was filed.
+# Recur's large products run on the OpenBLAS kernel set of OPENBLAS_CORETYPE when it is set (some
+# environments pin Haswell, i.e. AVX2, on AVX-512 CPUs), else on the one recur picks from the CPU
+# flags; the table's first line says which. `env -u OPENBLAS_CORETYPE scripts/bench-all.sh`
+# measures recur's own choice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python="${PYTHON:-}"

@@ -135,6 +135,12 @@ def main():
     for name in chosen:
         print(f"{name} …", file=sys.stderr, flush=True)
         parts[name]()
+    # PyTorch's products run on its own oneDNN / MKL kernels whatever OPENBLAS_CORETYPE says;
+    # Recur's large products run on the OpenBLAS kernel set named here.
+    kernel = recur_cell("lstm", SMALL, 1, "--steps", "1")["kernel"]
+    origin = "from the environment's OPENBLAS_CORETYPE" if os.environ.get("OPENBLAS_CORETYPE") else "chosen by recur from the CPU flags"
+    print(f"Recur's OpenBLAS kernels: {kernel} ({origin})")
+    print()
     print("| measurement | Recur | reference | against | ratio | target | |")
     print("|---|---|---|---|---|---|---|")
     for what, recur, reference, unit, ratio, goal, met in rows:
