@@ -1,5 +1,5 @@
 import XCTest
-import RecurKit
+@testable import RecurKit
 
 /// One-hot input (character models) takes the gather path of the input product (``OneHotRows``)
 /// in the fused pass (with and without `--recompute`), the traced generic path and the plain step loop; the same model fed `2·X` with `W_ih / 2` takes
@@ -9,7 +9,8 @@ final class OneHotInputTests: XCTestCase {
 
     /// Outputs, final states and every parameter gradient of `Σ (outputs, states) ⊙ R`, with
     /// `∂W_ih` scaled back by `scale` (the dense run's `W_ih` is divided by it).
-    func run(cell name: String, path: SequenceDriver.Path, scale: Float, recompute: Int = 0) throws -> [Tensor] {
+    func run(cell name: String, path: SequenceDriver.Path, scale: Float, recompute: Int = 0, reverse: Bool = false,
+             lengths: [Int]? = nil) throws -> [Tensor] {
         let (steps, batch, vocab, hidden) = (5, 3, 7, 13)
         var rng = RandomGenerator(seed: 21)
         let cell = try builtinCells().lookup(name).make(CellConfig(inputSize: vocab, hiddenSize: hidden), &rng)
@@ -20,7 +21,10 @@ final class OneHotInputTests: XCTestCase {
             x.scalars[row * vocab + (row * 5 + 2) % vocab] = scale
         }
         let h0 = cell.stateSizes.map { Variable(rng.uniformTensor([batch, $0], -0.5, 0.5)) }
-        let result = SequenceDriver.run(cell, input: Variable(x), initialState: h0, mask: nil, reverse: false, path: path,
+        let mask = lengths.map { lengths in
+            Tensor(shape: [steps, batch], scalars: (0..<(steps * batch)).map { Float(($0 / batch) < lengths[$0 % batch] ? 1 : 0) })
+        }
+        let result = SequenceDriver.run(cell, input: Variable(x), initialState: h0, mask: mask, reverse: reverse, path: path,
                                         recompute: recompute)
         let flat = concat(([result.output] + result.state).map { $0.reshaped([$0.value.count]) }, axis: 0)
         var weights = RandomGenerator(seed: 99)
@@ -49,6 +53,44 @@ final class OneHotInputTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// The compiled step reads a hoisted one-hot product as table rows (``HoistedLookup``), gathering
+    /// each step's rows and scattering their gradient into ∂W: against the plain loop's dense
+    /// product (`2·X`, `W_ih / 2`), forward and reversed, with padded steps.
+    /// (Checked to fail when the scatter drops a row or the gather reads the wrong one.)
+    func testLookedUpProductsInTheCompiledStepEqualTheDenseProduct() throws {
+        for name in ["minlstm", "lstm", "gru", "mgu", "sru", "indrnn", "cifg"] {
+            for (reverse, lengths) in [(false, nil), (true, nil), (false, [5, 2, 4]), (true, [3, 5, 1])] as [(Bool, [Int]?)] {
+                // SRU's highway reads x itself, so `2·X` is another model: its reference is the plain
+                // loop on the same one-hot input (per-step gathers, OneHotRows).
+                let dense = try run(cell: name, path: .plain, scale: name == "sru" ? 1 : 2, reverse: reverse, lengths: lengths)
+                let looked = try run(cell: name, path: .generic, scale: 1, reverse: reverse, lengths: lengths)
+                XCTAssertEqual(looked.count, dense.count)
+                for (i, (a, b)) in zip(looked, dense).enumerated() {
+                    XCTAssertTrue(a.isClose(to: b, rtol: 1e-4, atol: 1e-5),
+                                  "\(name), reverse \(reverse), lengths \(lengths ?? []): tensor \(i) differs by \(a.maxAbsDifference(b))")
+                }
+            }
+        }
+    }
+
+    /// The lookup is taken for one-hot rows (zero rows included) and only then: not for `2·X`,
+    /// nor for one-hot rows that take a gradient (a layer below).
+    func testTheLookupIsTakenForOneHotInputOnly() throws {
+        var rng = RandomGenerator(seed: 5)
+        let cell = try builtinCells().lookup("minlstm").make(CellConfig(inputSize: 7, hiddenSize: 13), &rng)
+        guard case .success(let trace) = StepTrace.trace(cell) else { return XCTFail("minlstm does not trace") }
+        let plan = TracedSequence(trace)
+        XCTAssertNotNil(plan.program)
+        var x = Tensor(zeros: [6, 7])
+        for r in 0..<5 { x.scalars[r * 7 + (r * 3) % 7] = 1 }   // row 5 stays zero
+        let found = HoistedLookup.find(in: plan.trace, live: plan.live, flatInput: Variable(x))
+        XCTAssertFalse(found.isEmpty, "one-hot input")
+        XCTAssertEqual(found.values.first?.rows.columns, [0, 3, 6, 2, 5, -1])
+        let doubled = Tensor(shape: x.shape, scalars: x.scalars.map { $0 * 2 })
+        XCTAssertTrue(HoistedLookup.find(in: plan.trace, live: plan.live, flatInput: Variable(doubled)).isEmpty, "2·X")
+        XCTAssertTrue(HoistedLookup.find(in: plan.trace, live: plan.live, flatInput: parameter(x, "x")).isEmpty, "x with a gradient")
     }
 
     /// An embedding lookup of a small table feeding the fused pass: the pass multiplies the table

@@ -10,8 +10,8 @@ import Foundation
 /// not T small ones. The result node's value is the outputs `[T, B, H]` followed by the final
 /// states, which the caller slices.
 extension StepProgram {
-    func run(input: Variable, flatInput: Variable, whole: [Variable?], initialState: [Variable], mask: Tensor?,
-             reverse: Bool) -> (output: Variable, state: [Variable]) {
+    func run(input: Variable, flatInput: Variable, whole: [Variable?], lookups: [Int: HoistedLookup] = [:], initialState: [Variable],
+             mask: Tensor?, reverse: Bool) -> (output: Variable, state: [Variable]) {
         let steps = input.shape[0], batch = input.shape[1]
         let order = reverse ? Array((0..<steps).reversed()) : Array(0..<steps)
         let keep: [Bool]? = mask.map { m in m.scalars.map { $0 != 0 } }
@@ -21,6 +21,7 @@ extension StepProgram {
         var externals: [Variable] = []
         func collect(_ v: TraceValue) {
             guard externalIndex[v] == nil else { return }
+            if case .node(let i) = v, lookups[i] != nil { return }
             let variable: Variable
             switch v {
             case .input: variable = flatInput
@@ -69,6 +70,7 @@ extension StepProgram {
 
         func rows(_ v: TraceValue, _ k: Int, _ t: Int) -> UnsafePointer<Float> {
             if case .node(let i) = v, let view = views[i] { return rows(view.root, k, t) + view.start }
+            if case .node(let i) = v, let buffer = gathered[i] { return UnsafePointer(buffer.pointer) }
             switch v {
             case .state(let i): return UnsafePointer(layout.state(i, k))
             case .node(let i) where trace.timing[i] == .perStep: return UnsafePointer(layout.node(i, k, width: width(of: v)))
@@ -82,8 +84,11 @@ extension StepProgram {
             }
         }
 
+        // A looked-up product's rows for the current step (``HoistedLookup``).
+        let gathered = lookups.mapValues { FloatBuffer(uninitializedCount: batch * $0.width) }
         let outputs = Tensor.make([steps, batch, outWidth]) { out in
             for (k, t) in order.enumerated() {
+                for (i, lookup) in lookups { lookup.gather(first: t * batch, count: batch, into: gathered[i]!.pointer) }
                 for instruction in instructions {
                     let y = layout.node(instruction.node, k, width: instruction.width)
                     forward(instruction, y, batch, packed: packed[instruction.node]) { operand($0, k, t) }
@@ -113,9 +118,10 @@ extension StepProgram {
         // program's backward, which runs after it (it is the state node's parent).
         let storage = Storage(values: values, states: states)
         let finalGradients = FinalStateGradients(count: stateSizes.count)
-        let node = Variable.result(outputs, externals + initialState, "step-program") { g in
+        let node = Variable.result(outputs, externals + initialState + lookups.values.map(\.weight), "step-program") { g in
             withExtendedLifetime((held, storage)) {
-                backward(g, layout: layout, order: order, keep: keep, externals: externals, packed: packed, externalIndex: externalIndex,
+                backward(g, layout: layout, order: order, keep: keep, externals: externals, lookups: lookups, packed: packed,
+                         externalIndex: externalIndex,
                          pointers: pointers, stateStride: stateStride, outWidth: outWidth, initialState: initialState,
                          finalGradients: finalGradients.gradients)
             }
@@ -194,7 +200,7 @@ extension StepProgram {
     }
 
     private func backward(_ g: Tensor, layout forwardLayout: Layout, order: [Int], keep: [Bool]?, externals: [Variable],
-                          packed: [Int: PackedStepMatrix],
+                          lookups: [Int: HoistedLookup], packed: [Int: PackedStepMatrix],
                           externalIndex: [TraceValue: Int], pointers: [UnsafePointer<Float>],
                           stateStride: Int, outWidth: Int, initialState: [Variable], finalGradients: [Tensor?]) {
         let steps = forwardLayout.steps, batch = forwardLayout.batch
@@ -214,11 +220,14 @@ extension StepProgram {
             deferred[index] = .allocate(capacity: steps * batch * instruction.width)
         }
         defer { deferred.values.forEach { $0.deallocate() } }
+        let lookupBuffers = lookups.mapValues { LookupBuffers($0, batch: batch) }
         withGradients(of: externals[...], []) { externalGrads in
-            sweep(g, layout: layout, order: order, keep: keep, externals: externals, packed: packed, externalIndex: externalIndex, pointers: pointers,
+            sweep(g, layout: layout, order: order, keep: keep, externals: externals, lookups: lookups, lookupBuffers: lookupBuffers,
+                  packed: packed, externalIndex: externalIndex, pointers: pointers,
                   externalGrads: externalGrads, deferred: deferred, stateStride: stateStride, outWidth: outWidth, initialState: initialState,
                   finalGradients: finalGradients)
         }
+        for (i, lookup) in lookups { lookup.addToWeightGradient(lookupBuffers[i]!.table.pointer) }
     }
 
     /// Runs `body` with a pointer to each variable's gradient (zeros if it had none), so the
@@ -238,7 +247,8 @@ extension StepProgram {
         }
     }
 
-    private func sweep(_ g: Tensor, layout: Layout, order: [Int], keep: [Bool]?, externals: [Variable], packed: [Int: PackedStepMatrix],
+    private func sweep(_ g: Tensor, layout: Layout, order: [Int], keep: [Bool]?, externals: [Variable],
+                       lookups: [Int: HoistedLookup], lookupBuffers: [Int: LookupBuffers], packed: [Int: PackedStepMatrix],
                        externalIndex: [TraceValue: Int], pointers: [UnsafePointer<Float>], externalGrads: [UnsafeMutablePointer<Float>],
                        deferred: [Int: UnsafeMutablePointer<Float>], stateStride: Int, outWidth: Int, initialState: [Variable],
                        finalGradients: [Tensor?]) {
@@ -257,8 +267,14 @@ extension StepProgram {
                 let t = order[k]
                 grads.update(repeating: 0, count: block)
                 dPrev.update(repeating: 0, count: stateStride)
+                for (i, lookup) in lookups {
+                    let buffers = lookupBuffers[i]!
+                    lookup.gather(first: t * batch, count: batch, into: buffers.rows.pointer)
+                    buffers.gradient.pointer.update(repeating: 0, count: buffers.gradient.count)
+                }
                 func slot(_ v: TraceValue) -> UnsafeMutablePointer<Float> {
                     if case .node(let i) = v, let view = views[i] { return slot(view.root) + view.start }
+                    if case .node(let i) = v, let buffers = lookupBuffers[i] { return buffers.gradient.pointer }
                     switch v {
                     case .state(let i): return dPrev + stateOffsets[i] * batch
                     case .node(let i) where trace.timing[i] == .perStep: return grads + offsets[i]! * batch
@@ -267,6 +283,7 @@ extension StepProgram {
                 }
                 func value(_ v: TraceValue) -> UnsafePointer<Float> {
                     if case .node(let i) = v, let view = views[i] { return value(view.root) + view.start }
+                    if case .node(let i) = v, let buffers = lookupBuffers[i] { return UnsafePointer(buffers.rows.pointer) }
                     switch v {
                     case .state(let i): return UnsafePointer(layout.state(i, k))
                     case .node(let i) where trace.timing[i] == .perStep: return UnsafePointer(layout.node(i, k, width: width(of: v)))
@@ -312,6 +329,10 @@ extension StepProgram {
                             return (pointers[e], externalGrads[e], 0)
                         }
                     }
+                }
+                for (i, lookup) in lookups {
+                    let buffers = lookupBuffers[i]!
+                    lookup.scatter(buffers.gradient.pointer, first: t * batch, count: batch, into: buffers.table.pointer)
                 }
                 swap(&dNext, &dPrev)
             }
@@ -404,6 +425,18 @@ struct Layout {
 
     func state(_ i: Int, _ k: Int) -> UnsafeMutablePointer<Float> {
         states + stateOffsets[i] * batch * (steps + 1) + k * batch * stateSizes[i]
+    }
+}
+
+/// One looked-up product's buffers in backward: the step's rows `[B, N]`, their gradient, and
+/// the table's gradient `[V, N]` (zeroed).
+final class LookupBuffers {
+    let rows: FloatBuffer, gradient: FloatBuffer, table: FloatBuffer
+    init(_ lookup: HoistedLookup, batch: Int) {
+        rows = FloatBuffer(uninitializedCount: batch * lookup.width)
+        gradient = FloatBuffer(uninitializedCount: batch * lookup.width)
+        table = FloatBuffer(uninitializedCount: lookup.rows.width * lookup.width)
+        table.pointer.update(repeating: 0, count: table.count)
     }
 }
 

@@ -51,7 +51,9 @@ struct TracedSequence {
             case .state: preconditionFailure("TracedSequence: a hoisted node reads the state")
             }
         }
-        for i in live where trace.timing[i] != .perStep {
+        // One-hot input: the program reads its products as table rows (``HoistedLookup``).
+        let lookups = program == nil || usesScan ? [:] : HoistedLookup.find(in: trace, live: live, flatInput: flatInput)
+        for i in live where trace.timing[i] != .perStep && lookups[i] == nil {
             whole[i] = trace.nodes[i].op.apply(trace.nodes[i].inputs.map(wholeValue))
         }
         if usesScan, let form = TracedSequence.affineRecurrence(trace, live: live, wholeValue: wholeValue, rows: steps * batch),
@@ -68,7 +70,8 @@ struct TracedSequence {
             return (output, [states.select(reverse ? 0 : steps - 1)])
         }
         if let program {
-            return program.run(input: input, flatInput: flatInput, whole: whole, initialState: initialState, mask: mask, reverse: reverse)
+            return program.run(input: input, flatInput: flatInput, whole: whole, lookups: lookups, initialState: initialState,
+                               mask: mask, reverse: reverse)
         }
         return stepLoop(input: input, initialState: initialState, mask: mask, reverse: reverse, whole: whole)
     }
