@@ -120,7 +120,7 @@ extension StepProgram {
         let finalGradients = FinalStateGradients(count: stateSizes.count)
         let node = Variable.result(outputs, externals + initialState + lookups.values.map(\.weight), "step-program") { g in
             withExtendedLifetime((held, storage)) {
-                backward(g, layout: layout, order: order, keep: keep, externals: externals, lookups: lookups, packed: packed,
+                self.backward(g, layout: layout, order: order, keep: keep, externals: externals, lookups: lookups, packed: packed,
                          externalIndex: externalIndex,
                          pointers: pointers, stateStride: stateStride, outWidth: outWidth, initialState: initialState,
                          finalGradients: finalGradients.gradients)
