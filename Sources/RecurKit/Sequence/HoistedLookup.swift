@@ -30,8 +30,16 @@ struct HoistedLookup {
         if transposed {
             let buffer = FloatBuffer(uninitializedCount: vocabulary * width)
             let n = width
+            // In blocks of 16 rows of W, so each write is a 64-byte run of Wᵀ (column by column,
+            // the strided writes cost 1.5% of a minGRU step).
             held.withPointer { w in
-                for j in 0..<n { for v in 0..<vocabulary { buffer.pointer[v * n + j] = w[j * vocabulary + v] } }
+                for j0 in stride(from: 0, to: n, by: 16) {
+                    let rows = min(16, n - j0)
+                    for v in 0..<vocabulary {
+                        let out = buffer.pointer + v * n + j0
+                        for jj in 0..<rows { out[jj] = w[(j0 + jj) * vocabulary + v] }
+                    }
+                }
             }
             owned = buffer
             table = UnsafePointer(buffer.pointer)
