@@ -229,13 +229,27 @@ final class FusedPass<Kernel: GateKernel> {
                           beta: 1, c: gw, ldc: width)
             }
         } }
-        recurrence.biasIH.accumulateGrad { Kernels.accumulateRowSum(dgx, into: $0, rows: rows, columns: gates) }
+        // When ∂gh is ∂gx (one buffer: a kernel whose two agree, run forward), both biases get
+        // the same row sum: taken once, since the `[T·B, G·H]` buffer no longer fits in cache.
+        let sharedSum: FloatBuffer? = dgh == dgx && recurrence.biasIH.requiresGrad && recurrence.biasHH.requiresGrad
+            ? FloatBuffer(uninitializedCount: gates) : nil
+        if let sharedSum {
+            sharedSum.pointer.update(repeating: 0, count: gates)
+            Kernels.accumulateRowSum(dgx, into: sharedSum.pointer, rows: rows, columns: gates)
+            recurrence.biasIH.accumulateGrad { Kernels.add($0, sharedSum.pointer, into: $0, count: gates) }
+        } else {
+            recurrence.biasIH.accumulateGrad { Kernels.accumulateRowSum(dgx, into: $0, rows: rows, columns: gates) }
+        }
         let previousHidden = UnsafePointer(history[0].pointer)
         recurrence.weightHH.accumulateGrad { gw in
             BLAS.gemm(transposeA: true, m: gates, n: hidden, k: rows, a: dgh, lda: gates, b: previousHidden,
                       ldb: hidden, beta: 1, c: gw, ldc: hidden)
         }
-        recurrence.biasHH.accumulateGrad { Kernels.accumulateRowSum(dgh, into: $0, rows: rows, columns: gates) }
+        if let sharedSum {
+            recurrence.biasHH.accumulateGrad { Kernels.add($0, sharedSum.pointer, into: $0, count: gates) }
+        } else {
+            recurrence.biasHH.accumulateGrad { Kernels.accumulateRowSum(dgh, into: $0, rows: rows, columns: gates) }
+        }
         if input.requiresGrad && lookup == nil {
             recurrence.weightIH.value.withPointer { pw in input.accumulateGrad { gin in
                 BLAS.gemm(m: rows, n: width, k: gates, a: dgx, lda: gates, b: pw, ldb: width, beta: 1, c: gin, ldc: width)
