@@ -86,3 +86,16 @@ enum ElementwiseMath {
         while i < count { dst[i] = a[i] + b[i]; i += 1 }
     }
 }
+
+/// Unaligned loads and stores of 16 floats for the kernel enums compiled from this folder
+/// (``LSTMGates``, ``OptimizerMath``, ``StepMath``): one definition they share by conforming.
+@usableFromInline
+protocol SixteenLanes {}
+
+extension SixteenLanes {
+    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self) }
+    @inline(__always) static func load(_ p: UnsafeMutablePointer<Float>) -> SIMD16<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self) }
+    @inline(__always) static func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+    }
+}

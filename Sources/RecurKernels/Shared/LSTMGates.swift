@@ -6,11 +6,8 @@
 /// Layout per row r: pre-activations `gx`, `gh` `[4H]` (gates i, f, g, o side by side), states
 /// `[H]`, cache `[5H]` = i, f, g, o, tanh(c). Every step is one IEEE operation, so the builds give
 /// the same bits.
-public enum LSTMGates {
+public enum LSTMGates: SixteenLanes {
     typealias V = SIMD16<Float>
-
-    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-    @inline(__always) static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
 
     /// i, f, o = σ(gx + gh), g = tanh(gx + gh) per gate block; c = f ⊙ c₋₁ + i ⊙ g; h = o ⊙ tanh(c).
     /// `gh` is scratch: it ends holding gx + gh.

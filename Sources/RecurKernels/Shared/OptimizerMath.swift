@@ -3,12 +3,8 @@
 /// Each step is one IEEE operation in the order of the scalar formula, so every build, and every
 /// tail element, gives the same bits.
 @usableFromInline
-enum OptimizerMath {
+enum OptimizerMath: SixteenLanes {
     @usableFromInline typealias V = SIMD16<Float>
-
-    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-    @inline(__always) static func load(_ p: UnsafeMutablePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-    @inline(__always) static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
 
     /// `m = β₁m + (1−β₁)g`, `v = β₂v + (1−β₂)g·g`, `w −= stepSize·m / (√v / root2 + ε)` over `count`
     /// elements.

@@ -9,12 +9,8 @@
 /// appears twice (`x * x`, whose two gradient slots are the same memory) adds both terms, as
 /// the scalar loop does.
 @usableFromInline
-enum StepMath {
+enum StepMath: SixteenLanes {
     @usableFromInline typealias V = SIMD16<Float>
-
-    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-    @inline(__always) static func load(_ p: UnsafeMutablePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-    @inline(__always) static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
 
     // Binary ops (`binary`, `binaryBackward`).
     static let add = 0, sub = 1, mul = 2, div = 3
