@@ -59,10 +59,13 @@ public struct OneHotRows: Sendable {
     }
 
     /// `c[r, :] = b[columns[r], :]`, or zero for a zero row: the product `X·B` with `B [K, N]`
-    /// row-major (row stride `ldb`), written into `c [M, N]` (row stride `ldc`).
-    public func product(b: UnsafePointer<Float>, ldb: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        for (r, column) in columns.enumerated() {
-            let out = c + r * ldc
+    /// row-major (row stride `ldb`), written into `c [M, N]` (row stride `ldc`). With `range`, only
+    /// those rows of X, written from `c`'s first row (one time step of a sequence).
+    public func product(b: UnsafePointer<Float>, ldb: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+                        rows range: Range<Int>? = nil) {
+        let range = range ?? columns.indices
+        for r in range {
+            let column = columns[r], out = c + (r - range.lowerBound) * ldc
             if column < 0 { out.update(repeating: 0, count: n) } else { out.update(from: b + Int(column) * ldb, count: n) }
         }
     }
@@ -91,12 +94,14 @@ public struct OneHotRows: Sendable {
     }
 
     /// `gb[columns[r], :] += g[r, :]` for every row: `∂B += Xᵀ·∂C` for `C = X·B`, with `∂C [M, N]`
-    /// (row stride `ldg`) and `∂B [K, N]` (row stride `ldb`).
+    /// (row stride `ldg`) and `∂B [K, N]` (row stride `ldb`). With `range`, only those rows, read
+    /// from `g`'s first row.
     public func accumulateTransposedProduct(_ g: UnsafePointer<Float>, ldg: Int, n: Int,
-                                            into gb: UnsafeMutablePointer<Float>, ldb: Int) {
-        for (r, column) in columns.enumerated() where column >= 0 {
-            let dst = gb + Int(column) * ldb
-            Kernels.add(dst, g + r * ldg, into: dst, count: n)
+                                            into gb: UnsafeMutablePointer<Float>, ldb: Int, rows range: Range<Int>? = nil) {
+        let range = range ?? columns.indices
+        for r in range where columns[r] >= 0 {
+            let dst = gb + Int(columns[r]) * ldb
+            Kernels.add(dst, g + (r - range.lowerBound) * ldg, into: dst, count: n)
         }
     }
 

@@ -53,4 +53,23 @@ final class OneHotRowsTests: XCTestCase {
                           "∂B, m \(m), transposeB \(transposeB): \(b.grad!.maxAbsDifference(denseGrad))")
         }
     }
+
+    /// A row range (one time step) gathers and scatters exactly those rows of the whole product.
+    func testARowRangeGathersAndScattersThoseRows() {
+        let rows = OneHotRows(columns: [3, -1, 0, 3, 3, 1], width: 4), n = 5
+        var rng = RandomGenerator(seed: 4)
+        let b = rng.uniformTensor([4, n], -1, 1), g = rng.uniformTensor([2, n], -1, 1)
+        var whole = [Float](repeating: .nan, count: 6 * n), part = [Float](repeating: .nan, count: 2 * n)
+        var scatteredWhole = [Float](repeating: 0, count: 4 * n), scatteredPart = [Float](repeating: 0, count: 4 * n)
+        b.withPointer { pb in g.withPointer { pg in
+            rows.product(b: pb, ldb: n, n: n, c: &whole, ldc: n)
+            rows.product(b: pb, ldb: n, n: n, c: &part, ldc: n, rows: 3..<5)
+            rows.accumulateTransposedProduct(pg, ldg: n, n: n, into: &scatteredPart, ldb: n, rows: 3..<5)
+            // The same two rows through the whole-matrix form: rows 3 and 4 alone.
+            rows.rows(3..<5).accumulateTransposedProduct(pg, ldg: n, n: n, into: &scatteredWhole, ldb: n)
+        } }
+        XCTAssertEqual(part, Array(whole[(3 * n)..<(5 * n)]))
+        XCTAssertEqual(scatteredPart, scatteredWhole)
+        XCTAssertEqual(Array(scatteredPart[(3 * n)..<(4 * n)]), (0..<n).map { g.scalars[$0] + g.scalars[n + $0] }, "both rows select column 3")
+    }
 }

@@ -28,18 +28,11 @@ struct HoistedLookup {
         let shape = weight.shape, vocabulary = rows.width
         width = transposed ? shape[0] : shape[1]
         if transposed {
-            let buffer = FloatBuffer(uninitializedCount: vocabulary * width)
-            let n = width
-            // In blocks of 16 rows of W, so each write is a 64-byte run of Wᵀ (column by column,
-            // the strided writes cost 1.5% of a minGRU step).
+            let buffer = FloatBuffer(uninitializedCount: vocabulary * width), n = width
+            // Wᵀ as the product of the identity lookup with Wᵀ (as FusedPass's input-row table).
             held.withPointer { w in
-                for j0 in stride(from: 0, to: n, by: 16) {
-                    let rows = min(16, n - j0)
-                    for v in 0..<vocabulary {
-                        let out = buffer.pointer + v * n + j0
-                        for jj in 0..<rows { out[jj] = w[(j0 + jj) * vocabulary + v] }
-                    }
-                }
+                OneHotRows(columns: (0..<Int32(vocabulary)).map { $0 }, width: vocabulary)
+                    .productTransposed(b: w, ldb: vocabulary, n: n, c: buffer.pointer, ldc: n)
             }
             owned = buffer
             table = UnsafePointer(buffer.pointer)
@@ -51,19 +44,12 @@ struct HoistedLookup {
 
     /// Writes rows `first ..< first + count` of the product into `target` (`[count, N]`, dense).
     func gather(first: Int, count: Int, into target: UnsafeMutablePointer<Float>) {
-        for r in 0..<count {
-            let column = Int(rows.columns[first + r]), out = target + r * width
-            if column < 0 { out.update(repeating: 0, count: width) } else { out.update(from: table + column * width, count: width) }
-        }
+        rows.product(b: table, ldb: width, n: width, c: target, ldc: width, rows: first..<(first + count))
     }
 
     /// Adds ∂ of rows `first ..< first + count` (`[count, N]`, dense) into `tableGradient` (`[V, N]`).
     func scatter(_ gradient: UnsafePointer<Float>, first: Int, count: Int, into tableGradient: UnsafeMutablePointer<Float>) {
-        for r in 0..<count {
-            let column = Int(rows.columns[first + r])
-            guard column >= 0 else { continue }
-            StepKernels.accumulate(gradient + r * width, 0, into: tableGradient + column * width, 0, rows: 1, width: width)
-        }
+        rows.accumulateTransposedProduct(gradient, ldg: width, n: width, into: tableGradient, ldb: width, rows: first..<(first + count))
     }
 
     /// Adds the table's gradient (`[V, N]`) into ∂W.

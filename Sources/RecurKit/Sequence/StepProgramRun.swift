@@ -302,12 +302,12 @@ extension StepProgram {
                     }
                 }
                 let so = slot(trace.output)
-                if keep == nil {
-                    StepKernels.accumulate(pg + t * batch * outWidth, outWidth, into: so, outWidth, rows: batch, width: outWidth)
-                } else {
-                    for r in 0..<batch where keep![t * batch + r] {
+                if let keep {
+                    for r in 0..<batch where keep[t * batch + r] {
                         StepKernels.accumulate(pg + (t * batch + r) * outWidth, 0, into: so + r * outWidth, 0, rows: 1, width: outWidth)
                     }
+                } else {
+                    StepKernels.accumulate(pg + t * batch * outWidth, outWidth, into: so, outWidth, rows: batch, width: outWidth)
                 }
                 for instruction in instructions where scratchOffsets[instruction.node] != nil {
                     forward(instruction, layout.node(instruction.node, k, width: instruction.width), batch, packed: packed[instruction.node]) { o in

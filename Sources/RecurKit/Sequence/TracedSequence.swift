@@ -52,7 +52,7 @@ struct TracedSequence {
             }
         }
         // One-hot input: the program reads its products as table rows (``HoistedLookup``).
-        let lookups = program == nil || usesScan ? [:] : HoistedLookup.find(in: trace, live: live, flatInput: flatInput)
+        let lookups = program == nil ? [:] : HoistedLookup.find(in: trace, live: live, flatInput: flatInput)
         for i in live where trace.timing[i] != .perStep && lookups[i] == nil {
             whole[i] = trace.nodes[i].op.apply(trace.nodes[i].inputs.map(wholeValue))
         }
