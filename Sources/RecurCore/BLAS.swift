@@ -1,10 +1,16 @@
 import COpenBLAS
+import Synchronization
 
 /// Matrix products through OpenBLAS's `cblas_sgemm` (row-major).
+///
+/// OpenBLAS runs single-threaded; with ``threads`` above 1 a large product is split into row or
+/// column blocks of C, one per worker of ``WorkerTeam``, each an OpenBLAS product of its own.
 public enum BLAS {
     /// C[m×n] = alpha · op(A) · op(B) + beta · C, where op(A) is m×k and op(B) is k×n.
     /// Leading dimensions are the row lengths of the matrices as stored.
-    @inlinable
+    ///
+    /// With several ``threads`` and m·n·k at least ``parallelVolume``, each worker computes a block
+    /// of C's rows (when m ≥ n) or columns, so only the smaller operand is packed by every worker.
     public static func gemm(transposeA: Bool = false, transposeB: Bool = false,
                             m: Int, n: Int, k: Int, alpha: Float = 1,
                             a: UnsafePointer<Float>, lda: Int,
@@ -15,9 +21,31 @@ public enum BLAS {
             if beta == 0 { for r in 0..<m { (c + r * ldc).update(repeating: 0, count: n) } }
             return
         }
-        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        let single = { (m: Int, n: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) in
+            cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        }
+        let workers = threads
+        if workers > 1, m * n * k >= parallelVolume {
+            let byRows = m >= n, extent = byRows ? m : n
+            // Blocks of whole 16-row (or column) strips, the unit of OpenBLAS's AVX-512 and AVX2 kernels.
+            let chunk = (extent + workers - 1) / workers, strip = (chunk + 15) / 16 * 16
+            let parts = (extent + strip - 1) / strip
+            if parts > 1, WorkerTeam.shared.run(workers: parts, { w in
+                let first = w * strip, count = min(strip, extent - first)
+                if byRows {
+                    single(count, n, transposeA ? a + first : a + first * lda, b, c + first * ldc)
+                } else {
+                    single(m, count, a, transposeB ? b + first * ldb : b + first, c + first)
+                }
+            }) { return }
+        }
+        single(m, n, a, b, c)
     }
+
+    /// The smallest m·n·k that ``gemm`` splits between workers. Waking a worker costs a few
+    /// microseconds; a product of this volume takes about 40 µs on one core with AVX2 kernels.
+    public nonisolated(unsafe) static var parallelVolume = 1 << 21
 
     /// The kernel set OpenBLAS chose when it loaded (for example `SkylakeX`, `Prescott`).
     public static var kernelName: String {
@@ -25,9 +53,19 @@ public enum BLAS {
         return String(cString: name)
     }
 
-    /// Worker threads OpenBLAS uses for one product.
+    /// Threads that share one product: the user's `--threads`; at first OpenBLAS's own default
+    /// (`OPENBLAS_NUM_THREADS`, or one per core). OpenBLAS itself is then kept at one thread.
     public static var threads: Int {
-        get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+        get { setting.count.load(ordering: .relaxed) }
+        set { setting.count.store(max(1, newValue), ordering: .relaxed) }
     }
+
+    private final class ThreadSetting: Sendable {
+        let count: Atomic<Int>
+        init() {
+            count = Atomic(Int(openblas_get_num_threads()))
+            openblas_set_num_threads(1)
+        }
+    }
+    private static let setting = ThreadSetting()
 }

@@ -119,11 +119,16 @@ public struct OneHotRows: Sendable {
         }
         let sums = FloatBuffer(uninitializedCount: width * n)
         defer { withExtendedLifetime(sums) {} }
-        sums.pointer.update(repeating: 0, count: width * n)
-        accumulateTransposedProduct(g, ldg: ldg, n: n, into: sums.pointer, ldb: n)
-        for j in 0..<n {
-            let row = gb + j * ldb
-            for k in 0..<width { row[k] += sums.pointer[k * n + j] }
+        let s = sums.pointer
+        // Workers own columns of ∂C (rows of ∂B), so each entry is summed in the same order.
+        WorkerTeam.shared.share(n, minimum: max(16, elementwiseShare / columns.count)) { part in
+            let j0 = part.lowerBound
+            for k in 0..<width { (s + k * n + j0).update(repeating: 0, count: part.count) }
+            accumulateTransposedProduct(g + j0, ldg: ldg, n: part.count, into: s + j0, ldb: n)
+            for j in part {
+                let row = gb + j * ldb
+                for k in 0..<width { row[k] += s[k * n + j] }
+            }
         }
     }
 }

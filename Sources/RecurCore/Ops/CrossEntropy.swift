@@ -64,14 +64,16 @@ public func weightedCrossEntropy(logits: Variable, targets: [Int32], weights: [F
     return Variable.result(loss, [logits], "cross-entropy") { g in
         let upstream = g.scalar * scale
         logProbabilities.withPointer { lp in logits.accumulateGrad { gz in
-            var probabilities = [Float](repeating: 0, count: columns)
-            for r in 0..<rows where weights[r] != 0 {
-                let o = r * columns, rowScale = upstream * weights[r]
-                probabilities.withUnsafeMutableBufferPointer { p in
-                    Kernels.exp(lp + o, into: p.baseAddress!, count: columns)
-                    p[Int(targets[r])] -= 1 - labelSmoothing
-                    if uniform > 0 { for j in 0..<columns { p[j] -= uniform } }
-                    for j in 0..<columns { gz[o + j] += rowScale * p[j] }
+            WorkerTeam.shared.share(rows, minimum: elementwiseShare / max(columns, 1)) { part in
+                var probabilities = [Float](repeating: 0, count: columns)
+                for r in part where weights[r] != 0 {
+                    let o = r * columns, rowScale = upstream * weights[r]
+                    probabilities.withUnsafeMutableBufferPointer { p in
+                        Kernels.exp(lp + o, into: p.baseAddress!, count: columns)
+                        p[Int(targets[r])] -= 1 - labelSmoothing
+                        if uniform > 0 { for j in 0..<columns { p[j] -= uniform } }
+                        for j in 0..<columns { gz[o + j] += rowScale * p[j] }
+                    }
                 }
             }
         } }

@@ -30,8 +30,11 @@ public final class Adam: Optimizer {
             let second = buffers.box("exp_avg_sq", name, shape: g.shape)
             g.withPointer { pg in first.tensor.withMutablePointer { m in second.tensor.withMutablePointer { v in
                 p.updateValue { w in
-                    Kernels.adam(gradient: pg, m: m, v: v, weight: w, count: n, beta1: b1, beta2: b2,
-                                 stepSize: stepSize, root2: root2, epsilon: eps)
+                    WorkerTeam.shared.share(n, minimum: elementwiseShare) { part in
+                        let i = part.lowerBound
+                        Kernels.adam(gradient: pg + i, m: m + i, v: v + i, weight: w + i, count: part.count,
+                                     beta1: b1, beta2: b2, stepSize: stepSize, root2: root2, epsilon: eps)
+                    }
                 }
             } } }
         }

@@ -32,7 +32,7 @@ extension FusedPass {
     private func inTeam(_ weights: PackedRecurrentWeights, _ body: (Int, Int, StepBarrier) -> Void) {
         let workers = recurrentWorkers(weights)
         let barrier = StepBarrier(parties: workers)
-        if !RecurrentTeam.shared.run(workers: workers, { body($0, workers, barrier) }) {
+        if !WorkerTeam.shared.run(workers: workers, { body($0, workers, barrier) }) {
             body(0, 1, StepBarrier(parties: 1))
         }
     }
