@@ -14,7 +14,7 @@ struct BenchCellCommand: ParsableCommand {
     @Option(name: .customLong("seq-len"), parsing: .unconditional, help: "Sequence length.") var seqLen: Int = 64
     @Option(parsing: .unconditional, help: "Vocabulary size (one-hot width).") var vocab: Int = 65
     @Option(parsing: .unconditional, help: "Embedding width (0: one-hot input, the default; char-lm's recipe uses 64).") var embedding: Int = 0
-    @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads: Int = 1
+    @Option(parsing: .unconditional, help: "Threads: they share the recurrent sweep, the matrix products and the element-wise work between them.") var threads: Int = 1
     @Option(parsing: .unconditional, help: "Seconds to measure (after 3 warm-up steps).") var seconds: Double = 5
     @Option(parsing: .unconditional, help: "Measure exactly N steps after one warm-up step, instead of --seconds (long sequences, peak memory).")
     var steps: Int?

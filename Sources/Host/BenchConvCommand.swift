@@ -11,7 +11,7 @@ struct BenchConvCommand: ParsableCommand {
     @Option(name: .customLong("image-size"), parsing: .unconditional, help: "Height and width of the square RGB images.") var imageSize: Int = 64
     @Option(help: "Output channels of each block, comma-separated.") var conv: String = "32,64,64"
     @Option(parsing: .unconditional, help: "Timed iterations (after 3 warm-up ones).") var iterations: Int = 20
-    @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads: Int = 1
+    @Option(parsing: .unconditional, help: "Threads: the batch's images are shared out between them.") var threads: Int = 1
     @Option(parsing: .unconditional, help: "Columns per convolution product (images side by side); default: the engine's.")
     var columns: Int?
     @Flag(help: "Print one JSON object.") var json = false

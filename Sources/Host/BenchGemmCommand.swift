@@ -6,7 +6,7 @@ struct BenchGemmCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gemm", abstract: "sgemm GFLOP/s at 1024³ and at the recurrent shape 64×512·512×2048.")
 
-    @Option(help: "OpenBLAS threads.") var threads: Int = 1
+    @Option(help: "Threads; each product is split into blocks of rows or columns, one per thread.") var threads: Int = 1
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {

@@ -40,7 +40,7 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .customLong("keep-best"), help: "Keep best.safetensors: the weights of the best evaluation (for `--best` on eval, sample, predict, export).") var keepBest = false
     @Option(parsing: .unconditional, help: "Clip the global gradient norm to this value (0: no clipping).") var clip: Float?
     @Option(parsing: .unconditional, help: "Random seed (initialisation and training).") var seed: UInt64?
-    @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads: Int?
+    @Option(parsing: .unconditional, help: "Threads: they share the recurrent sweep, the matrix products and the element-wise work between them.") var threads: Int?
     @Option(name: .customLong("eval-every"), parsing: .unconditional, help: "Evaluate every N steps.") var evalEvery: Int?
     @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: "Checkpoint every N steps.") var checkpointEvery: Int?
     @Option(name: .customLong("log-every"), parsing: .unconditional, help: "Log every N steps.") var logEvery: Int?

@@ -112,12 +112,20 @@ public enum Kernels {
     }
 
     /// Sums the rows of a `rows × columns` matrix into `dst` (accumulating): the bias gradient.
+    /// With several threads, workers own blocks of 64 columns, so every column is summed in the
+    /// same order and the result has the same bits.
     public static func accumulateRowSum(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>,
                                         rows: Int, columns: Int) {
-        switch Build.current {
-        case .avx512: RecurKernelsAVX512.OptimizerKernels.accumulateRowSum(src, into: dst, rows: rows, columns: columns)
-        case .avx2: RecurKernelsAVX2.OptimizerKernels.accumulateRowSum(src, into: dst, rows: rows, columns: columns)
-        case .baseline: OptimizerMath.accumulateRowSum(src, into: dst, rows: rows, columns: columns)
+        let blocks = (columns + 63) / 64
+        WorkerTeam.shared.share(blocks, minimum: max(1, elementwiseShare / max(1, rows * 64))) { part in
+            let first = part.lowerBound * 64, count = min(columns, part.upperBound * 64) - first
+            guard count > 0 else { return }
+            let (s, d) = (src + first, dst + first)
+            switch Build.current {
+            case .avx512: RecurKernelsAVX512.OptimizerKernels.accumulateRowSum(s, into: d, rows: rows, columns: count, stride: columns)
+            case .avx2: RecurKernelsAVX2.OptimizerKernels.accumulateRowSum(s, into: d, rows: rows, columns: count, stride: columns)
+            case .baseline: OptimizerMath.accumulateRowSum(s, into: d, rows: rows, columns: count, stride: columns)
+            }
         }
     }
 

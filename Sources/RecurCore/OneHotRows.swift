@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A matrix `X [M, K]` whose every row is one-hot (a single 1, all else 0) or all zero, held as
 /// the column of each row's 1. Products with such a matrix are row gathers and their weight
 /// gradients row scatters: `X·B` reads M rows of `B` instead of doing M·K·N multiply–adds.
@@ -37,11 +39,20 @@ public struct OneHotRows: Sendable {
         // The first row decides most dense matrices before anything is allocated.
         guard rows > 0, width > 0, let first = OneHotRows.column(x, width: width) else { return nil }
         var columns = [Int32](repeating: -1, count: rows)
-        columns[0] = first
-        for r in 1..<rows {
-            guard let column = OneHotRows.column(x + r * width, width: width) else { return nil }
-            columns[r] = column
+        let dense = Atomic<Bool>(false)
+        columns.withUnsafeMutableBufferPointer { out in
+            out[0] = first
+            // Workers scan their own rows; the first row that is not one-hot stops them all.
+            WorkerTeam.shared.share(rows - 1, minimum: max(1, elementwiseShare / width)) { part in
+                for r in part where !dense.load(ordering: .relaxed) {
+                    guard let column = OneHotRows.column(x + (r + 1) * width, width: width) else {
+                        return dense.store(true, ordering: .relaxed)
+                    }
+                    out[r + 1] = column
+                }
+            }
         }
+        if dense.load(ordering: .relaxed) { return nil }
         self.columns = columns
         self.width = width
     }

@@ -61,14 +61,14 @@ final class OptimizerMathBuildTests: XCTestCase {
                 let addScalar = rows({ row, d, n, c in for i in 0..<n { for j in 0..<c { d[i * c + j] += row[j] } } }, rows: r, columns: columns, sourceRows: 1, targetRows: r)
                 let sumScalar = rows({ s, d, n, c in for j in 0..<c { var a = d[j]; for i in 0..<n { a += s[i * c + j] }; d[j] = a } }, rows: r, columns: columns, sourceRows: r, targetRows: 1)
                 var adders: [(String, Rows)] = [("baseline", { OptimizerMath.addRow($0, into: $1, rows: $2, columns: $3) })]
-                var summers: [(String, Rows)] = [("baseline", { OptimizerMath.accumulateRowSum($0, into: $1, rows: $2, columns: $3) })]
+                var summers: [(String, Rows)] = [("baseline", { OptimizerMath.accumulateRowSum($0, into: $1, rows: $2, columns: $3, stride: $3) })]
                 if builds.contains(.avx512) {
                     adders.append(("AVX-512", { RecurKernelsAVX512.OptimizerKernels.addRow($0, into: $1, rows: $2, columns: $3) }))
-                    summers.append(("AVX-512", { RecurKernelsAVX512.OptimizerKernels.accumulateRowSum($0, into: $1, rows: $2, columns: $3) }))
+                    summers.append(("AVX-512", { RecurKernelsAVX512.OptimizerKernels.accumulateRowSum($0, into: $1, rows: $2, columns: $3, stride: $3) }))
                 }
                 if builds.contains(.avx2) {
                     adders.append(("AVX2", { RecurKernelsAVX2.OptimizerKernels.addRow($0, into: $1, rows: $2, columns: $3) }))
-                    summers.append(("AVX2", { RecurKernelsAVX2.OptimizerKernels.accumulateRowSum($0, into: $1, rows: $2, columns: $3) }))
+                    summers.append(("AVX2", { RecurKernelsAVX2.OptimizerKernels.accumulateRowSum($0, into: $1, rows: $2, columns: $3, stride: $3) }))
                 }
                 for (name, k) in adders { XCTAssertEqual(rows(k, rows: r, columns: columns, sourceRows: 1, targetRows: r), addScalar, "addRow \(name) \(r)×\(columns)") }
                 for (name, k) in summers { XCTAssertEqual(rows(k, rows: r, columns: columns, sourceRows: r, targetRows: 1), sumScalar, "rowSum \(name) \(r)×\(columns)") }

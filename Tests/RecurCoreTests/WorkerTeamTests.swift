@@ -91,8 +91,9 @@ final class WorkerTeamTests: XCTestCase {
     }
 
     /// The element-wise work shared between threads — log-softmax and cross-entropy over the
-    /// logits, their gradient, Adam's step and a one-hot input's weight gradient — gives the
-    /// same bits on two and three threads as on one.
+    /// logits, their gradient, Adam's step, a one-hot input's weight gradient and a bias
+    /// gradient's row sum (column blocks read with the whole row's stride) — gives the same bits
+    /// on two and three threads as on one.
     func testSharedElementwiseWorkHasTheBitsOfOneThread() {
         var rng = RandomGenerator(seed: 11)
         let logits = rng.uniformTensor([700, 65], -4, 4)
@@ -115,13 +116,33 @@ final class WorkerTeamTests: XCTestCase {
             let adam = Adam(learningRate: 0.01)
             adam.step([("w", p)])
             adam.step([("w", p)])
-            return [loss.value.scalars, z.grad!.scalars, soft.scalars, scatter.scalars, p.value.scalars]
+            var rowSum = Tensor(zeros: [300])
+            rowSum.withMutablePointer { d in gradient.withPointer { Kernels.accumulateRowSum($0, into: d, rows: 900, columns: 300) } }
+            return [loss.value.scalars, z.grad!.scalars, soft.scalars, scatter.scalars, p.value.scalars, rowSum.scalars]
         }
         let one = run(threads: 1)
         for threads in [2, 3] {
             let many = run(threads: threads)
-            for (name, (x, y)) in zip(["loss", "∂logits", "log-softmax", "one-hot ∂W", "Adam"], zip(one, many)) {
+            for (name, (x, y)) in zip(["loss", "∂logits", "log-softmax", "one-hot ∂W", "Adam", "row sum"], zip(one, many)) {
                 XCTAssertEqual(x.map(\.bitPattern), y.map(\.bitPattern), "\(name), \(threads) threads")
+            }
+        }
+    }
+
+    /// One-hot detection split between workers finds the same columns, and any worker's row that
+    /// is not one-hot (first, middle or last) makes the whole matrix dense.
+    func testOneHotDetectionOnSeveralThreads() {
+        let (rows, width) = (3_000, 40)
+        let columns: [Int32] = (0..<rows).map { (r: Int) -> Int32 in r % 7 == 0 ? -1 : Int32((r * 3) % width) }
+        var x = Tensor(zeros: [rows, width])
+        for (r, c) in columns.enumerated() where c >= 0 { x.scalars[r * width + Int(c)] = 1 }
+        for threads in [1, 2, 3] {
+            BLAS.threads = threads
+            XCTAssertEqual(x.withPointer { OneHotRows($0, rows: rows, width: width) }?.columns, columns, "\(threads) threads")
+            for bad in [1, rows / 2, rows - 1] {
+                var y = x
+                y.scalars[bad * width + 5] = 0.5
+                XCTAssertNil(y.withPointer { OneHotRows($0, rows: rows, width: width) }, "row \(bad), \(threads) threads")
             }
         }
     }

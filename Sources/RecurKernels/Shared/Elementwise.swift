@@ -32,8 +32,9 @@ public enum OptimizerKernels {
         OptimizerMath.addRow(row, into: dst, rows: rows, columns: columns)
     }
 
-    public static func accumulateRowSum(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
-        OptimizerMath.accumulateRowSum(src, into: dst, rows: rows, columns: columns)
+    public static func accumulateRowSum(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
+                                        stride: Int) {
+        OptimizerMath.accumulateRowSum(src, into: dst, rows: rows, columns: columns, stride: stride)
     }
 }
 

@@ -43,13 +43,14 @@ enum OptimizerMath: SixteenLanes {
     }
 
     /// `dst[c] += Σ_r src[r, c]`, rows added in order.
-    static func accumulateRowSum(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+    static func accumulateRowSum(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
+                                 stride: Int) {
         var c = 0
         // 64 columns at a time in registers, so dst is read and written once per block.
         while c + 64 <= columns {
             var a0 = load(dst + c), a1 = load(dst + c + 16), a2 = load(dst + c + 32), a3 = load(dst + c + 48)
             for r in 0..<rows {
-                let s = src + r * columns + c
+                let s = src + r * stride + c
                 a0 += load(s); a1 += load(s + 16); a2 += load(s + 32); a3 += load(s + 48)
             }
             store(a0, dst + c); store(a1, dst + c + 16); store(a2, dst + c + 32); store(a3, dst + c + 48)
@@ -57,13 +58,13 @@ enum OptimizerMath: SixteenLanes {
         }
         while c + 16 <= columns {
             var a = load(dst + c)
-            for r in 0..<rows { a += load(src + r * columns + c) }
+            for r in 0..<rows { a += load(src + r * stride + c) }
             store(a, dst + c)
             c += 16
         }
         while c < columns {
             var a = dst[c]
-            for r in 0..<rows { a += src[r * columns + c] }
+            for r in 0..<rows { a += src[r * stride + c] }
             dst[c] = a
             c += 1
         }
