@@ -1,4 +1,5 @@
 import COpenBLAS
+import Glibc
 import Synchronization
 
 /// Matrix products through OpenBLAS's `cblas_sgemm` (row-major).
@@ -65,6 +66,14 @@ public enum BLAS {
         init() {
             count = Atomic(Int(openblas_get_num_threads()))
             openblas_set_num_threads(1)
+            // OpenBLAS started its workers when it loaded, and each polls for about 0.1 s before it
+            // sleeps: in a short run they took a core from WorkerTeam (`recur bench gemm --threads 2`
+            // at 64×512·512×2048: 100 GFLOP/s with them, 200 with OPENBLAS_NUM_THREADS=1). Recur never
+            // hands them work, so they are stopped. Looked up at run time: serial OpenBLAS builds
+            // have neither the threads nor the function.
+            if let shutdown = dlsym(nil, "blas_thread_shutdown_") {
+                _ = unsafeBitCast(shutdown, to: (@convention(c) () -> Int32).self)()
+            }
         }
     }
     private static let setting = ThreadSetting()
