@@ -26,22 +26,18 @@ public enum BLAS {
             cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                         Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
         }
-        let workers = threads
-        if workers > 1, m * n * k >= parallelVolume {
-            let byRows = m >= n, extent = byRows ? m : n
-            // Blocks of whole 16-row (or column) strips, the unit of OpenBLAS's AVX-512 and AVX2 kernels.
-            let chunk = (extent + workers - 1) / workers, strip = (chunk + 15) / 16 * 16
-            let parts = (extent + strip - 1) / strip
-            if parts > 1, WorkerTeam.shared.run(workers: parts, { w in
-                let first = w * strip, count = min(strip, extent - first)
-                if byRows {
-                    single(count, n, transposeA ? a + first : a + first * lda, b, c + first * ldc)
-                } else {
-                    single(m, count, a, transposeB ? b + first * ldb : b + first, c + first)
-                }
-            }) { return }
+        guard threads > 1, m * n * k >= parallelVolume else { return single(m, n, a, b, c) }
+        let byRows = m >= n, extent = byRows ? m : n
+        // Parts of whole 16-row (or column) strips, the unit of OpenBLAS's AVX-512 and AVX2 kernels.
+        WorkerTeam.shared.share((extent + 15) / 16, minimum: 1) { strips in
+            let first = strips.lowerBound * 16, count = min(extent, strips.upperBound * 16) - first
+            guard count > 0 else { return }
+            if byRows {
+                single(count, n, transposeA ? a + first : a + first * lda, b, c + first * ldc)
+            } else {
+                single(m, count, a, transposeB ? b + first * ldb : b + first, c + first)
+            }
         }
-        single(m, n, a, b, c)
     }
 
     /// The smallest m·n·k that ``gemm`` splits between workers. Waking a worker costs a few
