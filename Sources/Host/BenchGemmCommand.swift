@@ -2,11 +2,27 @@ import ArgumentParser
 import Foundation
 import RecurCore
 
+extension ProductKernel: ExpressibleByArgument {}
+
 struct BenchGemmCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gemm", abstract: "sgemm GFLOP/s at 1024³ and at the recurrent shape 64×512·512×2048.")
 
+    /// `M×K·K×N` written `MxKxN`.
+    struct Shape: ExpressibleByArgument {
+        let m: Int, k: Int, n: Int
+        init?(argument: String) {
+            let sizes = argument.lowercased().split(separator: "x").compactMap { Int($0) }
+            guard sizes.count == 3, sizes.allSatisfy({ $0 > 0 && $0 <= 16_384 }) else { return nil }
+            (m, k, n) = (sizes[0], sizes[1], sizes[2])
+        }
+    }
+
     @Option(help: "Threads; each product is split into blocks of rows or columns, one per thread.") var threads: Int = 1
+    @Option(help: "Who computes the products: \(ProductKernel.allCases.map(\.rawValue).joined(separator: ", ")) (default: Recur's choice, see `recur version`).")
+    var kernel: ProductKernel?
+    @Option(name: .customLong("shape"), help: "A product M×K·K×N to time instead, written MxKxN (sizes 1…16384); repeat for several.")
+    var shapes: [Shape] = []
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -15,7 +31,14 @@ struct BenchGemmCommand: ParsableCommand {
 
     func run() throws {
         BLAS.threads = threads
-        let shapes = [(m: 1024, n: 1024, k: 1024), (m: 64, n: 2048, k: 512)]
+        if let kernel {
+            guard kernel.isSupported else {
+                throw ValidationError("this CPU cannot run the \(kernel.rawValue) kernel.")
+            }
+            BLAS.productKernelOverride = kernel
+        }
+        let shapes = self.shapes.isEmpty ? [(m: 1024, n: 1024, k: 1024), (m: 64, n: 2048, k: 512)]
+                                         : self.shapes.map { (m: $0.m, n: $0.n, k: $0.k) }
         var results: [[String: Any]] = []
         for s in shapes {
             let gflops = Self.measure(m: s.m, n: s.n, k: s.k)
@@ -23,10 +46,11 @@ struct BenchGemmCommand: ParsableCommand {
             if !json { print(String(format: "sgemm %5d×%-5d·%5d×%-5d  %7.1f GFLOP/s", s.m, s.k, s.k, s.n, gflops)) }
         }
         if json {
-            let object: [String: Any] = ["kernel": BLAS.kernelName, "threads": threads, "results": results]
+            let object: [String: Any] = ["kernel": BLAS.kernelName, "products": BLAS.productKernel.rawValue,
+                                         "threads": threads, "results": results]
             try printJSON(object)
         } else {
-            print("kernel \(BLAS.kernelName) (\(FastKernels.origin)), \(threads) thread\(threads == 1 ? "" : "s")")
+            print("OpenBLAS kernel \(BLAS.kernelName) (\(FastKernels.origin)), products by \(BLAS.productKernel.label), \(threads) thread\(threads == 1 ? "" : "s")")
         }
     }
 

@@ -15,11 +15,13 @@ struct VersionCommand: ParsableCommand {
         let commit = sourceCommit()
         if json {
             try printJSON(["version": RecurVersion.current, "commit": commit ?? NSNull(), "openblas_kernels": BLAS.kernelName,
+                           "products": BLAS.productKernel.rawValue,
                            "plugin_api": Int(PluginAPI.version)])
         } else {
             print("recur \(RecurVersion.current)")
             print("commit \(commit ?? "unknown (not run from a git checkout)")")
             print("OpenBLAS kernels \(BLAS.kernelName)")
+            print("matrix products by \(BLAS.productKernel.label)")
             print("plugin API \(PluginAPI.version)")
         }
     }

@@ -2,10 +2,11 @@ import COpenBLAS
 import Glibc
 import Synchronization
 
-/// Matrix products through OpenBLAS's `cblas_sgemm` (row-major).
+/// Matrix products (row-major): OpenBLAS's `cblas_sgemm`, or Recur's own AVX-512 kernel where
+/// OpenBLAS's kernel set is narrower than the CPU (``ProductKernel``).
 ///
 /// OpenBLAS runs single-threaded; with ``threads`` above 1 a large product is split into row or
-/// column blocks of C, one per worker of ``WorkerTeam``, each an OpenBLAS product of its own.
+/// column blocks of C, one per worker of ``WorkerTeam``, each a product of its own.
 public enum BLAS {
     /// C[m×n] = alpha · op(A) · op(B) + beta · C, where op(A) is m×k and op(B) is k×n.
     /// Leading dimensions are the row lengths of the matrices as stored.
@@ -22,15 +23,18 @@ public enum BLAS {
             if beta == 0 { for r in 0..<m { (c + r * ldc).update(repeating: 0, count: n) } }
             return
         }
+        let kernel = productKernel
         let single = { (m: Int, n: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) in
-            cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            kernel.run(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                       a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         }
         guard threads > 1, m * n * k >= parallelVolume else { return single(m, n, a, b, c) }
         let byRows = m >= n, extent = byRows ? m : n
-        // Parts of whole 16-row (or column) strips, the unit of OpenBLAS's AVX-512 and AVX2 kernels.
-        WorkerTeam.shared.share((extent + 15) / 16, minimum: 1) { strips in
-            let first = strips.lowerBound * 16, count = min(extent, strips.upperBound * 16) - first
+        // Parts of whole strips: 16 rows or columns, the unit of OpenBLAS's AVX-512 and AVX2 kernels,
+        // or for Recur's kernel whole panels of columns.
+        let strip = byRows ? 16 : max(16, kernel.panelWidth)
+        WorkerTeam.shared.share((extent + strip - 1) / strip, minimum: 1) { strips in
+            let first = strips.lowerBound * strip, count = min(extent, strips.upperBound * strip) - first
             guard count > 0 else { return }
             if byRows {
                 single(count, n, transposeA ? a + first : a + first * lda, b, c + first * ldc)
@@ -39,6 +43,16 @@ public enum BLAS {
             }
         }
     }
+
+    /// Who computes the products now: ``productKernelOverride``, else the choice made at load
+    /// (``ProductKernel``; `RECUR_GEMM` names one).
+    public static var productKernel: ProductKernel {
+        if let wanted = productKernelOverride, wanted.isSupported { return wanted }
+        return ProductKernel.chosen
+    }
+
+    /// When set (and the CPU can run it), used instead of the choice made at load; tests run every kernel.
+    public nonisolated(unsafe) static var productKernelOverride: ProductKernel?
 
     /// The smallest m·n·k that ``gemm`` splits between workers. Waking a worker costs a few
     /// microseconds; a product of this volume takes about 40 µs on one core with AVX2 kernels.

@@ -1,0 +1,148 @@
+import COpenBLAS
+import Foundation
+import RecurKernelsAVX2
+import RecurKernelsAVX512
+
+/// Who computes ``BLAS/gemm``'s products: OpenBLAS, or Recur's cache-blocked panel kernel
+/// (`BlockedProduct` in Sources/RecurKernels) built for AVX-512 or AVX2.
+///
+/// OpenBLAS, unless its kernel set is narrower than the CPU's vectors. Debian's OpenBLAS 0.3.21
+/// does not know recent AVX-512 CPUs, and some machines pin it to its AVX2 kernels
+/// (`OPENBLAS_CORETYPE=Haswell`) because older builds compute wrong results on them; Recur keeps
+/// that pin. OpenBLAS then runs at about half the CPU's speed (about 100 GFLOP/s against 200 on one
+/// core here, docs/engine-notes.md, "Products on a narrowed OpenBLAS"), and Recur's AVX-512 kernel
+/// takes the products. Where OpenBLAS's kernels match the CPU (an AVX2-only CPU, or an AVX-512 one
+/// with SkylakeX kernels) it keeps them. `RECUR_GEMM=openblas|avx512|avx2` or ``BLAS/productKernelOverride``
+/// forces a choice (a kernel the CPU lacks falls back to OpenBLAS).
+public enum ProductKernel: String, Sendable, CaseIterable {
+    case openBLAS = "openblas", avx512, avx2
+
+    /// The choice for a CPU that has `builds` (best first) and an OpenBLAS running `openBLASKernel`:
+    /// Recur's kernel when its vectors are wider than the fused multiply-adds of OpenBLAS's set.
+    public static func automatic(builds: [Kernels.Build], openBLASKernel: String) -> ProductKernel {
+        let own: (kernel: ProductKernel, bits: Int) = switch builds.first {
+        case .avx512: (.avx512, 512)
+        case .avx2: (.avx2, 256)
+        default: (.openBLAS, 0)
+        }
+        return own.bits > fusedBits(openBLASKernel: openBLASKernel) ? own.kernel : .openBLAS
+    }
+
+    /// The vector width of an OpenBLAS kernel set's sgemm with fused multiply-adds: 512 for the
+    /// AVX-512 sets, 256 for the AVX2 + FMA ones, 128 for anything older (SSE, or AVX without FMA).
+    static func fusedBits(openBLASKernel name: String) -> Int {
+        switch name.lowercased() {
+        case "skylakex", "cooperlake", "sapphirerapids": 512
+        case "haswell", "zen", "excavator", "steamroller", "piledriver": 256
+        default: 128
+        }
+    }
+
+    /// Whether this CPU can run the kernel.
+    public var isSupported: Bool {
+        switch self {
+        case .openBLAS: return true
+        case .avx512: return Self.builds.contains(.avx512)
+        case .avx2: return Self.builds.contains(.avx2)
+        }
+    }
+
+    private static let builds = Kernels.Build.supported(cpuFlags: CPUKernelChoice.cpuFlags())
+
+    /// How `recur version` and the benchmarks name it.
+    public var label: String {
+        switch self {
+        case .openBLAS: "OpenBLAS"
+        case .avx512: "Recur's AVX-512 kernel"
+        case .avx2: "Recur's AVX2 kernel"
+        }
+    }
+
+    static let chosen: ProductKernel = {
+        if let name = getenv("RECUR_GEMM"), let named = ProductKernel(rawValue: String(cString: name).lowercased()) {
+            return named.isSupported ? named : .openBLAS
+        }
+        return automatic(builds: [Kernels.Build.current], openBLASKernel: BLAS.kernelName)
+    }()
+
+    /// Columns of one packed panel (0 for OpenBLAS): a column split between threads keeps whole panels.
+    var panelWidth: Int {
+        switch self {
+        case .openBLAS: 0
+        case .avx512: RecurKernelsAVX512.PanelProduct.width
+        case .avx2: RecurKernelsAVX2.PanelProduct.width
+        }
+    }
+
+    /// `C = (beta · C) + alpha · op(A) · op(B)` for one block, on this thread.
+    func run(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+             beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if self == .openBLAS {
+            cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            return
+        }
+        if beta != 0 && beta != 1 {
+            for r in 0..<m {
+                let row = c + r * ldc
+                for j in 0..<n { row[j] *= beta }
+            }
+        }
+        let accumulate = beta != 0
+        switch self {
+        case .avx512:
+            ProductScratch.with(RecurKernelsAVX512.BlockedProduct.scratchCount(m: m, n: n, k: k)) { scratch in
+                RecurKernelsAVX512.BlockedProduct.run(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                                      alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                                                      accumulate: accumulate, c: c, ldc: ldc, scratch: scratch)
+            }
+        case .avx2:
+            ProductScratch.with(RecurKernelsAVX2.BlockedProduct.scratchCount(m: m, n: n, k: k)) { scratch in
+                RecurKernelsAVX2.BlockedProduct.run(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                                    alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                                                    accumulate: accumulate, c: c, ldc: ldc, scratch: scratch)
+            }
+        case .openBLAS:
+            break
+        }
+    }
+}
+
+/// One growing scratch buffer per thread for the packed blocks of ``ProductKernel``: a product
+/// runs on whichever thread calls it (the caller, a ``WorkerTeam`` worker), and allocating
+/// megabytes per product would cost page faults every time.
+enum ProductScratch {
+    private final class Buffer {
+        var pointer: UnsafeMutablePointer<Float>
+        var capacity: Int
+        init(capacity: Int) {
+            self.capacity = capacity
+            pointer = .allocate(capacity: capacity)
+        }
+        deinit { pointer.deallocate() }
+    }
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { raw in
+            if let raw { Unmanaged<Buffer>.fromOpaque(raw).release() }
+        }
+        return key
+    }()
+
+    static func with<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+        if let raw = pthread_getspecific(key) {
+            let buffer = Unmanaged<Buffer>.fromOpaque(raw).takeUnretainedValue()
+            if buffer.capacity < count {
+                buffer.pointer.deallocate()
+                buffer.capacity = count
+                buffer.pointer = .allocate(capacity: count)
+            }
+            return body(buffer.pointer)
+        }
+        let buffer = Buffer(capacity: count)
+        pthread_setspecific(key, Unmanaged.passRetained(buffer).toOpaque())
+        return body(buffer.pointer)
+    }
+}

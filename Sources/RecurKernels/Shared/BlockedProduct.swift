@@ -1,0 +1,128 @@
+// One source, compiled twice (see PanelProduct.swift): 64-column panels with AVX-512, 32 with AVX2.
+
+/// A large product `C = op(A)·op(B)` (or `C += …`) on ``PanelProduct``'s register-blocked kernel,
+/// blocked for the caches the way GotoBLAS blocks it.
+///
+/// Recur calls it instead of OpenBLAS only where OpenBLAS runs narrower vectors than the CPU has
+/// (RecurCore's `BLAS.ProductKernel`): for example OpenBLAS held to its AVX2 ("Haswell") kernels
+/// on an AVX-512 CPU, where this kernel is about twice as fast.
+///
+/// The loop nest, for depth blocks of ``depthBlock`` and row blocks of ``rowBlock``:
+/// - op(B)'s depth block is packed once into panels of `width` columns (zero-padded on the right);
+///   one panel (`depthBlock · width` floats, 32 KiB) stays in L1 while every row of the block
+///   streams past it;
+/// - op(A)'s block is packed row-major (`alpha` applied), so its rows are contiguous in L2.
+///
+/// Each element of C is one chain of fused multiply-adds in the order k = 0, 1, …, whatever the
+/// shapes around it: splitting C between threads by rows or columns does not change its bits.
+public enum BlockedProduct {
+    /// Depth (k) of one packed block.
+    public static let depthBlock = 128
+    /// Rows of op(A) packed at a time.
+    public static let rowBlock = 256
+
+    /// Floats of scratch ``run(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:accumulate:c:ldc:scratch:)`` needs.
+    public static func scratchCount(m: Int, n: Int, k: Int) -> Int {
+        let width = PanelProduct.width, depth = min(k, depthBlock), rows = min(m, rowBlock)
+        let panels = (n + width - 1) / width
+        return depth * panels * width + rows * depth + rows * width
+    }
+
+    /// `C[m×n] = (accumulate ? C : 0) + alpha · op(A) · op(B)`, where op(A) is m×k and op(B) is k×n,
+    /// all row-major with the given row lengths as stored (`lda`, `ldb`, `ldc`).
+    ///
+    /// - Parameter scratch: at least ``scratchCount(m:n:k:)`` floats, not aliasing A, B or C.
+    public static func run(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                           a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                           accumulate: Bool, c: UnsafeMutablePointer<Float>, ldc: Int,
+                           scratch: UnsafeMutablePointer<Float>) {
+        let width = PanelProduct.width
+        let panels = (n + width - 1) / width
+        let packedB = scratch
+        let packedA = packedB + min(k, depthBlock) * panels * width
+        let tile = packedA + min(m, rowBlock) * min(k, depthBlock)
+        var p0 = 0
+        while p0 < k {
+            let depth = min(depthBlock, k - p0)
+            packB(transposed: transposeB, b: b, ldb: ldb, from: p0, depth: depth, n: n, into: packedB)
+            let add = accumulate || p0 > 0
+            var i0 = 0
+            while i0 < m {
+                let rows = min(rowBlock, m - i0)
+                packA(transposed: transposeA, a: a, lda: lda, rows: i0, count: rows, from: p0, depth: depth,
+                      alpha: alpha, into: packedA)
+                for j in 0..<panels {
+                    let column = j * width, columns = min(width, n - column)
+                    let panel = packedB + j * depth * width, target = c + i0 * ldc + column
+                    if columns == width {
+                        PanelProduct.run(rows: rows, depth: depth, a: packedA, lda: depth, panel: panel, bias: nil,
+                                         c: target, ldc: ldc, accumulate: add)
+                        continue
+                    }
+                    // The last, narrower panel goes through a full-width tile so the kernel never
+                    // writes past C's columns.
+                    if add {
+                        for r in 0..<rows {
+                            (tile + r * width).update(from: target + r * ldc, count: columns)
+                        }
+                    }
+                    PanelProduct.run(rows: rows, depth: depth, a: packedA, lda: depth, panel: panel, bias: nil,
+                                     c: tile, ldc: width, accumulate: add)
+                    for r in 0..<rows {
+                        (target + r * ldc).update(from: tile + r * width, count: columns)
+                    }
+                }
+                i0 += rows
+            }
+            p0 += depth
+        }
+    }
+
+    /// Rows `from..<from+depth` of op(B) into `⌈n / width⌉` panels of `depth × width` floats.
+    @inline(__always)
+    private static func packB(transposed: Bool, b: UnsafePointer<Float>, ldb: Int, from p0: Int, depth: Int, n: Int,
+                              into packed: UnsafeMutablePointer<Float>) {
+        let width = PanelProduct.width
+        var column = 0
+        var panel = packed
+        while column < n {
+            let columns = min(width, n - column)
+            if transposed {
+                // op(B)[p, j] = B[j, p]: each stored row of B is one panel column.
+                for j in 0..<columns {
+                    let source = b + (column + j) * ldb + p0
+                    for p in 0..<depth { panel[p * width + j] = source[p] }
+                }
+            } else {
+                for p in 0..<depth {
+                    (panel + p * width).update(from: b + (p0 + p) * ldb + column, count: columns)
+                }
+            }
+            if columns < width {
+                for p in 0..<depth { (panel + p * width + columns).update(repeating: 0, count: width - columns) }
+            }
+            panel += depth * width
+            column += width
+        }
+    }
+
+    /// Rows `i0..<i0+count`, columns `from..<from+depth` of alpha·op(A), row-major with row length `depth`.
+    @inline(__always)
+    private static func packA(transposed: Bool, a: UnsafePointer<Float>, lda: Int, rows i0: Int, count: Int,
+                              from p0: Int, depth: Int, alpha: Float, into packed: UnsafeMutablePointer<Float>) {
+        if transposed {
+            // op(A)[r, p] = A[p, r]: read along A's stored rows, write down the packed columns.
+            for p in 0..<depth {
+                let source = a + (p0 + p) * lda + i0
+                for r in 0..<count { packed[r * depth + p] = alpha * source[r] }
+            }
+        } else if alpha == 1 {
+            for r in 0..<count { (packed + r * depth).update(from: a + (i0 + r) * lda + p0, count: depth) }
+        } else {
+            for r in 0..<count {
+                let source = a + (i0 + r) * lda + p0, row = packed + r * depth
+                for p in 0..<depth { row[p] = alpha * source[p] }
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import XCTest
+@testable import RecurCore
+
+/// Recur's cache-blocked product kernel (``ProductKernel``), built for AVX-512 and for AVX2, against
+/// OpenBLAS: every transpose, odd shapes around its panel width (64 or 32 columns), depth and row
+/// blocks (128, 256), one row, padded rows, alpha and beta; and the same bits whether C is split
+/// between threads or not. Each build runs wherever the CPU has it, so an AVX-512 machine also
+/// tests the AVX2 build.
+final class ProductKernelTests: XCTestCase {
+    private var saved: (threads: Int, volume: Int, kernel: ProductKernel?) = (1, 0, nil)
+
+    override func setUp() {
+        saved = (BLAS.threads, BLAS.parallelVolume, BLAS.productKernelOverride)
+    }
+
+    override func tearDown() {
+        (BLAS.threads, BLAS.parallelVolume, BLAS.productKernelOverride) = saved
+    }
+
+    private var ownKernels: [ProductKernel] {
+        [.avx512, .avx2].filter(\.isSupported)
+    }
+
+    /// C (with two padding columns that must stay untouched) after `BLAS.gemm` on `kernel`.
+    private func product(_ kernel: ProductKernel, threads: Int = 1, transposeA: Bool, transposeB: Bool,
+                         m: Int, n: Int, k: Int, alpha: Float, beta: Float, seed: UInt64) -> (c: [Float], ldc: Int) {
+        BLAS.productKernelOverride = kernel
+        BLAS.threads = threads
+        var rng = RandomGenerator(seed: seed)
+        let lda = (transposeA ? m : k) + 3, ldb = (transposeB ? k : n) + 1, ldc = n + 2
+        let a = rng.uniformTensor([(transposeA ? k : m) * lda], -1, 1)
+        let b = rng.uniformTensor([(transposeB ? n : k) * ldb], -1, 1)
+        var c = rng.uniformTensor([m * ldc], -1, 1)
+        a.withPointer { pa in b.withPointer { pb in c.withMutablePointer { pc in
+            BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                      a: pa, lda: lda, b: pb, ldb: ldb, beta: beta, c: pc, ldc: ldc)
+        } } }
+        return (c.scalars, ldc)
+    }
+
+    func testEveryBuildMatchesOpenBLASOnOddShapes() throws {
+        guard !ownKernels.isEmpty else { throw XCTSkip("this CPU has neither AVX-512F nor AVX2 with FMA") }
+        // Shapes around the panel widths (32, 64), the depth block (128) and the row block (256).
+        let shapes: [(m: Int, n: Int, k: Int)] = [
+            (1, 1, 1), (1, 65, 7), (3, 31, 129), (5, 64, 128), (4, 33, 256), (17, 200, 300),
+            (257, 97, 130), (300, 2, 5), (64, 512, 100), (2, 1000, 3),
+        ]
+        var seed: UInt64 = 1
+        for kernel in ownKernels {
+            for s in shapes {
+                for transposeA in [false, true] {
+                    for transposeB in [false, true] {
+                        for (alpha, beta) in [(Float(1), Float(0)), (1, 1), (-0.5, 0.75)] {
+                            seed += 1
+                            let reference = product(.openBLAS, transposeA: transposeA, transposeB: transposeB,
+                                                    m: s.m, n: s.n, k: s.k, alpha: alpha, beta: beta, seed: seed)
+                            let own = product(kernel, transposeA: transposeA, transposeB: transposeB,
+                                              m: s.m, n: s.n, k: s.k, alpha: alpha, beta: beta, seed: seed)
+                            let label = "\(kernel) \(s.m)×\(s.k)·\(s.k)×\(s.n) Aᵀ \(transposeA) Bᵀ \(transposeB) α \(alpha) β \(beta)"
+                            for r in 0..<s.m {
+                                for j in 0..<s.n {
+                                    let x = reference.c[r * reference.ldc + j], y = own.c[r * own.ldc + j]
+                                    // Sums of k products of numbers in [-1, 1] in another order.
+                                    XCTAssertEqual(x, y, accuracy: 1e-6 * Float(s.k) + 1e-6, "\(label) at [\(r), \(j)]")
+                                }
+                                for j in s.n..<own.ldc {
+                                    XCTAssertEqual(own.c[r * own.ldc + j], reference.c[r * reference.ldc + j], "\(label): padding")
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Each element of C is one chain of fused multiply-adds in k order, so splitting C by rows or
+    /// columns (whole panels) between threads gives the bits of one thread.
+    func testASplitProductHasTheBitsOfOneThread() throws {
+        guard !ownKernels.isEmpty else { throw XCTSkip("this CPU has neither AVX-512F nor AVX2 with FMA") }
+        BLAS.parallelVolume = 1
+        for kernel in ownKernels {
+            for (m, n) in [(300, 70), (40, 333)] {
+                for transposeB in [false, true] {
+                    let one = product(kernel, threads: 1, transposeA: false, transposeB: transposeB,
+                                      m: m, n: n, k: 150, alpha: 1, beta: 1, seed: 5)
+                    for threads in [2, 3] {
+                        let split = product(kernel, threads: threads, transposeA: false, transposeB: transposeB,
+                                            m: m, n: n, k: 150, alpha: 1, beta: 1, seed: 5)
+                        XCTAssertEqual(one.c, split.c, "\(kernel) \(m)×\(n) on \(threads) threads")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Recur's kernel only where OpenBLAS runs narrower vectors than Recur's build for the CPU.
+    func testTheAutomaticChoice() {
+        XCTAssertEqual(ProductKernel.automatic(builds: [.avx512], openBLASKernel: "Haswell"), .avx512)
+        XCTAssertEqual(ProductKernel.automatic(builds: [.avx512], openBLASKernel: "Zen"), .avx512)
+        XCTAssertEqual(ProductKernel.automatic(builds: [.avx512], openBLASKernel: "SkylakeX"), .openBLAS)
+        XCTAssertEqual(ProductKernel.automatic(builds: [.avx512], openBLASKernel: "COOPERLAKE"), .openBLAS)
+        XCTAssertEqual(ProductKernel.automatic(builds: [.avx2], openBLASKernel: "Haswell"), .openBLAS)
+        XCTAssertEqual(ProductKernel.automatic(builds: [.avx2], openBLASKernel: "Prescott"), .avx2)
+        XCTAssertEqual(ProductKernel.automatic(builds: [.avx2], openBLASKernel: "Sandybridge"), .avx2)
+        XCTAssertEqual(ProductKernel.automatic(builds: [.baseline], openBLASKernel: "Prescott"), .openBLAS)
+    }
+}
