@@ -23,6 +23,8 @@ struct BenchGemmCommand: ParsableCommand {
     var kernel: ProductKernel?
     @Option(name: .customLong("shape"), help: "A product M×K·K×N to time instead, written MxKxN (sizes 1…16384); repeat for several.")
     var shapes: [Shape] = []
+    @Flag(help: "Time op(A) = Aᵀ, with A stored K×M.") var transposeA = false
+    @Flag(help: "Time op(B) = Bᵀ, with B stored N×K.") var transposeB = false
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -41,8 +43,8 @@ struct BenchGemmCommand: ParsableCommand {
                                          : self.shapes.map { (m: $0.m, n: $0.n, k: $0.k) }
         var results: [[String: Any]] = []
         for s in shapes {
-            let gflops = Self.measure(m: s.m, n: s.n, k: s.k)
-            results.append(["m": s.m, "n": s.n, "k": s.k, "gflops": (gflops * 10).rounded() / 10])
+            let gflops = Self.measure(m: s.m, n: s.n, k: s.k, transposeA: transposeA, transposeB: transposeB)
+            results.append(["m": s.m, "n": s.n, "k": s.k, "transpose_a": transposeA, "transpose_b": transposeB, "gflops": (gflops * 10).rounded() / 10])
             if !json { print(String(format: "sgemm %5d×%-5d·%5d×%-5d  %7.1f GFLOP/s", s.m, s.k, s.k, s.n, gflops)) }
         }
         if json {
@@ -55,7 +57,7 @@ struct BenchGemmCommand: ParsableCommand {
     }
 
     /// Best of several timed repetitions after a warm-up, so a moment of foreign load does not count.
-    static func measure(m: Int, n: Int, k: Int) -> Double {
+    static func measure(m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false) -> Double {
         var rng = RandomGenerator(seed: 1)
         let a = rng.uniformTensor([m, k], -1, 1), b = rng.uniformTensor([k, n], -1, 1)
         var c = Tensor(zeros: [m, n])
@@ -63,10 +65,12 @@ struct BenchGemmCommand: ParsableCommand {
         let repetitions = max(3, Int(2e9 / flops))
         var best = Double.infinity
         a.withPointer { pa in b.withPointer { pb in c.withMutablePointer { pc in
-            BLAS.gemm(m: m, n: n, k: k, a: pa, lda: k, b: pb, ldb: n, c: pc, ldc: n)
+            BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                      a: pa, lda: transposeA ? m : k, b: pb, ldb: transposeB ? k : n, c: pc, ldc: n)
             for _ in 0..<5 {
                 let start = DispatchTime.now().uptimeNanoseconds
-                for _ in 0..<repetitions { BLAS.gemm(m: m, n: n, k: k, a: pa, lda: k, b: pb, ldb: n, c: pc, ldc: n) }
+                for _ in 0..<repetitions { BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                      a: pa, lda: transposeA ? m : k, b: pb, ldb: transposeB ? k : n, c: pc, ldc: n) }
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 best = min(best, seconds / Double(repetitions))
             }

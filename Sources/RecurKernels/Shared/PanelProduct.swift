@@ -34,24 +34,44 @@ public enum PanelProduct {
     ///   - accumulate: start from C itself (C += A·P).
     public static func run(rows: Int, depth: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>,
                            bias: UnsafePointer<Float>?, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        sweep(rows: rows, depth: depth, a: a, rowStride: lda, kStride: 1, panel: panel, bias: bias, c: c, ldc: ldc,
+              accumulate: accumulate)
+    }
+
+    /// ``run(rows:depth:a:lda:panel:bias:c:ldc:accumulate:)`` with A's element `[r, k]` at
+    /// `a + r·rowStride + k·kStride`: `kStride` 1 for A as stored row by row, `rowStride` 1 for a
+    /// transposed A read in place (k is then A's stored row).
+    public static func run(rows: Int, depth: Int, a: UnsafePointer<Float>, rowStride: Int, kStride: Int,
+                           panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        sweep(rows: rows, depth: depth, a: a, rowStride: rowStride, kStride: kStride, panel: panel, bias: nil, c: c,
+              ldc: ldc, accumulate: accumulate)
+    }
+
+    @inline(__always)
+    private static func sweep(rows: Int, depth: Int, a: UnsafePointer<Float>, rowStride lda: Int, kStride: Int,
+                              panel: UnsafePointer<Float>, bias: UnsafePointer<Float>?, c: UnsafeMutablePointer<Float>,
+                              ldc: Int, accumulate: Bool) {
         var r = 0
         if Lane.scalarCount == 16 {
             while r + 4 <= rows {
-                quad(depth: depth, a: a + r * lda, lda: lda, panel: panel, bias: bias, c: c + r * ldc, ldc: ldc, accumulate: accumulate)
+                quad(depth: depth, a: a + r * lda, lda: lda, kStride: kStride, panel: panel, bias: bias,
+                     c: c + r * ldc, ldc: ldc, accumulate: accumulate)
                 r += 4
             }
         }
         while r + 2 <= rows {
-            pair(depth: depth, a: a + r * lda, lda: lda, panel: panel, bias: bias, c: c + r * ldc, ldc: ldc, accumulate: accumulate)
+            pair(depth: depth, a: a + r * lda, lda: lda, kStride: kStride, panel: panel, bias: bias,
+                 c: c + r * ldc, ldc: ldc, accumulate: accumulate)
             r += 2
         }
         if r < rows {
-            single(depth: depth, a: a + r * lda, panel: panel, bias: bias, c: c + r * ldc, accumulate: accumulate)
+            single(depth: depth, a: a + r * lda, kStride: kStride, panel: panel, bias: bias, c: c + r * ldc,
+                   accumulate: accumulate)
         }
     }
 
     @inline(__always)
-    private static func quad(depth: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>,
+    private static func quad(depth: Int, a: UnsafePointer<Float>, lda: Int, kStride: Int, panel: UnsafePointer<Float>,
                              bias: UnsafePointer<Float>?, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         let w = Lane.scalarCount
         var c00 = Lane(), c01 = Lane(), c02 = Lane(), c03 = Lane()
@@ -70,17 +90,18 @@ public enum PanelProduct {
             c20 = c00; c21 = c01; c22 = c02; c23 = c03
             c30 = c00; c31 = c01; c32 = c02; c33 = c03
         }
-        let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda
-        var p = panel
-        for k in 0..<depth {
+        let l2 = 2 * lda, l3 = 3 * lda
+        var x = a, p = panel
+        for _ in 0..<depth {
             let b0 = load(p), b1 = load(p + w), b2 = load(p + 2 * w), b3 = load(p + 3 * w)
-            let x0 = Lane(repeating: a0[k]), x1 = Lane(repeating: a1[k])
+            let x0 = Lane(repeating: x[0]), x1 = Lane(repeating: x[lda])
             c00.addProduct(x0, b0); c01.addProduct(x0, b1); c02.addProduct(x0, b2); c03.addProduct(x0, b3)
             c10.addProduct(x1, b0); c11.addProduct(x1, b1); c12.addProduct(x1, b2); c13.addProduct(x1, b3)
-            let x2 = Lane(repeating: a2[k]), x3 = Lane(repeating: a3[k])
+            let x2 = Lane(repeating: x[l2]), x3 = Lane(repeating: x[l3])
             c20.addProduct(x2, b0); c21.addProduct(x2, b1); c22.addProduct(x2, b2); c23.addProduct(x2, b3)
             c30.addProduct(x3, b0); c31.addProduct(x3, b1); c32.addProduct(x3, b2); c33.addProduct(x3, b3)
             p += 4 * w
+            x += kStride
         }
         store(c00, c); store(c01, c + w); store(c02, c + 2 * w); store(c03, c + 3 * w)
         store(c10, c1); store(c11, c1 + w); store(c12, c1 + 2 * w); store(c13, c1 + 3 * w)
@@ -89,7 +110,7 @@ public enum PanelProduct {
     }
 
     @inline(__always)
-    private static func pair(depth: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>,
+    private static func pair(depth: Int, a: UnsafePointer<Float>, lda: Int, kStride: Int, panel: UnsafePointer<Float>,
                              bias: UnsafePointer<Float>?, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         let w = Lane.scalarCount
         var c00 = Lane(), c01 = Lane(), c02 = Lane(), c03 = Lane()
@@ -101,21 +122,21 @@ public enum PanelProduct {
             c00 = load(bias); c01 = load(bias + w); c02 = load(bias + 2 * w); c03 = load(bias + 3 * w)
             c10 = c00; c11 = c01; c12 = c02; c13 = c03
         }
-        let a0 = a, a1 = a + lda
-        var p = panel
-        for k in 0..<depth {
+        var x = a, p = panel
+        for _ in 0..<depth {
             let b0 = load(p), b1 = load(p + w), b2 = load(p + 2 * w), b3 = load(p + 3 * w)
-            let x0 = Lane(repeating: a0[k]), x1 = Lane(repeating: a1[k])
+            let x0 = Lane(repeating: x[0]), x1 = Lane(repeating: x[lda])
             c00.addProduct(x0, b0); c01.addProduct(x0, b1); c02.addProduct(x0, b2); c03.addProduct(x0, b3)
             c10.addProduct(x1, b0); c11.addProduct(x1, b1); c12.addProduct(x1, b2); c13.addProduct(x1, b3)
             p += 4 * w
+            x += kStride
         }
         store(c00, c); store(c01, c + w); store(c02, c + 2 * w); store(c03, c + 3 * w)
         store(c10, c + ldc); store(c11, c + ldc + w); store(c12, c + ldc + 2 * w); store(c13, c + ldc + 3 * w)
     }
 
     @inline(__always)
-    private static func single(depth: Int, a: UnsafePointer<Float>, panel: UnsafePointer<Float>,
+    private static func single(depth: Int, a: UnsafePointer<Float>, kStride: Int, panel: UnsafePointer<Float>,
                                bias: UnsafePointer<Float>?, c: UnsafeMutablePointer<Float>, accumulate: Bool) {
         let w = Lane.scalarCount
         var c0 = Lane(), c1 = Lane(), c2 = Lane(), c3 = Lane()
@@ -124,11 +145,12 @@ public enum PanelProduct {
         } else if let bias {
             c0 = load(bias); c1 = load(bias + w); c2 = load(bias + 2 * w); c3 = load(bias + 3 * w)
         }
-        var p = panel
-        for k in 0..<depth {
-            let x = Lane(repeating: a[k])
-            c0.addProduct(x, load(p)); c1.addProduct(x, load(p + w)); c2.addProduct(x, load(p + 2 * w)); c3.addProduct(x, load(p + 3 * w))
+        var x = a, p = panel
+        for _ in 0..<depth {
+            let v = Lane(repeating: x[0])
+            c0.addProduct(v, load(p)); c1.addProduct(v, load(p + w)); c2.addProduct(v, load(p + 2 * w)); c3.addProduct(v, load(p + 3 * w))
             p += 4 * w
+            x += kStride
         }
         store(c0, c); store(c1, c + w); store(c2, c + 2 * w); store(c3, c + 3 * w)
     }
