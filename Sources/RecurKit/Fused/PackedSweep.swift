@@ -1,3 +1,4 @@
+import CPrefetch
 import RecurCore
 
 /// The time loops of ``FusedPass`` on the packed microkernel path, split between workers.
@@ -144,6 +145,34 @@ extension FusedPass {
             let own = share.units
             for k in stride(from: steps - 1, through: 0, by: -1) {
                 let t = time(k)
+                // The states saved at step k − 1 left the caches during the forward pass; reading
+                // them at the next step stalled on every row (perf: a fifth of this loop's samples
+                // on one load). Asked for now, they arrive while this step's products run. The same
+                // for the rows of ∂gx (and ∂gh) written next step, whose first writes missed.
+                if k > 0 {
+                    for s in 0..<S {
+                        let saved = history[s] + (k - 1) * block + own.lowerBound
+                        for r in 0..<B {
+                            var offset = 0
+                            while offset < own.count {
+                                recur_prefetch(saved + r * H + offset)
+                                offset += 16
+                            }
+                        }
+                    }
+                    let rowsGX = gradGX + time(k - 1) * B * gates + own.lowerBound
+                    let rowsGH = gradGH + (k - 1) * B * gates + own.lowerBound
+                    for r in 0..<B {
+                        for g in 0..<G {
+                            var offset = 0
+                            while offset < own.count {
+                                recur_prefetch_for_write(rowsGX + r * gates + g * H + offset)
+                                if !sharedGradients { recur_prefetch_for_write(rowsGH + r * gates + g * H + offset) }
+                                offset += 16
+                            }
+                        }
+                    }
+                }
                 for r in 0..<B where keep?[t * B + r] ?? true {
                     let d = dNext[0] + r * H + own.lowerBound
                     Kernels.add(d, pg + t * block + r * H + own.lowerBound, into: d, count: own.count)
