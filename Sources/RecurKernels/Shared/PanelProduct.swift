@@ -50,6 +50,50 @@ public enum PanelProduct {
               panel: panel, bias: nil, c: c, ldc: ldc, accumulate: accumulate)
     }
 
+    /// The first `lanes` columns of a panel only (one vector register): `C[r, 0..<lanes] =
+    /// (accumulate ? C : 0) + Σ_k A[r, k] · P[k, 0..<lanes]`, A addressed as in
+    /// ``run(rows:depth:a:rowStride:kStride:panel:c:ldc:accumulate:)``. For the last few columns
+    /// of a product (an output layer of 65 symbols leaves one), where a full-width panel would do
+    /// four times the work. Eight rows at a time: 8 FMAs per panel load and 8 broadcasts.
+    public static func runOneLane(rows: Int, depth: Int, a: UnsafePointer<Float>, rowStride lda: Int, kStride: Int,
+                                  panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+                                  accumulate: Bool) {
+        var r = 0
+        while r + 8 <= rows {
+            let base = c + r * ldc
+            var c0 = Lane(), c1 = Lane(), c2 = Lane(), c3 = Lane(), c4 = Lane(), c5 = Lane(), c6 = Lane(), c7 = Lane()
+            if accumulate {
+                c0 = load(base); c1 = load(base + ldc); c2 = load(base + 2 * ldc); c3 = load(base + 3 * ldc)
+                c4 = load(base + 4 * ldc); c5 = load(base + 5 * ldc); c6 = load(base + 6 * ldc); c7 = load(base + 7 * ldc)
+            }
+            var x = a + r * lda, p = panel
+            for _ in 0..<depth {
+                let b = load(p)
+                c0.addProduct(Lane(repeating: x[0]), b); c1.addProduct(Lane(repeating: x[lda]), b)
+                c2.addProduct(Lane(repeating: x[2 * lda]), b); c3.addProduct(Lane(repeating: x[3 * lda]), b)
+                c4.addProduct(Lane(repeating: x[4 * lda]), b); c5.addProduct(Lane(repeating: x[5 * lda]), b)
+                c6.addProduct(Lane(repeating: x[6 * lda]), b); c7.addProduct(Lane(repeating: x[7 * lda]), b)
+                p += width
+                x += kStride
+            }
+            store(c0, base); store(c1, base + ldc); store(c2, base + 2 * ldc); store(c3, base + 3 * ldc)
+            store(c4, base + 4 * ldc); store(c5, base + 5 * ldc); store(c6, base + 6 * ldc); store(c7, base + 7 * ldc)
+            r += 8
+        }
+        while r < rows {
+            let target = c + r * ldc
+            var sum = accumulate ? load(target) : Lane()
+            var x = a + r * lda, p = panel
+            for _ in 0..<depth {
+                sum.addProduct(Lane(repeating: x[0]), load(p))
+                p += width
+                x += kStride
+            }
+            store(sum, target)
+            r += 1
+        }
+    }
+
     @inline(__always)
     private static func sweep(rows: Int, depth: Int, a: UnsafePointer<Float>, rowStride lda: Int, kStride: Int,
                               sixRows: Bool, panel: UnsafePointer<Float>, bias: UnsafePointer<Float>?, c: UnsafeMutablePointer<Float>,
