@@ -26,8 +26,11 @@ public enum Kernels {
             return builds + [.baseline]
         }
 
+        /// The builds this CPU can run, best first (`/proc/cpuinfo` read once).
+        public static let available = supported(cpuFlags: CPUKernelChoice.cpuFlags())
+
         public static let current: Build = {
-            let supported = Build.supported(cpuFlags: CPUKernelChoice.cpuFlags())
+            let supported = available
             let wanted = getenv("RECUR_MICROKERNEL").map { String(cString: $0).lowercased() }
             let named = wanted == "blas" ? Build.baseline : wanted.flatMap(Build.init(rawValue:))
             return named.flatMap { supported.contains($0) ? $0 : nil } ?? supported[0]

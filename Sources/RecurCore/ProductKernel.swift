@@ -17,13 +17,13 @@ import RecurKernelsAVX512
 public enum ProductKernel: String, Sendable, CaseIterable {
     case openBLAS = "openblas", avx512, avx2
 
-    /// The choice for a CPU that has `builds` (best first) and an OpenBLAS running `openBLASKernel`:
+    /// The choice for Recur's kernels built as `build` and an OpenBLAS running `openBLASKernel`:
     /// Recur's kernel when its vectors are wider than the fused multiply-adds of OpenBLAS's set.
-    public static func automatic(builds: [Kernels.Build], openBLASKernel: String) -> ProductKernel {
-        let own: (kernel: ProductKernel, bits: Int) = switch builds.first {
+    public static func automatic(build: Kernels.Build, openBLASKernel: String) -> ProductKernel {
+        let own: (kernel: ProductKernel, bits: Int) = switch build {
         case .avx512: (.avx512, 512)
         case .avx2: (.avx2, 256)
-        default: (.openBLAS, 0)
+        case .baseline: (.openBLAS, 0)
         }
         return own.bits > fusedBits(openBLASKernel: openBLASKernel) ? own.kernel : .openBLAS
     }
@@ -42,12 +42,10 @@ public enum ProductKernel: String, Sendable, CaseIterable {
     public var isSupported: Bool {
         switch self {
         case .openBLAS: return true
-        case .avx512: return Self.builds.contains(.avx512)
-        case .avx2: return Self.builds.contains(.avx2)
+        case .avx512: return Kernels.Build.available.contains(.avx512)
+        case .avx2: return Kernels.Build.available.contains(.avx2)
         }
     }
-
-    private static let builds = Kernels.Build.supported(cpuFlags: CPUKernelChoice.cpuFlags())
 
     /// How `recur version` and the benchmarks name it.
     public var label: String {
@@ -62,7 +60,7 @@ public enum ProductKernel: String, Sendable, CaseIterable {
         if let name = getenv("RECUR_GEMM"), let named = ProductKernel(rawValue: String(cString: name).lowercased()) {
             return named.isSupported ? named : .openBLAS
         }
-        return automatic(builds: [Kernels.Build.current], openBLASKernel: BLAS.kernelName)
+        return automatic(build: Kernels.Build.current, openBLASKernel: BLAS.kernelName)
     }()
 
     /// Columns of one packed panel (0 for OpenBLAS): a column split between threads keeps whole panels.

@@ -96,13 +96,13 @@ final class ProductKernelTests: XCTestCase {
 
     /// Recur's kernel only where OpenBLAS runs narrower vectors than Recur's build for the CPU.
     func testTheAutomaticChoice() {
-        XCTAssertEqual(ProductKernel.automatic(builds: [.avx512], openBLASKernel: "Haswell"), .avx512)
-        XCTAssertEqual(ProductKernel.automatic(builds: [.avx512], openBLASKernel: "Zen"), .avx512)
-        XCTAssertEqual(ProductKernel.automatic(builds: [.avx512], openBLASKernel: "SkylakeX"), .openBLAS)
-        XCTAssertEqual(ProductKernel.automatic(builds: [.avx512], openBLASKernel: "COOPERLAKE"), .openBLAS)
-        XCTAssertEqual(ProductKernel.automatic(builds: [.avx2], openBLASKernel: "Haswell"), .openBLAS)
-        XCTAssertEqual(ProductKernel.automatic(builds: [.avx2], openBLASKernel: "Prescott"), .avx2)
-        XCTAssertEqual(ProductKernel.automatic(builds: [.avx2], openBLASKernel: "Sandybridge"), .avx2)
-        XCTAssertEqual(ProductKernel.automatic(builds: [.baseline], openBLASKernel: "Prescott"), .openBLAS)
+        XCTAssertEqual(ProductKernel.automatic(build: .avx512, openBLASKernel: "Haswell"), .avx512)
+        XCTAssertEqual(ProductKernel.automatic(build: .avx512, openBLASKernel: "Zen"), .avx512)
+        XCTAssertEqual(ProductKernel.automatic(build: .avx512, openBLASKernel: "SkylakeX"), .openBLAS)
+        XCTAssertEqual(ProductKernel.automatic(build: .avx512, openBLASKernel: "COOPERLAKE"), .openBLAS)
+        XCTAssertEqual(ProductKernel.automatic(build: .avx2, openBLASKernel: "Haswell"), .openBLAS)
+        XCTAssertEqual(ProductKernel.automatic(build: .avx2, openBLASKernel: "Prescott"), .avx2)
+        XCTAssertEqual(ProductKernel.automatic(build: .avx2, openBLASKernel: "Sandybridge"), .avx2)
+        XCTAssertEqual(ProductKernel.automatic(build: .baseline, openBLASKernel: "Prescott"), .openBLAS)
     }
 }

@@ -45,7 +45,7 @@ public enum BlockedProduct {
         var p0 = 0
         while p0 < k {
             let depth = min(depthBlock, k - p0)
-            packB(transposed: transposeB, b: b, ldb: ldb, from: p0, depth: depth, n: n, into: packedB)
+            packPanels(transposed: transposeB, b: b, ldb: ldb, from: p0, depth: depth, n: n, into: packedB)
             let add = accumulate || p0 > 0
             var i0 = 0
             while i0 < m {
@@ -94,10 +94,11 @@ public enum BlockedProduct {
         }
     }
 
-    /// Rows `from..<from+depth` of op(B) into `⌈n / width⌉` panels of `depth × width` floats.
-    @inline(__always)
-    private static func packB(transposed: Bool, b: UnsafePointer<Float>, ldb: Int, from p0: Int, depth: Int, n: Int,
-                              into packed: UnsafeMutablePointer<Float>) {
+    /// Rows `from..<from+depth` of op(B) into `⌈n / width⌉` panels of `depth × width` floats, the
+    /// layout ``PanelProduct`` reads: panel `j` holds columns `j·width ..< (j+1)·width`, zero past `n`.
+    /// Also how the recurrent weights and a compiled step's constant factor are packed once per pass.
+    public static func packPanels(transposed: Bool, b: UnsafePointer<Float>, ldb: Int, from p0: Int, depth: Int, n: Int,
+                                  into packed: UnsafeMutablePointer<Float>) {
         let width = PanelProduct.width
         var column = 0
         var panel = packed

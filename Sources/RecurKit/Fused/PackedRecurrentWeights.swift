@@ -64,13 +64,7 @@ final class PackedRecurrentWeights {
     func packBackward(weight: UnsafePointer<Float>) {
         let (H, pw, depth) = (hidden, panelWidth, gates * hidden)
         let packed = FloatBuffer(uninitializedCount: groups * depth * pw)
-        for q in 0..<groups {
-            let panel = packed.pointer + q * depth * pw, first = q * pw, valid = min(pw, H - first)
-            for k in 0..<depth {
-                (panel + k * pw).update(from: weight + k * H + first, count: valid)
-                if valid < pw { (panel + k * pw + valid).update(repeating: 0, count: pw - valid) }
-            }
-        }
+        isa.packPanels(transposed: false, b: weight, ldb: H, depth: depth, n: H, into: packed.pointer)
         backward = packed
     }
 

@@ -21,18 +21,21 @@ public enum RecurrentISA: String, Sendable, CaseIterable {
     public nonisolated(unsafe) static var workersOverride: Int?
 
     /// The sets this CPU can run, best first (always ends with `.blas`).
-    public static let supported: [RecurrentISA] = supported(cpuFlags: CPUKernelChoice.cpuFlags())
+    public static let supported: [RecurrentISA] = Kernels.Build.available.map(RecurrentISA.init(build:))
 
     /// The sets a CPU with these flags can run, best first: the builds of the element-wise
     /// kernels (``Kernels/Build``), whose modules this microkernel shares, with the baseline
     /// build's place taken by OpenBLAS.
     public static func supported(cpuFlags: Set<String>) -> [RecurrentISA] {
-        Kernels.Build.supported(cpuFlags: cpuFlags).map { build in
-            switch build {
-            case .avx512: .avx512
-            case .avx2: .avx2
-            case .baseline: .blas
-            }
+        Kernels.Build.supported(cpuFlags: cpuFlags).map(RecurrentISA.init(build:))
+    }
+
+    /// The microkernel of a build of the element-wise kernels, whose modules it shares.
+    private init(build: Kernels.Build) {
+        switch build {
+        case .avx512: self = .avx512
+        case .avx2: self = .avx2
+        case .baseline: self = .blas
         }
     }
 
@@ -60,6 +63,23 @@ public enum RecurrentISA: String, Sendable, CaseIterable {
 
     /// Columns of one packed panel: four vector registers.
     var panelWidth: Int { 4 * lanes }
+
+    /// Rows `0..<depth` of op(B) (`B` row-major with row length `ldb`, op(B) = Bᵀ when `transposed`)
+    /// into `⌈n / panelWidth⌉` panels of `depth × panelWidth` floats for ``panelProduct`` (see
+    /// `BlockedProduct.packPanels`).
+    func packPanels(transposed: Bool, b: UnsafePointer<Float>, ldb: Int, depth: Int, n: Int,
+                    into packed: UnsafeMutablePointer<Float>) {
+        switch self {
+        case .avx512:
+            RecurKernelsAVX512.BlockedProduct.packPanels(transposed: transposed, b: b, ldb: ldb, from: 0, depth: depth, n: n,
+                                                         into: packed)
+        case .avx2:
+            RecurKernelsAVX2.BlockedProduct.packPanels(transposed: transposed, b: b, ldb: ldb, from: 0, depth: depth, n: n,
+                                                       into: packed)
+        case .blas:
+            preconditionFailure("the BLAS path has no panels")
+        }
+    }
 
     /// `C[r, 0..<panelWidth] = (C or bias or 0) + A[r, 0..<depth] · panel` (see `PanelProduct.run`).
     @inline(__always)

@@ -26,22 +26,12 @@ final class PackedStepMatrix {
         width = N
         let pw = isa.panelWidth
         panelWidth = pw
-        func element(_ k: Int, _ n: Int) -> Float { transposed ? matrix[n * columns + k] : matrix[k * columns + n] }
         let forwardCount = (N + pw - 1) / pw, backwardCount = (K + pw - 1) / pw
+        // Forward panels hold M, backward ones Mᵀ: one of them reads `matrix` transposed.
         forwardPanels = FloatBuffer(uninitializedCount: forwardCount * K * pw)
-        for p in 0..<forwardCount {
-            let panel = forwardPanels.pointer + p * K * pw
-            for k in 0..<K {
-                for c in 0..<pw { let n = p * pw + c; panel[k * pw + c] = n < N ? element(k, n) : 0 }
-            }
-        }
+        isa.packPanels(transposed: transposed, b: matrix, ldb: columns, depth: K, n: N, into: forwardPanels.pointer)
         backwardPanels = FloatBuffer(uninitializedCount: backwardCount * N * pw)
-        for q in 0..<backwardCount {
-            let panel = backwardPanels.pointer + q * N * pw
-            for n in 0..<N {
-                for c in 0..<pw { let k = q * pw + c; panel[n * pw + c] = k < K ? element(k, n) : 0 }
-            }
-        }
+        isa.packPanels(transposed: !transposed, b: matrix, ldb: columns, depth: N, n: K, into: backwardPanels.pointer)
         tile = FloatBuffer(uninitializedCount: batch * pw)
     }
 
