@@ -29,16 +29,12 @@ struct BenchGemmCommand: ParsableCommand {
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
+        if let kernel, !kernel.isSupported { throw ValidationError("this CPU cannot run the \(kernel.rawValue) kernel.") }
     }
 
     func run() throws {
         BLAS.threads = threads
-        if let kernel {
-            guard kernel.isSupported else {
-                throw ValidationError("this CPU cannot run the \(kernel.rawValue) kernel.")
-            }
-            BLAS.productKernelOverride = kernel
-        }
+        if let kernel { BLAS.productKernelOverride = kernel }
         let shapes = self.shapes.isEmpty ? [(m: 1024, n: 1024, k: 1024), (m: 64, n: 2048, k: 512)]
                                          : self.shapes.map { (m: $0.m, n: $0.n, k: $0.k) }
         var results: [[String: Any]] = []

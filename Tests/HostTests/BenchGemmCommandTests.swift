@@ -1,0 +1,30 @@
+import Foundation
+import XCTest
+
+/// `recur bench gemm`: one JSON object naming the kernel that ran each timed product, and usage
+/// errors (exit 64) for a shape or a kernel it cannot take. No timing is asserted.
+final class BenchGemmCommandTests: HostTestCase {
+    func testJSONNamesTheKernelAndTheShapes() throws {
+        let result = try recur(["bench", "gemm", "--kernel", "openblas", "--shape", "256x128x192", "--shape", "96X64X80",
+                                "--transpose-a", "--json"])
+        XCTAssertEqual(result.status, 0, "\(result)")
+        let object = try jsonObject(result.stdout)
+        XCTAssertEqual(object["products"] as? String, "openblas")
+        let results = try XCTUnwrap(object["results"] as? [[String: Any]], result.stdout)
+        XCTAssertEqual(results.map { [$0["m"] as? Int, $0["k"] as? Int, $0["n"] as? Int] }, [[256, 128, 192], [96, 64, 80]])
+        XCTAssertEqual(results.map { $0["transpose_a"] as? Bool }, [true, true])
+        XCTAssertEqual(results.map { $0["transpose_b"] as? Bool }, [false, false])
+        XCTAssertTrue(results.allSatisfy { ($0["gflops"] as? Double ?? 0) > 0 }, result.stdout)
+    }
+
+    func testUsageErrors() throws {
+        for shape in ["0x4x4", "4x4", "axbxc", "4x4x4x4", "20000x1x1", ""] {
+            let bad = try recur(["bench", "gemm", "--shape", shape])
+            XCTAssertEqual(bad.status, 64, "\(shape): \(bad)")
+            XCTAssertTrue(bad.stderr.contains("The value '\(shape)' is invalid for '--shape <shape>'"), bad.stderr)
+        }
+        let kernel = try recur(["bench", "gemm", "--kernel", "mkl"])
+        XCTAssertEqual(kernel.status, 64, "\(kernel)")
+        XCTAssertTrue(kernel.stderr.contains("Please provide one of 'openblas', 'avx512' or 'avx2'"), kernel.stderr)
+    }
+}
