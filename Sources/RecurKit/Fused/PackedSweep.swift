@@ -10,19 +10,6 @@ import RecurCore
 /// ∂gx, ∂gh), waits at the barrier for every worker's ∂gh row, then adds `∂gh·W_hh` for its own
 /// output units only, so one barrier per step suffices in each direction: every buffer a worker
 /// writes after the barrier is one no other worker reads before the next barrier.
-/// Copies a few floats. The tiles' rows are 8–64 floats: a call to memmove per row cost 15% of a
-/// small LSTM's training step (perf), so the copy is inlined.
-@inline(__always)
-func copyFloats(_ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, _ count: Int) {
-    var i = 0
-    while i + 8 <= count {
-        UnsafeMutableRawPointer(target + i).storeBytes(of: UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<Float>.self),
-                                                       as: SIMD8<Float>.self)
-        i += 8
-    }
-    while i < count { target[i] = source[i]; i += 1 }
-}
-
 extension FusedPass {
     /// Worker count for this pass: `BLAS.threads` (the user's `--threads`), at most one per panel.
     func recurrentWorkers(_ weights: PackedRecurrentWeights) -> Int {
@@ -53,16 +40,6 @@ extension FusedPass {
         }
     }
 
-    /// Copies `count` floats of `rows` rows (stride `from`/`to`) and zero-fills each target row up to `width`.
-    @inline(__always)
-    private func gather(rows: Int, _ source: UnsafePointer<Float>, stride: Int, count: Int,
-                        into target: UnsafeMutablePointer<Float>, width: Int) {
-        for r in 0..<rows {
-            copyFloats(source + r * stride, target + r * width, count)
-            if count < width { (target + r * width + count).update(repeating: 0, count: width - count) }
-        }
-    }
-
     /// `gx` holds the rows of the input product with the bias, `[T·B, G·H]`; or, with `rowIndex`,
     /// a table of them, row `rowIndex[t·B + r]` for time t and batch row r (``FusedPass/inputRowsTable()``).
     func forwardPacked(_ weights: PackedRecurrentWeights, gx: UnsafePointer<Float>, rowIndex: UnsafePointer<Int32>?,
@@ -90,33 +67,43 @@ extension FusedPass {
                         isa.panelProduct(rows: B, depth: H, a: hPrevious, lda: H, panel: fw + panel * H * pw,
                                          bias: fb + panel * pw, c: gate + p * pw, ldc: G * u, accumulate: false)
                     }
-                    for r in 0..<B {
-                        let row = t * B + r
-                        let gxRow = gx + (rowIndex.map { Int($0[row]) } ?? row) * gates + first
-                        for g in 0..<G {
-                            let target = gxTile + r * G * u + g * u
-                            copyFloats(gxRow + g * H, target, valid)
-                            if valid < u { (target + valid).update(repeating: 0, count: u - valid) }
+                    // Row r's gate g (G·H-long rows, gates H apart) is sub-row r·G + g, H apart,
+                    // and tile row r·G + g: one strided copy when the rows are consecutive.
+                    if let rowIndex {
+                        for r in 0..<B {
+                            let gxRow = gx + Int(rowIndex[t * B + r]) * gates + first
+                            isa.copyRows(G, from: gxRow, stride: H, count: valid, into: gxTile + r * G * u, stride: u, width: u)
                         }
+                    } else {
+                        isa.copyRows(B * G, from: gx + t * B * gates + first, stride: H, count: valid, into: gxTile, stride: u, width: u)
                     }
                     for s in 0..<S {
-                        gather(rows: B, history[s] + k * block + first, stride: H, count: valid, into: tiles.previous[s].pointer, width: u)
+                        isa.copyRows(B, from: history[s] + k * block + first, stride: H, count: valid,
+                                     into: tiles.previous[s].pointer, stride: u, width: u)
                     }
                     kernel.forward(rows: B, hidden: u, gx: gxTile, gh: gate, previous: previous, next: next,
                                    cache: cache + t * cacheStep + b * B * kernel.cacheWidth * u)
                     let o = output + t * block + first
-                    for r in 0..<B {
-                        if let keep, !keep[t * B + r] {
+                    if let keep {
+                        for r in 0..<B {
+                            let padded = !keep[t * B + r]
                             for s in 0..<S {
-                                copyFloats(history[s] + k * block + r * H + first, history[s] + (k + 1) * block + r * H + first, valid)
+                                let source = padded ? UnsafePointer(history[s] + k * block + r * H + first) : UnsafePointer(next[s] + r * u)
+                                isa.copyRows(1, from: source, stride: 0, count: valid,
+                                             into: history[s] + (k + 1) * block + r * H + first, stride: 0, width: valid)
                             }
-                            (o + r * H).update(repeating: 0, count: valid)
-                        } else {
-                            for s in 0..<S {
-                                copyFloats(next[s] + r * u, history[s] + (k + 1) * block + r * H + first, valid)
+                            if padded {
+                                isa.zeroRows(1, o + r * H, stride: 0, count: valid)
+                            } else {
+                                isa.copyRows(1, from: next[0] + r * u, stride: 0, count: valid, into: o + r * H, stride: 0, width: valid)
                             }
-                            copyFloats(next[0] + r * u, o + r * H, valid)
                         }
+                    } else {
+                        for s in 0..<S {
+                            isa.copyRows(B, from: next[s], stride: u, count: valid, into: history[s] + (k + 1) * block + first,
+                                         stride: H, width: valid)
+                        }
+                        isa.copyRows(B, from: next[0], stride: u, count: valid, into: o, stride: H, width: valid)
                     }
                 }
                 barrier.wait()
@@ -180,27 +167,42 @@ extension FusedPass {
                 for b in share.blocks {
                     let first = b * u, valid = min(u, H - first)
                     for s in 0..<S {
-                        gather(rows: B, history[s] + k * block + first, stride: H, count: valid, into: tiles.previous[s].pointer, width: u)
-                        gather(rows: B, dNext[s] + first, stride: H, count: valid, into: tiles.next[s].pointer, width: u)
+                        isa.copyRows(B, from: history[s] + k * block + first, stride: H, count: valid,
+                                     into: tiles.previous[s].pointer, stride: u, width: u)
+                        isa.copyRows(B, from: dNext[s] + first, stride: H, count: valid, into: tiles.next[s].pointer, stride: u, width: u)
                     }
                     kernel.backward(rows: B, hidden: u, cache: cache + t * cacheStep + b * B * kernel.cacheWidth * u,
                                     previous: previous, gradNext: gradNext, gradGx: gxTile, gradGh: gate,
                                     gradPrevious: gradPrevious)
-                    for r in 0..<B {
-                        let rowGX = gradGX + (t * B + r) * gates + first, rowGH = gradGH + (k * B + r) * gates + first
-                        if let keep, !keep[t * B + r] {
-                            // A padded step passes the state gradient through untouched.
-                            for g in 0..<G {
-                                (rowGX + g * H).update(repeating: 0, count: valid)
-                                (rowGH + g * H).update(repeating: 0, count: valid)
+                    // As forward: tile row r·G + g is ∂gx's sub-row r·G + g, H apart.
+                    let gxRows = gradGX + t * B * gates + first, ghRows = gradGH + k * B * gates + first
+                    if let keep {
+                        for r in 0..<B {
+                            if !keep[t * B + r] {
+                                // A padded step passes the state gradient through untouched.
+                                isa.zeroRows(G, gxRows + r * gates, stride: H, count: valid)
+                                isa.zeroRows(G, ghRows + r * gates, stride: H, count: valid)
+                            } else {
+                                isa.copyRows(G, from: gxTile + r * G * u, stride: u, count: valid, into: gxRows + r * gates,
+                                             stride: H, width: valid)
+                                if !sharedGradients {
+                                    isa.copyRows(G, from: gate + r * G * u, stride: u, count: valid, into: ghRows + r * gates,
+                                                 stride: H, width: valid)
+                                }
+                                for s in 0..<S {
+                                    isa.copyRows(1, from: gradPrevious[s] + r * u, stride: 0, count: valid,
+                                                 into: dNext[s] + r * H + first, stride: 0, width: valid)
+                                }
                             }
-                        } else {
-                            for g in 0..<G {
-                                copyFloats(gxTile + r * G * u + g * u, rowGX + g * H, valid)
-                                // One buffer serves both when the kernel's ∂gx and ∂gh agree.
-                                if !sharedGradients { copyFloats(gate + r * G * u + g * u, rowGH + g * H, valid) }
-                            }
-                            for s in 0..<S { copyFloats(gradPrevious[s] + r * u, dNext[s] + r * H + first, valid) }
+                        }
+                    } else {
+                        isa.copyRows(B * G, from: gxTile, stride: u, count: valid, into: gxRows, stride: H, width: valid)
+                        // One buffer serves both when the kernel's ∂gx and ∂gh agree.
+                        if !sharedGradients {
+                            isa.copyRows(B * G, from: gate, stride: u, count: valid, into: ghRows, stride: H, width: valid)
+                        }
+                        for s in 0..<S {
+                            isa.copyRows(B, from: gradPrevious[s], stride: u, count: valid, into: dNext[s] + first, stride: H, width: valid)
                         }
                     }
                 }
@@ -212,10 +214,10 @@ extension FusedPass {
                         isa.panelProduct(rows: B, depth: gates, a: rowsGH, lda: gates, panel: panel, bias: nil,
                                          c: dNext[0] + first, ldc: H, accumulate: true)
                     } else {
-                        gather(rows: B, dNext[0] + first, stride: H, count: valid, into: gate, width: pw)
+                        isa.copyRows(B, from: dNext[0] + first, stride: H, count: valid, into: gate, stride: pw, width: pw)
                         isa.panelProduct(rows: B, depth: gates, a: rowsGH, lda: gates, panel: panel, bias: nil,
                                          c: gate, ldc: pw, accumulate: true)
-                        for r in 0..<B { copyFloats(gate + r * pw, dNext[0] + r * H + first, valid) }
+                        isa.copyRows(B, from: gate, stride: pw, count: valid, into: dNext[0] + first, stride: H, width: valid)
                     }
                 }
             }

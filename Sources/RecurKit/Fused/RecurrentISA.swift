@@ -81,6 +81,34 @@ public enum RecurrentISA: String, Sendable, CaseIterable {
         }
     }
 
+    /// `count` floats of each of `rows` rows from `source` (row stride `sourceStride`) to `target`
+    /// (row stride `targetStride`), each target row zero-filled from `count` to `width`
+    /// (see `RowCopy.copy`).
+    @inline(__always)
+    func copyRows(_ rows: Int, from source: UnsafePointer<Float>, stride sourceStride: Int, count: Int,
+                  into target: UnsafeMutablePointer<Float>, stride targetStride: Int, width: Int) {
+        switch self {
+        case .avx512:
+            RecurKernelsAVX512.RowCopy.copy(rows: rows, from: source, stride: sourceStride, count: count,
+                                            into: target, stride: targetStride, width: width)
+        case .avx2:
+            RecurKernelsAVX2.RowCopy.copy(rows: rows, from: source, stride: sourceStride, count: count,
+                                          into: target, stride: targetStride, width: width)
+        case .blas:
+            preconditionFailure("the BLAS path has no tiles")
+        }
+    }
+
+    /// Zeros `count` floats of each of `rows` rows (row stride `stride`).
+    @inline(__always)
+    func zeroRows(_ rows: Int, _ target: UnsafeMutablePointer<Float>, stride: Int, count: Int) {
+        switch self {
+        case .avx512: RecurKernelsAVX512.RowCopy.zero(rows: rows, into: target, stride: stride, count: count)
+        case .avx2: RecurKernelsAVX2.RowCopy.zero(rows: rows, into: target, stride: stride, count: count)
+        case .blas: preconditionFailure("the BLAS path has no tiles")
+        }
+    }
+
     /// `C[r, 0..<panelWidth] = (C or bias or 0) + A[r, 0..<depth] · panel` (see `PanelProduct.run`).
     @inline(__always)
     func panelProduct(rows: Int, depth: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>,
