@@ -88,6 +88,15 @@ public enum Kernels {
         }
     }
 
+    /// Log-softmax of each of `rows` rows of `columns` floats (``RowSoftmax``; the builds give the same bits).
+    public static func logSoftmax(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+        switch Build.current {
+        case .avx512: RecurKernelsAVX512.Elementwise.logSoftmax(x, into: y, rows: rows, columns: columns)
+        case .avx2: RecurKernelsAVX2.Elementwise.logSoftmax(x, into: y, rows: rows, columns: columns)
+        case .baseline: RowSoftmax.logSoftmax(x, y, rows: rows, columns: columns)
+        }
+    }
+
     /// dst = a + b; `dst` may be `a` or `b`.
     public static func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                            into dst: UnsafeMutablePointer<Float>, count: Int) {

@@ -62,6 +62,39 @@ final class ElementwiseBuildTests: XCTestCase {
                        avx512: adder { RecurKernelsAVX512.Elementwise.add($0, $1, into: $2, count: $3) })
     }
 
+    /// Row log-softmax: 3 rows of each width 1…70 (every tail length) from the input grid, the
+    /// same bits in each build, and within 2e-6·(1 + |y|) of a Double reference.
+    func testLogSoftmaxRows() {
+        let x = inputs
+        for columns in 1...70 {
+            let rows = 3, start = columns * 37 % (x.count - rows * columns)
+            let n = rows * columns
+            func run(_ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Int) -> Void) -> [Float] {
+                var y = [Float](repeating: .nan, count: n)
+                x.withUnsafeBufferPointer { px in y.withUnsafeMutableBufferPointer { kernel(px.baseAddress! + start, $0.baseAddress!, rows, columns) } }
+                return y
+            }
+            let baseline = run { RowSoftmax.logSoftmax($0, $1, rows: $2, columns: $3) }
+            let builds = Kernels.Build.supported(cpuFlags: CPUKernelChoice.cpuFlags())
+            if builds.contains(.avx2) {
+                XCTAssertEqual(run { RecurKernelsAVX2.Elementwise.logSoftmax($0, into: $1, rows: $2, columns: $3) }.map(\.bitPattern),
+                               baseline.map(\.bitPattern), "AVX2, \(columns) columns")
+            }
+            if builds.contains(.avx512) {
+                XCTAssertEqual(run { RecurKernelsAVX512.Elementwise.logSoftmax($0, into: $1, rows: $2, columns: $3) }.map(\.bitPattern),
+                               baseline.map(\.bitPattern), "AVX-512, \(columns) columns")
+            }
+            for r in 0..<rows {
+                let row = (0..<columns).map { Double(x[start + r * columns + $0]) }
+                let m = row.max()!, logTotal = Foundation.log(row.map { Foundation.exp($0 - m) }.reduce(0, +)) + m
+                for j in 0..<columns {
+                    let expected = row[j] - logTotal, got = Double(baseline[r * columns + j])
+                    XCTAssertLessThan(abs(got - expected), 2e-6 * (1 + abs(expected)), "\(columns) columns, row \(r), column \(j)")
+                }
+            }
+        }
+    }
+
     func testTheCPUsWidestBuildRuns() {
         let builds = Kernels.Build.supported(cpuFlags: CPUKernelChoice.cpuFlags())
         XCTAssertEqual(builds.last, .baseline)

@@ -4,17 +4,8 @@ import Foundation
 /// with m the row maximum, so large logits never overflow.
 func logSoftmaxRows(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
     WorkerTeam.shared.share(rows, minimum: elementwiseShare / max(columns, 1)) { range in
-        for r in range {
-            let src = x + r * columns, dst = out + r * columns
-            var m = -Float.infinity
-            for j in 0..<columns { m = max(m, src[j]) }
-            for j in 0..<columns { dst[j] = src[j] - m }
-            Kernels.exp(UnsafePointer(dst), into: dst, count: columns)
-            var total: Float = 0
-            for j in 0..<columns { total += dst[j] }
-            let logTotal = Foundation.log(total) + m
-            for j in 0..<columns { dst[j] = src[j] - logTotal }
-        }
+        let first = range.lowerBound * columns
+        Kernels.logSoftmax(x + first, into: out + first, rows: range.count, columns: columns)
     }
 }
 

@@ -16,6 +16,10 @@ public enum Elementwise {
     public static func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
         ElementwiseMath.add(a, b, into: dst, count: count)
     }
+
+    public static func logSoftmax(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+        RowSoftmax.logSoftmax(x, y, rows: rows, columns: columns)
+    }
 }
 
 /// The kernels of ``OptimizerMath`` for RecurCore's ``Kernels`` to call when the CPU runs this
