@@ -12,6 +12,12 @@ public final class FloatBuffer {
         pointer = .allocate(capacity: max(count, 1))
     }
 
+    /// A buffer of `count` zeros, for sums that accumulate into it.
+    public convenience init(zeros count: Int) {
+        self.init(uninitializedCount: count)
+        pointer.update(repeating: 0, count: count)
+    }
+
     deinit { pointer.deallocate() }
 
     /// A tensor holding a copy of `length` elements from `offset`.

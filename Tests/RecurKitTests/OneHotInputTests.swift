@@ -35,21 +35,25 @@ final class OneHotInputTests: XCTestCase {
         }
     }
 
+    /// Forward and reversed with padded steps: the packed sweeps sum ∂gx per table row as they go
+    /// (a padded row adds nothing; ∂gx and ∂gh are separate buffers for the GRU and reversed runs).
     func testGatherPathsEqualTheDenseProduct() throws {
         for name in ["lstm", "gru", "rnn"] {
-            RecurrentISA.override = .blas
-            let dense = try run(cell: name, path: .fused, scale: 2)
-            var paths: [(String, SequenceDriver.Path, RecurrentISA, Int)] = RecurrentISA.supported.map { ("fused \($0)", .fused, $0, 0) }
-            paths.append(("fused, --recompute 2", .fused, .blas, 2))
-            paths.append(("generic", .generic, .blas, 0))
-            paths.append(("plain loop", .plain, .blas, 0))
-            for (label, path, isa, recompute) in paths {
-                RecurrentISA.override = isa
-                let gathered = try run(cell: name, path: path, scale: 1, recompute: recompute)
-                XCTAssertEqual(gathered.count, dense.count)
-                for (i, (a, b)) in zip(gathered, dense).enumerated() {
-                    XCTAssertTrue(a.isClose(to: b, rtol: 1e-4, atol: 1e-5),
-                                  "\(name) \(label): tensor \(i) differs by \(a.maxAbsDifference(b))")
+            for (reverse, lengths) in [(false, nil), (true, [5, 2, 4]), (false, [3, 5, 1])] as [(Bool, [Int]?)] {
+                RecurrentISA.override = .blas
+                let dense = try run(cell: name, path: .fused, scale: 2, reverse: reverse, lengths: lengths)
+                var paths: [(String, SequenceDriver.Path, RecurrentISA, Int)] = RecurrentISA.supported.map { ("fused \($0)", .fused, $0, 0) }
+                paths.append(("fused, --recompute 2", .fused, .blas, 2))
+                paths.append(("generic", .generic, .blas, 0))
+                paths.append(("plain loop", .plain, .blas, 0))
+                for (label, path, isa, recompute) in paths {
+                    RecurrentISA.override = isa
+                    let gathered = try run(cell: name, path: path, scale: 1, recompute: recompute, reverse: reverse, lengths: lengths)
+                    XCTAssertEqual(gathered.count, dense.count)
+                    for (i, (a, b)) in zip(gathered, dense).enumerated() {
+                        XCTAssertTrue(a.isClose(to: b, rtol: 1e-4, atol: 1e-5),
+                                      "\(name) \(label) reverse \(reverse) lengths \(lengths ?? []): tensor \(i) differs by \(a.maxAbsDifference(b))")
+                    }
                 }
             }
         }
@@ -94,30 +98,34 @@ final class OneHotInputTests: XCTestCase {
     }
 
     /// An embedding lookup of a small table feeding the fused pass: the pass multiplies the table
-    /// (`E·W_ihᵀ`) and sends ∂E straight to the table. Against the generic path, which multiplies
+    /// (`E·W_ihᵀ`) and sends ∂E straight to the table. On each instruction set, against the generic path, which multiplies
     /// the looked-up rows, for the outputs and every gradient, the table's included.
     func testEmbeddingLookupFoldsIntoTheInputProduct() throws {
         let (steps, batch, vocab, width, hidden) = (6, 3, 7, 5, 13)
         for (name, reverse) in [("lstm", false), ("gru", false), ("rnn", false), ("lstm", true), ("gru", true)] {
-            var results: [[Tensor]] = []
-            for path in [SequenceDriver.Path.fused, .generic] {
-                var rng = RandomGenerator(seed: 31)
-                let cell = try builtinCells().lookup(name).make(CellConfig(inputSize: width, hiddenSize: hidden), &rng)
-                let table = Variable(rng.uniformTensor([vocab, width], -1, 1), requiresGrad: true, label: "table")
-                let ids = (0..<(steps * batch)).map { Int32(($0 * 3 + 1) % vocab) }
-                let x = embedding(table, ids: ids, shape: [steps, batch])
-                XCTAssertNotNil(x.rowLookup)
-                let h0 = cell.stateSizes.map { Variable(rng.uniformTensor([batch, $0], -0.5, 0.5)) }
-                // Reversed runs also pad the last two steps of the second sequence.
-                let mask = reverse ? Tensor(shape: [steps, batch], scalars: (0..<(steps * batch)).map { $0 % batch == 1 && $0 / batch >= steps - 2 ? 0 : 1 }) : nil
-                let result = SequenceDriver.run(cell, input: x, initialState: h0, mask: mask, reverse: reverse, path: path)
-                let flat = concat(([result.output] + result.state).map { $0.reshaped([$0.value.count]) }, axis: 0)
-                var weights = RandomGenerator(seed: 99)
-                (flat * Variable(weights.uniformTensor(flat.shape, -1, 1))).sum().backward()
-                results.append([flat.value, table.grad!] + cell.namedParameters.map { $0.variable.grad! })
-            }
-            for (i, (a, b)) in zip(results[0], results[1]).enumerated() {
-                XCTAssertTrue(a.isClose(to: b, rtol: 1e-4, atol: 1e-5), "\(name) reverse \(reverse): tensor \(i) differs by \(a.maxAbsDifference(b))")
+            for isa in RecurrentISA.supported {
+                RecurrentISA.override = isa
+                var results: [[Tensor]] = []
+                for path in [SequenceDriver.Path.fused, .generic] {
+                    var rng = RandomGenerator(seed: 31)
+                    let cell = try builtinCells().lookup(name).make(CellConfig(inputSize: width, hiddenSize: hidden), &rng)
+                    let table = Variable(rng.uniformTensor([vocab, width], -1, 1), requiresGrad: true, label: "table")
+                    let ids = (0..<(steps * batch)).map { Int32(($0 * 3 + 1) % vocab) }
+                    let x = embedding(table, ids: ids, shape: [steps, batch])
+                    XCTAssertNotNil(x.rowLookup)
+                    let h0 = cell.stateSizes.map { Variable(rng.uniformTensor([batch, $0], -0.5, 0.5)) }
+                    // Reversed runs also pad the last two steps of the second sequence.
+                    let mask = reverse ? Tensor(shape: [steps, batch], scalars: (0..<(steps * batch)).map { $0 % batch == 1 && $0 / batch >= steps - 2 ? 0 : 1 }) : nil
+                    let result = SequenceDriver.run(cell, input: x, initialState: h0, mask: mask, reverse: reverse, path: path)
+                    let flat = concat(([result.output] + result.state).map { $0.reshaped([$0.value.count]) }, axis: 0)
+                    var weights = RandomGenerator(seed: 99)
+                    (flat * Variable(weights.uniformTensor(flat.shape, -1, 1))).sum().backward()
+                    results.append([flat.value, table.grad!] + cell.namedParameters.map { $0.variable.grad! })
+                }
+                for (i, (a, b)) in zip(results[0], results[1]).enumerated() {
+                    XCTAssertTrue(a.isClose(to: b, rtol: 1e-4, atol: 1e-5),
+                                  "\(name) \(isa) reverse \(reverse): tensor \(i) differs by \(a.maxAbsDifference(b))")
+                }
             }
         }
     }

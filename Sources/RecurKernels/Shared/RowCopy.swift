@@ -1,4 +1,4 @@
-/// Copies between the strided rows of a sweep's big buffers (`h` history, ∂h, the gate
+/// Copies (and sums) between the strided rows of a sweep's big buffers (`h` history, ∂h, the gate
 /// pre-activations, each row `H` or `G·H` long) and a worker's packed tile (rows `u` wide), for
 /// RecurKit's fused sweep.
 ///
@@ -20,6 +20,21 @@ public enum RowCopy: SixteenLanes {
             }
             while j < count { t[j] = s[j]; j += 1 }
             while j < width { t[j] = 0; j += 1 }
+        }
+    }
+
+    /// `target[r·targetStride + j] += source[r·sourceStride + j]` for `r < rows`, `j < count`.
+    @inline(__always)
+    public static func accumulate(rows: Int, from source: UnsafePointer<Float>, stride sourceStride: Int, count: Int,
+                                  into target: UnsafeMutablePointer<Float>, stride targetStride: Int) {
+        for r in 0..<rows {
+            let s = source + r * sourceStride, t = target + r * targetStride
+            var j = 0
+            while j + 16 <= count {
+                store(load(t + j) + load(s + j), t + j)
+                j += 16
+            }
+            while j < count { t[j] += s[j]; j += 1 }
         }
     }
 

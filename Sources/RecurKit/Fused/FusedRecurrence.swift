@@ -73,6 +73,10 @@ final class FusedPass<Kernel: GateKernel> {
     /// rows; backward sums ∂gx per row of the table (S `[V, G·H]`) and takes ∂W_ih = Sᵀ·E and
     /// ∂E = S·W_ih, three `[V, ·]` products instead of three `[T·B, ·]` ones.
     let lookup: RowLookup?
+    /// On the packed path with one-hot or looked-up input: row r's row of the input table
+    /// (``inputRowsTable()``), kept from forward so the backward sweep can sum ∂gx per table row
+    /// while each tile is in L1, instead of reading the `[T·B, G·H]` ∂gx again twice afterwards.
+    var tableIndex: OneHotRows?
 
     init(recurrence: FusedRecurrence<Kernel>, input: Variable, initialState: [Variable], mask: Tensor?, reverse: Bool) {
         self.recurrence = recurrence
@@ -127,6 +131,7 @@ final class FusedPass<Kernel: GateKernel> {
         let gx = table != nil && packedWeights != nil ? nil : FloatBuffer(uninitializedCount: rows * gates)
         // Raw pointers do not keep their buffer alive; without this, -O frees them after last use.
         defer { withExtendedLifetime((gx, gh, table?.rows)) {} }
+        if packedWeights != nil { tableIndex = table?.index }
         if let gx, let table {
             table.index.product(b: table.rows.pointer, ldb: gates, n: gates, c: gx.pointer, ldc: gates)
         } else if let gx {
@@ -179,17 +184,25 @@ final class FusedPass<Kernel: GateKernel> {
         let block = self.block
         let carry = (0..<stateCount).map { _ in FloatBuffer(uninitializedCount: block) }
         let gradPrevious = (0..<stateCount).map { _ in FloatBuffer(uninitializedCount: block) }
-        let gradGX = FloatBuffer(uninitializedCount: rows * gates)   // rows in time order t
-        // Rows in processing order k; the same rows as gradGX when k = t and the kernel's ∂gh = ∂gx.
-        let gradGH = kernel.gradientsOfGxAndGhAgree && !reverse ? gradGX : FloatBuffer(uninitializedCount: rows * gates)
+        // S [table rows, G·H]: ∂gx summed per row of the input table, taken by the packed sweep.
+        let tableSums = tableIndex.map { FloatBuffer(zeros: $0.width * gates) }
+        // ∂gx rows in time order t; with table sums only ∂X (dense input) still needs them.
+        let needsGradGX = tableSums == nil || (input.requiresGrad && lookup == nil)
+        // ∂gh rows in processing order k; the same rows as ∂gx when k = t and the kernel's ∂gh = ∂gx.
+        let shared = kernel.gradientsOfGxAndGhAgree && !reverse
+        let gradGH = FloatBuffer(uninitializedCount: rows * gates)
+        let gradGX = shared ? gradGH : needsGradGX ? FloatBuffer(uninitializedCount: rows * gates) : nil
         let dNext = carry.map(\.pointer), dPrev = gradPrevious.map(\.pointer)
-        defer { withExtendedLifetime((carry, gradPrevious, gradGX, gradGH)) {} }
+        defer { withExtendedLifetime((carry, gradPrevious, gradGX, gradGH, tableSums)) {} }
         g.withPointer { pg in
             for s in 0..<stateCount { dNext[s].update(from: pg + steps * block + s * block, count: block) }
             if let packedWeights {
                 recurrence.weightHH.value.withPointer { packedWeights.packBackward(weight: $0) }
-                backwardPacked(packedWeights, outputGrad: pg, dNext: dNext, gradGX: gradGX.pointer, gradGH: gradGH.pointer)
+                let sums = tableSums.map { (sums: $0.pointer, index: tableIndex!) }
+                backwardPacked(packedWeights, outputGrad: pg, dNext: dNext, gradGX: gradGX?.pointer, gradGH: gradGH.pointer,
+                               tableSums: sums)
             } else { recurrence.weightHH.value.withPointer { pw in
+                let gradGX = gradGX!
                 for k in stride(from: steps - 1, through: 0, by: -1) {
                     let t = time(k)
                     if let keep {
@@ -218,39 +231,43 @@ final class FusedPass<Kernel: GateKernel> {
                 }
             } }
         }
-        let dgx = UnsafePointer(gradGX.pointer), dgh = UnsafePointer(gradGH.pointer)
-        input.value.withPointer { px in recurrence.weightIH.accumulateGrad { gw in
-            if let oneHot {
-                oneHot.accumulateProductTransposed(dgx, ldg: gates, n: gates, into: gw, ldb: width)
-            } else if let lookup {
-                accumulateThroughTable(lookup, gradGX: dgx, gradWeight: gw)
-            } else {
-                BLAS.gemm(transposeA: true, m: gates, n: width, k: rows, a: dgx, lda: gates, b: px, ldb: width,
-                          beta: 1, c: gw, ldc: width)
+        let dgh = UnsafePointer(gradGH.pointer)
+        if let tableSums, let tableIndex {
+            let sums = UnsafePointer(tableSums.pointer)
+            recurrence.weightIH.accumulateGrad { gw in
+                if let lookup {
+                    accumulateThroughTable(lookup, sums: sums, gradWeight: gw)
+                } else {
+                    // ∂W_ih[:, v] += S[v] for each of the V columns (row V is the zero input's).
+                    OneHotRows(columns: (0..<Int32(width)).map { $0 }, width: width)
+                        .accumulateProductTransposed(sums, ldg: gates, n: gates, into: gw, ldb: width)
+                }
             }
-        } }
-        // When ∂gh is ∂gx (one buffer: a kernel whose two agree, run forward), both biases get
-        // the same row sum: taken once, since the `[T·B, G·H]` buffer no longer fits in cache.
-        let sharedSum: FloatBuffer? = dgh == dgx && recurrence.biasIH.requiresGrad && recurrence.biasHH.requiresGrad
-            ? FloatBuffer(uninitializedCount: gates) : nil
-        if let sharedSum {
-            sharedSum.pointer.update(repeating: 0, count: gates)
-            Kernels.accumulateRowSum(dgx, into: sharedSum.pointer, rows: rows, columns: gates)
-            recurrence.biasIH.accumulateGrad { Kernels.add($0, sharedSum.pointer, into: $0, count: gates) }
+            accumulateBiasGradients(UnsafePointer(sums), rows: tableIndex.width, gradGH: shared ? nil : dgh)
         } else {
-            recurrence.biasIH.accumulateGrad { Kernels.accumulateRowSum(dgx, into: $0, rows: rows, columns: gates) }
+            let dgx = UnsafePointer(gradGX!.pointer)
+            input.value.withPointer { px in recurrence.weightIH.accumulateGrad { gw in
+                if let oneHot {
+                    oneHot.accumulateProductTransposed(dgx, ldg: gates, n: gates, into: gw, ldb: width)
+                } else if let lookup {
+                    let vocabulary = lookup.rows.width, sums = FloatBuffer(zeros: vocabulary * gates)
+                    defer { withExtendedLifetime(sums) {} }
+                    lookup.rows.accumulateTransposedProduct(dgx, ldg: gates, n: gates, into: sums.pointer, ldb: gates)
+                    accumulateThroughTable(lookup, sums: sums.pointer, gradWeight: gw)
+                } else {
+                    BLAS.gemm(transposeA: true, m: gates, n: width, k: rows, a: dgx, lda: gates, b: px, ldb: width,
+                              beta: 1, c: gw, ldc: width)
+                }
+            } }
+            accumulateBiasGradients(dgx, rows: rows, gradGH: shared ? nil : dgh)
         }
         let previousHidden = UnsafePointer(history[0].pointer)
         recurrence.weightHH.accumulateGrad { gw in
             BLAS.gemm(transposeA: true, m: gates, n: hidden, k: rows, a: dgh, lda: gates, b: previousHidden,
                       ldb: hidden, beta: 1, c: gw, ldc: hidden)
         }
-        if let sharedSum {
-            recurrence.biasHH.accumulateGrad { Kernels.add($0, sharedSum.pointer, into: $0, count: gates) }
-        } else {
-            recurrence.biasHH.accumulateGrad { Kernels.accumulateRowSum(dgh, into: $0, rows: rows, columns: gates) }
-        }
         if input.requiresGrad && lookup == nil {
+            let dgx = UnsafePointer(gradGX!.pointer)
             recurrence.weightIH.value.withPointer { pw in input.accumulateGrad { gin in
                 BLAS.gemm(m: rows, n: width, k: gates, a: dgx, lda: gates, b: pw, ldb: width, beta: 1, c: gin, ldc: width)
             } }
@@ -258,6 +275,22 @@ final class FusedPass<Kernel: GateKernel> {
         for s in 0..<stateCount where initialState[s].requiresGrad {
             initialState[s].accumulateGrad(carry[s].tensor([batch, hidden]))
         }
+    }
+
+    /// ∂b_ih += the row sum of `gradGX` (`rows` rows: ∂gx itself, or its table sums), and ∂b_hh
+    /// += the row sum of `gradGH` (`[T·B, G·H]`), or of `gradGX` when nil (∂gh is ∂gx). Then the
+    /// sum is taken once: the `[T·B, G·H]` buffer no longer fits in cache.
+    private func accumulateBiasGradients(_ gradGX: UnsafePointer<Float>, rows sourceRows: Int, gradGH: UnsafePointer<Float>?) {
+        let (ih, hh) = (recurrence.biasIH, recurrence.biasHH)
+        if gradGH == nil && ih.requiresGrad && hh.requiresGrad {
+            let sum = FloatBuffer(zeros: gates)
+            defer { withExtendedLifetime(sum) {} }
+            Kernels.accumulateRowSum(gradGX, into: sum.pointer, rows: sourceRows, columns: gates)
+            for bias in [ih, hh] { bias.accumulateGrad { Kernels.add($0, sum.pointer, into: $0, count: gates) } }
+            return
+        }
+        ih.accumulateGrad { Kernels.accumulateRowSum(gradGX, into: $0, rows: sourceRows, columns: gates) }
+        hh.accumulateGrad { Kernels.accumulateRowSum(gradGH ?? gradGX, into: $0, rows: gradGH == nil ? sourceRows : rows, columns: gates) }
     }
 
     /// For one-hot or looked-up input, the rows gx can take: `rows [V + 1, G·H]` holds
@@ -284,14 +317,10 @@ final class FusedPass<Kernel: GateKernel> {
         return (table, OneHotRows(columns: columns.columns.map { $0 < 0 ? Int32(count) : $0 }, width: count + 1))
     }
 
-    /// ∂W_ih += Sᵀ·E and ∂E += S·W_ih, where S `[V, G·H]` sums ∂gx over the rows that looked up
-    /// each table row: the gradient of `X·W_ihᵀ` with X = E[ids], without X.
-    private func accumulateThroughTable(_ lookup: RowLookup, gradGX dgx: UnsafePointer<Float>, gradWeight gw: UnsafeMutablePointer<Float>) {
-        let vocabulary = lookup.rows.width, sums = FloatBuffer(uninitializedCount: vocabulary * gates)
-        defer { withExtendedLifetime(sums) {} }
-        sums.pointer.update(repeating: 0, count: vocabulary * gates)
-        lookup.rows.accumulateTransposedProduct(dgx, ldg: gates, n: gates, into: sums.pointer, ldb: gates)
-        let s = UnsafePointer(sums.pointer)
+    /// ∂W_ih += Sᵀ·E and ∂E += S·W_ih, where S `[V, G·H]` (at least V rows) sums ∂gx over the rows
+    /// that looked up each table row: the gradient of `X·W_ihᵀ` with X = E[ids], without X.
+    private func accumulateThroughTable(_ lookup: RowLookup, sums s: UnsafePointer<Float>, gradWeight gw: UnsafeMutablePointer<Float>) {
+        let vocabulary = lookup.rows.width
         lookup.table.value.withPointer { pe in
             BLAS.gemm(transposeA: true, m: gates, n: width, k: vocabulary, a: s, lda: gates, b: pe, ldb: width,
                       beta: 1, c: gw, ldc: width)

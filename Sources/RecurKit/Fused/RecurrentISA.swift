@@ -99,6 +99,22 @@ public enum RecurrentISA: String, Sendable, CaseIterable {
         }
     }
 
+    /// Adds `count` floats of each of `rows` rows of `source` into `target` (see `RowCopy.accumulate`).
+    @inline(__always)
+    func accumulateRows(_ rows: Int, from source: UnsafePointer<Float>, stride sourceStride: Int, count: Int,
+                        into target: UnsafeMutablePointer<Float>, stride targetStride: Int) {
+        switch self {
+        case .avx512:
+            RecurKernelsAVX512.RowCopy.accumulate(rows: rows, from: source, stride: sourceStride, count: count,
+                                                  into: target, stride: targetStride)
+        case .avx2:
+            RecurKernelsAVX2.RowCopy.accumulate(rows: rows, from: source, stride: sourceStride, count: count,
+                                                into: target, stride: targetStride)
+        case .blas:
+            preconditionFailure("the BLAS path has no tiles")
+        }
+    }
+
     /// Zeros `count` floats of each of `rows` rows (row stride `stride`).
     @inline(__always)
     func zeroRows(_ rows: Int, _ target: UnsafeMutablePointer<Float>, stride: Int, count: Int) {
