@@ -58,13 +58,32 @@ public struct OneHotRows: Sendable {
     }
 
     /// The column of the row's single 1, −1 for a zero row, `nil` for any other row.
+    ///
+    /// Sixteen columns at a time: a training step scans its whole one-hot input (2048 × 65 for a
+    /// character LSTM), and one compare and branch per float was 1.5% of the step (perf).
     private static func column(_ row: UnsafePointer<Float>, width: Int) -> Int32? {
+        typealias V = SIMD16<Float>
         var found: Int32 = -1
-        for j in 0..<width {
+        var j = 0
+        while j + 16 <= width {
+            let v = UnsafeRawPointer(row + j).loadUnaligned(as: V.self)
+            let one = v .== 1
+            guard all(one .| (v .== 0)) else { return nil }
+            if any(one) {
+                for l in 0..<16 where one[l] {
+                    guard found < 0 else { return nil }
+                    found = Int32(j + l)
+                }
+            }
+            j += 16
+        }
+        while j < width {
             let v = row[j]
-            if v == 0 { continue }
-            guard v == 1, found < 0 else { return nil }
-            found = Int32(j)
+            if v != 0 {
+                guard v == 1, found < 0 else { return nil }
+                found = Int32(j)
+            }
+            j += 1
         }
         return found
     }

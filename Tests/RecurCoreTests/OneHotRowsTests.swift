@@ -25,6 +25,18 @@ final class OneHotRowsTests: XCTestCase {
         XCTAssertNil(detect(two))
         var rng = RandomGenerator(seed: 3)
         XCTAssertNil(detect(rng.uniformTensor([6, 9], -1, 1)))
+        // 40 columns: two blocks of 16 and a tail of 8, a bad value or a second 1 in each.
+        XCTAssertEqual(detect(oneHot([0, 15, 16, 31, 32, 39, -1], width: 40))?.columns, [0, 15, 16, 31, 32, 39, -1])
+        for column in [0, 15, 16, 31, 32, 39] {
+            for bad: Float in [2, -0.5, .nan] {
+                var t = oneHot([7, 20, 35], width: 40)
+                t.scalars[40 + column] = bad   // row 1
+                XCTAssertNil(detect(t), "\(bad) in column \(column)")
+            }
+            var two = oneHot([7, column == 20 ? 21 : 20, 35], width: 40)
+            two.scalars[40 + column] = 1
+            XCTAssertNil(detect(two), "a second 1 in column \(column)")
+        }
     }
 
     /// matmul of a one-hot `A` with `B` or `Bᵀ`, forward and ∂B, against `cblas_sgemm` on the same
