@@ -100,18 +100,20 @@ def user_cells():
 
 
 def sampling():
-    # The reference is PyTorch's fastest loop of all: oneDNN on or off, 1 or 2 threads, best of
-    # two runs of 2,000 characters each (one run of 500 measured anywhere from 865 to 2,859).
+    # The reference is PyTorch's fastest loop of all: oneDNN on or off or int8 weights
+    # (quantize_dynamic), 1 or 2 threads, best of two runs of 2,000 characters each (one run of
+    # 500 measured anywhere from 865 to 2,859).
     faster = 0
     for threads in [1, 2] * 2:
         shape = ["--cell", "lstm", "--hidden", "512", "--layers", "2", "--vocab", "65", "--threads", str(threads)]
         torch = json.loads(run([PYTHON, "scripts/bench_pytorch_sample.py", *shape, "--length", "2000"]).strip().splitlines()[-1])
-        faster = max(faster, torch["onednn_off_chars_per_second"], torch["onednn_on_chars_per_second"])
+        faster = max(faster, torch["onednn_off_chars_per_second"], torch["onednn_on_chars_per_second"],
+                     torch.get("int8_dynamic_chars_per_second", 0))
     for threads in [1, 2]:
         shape = ["--cell", "lstm", "--hidden", "512", "--layers", "2", "--vocab", "65", "--threads", str(threads)]
         recur = json.loads(run([RECUR, "bench", "sample", *shape, "--json"]).strip().splitlines()[-1])
         label = f"{threads} thread{'s' if threads > 1 else ''}"
-        for name, key in [("fp32", ""), ("fp16", "fp16_")]:
+        for name, key in [("fp32", ""), ("fp16", "fp16_"), ("int8", "int8_")]:
             cps = recur[key + "chars_per_second"]
             row(f"sampling 2×512 LSTM, {name} weights, {label} (chars/s)", cps, faster, "PyTorch's fastest loop", 5.0)
             row(f"sampling 2×512 LSTM, {name}, {label}, against the bandwidth bound (chars/s)", cps,

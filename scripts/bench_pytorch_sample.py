@@ -1,6 +1,8 @@
 """PyTorch's batch-1 sampling loop beside `recur bench sample`: nn.Embedding → nn.LSTM → nn.Linear
 (char-lm's shapes), torch.no_grad(), one step per character, a multinomial draw from the
-softmax. Runs with oneDNN (torch.backends.mkldnn) off and on; prints one JSON object."""
+softmax. Runs with oneDNN (torch.backends.mkldnn) off and on, and with the LSTM and the decoder
+dynamically quantized to int8 (torch.ao.quantization.quantize_dynamic: int8 weights, as
+`recur sample --int8` keeps them); prints one JSON object."""
 import argparse
 import json
 import time
@@ -48,6 +50,11 @@ def main():
     for name, enabled in [("onednn_off", False), ("onednn_on", True)]:
         torch.backends.mkldnn.enabled = enabled
         result[f"{name}_chars_per_second"] = round(chars_per_second(model, args.vocab, args.length))
+    torch.backends.mkldnn.enabled = True
+    quantized = torch.ao.quantization.quantize_dynamic(nn.ModuleDict({"rnn": model[1], "decoder": model[2]}),
+                                                       {nn.LSTM, nn.GRU, nn.RNN, nn.Linear}, dtype=torch.qint8)
+    result["int8_dynamic_chars_per_second"] = round(chars_per_second((model[0], quantized["rnn"], quantized["decoder"]),
+                                                                     args.vocab, args.length))
     print(json.dumps(result))
 
 

@@ -10,7 +10,7 @@ struct BenchSampleCommand: ParsableCommand {
         discussion: """
         A batch-1 step reads every weight once, so chars/s can be no higher than the read \
         bandwidth divided by the bytes of weights per character. Resident weights are timed in \
-        fp32 and in fp16 (RECUR_RESIDENT_KERNEL=avx2|blas forces a narrower product). The \
+        fp32, fp16 and int8 (RECUR_RESIDENT_KERNEL=avx2|blas forces a narrower product). The \
         bandwidth is a sum with the product's own registers over a buffer the size of the \
         weights (the cache level they stay in between characters: L3 for a 2×512 LSTM) and \
         over 1 GiB (DRAM).
@@ -22,7 +22,7 @@ struct BenchSampleCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Vocabulary size.") var vocab: Int = 65
     @Option(parsing: .unconditional, help: "Embedding width (0: one-hot input).") var embedding: Int = 64
     @Option(parsing: .unconditional, help: "Characters per timed run.") var length: Int = 2000
-    @Option(parsing: .unconditional, help: "Timed runs per precision (fp32 and fp16 alternate); the best counts.") var repetitions: Int = 5
+    @Option(parsing: .unconditional, help: "Timed runs per precision (fp32, fp16 and int8 alternate); the best counts.") var repetitions: Int = 5
     @Option(name: .customLong("generic-length"), parsing: .unconditional,
             help: "Characters through the generic path (the model's forward pass per character), for comparison; 0 skips it.")
     var genericLength: Int = 200
@@ -45,7 +45,7 @@ struct BenchSampleCommand: ParsableCommand {
             let model = try LanguageModel(vocabularySize: vocab, embedding: embedding == 0 ? nil : embedding,
                                           stack: StackConfig(cell: cell, hiddenSize: hidden, layers: layers),
                                           cells: Registries.cells, rng: &rng)
-            let precisions: [ResidentPrecision] = [.fp32, .fp16]
+            let precisions = ResidentPrecision.allCases
             var residents: [ResidentLanguageModel] = []
             for precision in precisions {
                 guard let resident = ResidentLanguageModel(model, precision: precision, workers: threads) else {
@@ -56,7 +56,7 @@ struct BenchSampleCommand: ParsableCommand {
             let kernel = residents[0].stack.kernel
             // A probe per precision, as big as its weights: the cache level they live in.
             let probes = residents.map { MemoryBandwidth(bytes: $0.weightBytesPerToken, kernel: kernel, threads: threads) }
-            // fp32, fp16 and the bandwidth probes alternate, so a burst of load from another
+            // The precisions and the bandwidth probes alternate, so a burst of load from another
             // process hits the speed and its bound alike; the best of each counts.
             var best = [Double](repeating: .infinity, count: precisions.count)
             for _ in 0..<repetitions {

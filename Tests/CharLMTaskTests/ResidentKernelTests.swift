@@ -85,6 +85,41 @@ final class ResidentKernelTests: XCTestCase {
         }
     }
 
+    /// int8 keeps each row of every weight matrix as q · scale (q in −127…127, scale = the row's
+    /// largest magnitude / 127): so it must equal, to fp32 rounding, the forward pass of the
+    /// model whose W_ih, W_hh and decoder rows are rounded the same way.
+    func testInt8EqualsTheModelWithRowRoundedWeights() throws {
+        for kernel in kernels {
+            for cell in ["lstm", "gru", "rnn"] {
+                for embedding in [7, nil] as [Int?] {
+                    let m = try model(cell: cell, layers: 2, hidden: 17, embedding: embedding)
+                    let exact = genericLogits(m)
+                    let resident = try XCTUnwrap(ResidentLanguageModel(m, kernel: kernel, precision: .int8))
+                    var matrices = [m.decoderWeight]
+                    for c in m.rnn.cells {
+                        let gated = try XCTUnwrap(c.fusedPath as? any GatedRecurrence)
+                        matrices += [gated.weightIH, gated.weightHH]
+                    }
+                    for w in matrices {
+                        let (rows, columns) = (w.shape[0], w.shape[1])
+                        w.updateValue { p in
+                            for r in 0..<rows {
+                                let row = p + r * columns
+                                let largest = (0..<columns).reduce(Float(0)) { max($0, abs(row[$1])) }
+                                for k in 0..<columns { row[k] = ResidentPrecision.int8.rounded(row[k], rowMax: largest) }
+                            }
+                        }
+                    }
+                    let label = "\(kernel) \(cell) embedding \(embedding.map(String.init) ?? "one-hot")"
+                    XCTAssertLessThan(worstDifference(resident, genericLogits(m)), 1e-5, label)
+                    // Against the unrounded model: weights off by ≤ 1/254 of their row's largest,
+                    // logits of magnitude ~1 after 12 steps through 2 layers.
+                    XCTAssertLessThan(worstDifference(resident, exact), 5e-2, label)
+                }
+            }
+        }
+    }
+
     /// The tape's loop: forward pass on one token, ``sampleIndex(_:temperature:topK:rng:)``.
     func tapeSamples(_ model: LanguageModel, prime: [Int32], length: Int, seed: UInt64) throws -> [Int32] {
         var rng = RandomGenerator(seed: seed)
@@ -114,15 +149,19 @@ final class ResidentKernelTests: XCTestCase {
         }
     }
 
-    /// Bytes per token follow the precision: fp16 halves the matrices, not the biases or the table row.
+    /// Bytes per token follow the precision: fp16 halves the matrices, int8 quarters them (plus a
+    /// scale per row), not the biases or the table row.
     func testWeightBytesPerToken() throws {
         try XCTSkipUnless(kernels.contains(.avx2), "this CPU has no AVX2 + F16C")
         let m = try model(cell: "lstm", layers: 2, hidden: 16, embedding: 7)
         let full = try XCTUnwrap(ResidentLanguageModel(m, kernel: .avx2, precision: .fp32)).weightBytesPerToken
         let half = try XCTUnwrap(ResidentLanguageModel(m, kernel: .avx2, precision: .fp16)).weightBytesPerToken
+        let int8 = try XCTUnwrap(ResidentLanguageModel(m, kernel: .avx2, precision: .int8)).weightBytesPerToken
         // Layer 0: W_hh 64×16 + b_hh 64 + table row 64; layer 1: 2 × (64×16 + 64); decoder 16 (11 padded) × 16 + 11.
         let matrices = 3 * 64 * 16 + 16 * 16, vectors = 64 + 64 + 2 * 64 + 11
         XCTAssertEqual(full, 4 * (matrices + vectors))
         XCTAssertEqual(half, 2 * matrices + 4 * vectors)
+        // int8 adds a scale per matrix row: 64 + 64 + 64 gate rows and 11 decoder rows.
+        XCTAssertEqual(int8, matrices + 4 * vectors + 4 * (3 * 64 + 11))
     }
 }

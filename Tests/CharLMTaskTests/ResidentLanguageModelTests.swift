@@ -59,34 +59,37 @@ final class ResidentLanguageModelTests: XCTestCase {
 
     /// Two workers compute the same rows with the same products as one, so the logits and the
     /// states are equal bit for bit (within rounding on the OpenBLAS fallback): every gated cell, hidden sizes below, at and above the
-    /// 16-unit split, residual stacks, tabulated projections or not, both instruction sets.
+    /// 16-unit split, residual stacks, tabulated projections or not, both instruction sets, each
+    /// precision (an int8 row keeps its one scale whichever worker packs it).
     func testTwoWorkersEqualOneBitForBit() throws {
         var kernels: [ResidentKernel] = [.blas]
         let flags = CPUKernelChoice.cpuFlags()
         for kernel in [ResidentKernel.avx2, .avx512] where ResidentKernel.supported(kernel, cpuFlags: flags) { kernels.append(kernel) }
         for kernel in kernels {
-            for cell in cells {
-                for (hidden, layers, residual) in [(1, 1, false), (13, 3, true), (33, 2, false), (40, 2, true)] {
-                    for tableLimit in [ResidentLanguageModel.tableLimit, 0] {
-                        let model = try model(cell: cell, layers: layers, hidden: hidden, residual: residual)
-                        let label = "\(kernel) \(cell) H=\(hidden) \(layers) layers\(residual ? " residual" : "") table \(tableLimit)"
-                        let one = try XCTUnwrap(ResidentLanguageModel(model, tableLimit: tableLimit, kernel: kernel, workers: 1))
-                        let two = try XCTUnwrap(ResidentLanguageModel(model, tableLimit: tableLimit, kernel: kernel, workers: 2))
-                        XCTAssertEqual(two.stack.workers, hidden > 1 ? 2 : 1, label)
-                        for _ in 0..<2 {
-                            one.reset()
-                            two.reset()
-                            for id in ids {
-                                let (a, b) = (one.step(id), two.step(id))
-                                if kernel == .blas {
-                                    // OpenBLAS's sgemv blocks by the row count, so a row's sum may round differently.
-                                    for v in 0..<11 { XCTAssertEqual(a[v], b[v], accuracy: 1e-5, label) }
-                                } else {
-                                    XCTAssertEqual((0..<11).map { a[$0] }, (0..<11).map { b[$0] }, label)
+            for precision in ResidentPrecision.allCases {
+                for cell in cells {
+                    for (hidden, layers, residual) in [(1, 1, false), (13, 3, true), (33, 2, false), (40, 2, true)] {
+                        for tableLimit in [ResidentLanguageModel.tableLimit, 0] {
+                            let model = try model(cell: cell, layers: layers, hidden: hidden, residual: residual)
+                            let label = "\(kernel) \(precision) \(cell) H=\(hidden) \(layers) layers\(residual ? " residual" : "") table \(tableLimit)"
+                            let one = try XCTUnwrap(ResidentLanguageModel(model, tableLimit: tableLimit, kernel: kernel, precision: precision, workers: 1))
+                            let two = try XCTUnwrap(ResidentLanguageModel(model, tableLimit: tableLimit, kernel: kernel, precision: precision, workers: 2))
+                            XCTAssertEqual(two.stack.workers, hidden > 1 ? 2 : 1, label)
+                            for _ in 0..<2 {
+                                one.reset()
+                                two.reset()
+                                for id in ids {
+                                    let (a, b) = (one.step(id), two.step(id))
+                                    if kernel == .blas {
+                                        // OpenBLAS's sgemv blocks by the row count, so a row's sum may round differently.
+                                        for v in 0..<11 { XCTAssertEqual(a[v], b[v], accuracy: 1e-5, label) }
+                                    } else {
+                                        XCTAssertEqual((0..<11).map { a[$0] }, (0..<11).map { b[$0] }, label)
+                                    }
                                 }
-                            }
-                            if kernel != .blas {
-                                XCTAssertEqual(one.stack.state.map { $0.map(\.scalars) }, two.stack.state.map { $0.map(\.scalars) }, label)
+                                if kernel != .blas {
+                                    XCTAssertEqual(one.stack.state.map { $0.map(\.scalars) }, two.stack.state.map { $0.map(\.scalars) }, label)
+                                }
                             }
                         }
                     }

@@ -74,6 +74,15 @@ final class SmokeTests: HostTestCase {
         XCTAssertEqual(half.stdout.unicodeScalars.count, prime.unicodeScalars.count + 30 + 1, "\(half)")
         XCTAssertTrue(half.stdout.unicodeScalars.dropFirst(prime.unicodeScalars.count).dropLast().allSatisfy { vocabulary.contains(String($0)) }, "\(half)")
         XCTAssertEqual(try recur(["sample", run.path, "--prime", prime, "--length", "30", "--seed", "3", "--half"]).stdout, half.stdout)
+        // --int8: int8 resident weights, a scale per row; likewise. Not with --half.
+        let int8 = try recur(["sample", run.path, "--prime", prime, "--length", "30", "--seed", "3", "--int8"])
+        XCTAssertEqual(int8.status, 0, "\(int8)")
+        XCTAssertEqual(int8.stdout.unicodeScalars.count, prime.unicodeScalars.count + 30 + 1, "\(int8)")
+        XCTAssertTrue(int8.stdout.unicodeScalars.dropFirst(prime.unicodeScalars.count).dropLast().allSatisfy { vocabulary.contains(String($0)) }, "\(int8)")
+        XCTAssertEqual(try recur(["sample", run.path, "--prime", prime, "--length", "30", "--seed", "3", "--int8"]).stdout, int8.stdout)
+        let both = try recur(["sample", run.path, "--prime", prime, "--half", "--int8"])
+        XCTAssertEqual(both.status, 64, "\(both)")
+        XCTAssertTrue(both.stderr.contains("--half and --int8"), "\(both)")
         // --threads 2: each step split between two workers, the same text as one.
         let two = try recur(["sample", run.path, "--prime", prime, "--length", "30", "--temperature", "0.5", "--seed", "3", "--threads", "2"])
         XCTAssertEqual(two.status, 0, "\(two)")

@@ -2,7 +2,7 @@ import XCTest
 @testable import RecurKit
 
 /// The batch-1 products of resident inference against a plain Double loop, on every kernel this
-/// CPU runs (so the AVX2 code is tested on an AVX-512 machine too), in fp32 and fp16, with row
+/// CPU runs (so the AVX2 code is tested on an AVX-512 machine too), in fp32, fp16 and int8, with row
 /// and column counts that are no multiple of 8 or 16.
 final class PackedMatrixTests: XCTestCase {
     var kernels: [ResidentKernel] {
@@ -25,18 +25,27 @@ final class PackedMatrixTests: XCTestCase {
                     // fp16: each weight is rounded to the nearest fp16 (relative error ≤ 2⁻¹¹), so
                     // |Δy| ≤ 2⁻¹¹ Σ|a x|; the reference uses the rounded weights exactly, and
                     // both are checked. fp32 rounding adds ≤ n·2⁻²⁴ Σ|a x|.
+                    // int8: each weight is q · scale with scale = the row's largest |w| / 127, so
+                    // |Δw| ≤ scale / 2 and |Δy| ≤ scale / 2 · Σ|x|.
                     for r in 0..<m {
                         var exact = Double(b[r]), rounded = Double(b[r]), magnitude = abs(Double(b[r]))
+                        let largest = (0..<n).reduce(Float(0)) { max($0, abs(a[r * n + $1])) }
+                        var inputs = 0.0
                         for k in 0..<n {
                             let w = a[r * n + k]
                             exact += Double(w) * Double(x[k])
-                            rounded += Double(precision == .fp16 ? Float(Float16(w)) : w) * Double(x[k])
+                            rounded += Double(precision.rounded(w, rowMax: largest)) * Double(x[k])
                             magnitude += abs(Double(w) * Double(x[k]))
+                            inputs += abs(Double(x[k]))
                         }
                         let label = "\(kernel) \(precision) m \(m) n \(n) row \(r)"
-                        let summation = Double(n + 1) * 0x1p-24 * magnitude + 1e-7
+                        let summation = Double(n + 2) * 0x1p-24 * magnitude + 1e-7
                         XCTAssertEqual(Double(y[r]), rounded, accuracy: summation, label)
-                        if precision == .fp16 { XCTAssertEqual(Double(y[r]), exact, accuracy: 0x1p-11 * magnitude + summation, label) }
+                        switch precision {
+                        case .fp32: break
+                        case .fp16: XCTAssertEqual(Double(y[r]), exact, accuracy: 0x1p-11 * magnitude + summation, label)
+                        case .int8: XCTAssertEqual(Double(y[r]), exact, accuracy: Double(largest) / 254 * inputs + summation, label)
+                        }
                     }
                     // Padding rows: zero weights, zero bias.
                     for r in m..<packed.paddedRows { XCTAssertEqual(y[r], 0, "\(kernel) padding row \(r)") }

@@ -8,3 +8,9 @@ typealias HalfLane = SIMD8<Float16>
 /// fp16 → fp32 as one `vcvtph2ps xmm/m128 → ymm` (F16C; checked in the assembly).
 @inline(__always)
 func widen(_ h: HalfLane) -> Lane { Lane(h) }
+/// 8 int8 values: what one `vpmovsxbd xmm/m64 → ymm` widens.
+typealias ByteLane = SIMD8<Int8>
+
+/// int8 → fp32 (`vpmovsxbd`, `vcvtdq2ps`).
+@inline(__always)
+func widen(_ b: ByteLane) -> Lane { Lane(SIMD8<Int32>(truncatingIfNeeded: b)) }

@@ -13,3 +13,12 @@ typealias HalfLane = SIMD16<Float16>
 func widen(_ h: HalfLane) -> Lane {
     Lane(lowHalf: SIMD8<Float>(h.lowHalf), highHalf: SIMD8<Float>(h.highHalf))
 }
+/// 16 int8 values: what one `vpmovsxbd xmm/m128 → zmm` widens.
+typealias ByteLane = SIMD16<Int8>
+
+/// int8 → fp32 (`vpmovsxbd`, `vcvtdq2ps`), in halves for the reason ``widen(_:)-(HalfLane)`` gives.
+@inline(__always)
+func widen(_ b: ByteLane) -> Lane {
+    Lane(lowHalf: SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: b.lowHalf)),
+         highHalf: SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: b.highHalf)))
+}

@@ -1,5 +1,5 @@
 /// The batch-1 matrix–vector product of resident inference, on weights packed in panels of
-/// ``PanelGemv/width`` rows, in fp32 or fp16. This one source is compiled twice, by the targets
+/// ``PanelGemv/width`` rows, in fp32, fp16 or int8. This one source is compiled twice, by the targets
 /// `RecurKernelsAVX512` (`-target-cpu skylake-avx512`, ``Lane`` = `SIMD16`) and `RecurKernelsAVX2`
 /// (`-target-cpu haswell`, `SIMD8`), each with its own ``Lane``: Swift has no per-function
 /// target attribute, and code built for the baseline x86-64 has neither AVX nor F16C, so a
@@ -64,6 +64,34 @@ public enum PanelGemv {
                 k += 1
             }
             store((s0 + s1) + (s2 + s3), panel: p, bias: bias, y: y)
+        }
+    }
+
+    /// int8 panels (the same layout in `Int8`) with one scale per row, weight = q · scale: a
+    /// quarter of fp32's bytes. Each q is widened to fp32 (`vpmovsxbd`, `vcvtdq2ps`), the sums
+    /// run in fp32, and each row's sum is scaled once: `y = scale ⊙ (Q·x) + bias`. `scales`
+    /// holds `panelCount · W` floats, like `y`.
+    public static func multiply(panels: UnsafePointer<Int8>, scales: UnsafePointer<Float>, panelCount: Int, columns n: Int,
+                                x: UnsafePointer<Float>, bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>) {
+        let raw = UnsafeRawPointer(panels)
+        let stride = MemoryLayout<ByteLane>.size
+        for p in 0..<panelCount {
+            let a = raw + p * n * stride
+            var s0 = Lane(), s1 = Lane(), s2 = Lane(), s3 = Lane()
+            var k = 0
+            while k + 4 <= n {
+                s0 = s0.addingProduct(widen(a.load(fromByteOffset: k * stride, as: ByteLane.self)), Lane(repeating: x[k]))
+                s1 = s1.addingProduct(widen(a.load(fromByteOffset: (k + 1) * stride, as: ByteLane.self)), Lane(repeating: x[k + 1]))
+                s2 = s2.addingProduct(widen(a.load(fromByteOffset: (k + 2) * stride, as: ByteLane.self)), Lane(repeating: x[k + 2]))
+                s3 = s3.addingProduct(widen(a.load(fromByteOffset: (k + 3) * stride, as: ByteLane.self)), Lane(repeating: x[k + 3]))
+                k += 4
+            }
+            while k < n {
+                s0 = s0.addingProduct(widen(a.load(fromByteOffset: k * stride, as: ByteLane.self)), Lane(repeating: x[k]))
+                k += 1
+            }
+            let scale = UnsafeRawPointer(scales).loadUnaligned(fromByteOffset: p * Lane.scalarCount * MemoryLayout<Float>.size, as: Lane.self)
+            store(((s0 + s1) + (s2 + s3)) * scale, panel: p, bias: bias, y: y)
         }
     }
 

@@ -4,7 +4,8 @@ import RecurKernelsAVX512
 
 /// A weight matrix A `[m, n]` and its bias `[m]`, held for batch-1 products y = A·x + b in the
 /// layout ``ResidentKernel`` wants: panels of `lanes` rows, column by column (see `PanelGemv`),
-/// in fp32 or fp16; row-major fp32 for ``ResidentKernel/blas``.
+/// in fp32, fp16 or int8 with a scale per row; row-major fp32 for ``ResidentKernel/blas`` (fp16
+/// and int8 weights then kept as the fp32 values they stand for).
 ///
 /// ``multiply(_:into:)`` writes ``paddedRows`` floats (rows past m are 0 + 0), so the output
 /// buffer must hold that many. Nothing is allocated after `init`.
@@ -17,6 +18,8 @@ public final class PackedMatrix {
     let storage: UnsafeMutableRawPointer
     /// `[paddedRows]`, zeros past m (and all zeros without a bias).
     let bias: UnsafeMutablePointer<Float>
+    /// int8 on a SIMD kernel: each row's scale `[paddedRows]` (zeros past m); else nil.
+    let scales: UnsafeMutablePointer<Float>?
 
     /// Copies `weights` (row-major `[rows, columns]`) and `bias` (`[rows]`, or none).
     public init(weights: UnsafePointer<Float>, rows: Int, columns: Int, bias source: UnsafePointer<Float>?,
@@ -35,14 +38,25 @@ public final class PackedMatrix {
         storage = .allocate(byteCount: count * bytes, alignment: 64)
         // Layout: element (row r, column k) of panel p = r / lanes sits at (p·n + k)·lanes + r % lanes.
         func index(_ r: Int, _ k: Int) -> Int { kernel == .blas ? r * columns + k : ((r / lanes) * columns + k) * lanes + r % lanes }
+        func rowMax(_ r: Int) -> Float { (0..<columns).reduce(0) { max($0, abs(weights[r * columns + $1])) } }
+        scales = bytes == 1 ? .allocate(capacity: max(paddedRows, 1)) : nil
         if bytes == 4 {
             let out = storage.bindMemory(to: Float.self, capacity: count)
             out.update(repeating: 0, count: count)
             for r in 0..<rows {
+                let largest = precision == .int8 ? rowMax(r) : 0
                 for k in 0..<columns {
-                    let w = weights[r * columns + k]
-                    out[index(r, k)] = precision == .fp16 ? Float(Float16(w)) : w
+                    out[index(r, k)] = precision.rounded(weights[r * columns + k], rowMax: largest)
                 }
+            }
+        } else if let scales {
+            scales.update(repeating: 0, count: paddedRows)
+            let out = storage.bindMemory(to: Int8.self, capacity: count)
+            out.update(repeating: 0, count: count)
+            for r in 0..<rows {
+                let scale = Int8Rows.scale(rowMax: rowMax(r))
+                scales[r] = scale
+                for k in 0..<columns { out[index(r, k)] = Int8Rows.quantize(weights[r * columns + k], scale: scale) }
             }
         } else {
             let out = storage.bindMemory(to: Float16.self, capacity: count)
@@ -54,11 +68,13 @@ public final class PackedMatrix {
     deinit {
         storage.deallocate()
         bias.deallocate()
+        scales?.deallocate()
     }
 
     /// Bytes of weights and bias one product reads.
     public var bytesPerProduct: Int {
         paddedRows * columns * (kernel == .blas ? 4 : precision.bytesPerWeight) + rows * MemoryLayout<Float>.size
+            + (scales == nil ? 0 : rows * MemoryLayout<Float>.size)
     }
 
     /// y = A·x + b: `x` `[columns]`, `y` `[paddedRows]`.
@@ -73,6 +89,12 @@ public final class PackedMatrix {
             PanelGemvAVX2.multiply(panels: storage.assumingMemoryBound(to: Float.self), panelCount: panels, columns: columns, x: x, bias: bias, y: y)
         case (.avx2, .fp16):
             PanelGemvAVX2.multiply(panels: storage.assumingMemoryBound(to: Float16.self), panelCount: panels, columns: columns, x: x, bias: bias, y: y)
+        case (.avx512, .int8):
+            PanelGemvAVX512.multiply(panels: storage.assumingMemoryBound(to: Int8.self), scales: scales!, panelCount: panels, columns: columns,
+                                     x: x, bias: bias, y: y)
+        case (.avx2, .int8):
+            PanelGemvAVX2.multiply(panels: storage.assumingMemoryBound(to: Int8.self), scales: scales!, panelCount: panels, columns: columns,
+                                   x: x, bias: bias, y: y)
         case (.blas, _):
             // The bias goes in first and the product is added (beta 1): b + A·x, the order of
             // the fused training path's `gh` (and equal, addition commuting, to A·x + b).

@@ -69,12 +69,41 @@ public enum ResidentKernel: String, CaseIterable, Sendable {
     public static let current: ResidentKernel = choose(cpuFlags: CPUKernelChoice.cpuFlags())
 }
 
-/// How resident weights are stored: `fp32`, or `fp16` (half the bytes a step reads; each
-/// weight rounded to the nearest fp16, products still summed in fp32).
+/// How resident weights are stored: `fp32`; `fp16` (half the bytes a step reads; each weight
+/// rounded to the nearest fp16); or `int8` (a quarter: each row of a matrix scaled so its
+/// largest magnitude is 127, each weight rounded to the nearest step of that scale, as
+/// PyTorch's dynamic quantization stores weights). Products are summed in fp32 in every case.
 public enum ResidentPrecision: String, CaseIterable, Sendable {
-    case fp32, fp16
+    case fp32, fp16, int8
 
-    public var bytesPerWeight: Int { self == .fp32 ? 4 : 2 }
+    public var bytesPerWeight: Int {
+        switch self {
+        case .fp32: 4
+        case .fp16: 2
+        case .int8: 1
+        }
+    }
+
+    /// The value a weight `w` of a row whose largest magnitude is `rowMax` is kept as.
+    public func rounded(_ w: Float, rowMax: Float) -> Float {
+        switch self {
+        case .fp32: return w
+        case .fp16: return Float(Float16(w))
+        case .int8:
+            let scale = Int8Rows.scale(rowMax: rowMax)
+            return Float(Int8Rows.quantize(w, scale: scale)) * scale
+        }
+    }
+}
+
+/// Symmetric per-row int8 quantization: `scale = max |w| / 127`, `q = round(w / scale)`.
+public enum Int8Rows {
+    public static func scale(rowMax: Float) -> Float { rowMax / 127 }
+
+    public static func quantize(_ w: Float, scale: Float) -> Int8 {
+        guard scale > 0 else { return 0 }
+        return Int8(max(-127, min(127, (w / scale).rounded(.toNearestOrEven))))
+    }
 }
 
 typealias PanelGemvAVX512 = RecurKernelsAVX512.PanelGemv

@@ -12,10 +12,13 @@ public struct GenerationOptions: PluginOptions {
     public var showScores = false
     /// Keep the resident weights in fp16 (half the bytes a step reads; see ``ResidentPrecision``).
     public var half = false
+    /// Keep the resident weights in int8 with a scale per row (a quarter of the bytes; see
+    /// ``ResidentPrecision``).
+    public var int8 = false
     /// Threads that share each step of a resident model (1 or 2; ``ResidentStack/workers``).
     public var threads = 1
 
-    enum CodingKeys: String, CodingKey { case length, temperature, topK = "top-k", showScores = "show-scores", half, threads }
+    enum CodingKeys: String, CodingKey { case length, temperature, topK = "top-k", showScores = "show-scores", half, int8, threads }
 
     public init() {}
 
@@ -25,6 +28,7 @@ public struct GenerationOptions: PluginOptions {
         .init("top-k", \.topK, help: "Sample only from the k most likely tokens (0: all)."),
         .init("show-scores", \.showScores, help: "Print a table of every step: input, hidden state, output scores."),
         .init("half", \.half, help: "Keep the weights in half precision (fp16) while generating: faster, samples differ slightly from fp32."),
+        .init("int8", \.int8, help: "Keep the weights in int8, one scale per row, while generating: faster than half; samples differ from fp32."),
         .init("threads", \.threads, help: "Threads sharing each step (1 or 2): each computes half the hidden units; the same samples either way."),
     ]
 
@@ -33,7 +37,13 @@ public struct GenerationOptions: PluginOptions {
         try ConfigValueError.check(temperature > 0, "temperature", temperature, "a number > 0")
         try ConfigValueError.check(topK >= 0, "top-k", topK, "an integer ≥ 0")
         try ConfigValueError.check((1...2).contains(threads), "threads", threads, "1 or 2")
+        try ConfigValueError.check(!(half && int8), "int8", int8, "false when half is true (one precision at a time)")
     }
+}
+
+extension GenerationOptions {
+    /// The precision the resident weights are kept in.
+    public var precision: ResidentPrecision { int8 ? .int8 : half ? .fp16 : .fp32 }
 }
 
 extension LanguageModelSession {
@@ -57,7 +67,7 @@ extension LanguageModelSession {
         }
         var text = ""
         try generate(prime: input, length: options.length, temperature: options.temperature, topK: topK,
-                     precision: options.half ? .fp16 : .fp32, workers: options.threads, rng: &rng) { text += $0 }
+                     precision: options.precision, workers: options.threads, rng: &rng) { text += $0 }
         return Prediction(input: input, text: text, fields: ["text": .string(text)])
     }
 }
