@@ -12,7 +12,8 @@
 ///   one panel (`depthBlock · width` floats, 32 KiB) stays in L1 while every row of the block
 ///   streams past it;
 /// - op(A)'s block is packed row-major (`alpha` applied), so its rows are contiguous in L2; a
-///   transposed A with `alpha` 1, and a row-major one no deeper than a block, are read in place.
+///   transposed A with `alpha` 1, and a row-major one no deeper than a block or with at most two
+///   panels of B, are read in place.
 ///
 /// Each element of C is one chain of fused multiply-adds in the order k = 0, 1, …, whatever the
 /// shapes around it: splitting C between threads by rows or columns does not change its bits.
@@ -56,11 +57,13 @@ public enum BlockedProduct {
                 let source: UnsafePointer<Float>, rowStride: Int, kStride: Int
                 if transposeA && alpha == 1 {
                     (source, rowStride, kStride) = (a + p0 * lda + i0, 1, lda)
-                } else if alpha == 1 && k <= depthBlock {
-                    // A product no deeper than one block (an output layer's 128 or 65) reads A's
-                    // rows in place too: packing only copied them (2048×128·128×65: 152–157 → 168–173
-                    // GFLOP/s). Deeper ones keep the packed rows, whose k-slices sit together
-                    // (6400×512·512×2048 in place: 219–224 → 209–213).
+                } else if alpha == 1 && (k <= depthBlock || panels <= 2) {
+                    // A product no deeper than one block, or with at most two panels to reuse a
+                    // packed block (an output layer: 128 deep, or 65 wide), reads A's rows in place
+                    // too: packing only copied them (2048×128·128×65: 152–157 → 168–173 GFLOP/s;
+                    // 4096×256·256×65: 136–137 → 147–152). Deeper and wider ones keep the packed
+                    // rows, whose k-slices sit together (6400×512·512×2048 in place: 219–224 →
+                    // 209–213).
                     (source, rowStride, kStride) = (a + i0 * lda + p0, lda, 1)
                 } else {
                     packA(transposed: transposeA, a: a, lda: lda, rows: i0, count: rows, from: p0, depth: depth,
