@@ -60,41 +60,30 @@ final class ResidentKernelTests: XCTestCase {
     /// embeddings, states, sums) in fp32: so it must equal, to fp32 rounding, the forward pass
     /// of the model whose W_ih, W_hh and decoder weight are rounded the same way.
     func testFP16EqualsTheModelWithRoundedWeights() throws {
-        for kernel in kernels {
-            for cell in ["lstm", "gru", "rnn"] {
-                for embedding in [7, nil] as [Int?] {
-                    let m = try model(cell: cell, layers: 2, hidden: 17, embedding: embedding)
-                    let exact = genericLogits(m)
-                    let resident = try XCTUnwrap(ResidentLanguageModel(m, kernel: kernel, precision: .fp16))
-                    var matrices = [m.decoderWeight]
-                    for c in m.rnn.cells {
-                        let gated = try XCTUnwrap(c.fusedPath as? any GatedRecurrence)
-                        matrices += [gated.weightIH, gated.weightHH]
-                    }
-                    for w in matrices {
-                        let count = w.value.count
-                        w.updateValue { p in for i in 0..<count { p[i] = Float(Float16(p[i])) } }
-                    }
-                    let label = "\(kernel) \(cell) embedding \(embedding.map(String.init) ?? "one-hot")"
-                    XCTAssertLessThan(worstDifference(resident, genericLogits(m)), 1e-5, label)
-                    // Against the unrounded model: weights off by ≤ 2⁻¹¹ relative, logits of
-                    // magnitude ~1 after 12 steps through 2 layers; measured ≤ 2e-3 here.
-                    XCTAssertLessThan(worstDifference(resident, exact), 1e-2, label)
-                }
-            }
-        }
+        // Against the unrounded model: weights off by ≤ 2⁻¹¹ relative, logits of magnitude ~1
+        // after 12 steps through 2 layers; measured ≤ 2e-3 here.
+        try assertEqualsTheModelWithRoundedWeights(.fp16, fromUnrounded: 1e-2)
     }
 
     /// int8 keeps each row of every weight matrix as q · scale (q in −127…127, scale = the row's
     /// largest magnitude / 127): so it must equal, to fp32 rounding, the forward pass of the
     /// model whose W_ih, W_hh and decoder rows are rounded the same way.
     func testInt8EqualsTheModelWithRowRoundedWeights() throws {
+        // Against the unrounded model: weights off by ≤ 1/254 of their row's largest.
+        try assertEqualsTheModelWithRoundedWeights(.int8, fromUnrounded: 5e-2)
+    }
+
+    /// The resident model in `precision` against the generic forward pass of the same model with
+    /// each row of W_ih, W_hh and the decoder weight rounded by ``ResidentPrecision/rounded(_:rowMax:)``
+    /// (within 1e-5), and against the unrounded model (within `fromUnrounded`), on every kernel.
+    func assertEqualsTheModelWithRoundedWeights(_ precision: ResidentPrecision, fromUnrounded tolerance: Float,
+                                                file: StaticString = #filePath, line: UInt = #line) throws {
         for kernel in kernels {
             for cell in ["lstm", "gru", "rnn"] {
                 for embedding in [7, nil] as [Int?] {
                     let m = try model(cell: cell, layers: 2, hidden: 17, embedding: embedding)
                     let exact = genericLogits(m)
-                    let resident = try XCTUnwrap(ResidentLanguageModel(m, kernel: kernel, precision: .int8))
+                    let resident = try XCTUnwrap(ResidentLanguageModel(m, kernel: kernel, precision: precision))
                     var matrices = [m.decoderWeight]
                     for c in m.rnn.cells {
                         let gated = try XCTUnwrap(c.fusedPath as? any GatedRecurrence)
@@ -106,15 +95,13 @@ final class ResidentKernelTests: XCTestCase {
                             for r in 0..<rows {
                                 let row = p + r * columns
                                 let largest = (0..<columns).reduce(Float(0)) { max($0, abs(row[$1])) }
-                                for k in 0..<columns { row[k] = ResidentPrecision.int8.rounded(row[k], rowMax: largest) }
+                                for k in 0..<columns { row[k] = precision.rounded(row[k], rowMax: largest) }
                             }
                         }
                     }
-                    let label = "\(kernel) \(cell) embedding \(embedding.map(String.init) ?? "one-hot")"
-                    XCTAssertLessThan(worstDifference(resident, genericLogits(m)), 1e-5, label)
-                    // Against the unrounded model: weights off by ≤ 1/254 of their row's largest,
-                    // logits of magnitude ~1 after 12 steps through 2 layers.
-                    XCTAssertLessThan(worstDifference(resident, exact), 5e-2, label)
+                    let label = "\(kernel) \(precision) \(cell) embedding \(embedding.map(String.init) ?? "one-hot")"
+                    XCTAssertLessThan(worstDifference(resident, genericLogits(m)), 1e-5, label, file: file, line: line)
+                    XCTAssertLessThan(worstDifference(resident, exact), tolerance, label, file: file, line: line)
                 }
             }
         }
