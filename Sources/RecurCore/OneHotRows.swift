@@ -23,6 +23,11 @@ public struct OneHotRows: Sendable {
         self.init(checked: columns, width: width)
     }
 
+    /// The `[width, width]` identity: row v selects column v (a table read row by row).
+    public static func identity(_ width: Int) -> OneHotRows {
+        OneHotRows(checked: (0..<Int32(width)).map { $0 }, width: width)
+    }
+
     /// Columns the caller has already checked (``embedding(_:ids:shape:rowScale:)`` checks its ids).
     init(checked columns: [Int32], width: Int) {
         self.columns = columns

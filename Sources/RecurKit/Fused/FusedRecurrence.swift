@@ -239,7 +239,7 @@ final class FusedPass<Kernel: GateKernel> {
                     accumulateThroughTable(lookup, sums: sums, gradWeight: gw)
                 } else {
                     // ∂W_ih[:, v] += S[v] for each of the V columns (row V is the zero input's).
-                    OneHotRows(columns: (0..<Int32(width)).map { $0 }, width: width)
+                    OneHotRows.identity(width)
                         .accumulateProductTransposed(sums, ldg: gates, n: gates, into: gw, ldb: width)
                 }
             }
@@ -308,7 +308,7 @@ final class FusedPass<Kernel: GateKernel> {
                               c: table.pointer, ldc: gates)
                 }
             } else {
-                OneHotRows(columns: (0..<Int32(count)).map { $0 }, width: count)
+                OneHotRows.identity(count)
                     .productTransposed(b: pw, ldb: width, n: gates, c: table.pointer, ldc: gates)
             }
         }

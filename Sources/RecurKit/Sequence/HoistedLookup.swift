@@ -31,7 +31,7 @@ struct HoistedLookup {
             let buffer = FloatBuffer(uninitializedCount: vocabulary * width), n = width
             // Wᵀ as the product of the identity lookup with Wᵀ (as FusedPass's input-row table).
             held.withPointer { w in
-                OneHotRows(columns: (0..<Int32(vocabulary)).map { $0 }, width: vocabulary)
+                OneHotRows.identity(vocabulary)
                     .productTransposed(b: w, ldb: vocabulary, n: n, c: buffer.pointer, ldc: n)
             }
             owned = buffer
