@@ -83,6 +83,11 @@ final class SmokeTests: HostTestCase {
         let both = try recur(["sample", run.path, "--prime", prime, "--half", "--int8"])
         XCTAssertEqual(both.status, 64, "\(both)")
         XCTAssertTrue(both.stderr.contains("--half and --int8"), "\(both)")
+        // The same choice as `recur predict` options: int8=true with half=true is one clear line.
+        let predictBoth = try recur(["predict", run.path, prime, "--length", "5", "--half", "true", "--int8", "true"])
+        XCTAssertEqual(predictBoth.status, 64, "\(predictBoth)")
+        XCTAssertTrue(predictBoth.stderr.contains("--int8 true: expected false when half is true"), "\(predictBoth)")
+        XCTAssertEqual(predictBoth.stderr.split(separator: "\n").count, 1, "\(predictBoth)")
         // --threads 2: each step split between two workers, the same text as one.
         let two = try recur(["sample", run.path, "--prime", prime, "--length", "30", "--temperature", "0.5", "--seed", "3", "--threads", "2"])
         XCTAssertEqual(two.status, 0, "\(two)")
