@@ -210,4 +210,57 @@ final class StepMathBuildTests: XCTestCase {
             }
         }
     }
+
+    /// An n-ary sum adds its terms in the order its postfix program gives, as the scalar loop
+    /// does, in every build: dense, windowed and broadcast terms, two to five of them, one term
+    /// given twice; left to right, right to left and, for four, pairwise.
+    func testSumAddsInTheGivenOrderInEveryBuild() {
+        let rows = 3
+        for width in widths {
+            for count in 2...5 {
+                // Term k has stride width, width + 5 or 0 in turn; from three terms on, the last is the first again.
+                let repeated = count > 2
+                let strides = (0..<count).map { k in repeated && k == count - 1 ? width : [width, width + 5, 0][k % 3] }
+                let storage = (0..<count).map { k in
+                    let p = UnsafeMutablePointer<Float>.allocate(capacity: rows * (width + 5))
+                    p.initialize(from: values(rows * (width + 5), seed: 20 + UInt64(k)), count: rows * (width + 5))
+                    return p
+                }
+                defer { storage.forEach { $0.deallocate() } }
+                let terms = (0..<count).map { k in UnsafePointer(repeated && k == count - 1 ? storage[0] : storage[k]) }
+                var orders = [[0, 1, -1] + (2..<max(2, count)).flatMap { [$0, -1] },             // ((t0 + t1) + t2) + …
+                              Array(0..<count) + Array(repeating: -1, count: count - 1)]         // t0 + (t1 + (… + tn))
+                if count == 4 { orders.append([0, 1, -1, 2, 3, -1, -1]) }                         // (t0 + t1) + (t2 + t3)
+                for order in orders {
+                    var want = [Float](repeating: 0, count: rows * width)
+                    for r in 0..<rows {
+                        for j in 0..<width {
+                            var stack: [Float] = []
+                            for code in order {
+                                if code >= 0 { stack.append(terms[code][r * strides[code] + j]) }
+                                else { let b = stack.removeLast(), a = stack.removeLast(); stack.append(a + b) }
+                            }
+                            want[r * width + j] = stack[0]
+                        }
+                    }
+                    for build in builds {
+                        var got = [Float](repeating: .nan, count: rows * width)
+                        terms.withUnsafeBufferPointer { p in strides.withUnsafeBufferPointer { s in order.withUnsafeBufferPointer { o in
+                            got.withUnsafeMutableBufferPointer { y in
+                                let (t, st, oo, yy) = (p.baseAddress!, s.baseAddress!, o.baseAddress!, y.baseAddress!)
+                                switch build {
+                                case .avx512:
+                                    RecurKernelsAVX512.StepKernels.sum(t, st, count: count, order: oo, orderCount: o.count, yy, rows: rows, width: width)
+                                case .avx2:
+                                    RecurKernelsAVX2.StepKernels.sum(t, st, count: count, order: oo, orderCount: o.count, yy, rows: rows, width: width)
+                                case .baseline: StepMath.sum(t, st, count: count, order: oo, orderCount: o.count, yy, rows: rows, width: width)
+                                }
+                            }
+                        } } }
+                        XCTAssertEqual(got.map(\.bitPattern), want.map(\.bitPattern), "\(build), width \(width), order \(order)")
+                    }
+                }
+            }
+        }
+    }
 }

@@ -172,6 +172,40 @@ enum StepMath: SixteenLanes {
         }
     }
 
+    /// The sum of `count` terms row by row, added in the order of `order`, a postfix program:
+    /// k ≥ 0 pushes term k, −1 adds the top two entries. Term k starts at `terms[k]` with row
+    /// stride `strides[k]` (0: one row broadcast); `y` is dense. The order is the traced chain's,
+    /// so a folded `(a + b) + (c + d)` gives the bits its three adds gave. Each add runs over
+    /// one row while it is in L1; a chain of adds (an LSTM's `x·W_ih + b_ih + h·W_hh + b_hh`)
+    /// was n − 1 passes over all rows, each writing an intermediate of its own.
+    static func sum(_ terms: UnsafePointer<UnsafePointer<Float>>, _ strides: UnsafePointer<Int>, count n: Int,
+                    order: UnsafePointer<Int>, orderCount: Int, _ y: UnsafeMutablePointer<Float>, rows: Int, width w: Int) {
+        withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: n) { stack in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: max(1, n * w)) { scratch in
+                let scratch = scratch.baseAddress!
+                for r in 0..<rows {
+                    var depth = 0
+                    for i in 0..<orderCount {
+                        let code = order[i]
+                        if code >= 0 {
+                            stack[depth] = terms[code] + r * strides[code]
+                            depth += 1
+                            continue
+                        }
+                        let a = stack[depth - 2], b = stack[depth - 1]
+                        // An intermediate sum takes the scratch row of its stack position.
+                        let o = i == orderCount - 1 ? y + r * w : scratch + (depth - 2) * w
+                        var j = 0
+                        while j + 16 <= w { store(load(a + j) + load(b + j), o + j); j += 16 }
+                        while j < w { o[j] = a[j] + b[j]; j += 1 }
+                        stack[depth - 2] = UnsafePointer(o)
+                        depth -= 1
+                    }
+                }
+            }
+        }
+    }
+
     /// `dst[r] += src[r]` for `rows` rows of `width`, each with its own stride.
     static func accumulate(_ src: UnsafePointer<Float>, _ ss: Int, _ dst: UnsafeMutablePointer<Float>, _ ds: Int,
                            rows: Int, width w: Int) {

@@ -27,11 +27,15 @@ final class StepProgram {
         let op: TracedOp
         let operands: [Operand]
         let width: Int
+        /// For an add of more than two operands (a folded chain, ``SumSharing``): the order of
+        /// its additions as a postfix program, k ≥ 0 pushing operand k and −1 adding the top two.
+        var order: [Int] = []
     }
 
     let trace: StepTrace
     let instructions: [Instruction]
-    /// Column offset of each per-step node within one step's block (in units of B floats).
+    /// Column offset of each per-step node's gradient within one step's block (in units of B
+    /// floats); a node that shares a sum's gradient or lives in a kept ∂y has none.
     let offsets: [Int: Int]
     let blockWidth: Int
     /// The per-step nodes whose values are kept for every step (``storedOffsets``, columns of
@@ -52,8 +56,17 @@ final class StepProgram {
     /// row stride; a product, a concatenation, the output and the next state keep a copy.
     let views: [Int: (root: TraceValue, start: Int)]
 
+    /// Flattened sums' shared gradient memory (``SumSharing``).
+    let sharing: SumSharing
+    /// Products whose ∂y backward keeps for every step, for one ∂W product after the sweep
+    /// (their left factor is a state or a kept per-step node).
+    let deferredProducts: Set<Int>
+
     init(trace: StepTrace, instructions: [Instruction], offsets: [Int: Int], blockWidth: Int, storedOffsets: [Int: Int],
-         storedWidth: Int, scratchOffsets: [Int: Int], scratchWidth: Int, views: [Int: (root: TraceValue, start: Int)]) {
+         storedWidth: Int, scratchOffsets: [Int: Int], scratchWidth: Int, views: [Int: (root: TraceValue, start: Int)],
+         sharing: SumSharing, deferredProducts: Set<Int>) {
+        self.sharing = sharing
+        self.deferredProducts = deferredProducts
         self.trace = trace
         self.instructions = instructions
         self.offsets = offsets
@@ -133,9 +146,25 @@ final class StepProgram {
             case .layerNorm:
                 return nil
             }
-            offsets[i] = blockWidth
-            blockWidth += width
             instructions.append(Instruction(node: i, op: node.op, operands: operands, width: width))
+        }
+        instructions = SumSharing.flattened(instructions, uses: SumSharing.uses(instructions, trace: trace, views: views), views: views)
+        // Products whose left factor is kept for every step: backward keeps their ∂y for one
+        // ∂W product after the sweep.
+        var deferred = Set<Int>()
+        for instruction in instructions {
+            guard case .matmul = instruction.op, case .rows(let v) = instruction.operands[0] else { continue }
+            switch v {
+            case .state: deferred.insert(instruction.node)
+            case .node(let i) where trace.timing[i] == .perStep: deferred.insert(instruction.node)
+            default: continue
+            }
+        }
+        let sharing = SumSharing(instructions, uses: SumSharing.uses(instructions, trace: trace, views: views), views: views,
+                                 deferred: deferred)
+        for instruction in instructions where sharing.gradientAlias[instruction.node] == nil && sharing.homes[instruction.node] == nil {
+            offsets[instruction.node] = blockWidth
+            blockWidth += instruction.width
         }
         var kept = Set<Int>()
         for instruction in instructions {
@@ -156,7 +185,8 @@ final class StepProgram {
         }
         return StepProgram(trace: trace, instructions: instructions, offsets: offsets, blockWidth: blockWidth,
                            storedOffsets: storedOffsets, storedWidth: storedWidth,
-                           scratchOffsets: scratchOffsets, scratchWidth: scratchWidth, views: views)
+                           scratchOffsets: scratchOffsets, scratchWidth: scratchWidth, views: views,
+                           sharing: sharing, deferredProducts: deferred)
     }
 
     func width(of v: TraceValue) -> Int { trace.shape(of: v).last ?? 1 }

@@ -32,7 +32,11 @@ extension StepProgram {
             externalIndex[v] = externals.count
             externals.append(variable)
         }
-        for instruction in instructions { trace.nodes[instruction.node].inputs.forEach(collect) }
+        for instruction in instructions {
+            for operand in instruction.operands {
+                switch operand { case .rows(let v), .constantRow(let v), .matrix(let v): collect(v) }
+            }
+        }
         ([trace.output] + trace.nextState).forEach(collect)
         views.values.forEach { collect($0.root) }
         let held = externals.map(\.value)
@@ -164,6 +168,17 @@ extension StepProgram {
                          _ operand: (Operand) -> (UnsafePointer<Float>, Int)) {
         let w = instruction.width, n = batch * w
         switch instruction.op {
+        case .add where instruction.operands.count > 2:
+            let count = instruction.operands.count
+            withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: count) { terms in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { strides in
+                    for (k, o) in instruction.operands.enumerated() { (terms[k], strides[k]) = operand(o) }
+                    instruction.order.withUnsafeBufferPointer { order in
+                        StepKernels.sum(terms.baseAddress!, strides.baseAddress!, count: count, order: order.baseAddress!,
+                                        orderCount: order.count, into: y, rows: batch, width: w)
+                    }
+                }
+            }
         case .add, .sub, .mul, .div:
             let (a, sa) = operand(instruction.operands[0]), (b, sb) = operand(instruction.operands[1])
             StepKernels.binary(Self.binary(instruction.op), a, sa, b, sb, into: y, rows: batch, width: w)
@@ -208,16 +223,10 @@ extension StepProgram {
         layout.scratch = .allocate(capacity: max(1, batch * scratchWidth))
         defer { layout.scratch.deallocate() }
         // ∂y of each product whose left factor is stored whole (a state or a per-step node), per
-        // step, for one ∂M product after the sweep.
+        // step, for one ∂M product after the sweep (by product node).
         var deferred: [Int: UnsafeMutablePointer<Float>] = [:]
-        for (index, instruction) in instructions.enumerated() {
-            guard case .matmul = instruction.op, case .rows(let v) = instruction.operands[0] else { continue }
-            switch v {
-            case .state: break
-            case .node(let i) where trace.timing[i] == .perStep: break
-            default: continue
-            }
-            deferred[index] = .allocate(capacity: steps * batch * instruction.width)
+        for instruction in instructions where deferredProducts.contains(instruction.node) {
+            deferred[instruction.node] = .allocate(capacity: steps * batch * instruction.width)
         }
         defer { deferred.values.forEach { $0.deallocate() } }
         let lookupBuffers = lookups.mapValues { LookupBuffers($0, batch: batch) }
@@ -255,6 +264,15 @@ extension StepProgram {
         let steps = layout.steps, batch = layout.batch, stateOffsets = layout.stateOffsets
         let block = batch * blockWidth
         let grads = UnsafeMutablePointer<Float>.allocate(capacity: max(1, block))
+        /// A product's kept ∂y at step k.
+        func kept(_ product: Int, _ k: Int) -> UnsafeMutablePointer<Float> { deferred[product]! + k * batch * width(of: .node(product)) }
+        /// The sum whose gradient memory node i shares, if it does: a per-step node always, a
+        /// looked-up product's rows when it is looked up (hoisted whole, its gradient is the
+        /// caller's `[T·B, ·]` and must be added to).
+        func shared(_ i: Int) -> Int? {
+            guard let sum = sharing.gradientAlias[i], trace.timing[i] == .perStep || lookupBuffers[i] != nil else { return nil }
+            return sum
+        }
         var dNext = UnsafeMutablePointer<Float>.allocate(capacity: stateStride)
         var dPrev = UnsafeMutablePointer<Float>.allocate(capacity: stateStride)
         defer { grads.deallocate(); dNext.deallocate(); dPrev.deallocate() }
@@ -267,13 +285,18 @@ extension StepProgram {
                 let t = order[k]
                 grads.update(repeating: 0, count: block)
                 dPrev.update(repeating: 0, count: stateStride)
+                for (_, product) in sharing.homes {
+                    kept(product, k).update(repeating: 0, count: batch * width(of: .node(product)))
+                }
                 for (i, lookup) in lookups {
                     let buffers = lookupBuffers[i]!
                     lookup.gather(first: t * batch, count: batch, into: buffers.rows.pointer)
-                    buffers.gradient.pointer.update(repeating: 0, count: buffers.gradient.count)
+                    if shared(i) == nil { buffers.gradient.pointer.update(repeating: 0, count: buffers.gradient.count) }
                 }
                 func slot(_ v: TraceValue) -> UnsafeMutablePointer<Float> {
                     if case .node(let i) = v, let view = views[i] { return slot(view.root) + view.start }
+                    if case .node(let i) = v, let sum = shared(i) { return slot(.node(sum)) }
+                    if case .node(let i) = v, let product = sharing.homes[i] { return kept(product, k) }
                     if case .node(let i) = v, let buffers = lookupBuffers[i] { return buffers.gradient.pointer }
                     switch v {
                     case .state(let i): return dPrev + stateOffsets[i] * batch
@@ -317,10 +340,10 @@ extension StepProgram {
                         }
                     }
                 }
-                for (index, instruction) in instructions.enumerated().reversed() {
-                    let gy = UnsafePointer(grads + offsets[instruction.node]! * batch)
+                for instruction in instructions.reversed() {
+                    let gy = UnsafePointer(slot(.node(instruction.node)))
                     let y = UnsafePointer(layout.node(instruction.node, k, width: instruction.width))
-                    let stash = deferred[index].map { $0 + k * batch * instruction.width }
+                    let stash = deferred[instruction.node].map { $0 + k * batch * instruction.width }
                     vjp(instruction, gy: gy, y: y, batch: batch, stash: stash, packed: packed[instruction.node]) { o in
                         switch o {
                         case .rows(let v): return (value(v), slot(v), stride(of: v))
@@ -332,14 +355,13 @@ extension StepProgram {
                 }
                 for (i, lookup) in lookups {
                     let buffers = lookupBuffers[i]!
-                    lookup.scatter(buffers.gradient.pointer, first: t * batch, count: batch, into: buffers.table.pointer)
+                    lookup.scatter(slot(.node(i)), first: t * batch, count: batch, into: buffers.table.pointer)
                 }
                 swap(&dNext, &dPrev)
             }
         }
-        for (index, stash) in deferred {
-            let instruction = instructions[index]
-            guard case .matmul(_, let transposeB) = instruction.op, case .rows(let v) = instruction.operands[0],
+        for instruction in instructions {
+            guard let stash = deferred[instruction.node], case .matmul(_, let transposeB) = instruction.op, case .rows(let v) = instruction.operands[0],
                   case .matrix(let mv) = instruction.operands[1] else { continue }
             let a: UnsafePointer<Float>
             if case .state(let i) = v { a = UnsafePointer(layout.state(i, 0)) }
@@ -365,7 +387,18 @@ extension StepProgram {
                      stash: UnsafeMutablePointer<Float>?, packed: PackedStepMatrix?, _ operand: (Operand) -> (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int)) {
         let w = instruction.width, n = batch * w
         switch instruction.op {
-        case .add, .sub, .mul, .div:
+        case .add:
+            // A term whose gradient memory is the sum's (``SumSharing``) already holds ∂y.
+            let terms = instruction.operands.map(operand)
+            if terms.count == 2, terms.allSatisfy({ $0.1 != gy }) {
+                StepKernels.binaryBackward(.add, gy, terms[0].0, terms[0].2, terms[1].0, terms[1].2, terms[0].1, terms[1].1,
+                                           rows: batch, width: w)
+                return
+            }
+            for (_, ga, sa) in terms where UnsafePointer(ga) != gy {
+                StepKernels.accumulate(gy, w, into: ga, sa, rows: batch, width: w)
+            }
+        case .sub, .mul, .div:
             let (a, ga, sa) = operand(instruction.operands[0]), (b, gb, sb) = operand(instruction.operands[1])
             StepKernels.binaryBackward(Self.binary(instruction.op), gy, a, sa, b, sb, ga, gb, rows: batch, width: w)
         case .log:
@@ -391,7 +424,7 @@ extension StepProgram {
             } else {          // M [K, N]: ∂a += g·Mᵀ, ∂M += aᵀ·g
                 BLAS.gemm(transposeB: true, m: batch, n: k, k: w, a: gy, lda: w, b: m, ldb: ld, beta: 1, c: ga, ldc: k)
             }
-            if let stash { stash.update(from: gy, count: n) }
+            if let stash { if UnsafePointer(stash) != gy { stash.update(from: gy, count: n) } }
             else if transposeB { BLAS.gemm(transposeA: true, m: w, n: k, k: batch, a: gy, lda: w, b: a, ldb: k, beta: 1, c: gm, ldc: ld) }
             else { BLAS.gemm(transposeA: true, m: k, n: w, k: batch, a: a, lda: k, b: gy, ldb: w, beta: 1, c: gm, ldc: ld) }
         case .slice(_, let start, _):
