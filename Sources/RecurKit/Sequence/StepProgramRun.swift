@@ -44,15 +44,13 @@ extension StepProgram {
         let pointers = held.map { t in t.withPointer { $0 } }
         // One OpenBLAS thread: the per-step products run on the fused cells' microkernel. With
         // more, OpenBLAS's threads keep them.
-        var packed: [Int: PackedStepMatrix] = [:]
         let isa = RecurrentISA.current
-        if isa != .blas && BLAS.threads == 1 {
-            for instruction in instructions {
-                guard case .matmul(_, let transposeB) = instruction.op, case .matrix(let mv) = instruction.operands[1] else { continue }
-                let shape = trace.shape(of: mv)
-                packed[instruction.node] = PackedStepMatrix(isa: isa, matrix: pointers[externalIndex[mv]!], rows: shape[0], columns: shape[1],
-                                                            transposed: transposeB, batch: batch)
-            }
+        let packed: [PackedStepMatrix?] = instructions.map { instruction in
+            guard isa != .blas && BLAS.threads == 1, case .matmul(_, let transposeB) = instruction.op,
+                  case .matrix(let mv) = instruction.operands[1] else { return nil }
+            let shape = trace.shape(of: mv)
+            return PackedStepMatrix(isa: isa, matrix: pointers[externalIndex[mv]!], rows: shape[0], columns: shape[1],
+                                    transposed: transposeB, batch: batch)
         }
 
         let stateSizes = trace.stateSizes
@@ -62,44 +60,35 @@ extension StepProgram {
         let stateStride = batch * total
         let outWidth = width(of: trace.output)
 
-        let values = UnsafeMutablePointer<Float>.allocate(capacity: max(1, steps * batch * storedWidth))
+        let kept = UnsafeMutablePointer<Float>.allocate(capacity: max(1, steps * batch * storedWidth))
         let states = UnsafeMutablePointer<Float>.allocate(capacity: (steps + 1) * stateStride)
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, batch * scratchWidth))
         defer { scratch.deallocate() }
         let layout = Layout(steps: steps, batch: batch, storedOffsets: storedOffsets, scratchOffsets: scratchOffsets,
-                            stateOffsets: stateOffsets, stateSizes: stateSizes, values: values, states: states, scratch: scratch)
+                            stateOffsets: stateOffsets, stateSizes: stateSizes, values: kept, states: states, scratch: scratch)
         for (i, s) in initialState.enumerated() {
             s.value.withPointer { layout.state(i, 0).update(from: $0, count: batch * stateSizes[i]) }
         }
 
-        func rows(_ v: TraceValue, _ k: Int, _ t: Int) -> UnsafePointer<Float> {
-            if case .node(let i) = v, let view = views[i] { return rows(view.root, k, t) + view.start }
-            if case .node(let i) = v, let buffer = gathered[i] { return UnsafePointer(buffer.pointer) }
-            switch v {
-            case .state(let i): return UnsafePointer(layout.state(i, k))
-            case .node(let i) where trace.timing[i] == .perStep: return UnsafePointer(layout.node(i, k, width: width(of: v)))
-            default: return pointers[externalIndex[v]!] + t * batch * width(of: v)
-            }
-        }
-        func operand(_ o: Operand, _ k: Int, _ t: Int) -> (UnsafePointer<Float>, Int) {
-            switch o {
-            case .rows(let v): return (rows(v, k, t), stride(of: v))
-            case .constantRow(let v), .matrix(let v): return (pointers[externalIndex[v]!], 0)
-            }
-        }
-
         // A looked-up product's rows for the current step (``HoistedLookup``).
         let gathered = lookups.mapValues { FloatBuffer(uninitializedCount: batch * $0.width) }
+        let gathers = lookups.map { ($0.value, gathered[$0.key]!.pointer) }
+        let values = Locators(self, layout: layout, rows: { gathered[$0]?.pointer }, externalIndex: externalIndex, pointers: pointers)
+        let nextStates = trace.nextState.map(values.value), output = values.value(trace.output)
         let outputs = Tensor.make([steps, batch, outWidth]) { out in
+            values.operands.withUnsafeBufferPointer { operands in
             for (k, t) in order.enumerated() {
-                for (i, lookup) in lookups { lookup.gather(first: t * batch, count: batch, into: gathered[i]!.pointer) }
-                for instruction in instructions {
-                    let y = layout.node(instruction.node, k, width: instruction.width)
-                    forward(instruction, y, batch, packed: packed[instruction.node]) { operand($0, k, t) }
+                for (lookup, rows) in gathers { lookup.gather(first: t * batch, count: batch, into: rows) }
+                for (index, instruction) in instructions.enumerated() {
+                    let first = values.first[index]
+                    forward(instruction, values.results[index].at(k, t), batch, packed: packed[index]) { p in
+                        let l = operands[first + p]
+                        return (UnsafePointer(l.at(k, t)), l.rowStride)
+                    }
                 }
                 for i in stateSizes.indices {
                     let width = stateSizes[i]
-                    let new = rows(trace.nextState[i], k, t)
+                    let new = UnsafePointer(nextStates[i].at(k, t))
                     let old = layout.state(i, k)
                     let next = layout.state(i, k + 1)
                     for r in 0..<batch {
@@ -107,12 +96,13 @@ extension StepProgram {
                         (next + r * width).update(from: (real ? new : UnsafePointer(old)) + r * width, count: width)
                     }
                 }
-                let y = rows(trace.output, k, t)
+                let y = output.at(k, t)
                 for r in 0..<batch {
                     let o = out + (t * batch + r) * outWidth
                     if keep?[t * batch + r] ?? true { o.update(from: y + r * outWidth, count: outWidth) }
                     else { o.update(repeating: 0, count: outWidth) }
                 }
+            }
             }
         }
 
@@ -120,7 +110,7 @@ extension StepProgram {
         // slices of one packed result: a slice copied the `[T, B, H]` outputs forward and zeroed
         // and added a gradient of that size backward. A final state's gradient is handed to the
         // program's backward, which runs after it (it is the state node's parent).
-        let storage = Storage(values: values, states: states)
+        let storage = Storage(values: kept, states: states)
         let finalGradients = FinalStateGradients(count: stateSizes.count)
         let node = Variable.result(outputs, externals + initialState + lookups.values.map(\.weight), "step-program") { g in
             withExtendedLifetime((held, storage)) {
@@ -164,15 +154,16 @@ extension StepProgram {
         }
     }
 
+    /// `operand(p)`: operand p's rows at this step and their stride.
     private func forward(_ instruction: Instruction, _ y: UnsafeMutablePointer<Float>, _ batch: Int, packed: PackedStepMatrix?,
-                         _ operand: (Operand) -> (UnsafePointer<Float>, Int)) {
+                         _ operand: (Int) -> (UnsafePointer<Float>, Int)) {
         let w = instruction.width, n = batch * w
         switch instruction.op {
         case .add where instruction.operands.count > 2:
             let count = instruction.operands.count
             withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: count) { terms in
                 withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { strides in
-                    for (k, o) in instruction.operands.enumerated() { (terms[k], strides[k]) = operand(o) }
+                    for k in 0..<count { (terms[k], strides[k]) = operand(k) }
                     instruction.order.withUnsafeBufferPointer { order in
                         StepKernels.sum(terms.baseAddress!, strides.baseAddress!, count: count, order: order.baseAddress!,
                                         orderCount: order.count, into: y, rows: batch, width: w)
@@ -180,32 +171,32 @@ extension StepProgram {
                 }
             }
         case .add, .sub, .mul, .div:
-            let (a, sa) = operand(instruction.operands[0]), (b, sb) = operand(instruction.operands[1])
+            let (a, sa) = operand(0), (b, sb) = operand(1)
             StepKernels.binary(Self.binary(instruction.op), a, sa, b, sb, into: y, rows: batch, width: w)
         case .log:
-            let (a, sa) = operand(instruction.operands[0])
+            let (a, sa) = operand(0)
             let (runs, count) = sa == w ? (1, n) : (batch, w)
             for r in 0..<runs {
                 let x = a + r * sa, o = y + r * w
                 for i in 0..<count { o[i] = Foundation.log(x[i]) }
             }
         case .scale, .addScalar, .rsubScalar, .tanh, .sigmoid, .exp, .relu:
-            let (a, sa) = operand(instruction.operands[0])
+            let (a, sa) = operand(0)
             let (op, s) = Self.unary(instruction.op)
             StepKernels.unary(op, s, a, sa, into: y, rows: batch, width: w)
         case .matmul(_, let transposeB):
-            let (a, k) = operand(instruction.operands[0])
+            let (a, k) = operand(0)
             guard case .matrix(let mv) = instruction.operands[1] else { return }
-            let m = operand(instruction.operands[1]).0, ms = trace.shape(of: mv)
+            let m = operand(1).0, ms = trace.shape(of: mv)
             if let packed { return packed.product(rows: batch, a: a, lda: k, y: y, ldy: w) }
             BLAS.gemm(transposeA: false, transposeB: transposeB, m: batch, n: w, k: k, a: a, lda: k, b: m, ldb: ms[1], c: y, ldc: w)
         case .slice(_, let start, _):
-            let (a, k) = operand(instruction.operands[0])
+            let (a, k) = operand(0)
             for r in 0..<batch { (y + r * w).update(from: a + r * k + start, count: w) }
         case .concat:
             var offset = 0
-            for o in instruction.operands {
-                let (a, k) = operand(o)
+            for p in instruction.operands.indices {
+                let (a, k) = operand(p)
                 for r in 0..<batch { (y + r * w + offset).update(from: a + r * k, count: k) }
                 offset += k
             }
@@ -215,7 +206,7 @@ extension StepProgram {
     }
 
     private func backward(_ g: Tensor, layout forwardLayout: Layout, order: [Int], keep: [Bool]?, externals: [Variable],
-                          lookups: [Int: HoistedLookup], packed: [Int: PackedStepMatrix],
+                          lookups: [Int: HoistedLookup], packed: [PackedStepMatrix?],
                           externalIndex: [TraceValue: Int], pointers: [UnsafePointer<Float>],
                           stateStride: Int, outWidth: Int, initialState: [Variable], finalGradients: [Tensor?]) {
         let steps = forwardLayout.steps, batch = forwardLayout.batch
@@ -257,15 +248,20 @@ extension StepProgram {
     }
 
     private func sweep(_ g: Tensor, layout: Layout, order: [Int], keep: [Bool]?, externals: [Variable],
-                       lookups: [Int: HoistedLookup], lookupBuffers: [Int: LookupBuffers], packed: [Int: PackedStepMatrix],
+                       lookups: [Int: HoistedLookup], lookupBuffers: [Int: LookupBuffers], packed: [PackedStepMatrix?],
                        externalIndex: [TraceValue: Int], pointers: [UnsafePointer<Float>], externalGrads: [UnsafeMutablePointer<Float>],
                        deferred: [Int: UnsafeMutablePointer<Float>], stateStride: Int, outWidth: Int, initialState: [Variable],
                        finalGradients: [Tensor?]) {
         let steps = layout.steps, batch = layout.batch, stateOffsets = layout.stateOffsets
         let block = batch * blockWidth
         let grads = UnsafeMutablePointer<Float>.allocate(capacity: max(1, block))
-        /// A product's kept ∂y at step k.
-        func kept(_ product: Int, _ k: Int) -> UnsafeMutablePointer<Float> { deferred[product]! + k * batch * width(of: .node(product)) }
+        // The state's gradient alternates between two buffers: at step k, ∂ of the state after
+        // the step is read from one (`next(k)`) while ∂ of the state before it is added into the
+        // other (`previous(k)`).
+        let stateGrads = UnsafeMutablePointer<Float>.allocate(capacity: 2 * stateStride)
+        defer { grads.deallocate(); stateGrads.deallocate() }
+        func previous(_ k: Int) -> UnsafeMutablePointer<Float> { stateGrads + (k & 1) * stateStride }
+        func next(_ k: Int) -> UnsafeMutablePointer<Float> { stateGrads + ((k + 1) & 1) * stateStride }
         /// The sum whose gradient memory node i shares, if it does: a per-step node always, a
         /// looked-up product's rows when it is looked up (hoisted whole, its gradient is the
         /// caller's `[T·B, ·]` and must be added to).
@@ -273,48 +269,52 @@ extension StepProgram {
             guard let sum = sharing.gradientAlias[i], trace.timing[i] == .perStep || lookupBuffers[i] != nil else { return nil }
             return sum
         }
-        var dNext = UnsafeMutablePointer<Float>.allocate(capacity: stateStride)
-        var dPrev = UnsafeMutablePointer<Float>.allocate(capacity: stateStride)
-        defer { grads.deallocate(); dNext.deallocate(); dPrev.deallocate() }
-        g.withPointer { pg in
+        func gradient(_ v: TraceValue) -> StepLocator {
+            if case .node(let i) = v, let view = views[i] { return gradient(view.root).window(from: view.start, rowStride: width(of: view.root)) }
+            if case .node(let i) = v, let sum = shared(i) { return gradient(.node(sum)) }
+            if case .node(let i) = v, let product = sharing.homes[i] {
+                let w = width(of: .node(product))
+                return StepLocator(deferred[product]!, rowStride: w, perStep: batch * w)
+            }
+            if case .node(let i) = v, let buffers = lookupBuffers[i] { return StepLocator(buffers.gradient.pointer, rowStride: width(of: v)) }
+            switch v {
+            case .state(let i): return StepLocator(stateGrads + stateOffsets[i] * batch, rowStride: width(of: v), perParity: stateStride)
+            case .node(let i) where trace.timing[i] == .perStep: return StepLocator(grads + offsets[i]! * batch, rowStride: width(of: v))
+            default: return StepLocator(externalGrads[externalIndex[v]!], rowStride: width(of: v), perTime: batch * width(of: v))
+            }
+        }
+        let values = Locators(self, layout: layout, rows: { lookupBuffers[$0]?.rows.pointer }, externalIndex: externalIndex, pointers: pointers)
+        let gradients: [StepLocator] = instructions.flatMap { instruction in
+            instruction.operands.map { operand in
+                switch operand {
+                case .rows(let v): return gradient(v)
+                case .constantRow(let v), .matrix(let v): return StepLocator(externalGrads[externalIndex[v]!], rowStride: 0)
+                }
+            }
+        }
+        let results = instructions.map { gradient(.node($0.node)) }
+        let nextStates = trace.nextState.map(gradient), output = gradient(trace.output)
+        let homes = sharing.homes.values.map { (deferred[$0]!, batch * width(of: .node($0))) }
+        let kept = instructions.map { deferred[$0.node] }
+        let recomputed = instructions.indices.filter { scratchOffsets[instructions[$0].node] != nil }
+        let lookupSteps = lookups.map { (i, lookup) in (lookup, lookupBuffers[i]!, shared(i) == nil, gradient(.node(i))) }
+        g.withPointer { pg in values.operands.withUnsafeBufferPointer { operands in gradients.withUnsafeBufferPointer { operandGrads in
             for (i, gradient) in finalGradients.enumerated() {
-                let d = dNext + stateOffsets[i] * batch, count = batch * layout.stateSizes[i]
+                let d = next(steps - 1) + stateOffsets[i] * batch, count = batch * layout.stateSizes[i]
                 if let gradient { gradient.withPointer { d.update(from: $0, count: count) } } else { d.update(repeating: 0, count: count) }
             }
             for k in (0..<steps).reversed() {
                 let t = order[k]
+                let dNext = next(k), dPrev = previous(k)
                 grads.update(repeating: 0, count: block)
                 dPrev.update(repeating: 0, count: stateStride)
-                for (_, product) in sharing.homes {
-                    kept(product, k).update(repeating: 0, count: batch * width(of: .node(product)))
-                }
-                for (i, lookup) in lookups {
-                    let buffers = lookupBuffers[i]!
+                for (home, count) in homes { (home + k * count).update(repeating: 0, count: count) }
+                for (lookup, buffers, zeroed, _) in lookupSteps {
                     lookup.gather(first: t * batch, count: batch, into: buffers.rows.pointer)
-                    if shared(i) == nil { buffers.gradient.pointer.update(repeating: 0, count: buffers.gradient.count) }
-                }
-                func slot(_ v: TraceValue) -> UnsafeMutablePointer<Float> {
-                    if case .node(let i) = v, let view = views[i] { return slot(view.root) + view.start }
-                    if case .node(let i) = v, let sum = shared(i) { return slot(.node(sum)) }
-                    if case .node(let i) = v, let product = sharing.homes[i] { return kept(product, k) }
-                    if case .node(let i) = v, let buffers = lookupBuffers[i] { return buffers.gradient.pointer }
-                    switch v {
-                    case .state(let i): return dPrev + stateOffsets[i] * batch
-                    case .node(let i) where trace.timing[i] == .perStep: return grads + offsets[i]! * batch
-                    default: return externalGrads[externalIndex[v]!] + t * batch * width(of: v)
-                    }
-                }
-                func value(_ v: TraceValue) -> UnsafePointer<Float> {
-                    if case .node(let i) = v, let view = views[i] { return value(view.root) + view.start }
-                    if case .node(let i) = v, let buffers = lookupBuffers[i] { return UnsafePointer(buffers.rows.pointer) }
-                    switch v {
-                    case .state(let i): return UnsafePointer(layout.state(i, k))
-                    case .node(let i) where trace.timing[i] == .perStep: return UnsafePointer(layout.node(i, k, width: width(of: v)))
-                    default: return pointers[externalIndex[v]!] + t * batch * width(of: v)
-                    }
+                    if zeroed { buffers.gradient.pointer.update(repeating: 0, count: buffers.gradient.count) }
                 }
                 for (i, width) in trace.stateSizes.enumerated() {
-                    let s = slot(trace.nextState[i]), d = dNext + stateOffsets[i] * batch, carry = dPrev + stateOffsets[i] * batch
+                    let s = nextStates[i].at(k, t), d = dNext + stateOffsets[i] * batch, carry = dPrev + stateOffsets[i] * batch
                     guard let keep else {
                         StepKernels.accumulate(d, width, into: s, width, rows: batch, width: width)
                         continue
@@ -324,7 +324,7 @@ extension StepProgram {
                         StepKernels.accumulate(d + r * width, 0, into: target + r * width, 0, rows: 1, width: width)
                     }
                 }
-                let so = slot(trace.output)
+                let so = output.at(k, t)
                 if let keep {
                     for r in 0..<batch where keep[t * batch + r] {
                         StepKernels.accumulate(pg + (t * batch + r) * outWidth, 0, into: so + r * outWidth, 0, rows: 1, width: outWidth)
@@ -332,34 +332,27 @@ extension StepProgram {
                 } else {
                     StepKernels.accumulate(pg + t * batch * outWidth, outWidth, into: so, outWidth, rows: batch, width: outWidth)
                 }
-                for instruction in instructions where scratchOffsets[instruction.node] != nil {
-                    forward(instruction, layout.node(instruction.node, k, width: instruction.width), batch, packed: packed[instruction.node]) { o in
-                        switch o {
-                        case .rows(let v): return (value(v), stride(of: v))
-                        case .constantRow(let v), .matrix(let v): return (pointers[externalIndex[v]!], 0)
-                        }
+                for index in recomputed {
+                    let first = values.first[index]
+                    forward(instructions[index], values.results[index].at(k, t), batch, packed: packed[index]) { p in
+                        let l = operands[first + p]
+                        return (UnsafePointer(l.at(k, t)), l.rowStride)
                     }
                 }
-                for instruction in instructions.reversed() {
-                    let gy = UnsafePointer(slot(.node(instruction.node)))
-                    let y = UnsafePointer(layout.node(instruction.node, k, width: instruction.width))
-                    let stash = deferred[instruction.node].map { $0 + k * batch * instruction.width }
-                    vjp(instruction, gy: gy, y: y, batch: batch, stash: stash, packed: packed[instruction.node]) { o in
-                        switch o {
-                        case .rows(let v): return (value(v), slot(v), stride(of: v))
-                        case .constantRow(let v), .matrix(let v):
-                            let e = externalIndex[v]!
-                            return (pointers[e], externalGrads[e], 0)
-                        }
+                for (index, instruction) in instructions.enumerated().reversed() {
+                    let first = values.first[index]
+                    let stash = kept[index].map { $0 + k * batch * instruction.width }
+                    vjp(instruction, gy: UnsafePointer(results[index].at(k, t)), y: UnsafePointer(values.results[index].at(k, t)),
+                        batch: batch, stash: stash, packed: packed[index]) { p in
+                        let l = operands[first + p]
+                        return (UnsafePointer(l.at(k, t)), operandGrads[first + p].at(k, t), l.rowStride)
                     }
                 }
-                for (i, lookup) in lookups {
-                    let buffers = lookupBuffers[i]!
-                    lookup.scatter(slot(.node(i)), first: t * batch, count: batch, into: buffers.table.pointer)
+                for (lookup, buffers, _, gradient) in lookupSteps {
+                    lookup.scatter(gradient.at(k, t), first: t * batch, count: batch, into: buffers.table.pointer)
                 }
-                swap(&dNext, &dPrev)
             }
-        }
+        } } }
         for instruction in instructions {
             guard let stash = deferred[instruction.node], case .matmul(_, let transposeB) = instruction.op, case .rows(let v) = instruction.operands[0],
                   case .matrix(let mv) = instruction.operands[1] else { continue }
@@ -376,7 +369,7 @@ extension StepProgram {
             }
         }
         for (i, s) in initialState.enumerated() where s.requiresGrad {
-            let src = dNext + stateOffsets[i] * batch
+            let src = previous(0) + stateOffsets[i] * batch
             s.accumulateGrad { dst in Kernels.add(dst, src, into: dst, count: s.value.count) }
         }
     }
@@ -384,38 +377,39 @@ extension StepProgram {
     /// Adds this step's share of ∂L/∂operand for each operand, given ∂L/∂y.
     /// A product whose `stash` is given leaves ∂M to one product after the sweep: it only keeps ∂y.
     private func vjp(_ instruction: Instruction, gy: UnsafePointer<Float>, y: UnsafePointer<Float>, batch: Int,
-                     stash: UnsafeMutablePointer<Float>?, packed: PackedStepMatrix?, _ operand: (Operand) -> (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int)) {
+                     stash: UnsafeMutablePointer<Float>?, packed: PackedStepMatrix?, _ operand: (Int) -> (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int)) {
         let w = instruction.width, n = batch * w
         switch instruction.op {
         case .add:
             // A term whose gradient memory is the sum's (``SumSharing``) already holds ∂y.
-            let terms = instruction.operands.map(operand)
-            if terms.count == 2, terms.allSatisfy({ $0.1 != gy }) {
-                StepKernels.binaryBackward(.add, gy, terms[0].0, terms[0].2, terms[1].0, terms[1].2, terms[0].1, terms[1].1,
-                                           rows: batch, width: w)
-                return
+            if instruction.operands.count == 2 {
+                let (a, ga, sa) = operand(0), (b, gb, sb) = operand(1)
+                if UnsafePointer(ga) != gy && UnsafePointer(gb) != gy {
+                    return StepKernels.binaryBackward(.add, gy, a, sa, b, sb, ga, gb, rows: batch, width: w)
+                }
             }
-            for (_, ga, sa) in terms where UnsafePointer(ga) != gy {
-                StepKernels.accumulate(gy, w, into: ga, sa, rows: batch, width: w)
+            for p in instruction.operands.indices {
+                let (_, ga, sa) = operand(p)
+                if UnsafePointer(ga) != gy { StepKernels.accumulate(gy, w, into: ga, sa, rows: batch, width: w) }
             }
         case .sub, .mul, .div:
-            let (a, ga, sa) = operand(instruction.operands[0]), (b, gb, sb) = operand(instruction.operands[1])
+            let (a, ga, sa) = operand(0), (b, gb, sb) = operand(1)
             StepKernels.binaryBackward(Self.binary(instruction.op), gy, a, sa, b, sb, ga, gb, rows: batch, width: w)
         case .log:
-            let (a, ga, sa) = operand(instruction.operands[0])
+            let (a, ga, sa) = operand(0)
             let (runs, count) = sa == w ? (1, n) : (batch, w)
             for r in 0..<runs {
                 let x = a + r * sa, dx = ga + r * sa, g = gy + r * w
                 for i in 0..<count { dx[i] += g[i] / x[i] }
             }
         case .scale, .addScalar, .rsubScalar, .tanh, .sigmoid, .exp, .relu:
-            let (a, ga, sa) = operand(instruction.operands[0])
+            let (a, ga, sa) = operand(0)
             let (op, s) = Self.unary(instruction.op)
             StepKernels.unaryBackward(op, s, gy, a, sa, output: y, into: ga, rows: batch, width: w)
         case .matmul(_, let transposeB):
-            let (a, ga, k) = operand(instruction.operands[0])
+            let (a, ga, k) = operand(0)
             guard case .matrix(let mv) = instruction.operands[1] else { return }
-            let (m, gm, _) = operand(instruction.operands[1])
+            let (m, gm, _) = operand(1)
             let ld = trace.shape(of: mv)[1]
             if let packed {
                 packed.transposedProduct(rows: batch, gy: gy, ldg: w, into: ga, lda: k)
@@ -428,12 +422,12 @@ extension StepProgram {
             else if transposeB { BLAS.gemm(transposeA: true, m: w, n: k, k: batch, a: gy, lda: w, b: a, ldb: k, beta: 1, c: gm, ldc: ld) }
             else { BLAS.gemm(transposeA: true, m: k, n: w, k: batch, a: a, lda: k, b: gy, ldb: w, beta: 1, c: gm, ldc: ld) }
         case .slice(_, let start, _):
-            let (_, ga, k) = operand(instruction.operands[0])
+            let (_, ga, k) = operand(0)
             StepKernels.accumulate(gy, w, into: ga + start, k, rows: batch, width: w)
         case .concat:
             var offset = 0
-            for o in instruction.operands {
-                let (_, ga, k) = operand(o)
+            for p in instruction.operands.indices {
+                let (_, ga, k) = operand(p)
                 StepKernels.accumulate(gy + offset, w, into: ga, k, rows: batch, width: k)
                 offset += k
             }
@@ -489,5 +483,60 @@ final class Storage {
     deinit {
         values.deallocate()
         states.deallocate()
+    }
+}
+
+/// Each instruction's operand rows and result as ``StepLocator``s, resolved once per run:
+/// instruction i's operands are `operands[first[i]...]`, its result `results[i]`.
+struct Locators {
+    let operands: [StepLocator]
+    let first: [Int]
+    let results: [StepLocator]
+    private let program: StepProgram, layout: Layout
+    private let rows: (Int) -> UnsafeMutablePointer<Float>?
+    private let externalIndex: [TraceValue: Int], pointers: [UnsafePointer<Float>]
+
+    /// `rows(i)`: the buffer holding a looked-up product's rows for the current step, if node i is one.
+    init(_ program: StepProgram, layout: Layout, rows: @escaping (Int) -> UnsafeMutablePointer<Float>?,
+         externalIndex: [TraceValue: Int], pointers: [UnsafePointer<Float>]) {
+        self.program = program
+        self.layout = layout
+        self.rows = rows
+        self.externalIndex = externalIndex
+        self.pointers = pointers
+        var operands: [StepLocator] = [], first: [Int] = []
+        operands.reserveCapacity(program.instructions.reduce(0) { $0 + $1.operands.count })
+        for instruction in program.instructions {
+            first.append(operands.count)
+            for operand in instruction.operands {
+                switch operand {
+                case .rows(let v): operands.append(Self.value(v, program, layout, rows, externalIndex, pointers))
+                case .constantRow(let v), .matrix(let v): operands.append(StepLocator(pointers[externalIndex[v]!], rowStride: 0))
+                }
+            }
+        }
+        self.operands = operands
+        self.first = first
+        results = program.instructions.map { Self.value(.node($0.node), program, layout, rows, externalIndex, pointers) }
+    }
+
+    /// Where `v`'s rows are.
+    func value(_ v: TraceValue) -> StepLocator { Self.value(v, program, layout, rows, externalIndex, pointers) }
+
+    private static func value(_ v: TraceValue, _ program: StepProgram, _ layout: Layout, _ rows: (Int) -> UnsafeMutablePointer<Float>?,
+                              _ externalIndex: [TraceValue: Int], _ pointers: [UnsafePointer<Float>]) -> StepLocator {
+        let batch = layout.batch, width = program.width(of: v)
+        if case .node(let i) = v, let view = program.views[i] {
+            return value(view.root, program, layout, rows, externalIndex, pointers)
+                .window(from: view.start, rowStride: program.width(of: view.root))
+        }
+        if case .node(let i) = v, let buffer = rows(i) { return StepLocator(buffer, rowStride: width) }
+        switch v {
+        case .state(let i): return StepLocator(layout.state(i, 0), rowStride: width, perStep: batch * width)
+        case .node(let i) where program.trace.timing[i] == .perStep:
+            return StepLocator(layout.node(i, 0, width: width), rowStride: width,
+                               perStep: layout.storedOffsets[i] == nil ? 0 : batch * width)
+        default: return StepLocator(pointers[externalIndex[v]!], rowStride: width, perTime: batch * width)
+        }
     }
 }
