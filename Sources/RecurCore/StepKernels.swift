@@ -52,17 +52,14 @@ public enum StepKernels {
     }
 
     /// `y = Σ terms` row by row, added in the order of the postfix program `order` (k ≥ 0
-    /// pushes term k, −1 adds the top two); term k has row stride `strides[k]` (0: one row
-    /// broadcast).
-    public static func sum(_ terms: UnsafePointer<UnsafePointer<Float>>, _ strides: UnsafePointer<Int>, count: Int,
-                           order: UnsafePointer<Int>, orderCount: Int, into y: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+    /// pushes term k, −1 adds the top two); row r of term k is `rowsOf[k·rows + r]`.
+    public static func sum(_ rowsOf: UnsafePointer<UnsafePointer<Float>>, count: Int, order: UnsafePointer<Int>, orderCount: Int,
+                           into y: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
         precondition(count >= 2 && orderCount == 2 * count - 1, "StepKernels.sum: \(count) terms, an order of \(orderCount)")
         switch Kernels.Build.current {
-        case .avx512:
-            RecurKernelsAVX512.StepKernels.sum(terms, strides, count: count, order: order, orderCount: orderCount, y, rows: rows, width: width)
-        case .avx2:
-            RecurKernelsAVX2.StepKernels.sum(terms, strides, count: count, order: order, orderCount: orderCount, y, rows: rows, width: width)
-        case .baseline: StepMath.sum(terms, strides, count: count, order: order, orderCount: orderCount, y, rows: rows, width: width)
+        case .avx512: RecurKernelsAVX512.StepKernels.sum(rowsOf, count: count, order: order, orderCount: orderCount, y, rows: rows, width: width)
+        case .avx2: RecurKernelsAVX2.StepKernels.sum(rowsOf, count: count, order: order, orderCount: orderCount, y, rows: rows, width: width)
+        case .baseline: StepMath.sum(rowsOf, count: count, order: order, orderCount: orderCount, y, rows: rows, width: width)
         }
     }
 

@@ -243,20 +243,20 @@ final class StepMathBuildTests: XCTestCase {
                             want[r * width + j] = stack[0]
                         }
                     }
+                    // Row r of term k, as the kernel takes them.
+                    let rowsOf = (0..<count).flatMap { k in (0..<rows).map { r in terms[k] + r * strides[k] } }
                     for build in builds {
                         var got = [Float](repeating: .nan, count: rows * width)
-                        terms.withUnsafeBufferPointer { p in strides.withUnsafeBufferPointer { s in order.withUnsafeBufferPointer { o in
+                        rowsOf.withUnsafeBufferPointer { p in order.withUnsafeBufferPointer { o in
                             got.withUnsafeMutableBufferPointer { y in
-                                let (t, st, oo, yy) = (p.baseAddress!, s.baseAddress!, o.baseAddress!, y.baseAddress!)
+                                let (t, oo, yy) = (p.baseAddress!, o.baseAddress!, y.baseAddress!)
                                 switch build {
-                                case .avx512:
-                                    RecurKernelsAVX512.StepKernels.sum(t, st, count: count, order: oo, orderCount: o.count, yy, rows: rows, width: width)
-                                case .avx2:
-                                    RecurKernelsAVX2.StepKernels.sum(t, st, count: count, order: oo, orderCount: o.count, yy, rows: rows, width: width)
-                                case .baseline: StepMath.sum(t, st, count: count, order: oo, orderCount: o.count, yy, rows: rows, width: width)
+                                case .avx512: RecurKernelsAVX512.StepKernels.sum(t, count: count, order: oo, orderCount: o.count, yy, rows: rows, width: width)
+                                case .avx2: RecurKernelsAVX2.StepKernels.sum(t, count: count, order: oo, orderCount: o.count, yy, rows: rows, width: width)
+                                case .baseline: StepMath.sum(t, count: count, order: oo, orderCount: o.count, yy, rows: rows, width: width)
                                 }
                             }
-                        } } }
+                        } }
                         XCTAssertEqual(got.map(\.bitPattern), want.map(\.bitPattern), "\(build), width \(width), order \(order)")
                     }
                 }

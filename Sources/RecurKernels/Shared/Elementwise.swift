@@ -66,9 +66,9 @@ public enum StepKernels {
         StepMath.unaryBackward(op, s, g, x, sx, y, dx, rows: rows, width: width)
     }
 
-    public static func sum(_ terms: UnsafePointer<UnsafePointer<Float>>, _ strides: UnsafePointer<Int>, count: Int,
-                           order: UnsafePointer<Int>, orderCount: Int, _ y: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
-        StepMath.sum(terms, strides, count: count, order: order, orderCount: orderCount, y, rows: rows, width: width)
+    public static func sum(_ rowsOf: UnsafePointer<UnsafePointer<Float>>, count: Int, order: UnsafePointer<Int>, orderCount: Int,
+                           _ y: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+        StepMath.sum(rowsOf, count: count, order: order, orderCount: orderCount, y, rows: rows, width: width)
     }
 
     public static func accumulate(_ src: UnsafePointer<Float>, _ ss: Int, _ dst: UnsafeMutablePointer<Float>, _ ds: Int,

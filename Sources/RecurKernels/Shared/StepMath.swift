@@ -173,13 +173,14 @@ enum StepMath: SixteenLanes {
     }
 
     /// The sum of `count` terms row by row, added in the order of `order`, a postfix program:
-    /// k ≥ 0 pushes term k, −1 adds the top two entries. Term k starts at `terms[k]` with row
-    /// stride `strides[k]` (0: one row broadcast); `y` is dense. The order is the traced chain's,
-    /// so a folded `(a + b) + (c + d)` gives the bits its three adds gave. Each add runs over
-    /// one row while it is in L1; a chain of adds (an LSTM's `x·W_ih + b_ih + h·W_hh + b_hh`)
-    /// was n − 1 passes over all rows, each writing an intermediate of its own.
-    static func sum(_ terms: UnsafePointer<UnsafePointer<Float>>, _ strides: UnsafePointer<Int>, count n: Int,
-                    order: UnsafePointer<Int>, orderCount: Int, _ y: UnsafeMutablePointer<Float>, rows: Int, width w: Int) {
+    /// k ≥ 0 pushes term k, −1 adds the top two entries. Row r of term k is `rowsOf[k·rows + r]`
+    /// (a strided operand, a broadcast row, or a table row looked up in place); `y` is dense. The
+    /// order is the traced chain's, so a folded `(a + b) + (c + d)` gives the bits its three adds
+    /// gave. Each add runs over one row while it is in L1; a chain of adds (an LSTM's
+    /// `x·W_ih + b_ih + h·W_hh + b_hh`) was n − 1 passes over all rows, each writing an
+    /// intermediate of its own.
+    static func sum(_ rowsOf: UnsafePointer<UnsafePointer<Float>>, count n: Int, order: UnsafePointer<Int>, orderCount: Int,
+                    _ y: UnsafeMutablePointer<Float>, rows: Int, width w: Int) {
         withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: n) { stack in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: max(1, n * w)) { scratch in
                 let scratch = scratch.baseAddress!
@@ -188,7 +189,7 @@ enum StepMath: SixteenLanes {
                     for i in 0..<orderCount {
                         let code = order[i]
                         if code >= 0 {
-                            stack[depth] = terms[code] + r * strides[code]
+                            stack[depth] = rowsOf[code * rows + r]
                             depth += 1
                             continue
                         }

@@ -15,6 +15,11 @@ struct StepLocator {
     /// Floats between the two alternating buffers of the state's gradient.
     var perParity = 0
     var rowStride: Int
+    /// Rows looked up in a table (``HoistedLookup`` read in place by a sum): row r at time t is
+    /// table row `index[t·perTime + r]` from `base`, or `zero` for −1. Only a sum reads these,
+    /// through ``row(_:_:_:)``.
+    var index: UnsafePointer<Int32>?
+    var zero: UnsafePointer<Float>?
 
     init(_ base: UnsafeMutablePointer<Float>, rowStride: Int, perStep: Int = 0, perTime: Int = 0, perParity: Int = 0) {
         self.base = base
@@ -31,6 +36,16 @@ struct StepLocator {
     @inline(__always)
     func at(_ k: Int, _ t: Int) -> UnsafeMutablePointer<Float> {
         base + (k &* perStep &+ t &* perTime &+ (k & 1) &* perParity)
+    }
+
+    /// Row r at step k, time t (a looked-up row for an indexed locator).
+    @inline(__always)
+    func row(_ r: Int, _ k: Int, _ t: Int) -> UnsafePointer<Float> {
+        if let index {
+            let c = Int(index[t &* perTime &+ r])
+            return c < 0 ? zero! : UnsafePointer(base + c &* rowStride)
+        }
+        return UnsafePointer(at(k, t) + r &* rowStride)
     }
 
     /// Columns from `start` of these rows, read with the rows' own stride (a view's window).

@@ -27,8 +27,8 @@ final class StepProgram {
         let op: TracedOp
         let operands: [Operand]
         let width: Int
-        /// For an add of more than two operands (a folded chain, ``SumSharing``): the order of
-        /// its additions as a postfix program, k ≥ 0 pushing operand k and −1 adding the top two.
+        /// For an add (of two operands, or more when a chain folded, ``SumSharing``): the order
+        /// of its additions as a postfix program, k ≥ 0 pushing operand k and −1 adding the top two.
         var order: [Int] = []
     }
 

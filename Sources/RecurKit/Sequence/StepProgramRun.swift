@@ -71,9 +71,13 @@ extension StepProgram {
         }
 
         // A looked-up product's rows for the current step (``HoistedLookup``).
-        let gathered = lookups.mapValues { FloatBuffer(uninitializedCount: batch * $0.width) }
-        let gathers = lookups.map { ($0.value, gathered[$0.key]!.pointer) }
-        let values = Locators(self, layout: layout, rows: { gathered[$0]?.pointer }, externalIndex: externalIndex, pointers: pointers)
+        // Those that only sums read are read in place from their tables.
+        let direct = lookups.filter { sharing.readOnlyBySums.contains($0.key) }.mapValues(LookupIndex.init)
+        let gathered = lookups.filter { direct[$0.key] == nil }.mapValues { FloatBuffer(uninitializedCount: batch * $0.width) }
+        let gathers = gathered.map { (lookups[$0.key]!, $0.value.pointer) }
+        let values = Locators(self, layout: layout, lookupRows: { i in
+            direct[i]?.rows(batch: batch) ?? gathered[i].map { StepLocator($0.pointer, rowStride: lookups[i]!.width) }
+        }, externalIndex: externalIndex, pointers: pointers)
         let nextStates = trace.nextState.map(values.value), output = values.value(trace.output)
         let outputs = Tensor.make([steps, batch, outWidth]) { out in
             values.operands.withUnsafeBufferPointer { operands in
@@ -81,7 +85,8 @@ extension StepProgram {
                 for (lookup, rows) in gathers { lookup.gather(first: t * batch, count: batch, into: rows) }
                 for (index, instruction) in instructions.enumerated() {
                     let first = values.first[index]
-                    forward(instruction, values.results[index].at(k, t), batch, packed: packed[index]) { p in
+                    forward(instruction, values.results[index].at(k, t), batch, packed: packed[index],
+                            row: { p, r in operands[first + p].row(r, k, t) }) { p in
                         let l = operands[first + p]
                         return (UnsafePointer(l.at(k, t)), l.rowStride)
                     }
@@ -114,7 +119,8 @@ extension StepProgram {
         let finalGradients = FinalStateGradients(count: stateSizes.count)
         let node = Variable.result(outputs, externals + initialState + lookups.values.map(\.weight), "step-program") { g in
             withExtendedLifetime((held, storage)) {
-                self.backward(g, layout: layout, order: order, keep: keep, externals: externals, lookups: lookups, packed: packed,
+                self.backward(g, layout: layout, order: order, keep: keep, externals: externals, lookups: lookups, direct: direct,
+                         packed: packed,
                          externalIndex: externalIndex,
                          pointers: pointers, stateStride: stateStride, outWidth: outWidth, initialState: initialState,
                          finalGradients: finalGradients.gradients)
@@ -154,23 +160,22 @@ extension StepProgram {
         }
     }
 
-    /// `operand(p)`: operand p's rows at this step and their stride.
+    /// `operand(p)`: operand p's rows at this step and their stride; `row(p, r)`: its row r
+    /// (a sum's terms may be rows looked up in a table).
     private func forward(_ instruction: Instruction, _ y: UnsafeMutablePointer<Float>, _ batch: Int, packed: PackedStepMatrix?,
-                         _ operand: (Int) -> (UnsafePointer<Float>, Int)) {
+                         row: (Int, Int) -> UnsafePointer<Float>, _ operand: (Int) -> (UnsafePointer<Float>, Int)) {
         let w = instruction.width, n = batch * w
         switch instruction.op {
-        case .add where instruction.operands.count > 2:
+        case .add:
             let count = instruction.operands.count
-            withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: count) { terms in
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { strides in
-                    for k in 0..<count { (terms[k], strides[k]) = operand(k) }
-                    instruction.order.withUnsafeBufferPointer { order in
-                        StepKernels.sum(terms.baseAddress!, strides.baseAddress!, count: count, order: order.baseAddress!,
-                                        orderCount: order.count, into: y, rows: batch, width: w)
-                    }
+            withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: count * batch) { rows in
+                for p in 0..<count { for r in 0..<batch { rows[p * batch + r] = row(p, r) } }
+                instruction.order.withUnsafeBufferPointer { order in
+                    StepKernels.sum(rows.baseAddress!, count: count, order: order.baseAddress!, orderCount: order.count, into: y,
+                                    rows: batch, width: w)
                 }
             }
-        case .add, .sub, .mul, .div:
+        case .sub, .mul, .div:
             let (a, sa) = operand(0), (b, sb) = operand(1)
             StepKernels.binary(Self.binary(instruction.op), a, sa, b, sb, into: y, rows: batch, width: w)
         case .log:
@@ -206,7 +211,7 @@ extension StepProgram {
     }
 
     private func backward(_ g: Tensor, layout forwardLayout: Layout, order: [Int], keep: [Bool]?, externals: [Variable],
-                          lookups: [Int: HoistedLookup], packed: [PackedStepMatrix?],
+                          lookups: [Int: HoistedLookup], direct: [Int: LookupIndex], packed: [PackedStepMatrix?],
                           externalIndex: [TraceValue: Int], pointers: [UnsafePointer<Float>],
                           stateStride: Int, outWidth: Int, initialState: [Variable], finalGradients: [Tensor?]) {
         let steps = forwardLayout.steps, batch = forwardLayout.batch
@@ -222,7 +227,7 @@ extension StepProgram {
         defer { deferred.values.forEach { $0.deallocate() } }
         let lookupBuffers = lookups.mapValues { LookupBuffers($0, batch: batch) }
         withGradients(of: externals[...], []) { externalGrads in
-            sweep(g, layout: layout, order: order, keep: keep, externals: externals, lookups: lookups, lookupBuffers: lookupBuffers,
+            sweep(g, layout: layout, order: order, keep: keep, externals: externals, lookups: lookups, direct: direct, lookupBuffers: lookupBuffers,
                   packed: packed, externalIndex: externalIndex, pointers: pointers,
                   externalGrads: externalGrads, deferred: deferred, stateStride: stateStride, outWidth: outWidth, initialState: initialState,
                   finalGradients: finalGradients)
@@ -248,7 +253,8 @@ extension StepProgram {
     }
 
     private func sweep(_ g: Tensor, layout: Layout, order: [Int], keep: [Bool]?, externals: [Variable],
-                       lookups: [Int: HoistedLookup], lookupBuffers: [Int: LookupBuffers], packed: [PackedStepMatrix?],
+                       lookups: [Int: HoistedLookup], direct: [Int: LookupIndex], lookupBuffers: [Int: LookupBuffers],
+                       packed: [PackedStepMatrix?],
                        externalIndex: [TraceValue: Int], pointers: [UnsafePointer<Float>], externalGrads: [UnsafeMutablePointer<Float>],
                        deferred: [Int: UnsafeMutablePointer<Float>], stateStride: Int, outWidth: Int, initialState: [Variable],
                        finalGradients: [Tensor?]) {
@@ -283,7 +289,9 @@ extension StepProgram {
             default: return StepLocator(externalGrads[externalIndex[v]!], rowStride: width(of: v), perTime: batch * width(of: v))
             }
         }
-        let values = Locators(self, layout: layout, rows: { lookupBuffers[$0]?.rows.pointer }, externalIndex: externalIndex, pointers: pointers)
+        let values = Locators(self, layout: layout, lookupRows: { i in
+            direct[i]?.rows(batch: batch) ?? lookupBuffers[i].map { StepLocator($0.rows.pointer, rowStride: lookups[i]!.width) }
+        }, externalIndex: externalIndex, pointers: pointers)
         let gradients: [StepLocator] = instructions.flatMap { instruction in
             instruction.operands.map { operand in
                 switch operand {
@@ -297,7 +305,7 @@ extension StepProgram {
         let homes = sharing.homes.values.map { (deferred[$0]!, batch * width(of: .node($0))) }
         let kept = instructions.map { deferred[$0.node] }
         let recomputed = instructions.indices.filter { scratchOffsets[instructions[$0].node] != nil }
-        let lookupSteps = lookups.map { (i, lookup) in (lookup, lookupBuffers[i]!, shared(i) == nil, gradient(.node(i))) }
+        let lookupSteps = lookups.map { (i, lookup) in (lookup, lookupBuffers[i]!, direct[i] == nil, shared(i) == nil, gradient(.node(i))) }
         g.withPointer { pg in values.operands.withUnsafeBufferPointer { operands in gradients.withUnsafeBufferPointer { operandGrads in
             for (i, gradient) in finalGradients.enumerated() {
                 let d = next(steps - 1) + stateOffsets[i] * batch, count = batch * layout.stateSizes[i]
@@ -309,8 +317,8 @@ extension StepProgram {
                 grads.update(repeating: 0, count: block)
                 dPrev.update(repeating: 0, count: stateStride)
                 for (home, count) in homes { (home + k * count).update(repeating: 0, count: count) }
-                for (lookup, buffers, zeroed, _) in lookupSteps {
-                    lookup.gather(first: t * batch, count: batch, into: buffers.rows.pointer)
+                for (lookup, buffers, gathered, zeroed, _) in lookupSteps {
+                    if gathered { lookup.gather(first: t * batch, count: batch, into: buffers.rows.pointer) }
                     if zeroed { buffers.gradient.pointer.update(repeating: 0, count: buffers.gradient.count) }
                 }
                 for (i, width) in trace.stateSizes.enumerated() {
@@ -334,7 +342,8 @@ extension StepProgram {
                 }
                 for index in recomputed {
                     let first = values.first[index]
-                    forward(instructions[index], values.results[index].at(k, t), batch, packed: packed[index]) { p in
+                    forward(instructions[index], values.results[index].at(k, t), batch, packed: packed[index],
+                            row: { p, r in operands[first + p].row(r, k, t) }) { p in
                         let l = operands[first + p]
                         return (UnsafePointer(l.at(k, t)), l.rowStride)
                     }
@@ -348,7 +357,7 @@ extension StepProgram {
                         return (UnsafePointer(l.at(k, t)), operandGrads[first + p].at(k, t), l.rowStride)
                     }
                 }
-                for (lookup, buffers, _, gradient) in lookupSteps {
+                for (lookup, buffers, _, _, gradient) in lookupSteps {
                     lookup.scatter(gradient.at(k, t), first: t * batch, count: batch, into: buffers.table.pointer)
                 }
             }
@@ -493,15 +502,16 @@ struct Locators {
     let first: [Int]
     let results: [StepLocator]
     private let program: StepProgram, layout: Layout
-    private let rows: (Int) -> UnsafeMutablePointer<Float>?
+    private let lookupRows: (Int) -> StepLocator?
     private let externalIndex: [TraceValue: Int], pointers: [UnsafePointer<Float>]
 
-    /// `rows(i)`: the buffer holding a looked-up product's rows for the current step, if node i is one.
-    init(_ program: StepProgram, layout: Layout, rows: @escaping (Int) -> UnsafeMutablePointer<Float>?,
+    /// `lookupRows(i)`: where a looked-up product's rows are, if node i is one (a buffer of the
+    /// step's rows, or its table read in place).
+    init(_ program: StepProgram, layout: Layout, lookupRows: @escaping (Int) -> StepLocator?,
          externalIndex: [TraceValue: Int], pointers: [UnsafePointer<Float>]) {
         self.program = program
         self.layout = layout
-        self.rows = rows
+        self.lookupRows = lookupRows
         self.externalIndex = externalIndex
         self.pointers = pointers
         var operands: [StepLocator] = [], first: [Int] = []
@@ -510,27 +520,27 @@ struct Locators {
             first.append(operands.count)
             for operand in instruction.operands {
                 switch operand {
-                case .rows(let v): operands.append(Self.value(v, program, layout, rows, externalIndex, pointers))
+                case .rows(let v): operands.append(Self.value(v, program, layout, lookupRows, externalIndex, pointers))
                 case .constantRow(let v), .matrix(let v): operands.append(StepLocator(pointers[externalIndex[v]!], rowStride: 0))
                 }
             }
         }
         self.operands = operands
         self.first = first
-        results = program.instructions.map { Self.value(.node($0.node), program, layout, rows, externalIndex, pointers) }
+        results = program.instructions.map { Self.value(.node($0.node), program, layout, lookupRows, externalIndex, pointers) }
     }
 
     /// Where `v`'s rows are.
-    func value(_ v: TraceValue) -> StepLocator { Self.value(v, program, layout, rows, externalIndex, pointers) }
+    func value(_ v: TraceValue) -> StepLocator { Self.value(v, program, layout, lookupRows, externalIndex, pointers) }
 
-    private static func value(_ v: TraceValue, _ program: StepProgram, _ layout: Layout, _ rows: (Int) -> UnsafeMutablePointer<Float>?,
+    private static func value(_ v: TraceValue, _ program: StepProgram, _ layout: Layout, _ lookupRows: (Int) -> StepLocator?,
                               _ externalIndex: [TraceValue: Int], _ pointers: [UnsafePointer<Float>]) -> StepLocator {
         let batch = layout.batch, width = program.width(of: v)
         if case .node(let i) = v, let view = program.views[i] {
-            return value(view.root, program, layout, rows, externalIndex, pointers)
+            return value(view.root, program, layout, lookupRows, externalIndex, pointers)
                 .window(from: view.start, rowStride: program.width(of: view.root))
         }
-        if case .node(let i) = v, let buffer = rows(i) { return StepLocator(buffer, rowStride: width) }
+        if case .node(let i) = v, let rows = lookupRows(i) { return rows }
         switch v {
         case .state(let i): return StepLocator(layout.state(i, 0), rowStride: width, perStep: batch * width)
         case .node(let i) where program.trace.timing[i] == .perStep:

@@ -6,8 +6,11 @@
 /// its element-wise time there, where the fused kernel adds the two products once.
 ///
 /// - An add whose row operand is another add used nowhere else takes that add's terms: one
-///   n-ary sum (``StepKernels/sum(_:_:count:order:orderCount:into:rows:width:)``), one row at a
-///   time, its additions in the traced order, so its bits are the chain's.
+///   n-ary sum (``StepKernels/sum(_:count:order:orderCount:into:rows:width:)``), one row at a
+///   time, its additions in the traced order, so its bits are the chain's. Every add runs as
+///   such a sum, two terms or more.
+/// - A looked-up product read only by sums (``readOnlyBySums``) is read in place, row by row
+///   from its table, instead of gathered into a buffer each step, forward and in backward.
 /// - A term used only by one sum has ∂term = ∂sum, so its gradient *is* the sum's: the two
 ///   share memory and the sum's backward skips it (``SumSharing/gradientAlias``).
 /// - A product whose ∂y is kept for one ∂W product after the sweep (its left factor is stored)
@@ -20,6 +23,8 @@ struct SumSharing {
     let gradientAlias: [Int: Int]
     /// Node → the product node whose kept ∂y buffer is its gradient memory.
     let homes: [Int: Int]
+    /// Nodes whose every read is as a term of a sum (``StepProgram/Instruction/order``).
+    let readOnlyBySums: Set<Int>
 
     /// Instructions with each single-use add folded into the add that reads it.
     static func flattened(_ instructions: [StepProgram.Instruction], uses: [Int: Int],
@@ -49,7 +54,7 @@ struct SumSharing {
             order.append(-1)
             index[instruction.node] = result.count
             result.append(StepProgram.Instruction(node: instruction.node, op: instruction.op, operands: operands, width: instruction.width,
-                                                  order: operands.count > 2 ? order : []))
+                                                  order: order))
         }
         return result.filter { !folded.contains($0.node) }
     }
@@ -90,5 +95,11 @@ struct SumSharing {
         }
         gradientAlias = alias
         self.homes = homes
+        var sumReads: [Int: Int] = [:]
+        for instruction in instructions {
+            guard case .add = instruction.op else { continue }
+            for case .rows(.node(let j)) in instruction.operands where views[j] == nil { sumReads[j, default: 0] += 1 }
+        }
+        readOnlyBySums = Set(sumReads.filter { uses[$0.key] == $0.value }.keys)
     }
 }
