@@ -70,26 +70,19 @@ extension StepProgram {
             s.value.withPointer { layout.state(i, 0).update(from: $0, count: batch * stateSizes[i]) }
         }
 
-        // A looked-up product's rows for the current step (``HoistedLookup``).
-        // Those that only sums read are read in place from their tables.
+        // A looked-up product's rows (``HoistedLookup``): read in place from its table when only
+        // sums read them, else gathered for the current step into a buffer.
         let direct = lookups.filter { sharing.readOnlyBySums.contains($0.key) }.mapValues(LookupIndex.init)
         let gathered = lookups.filter { direct[$0.key] == nil }.mapValues { FloatBuffer(uninitializedCount: batch * $0.width) }
         let gathers = gathered.map { (lookups[$0.key]!, $0.value.pointer) }
-        let values = Locators(self, layout: layout, lookupRows: { i in
-            direct[i]?.rows(batch: batch) ?? gathered[i].map { StepLocator($0.pointer, rowStride: lookups[i]!.width) }
-        }, externalIndex: externalIndex, pointers: pointers)
+        let values = Locators(self, layout: layout, direct: direct, gathered: gathered.mapValues(\.pointer),
+                              externalIndex: externalIndex, pointers: pointers)
         let nextStates = trace.nextState.map(values.value), output = values.value(trace.output)
-        let outputs = Tensor.make([steps, batch, outWidth]) { out in
-            values.operands.withUnsafeBufferPointer { operands in
+        let outputs = Tensor.make([steps, batch, outWidth]) { out in values.operands.withUnsafeBufferPointer { operands in
             for (k, t) in order.enumerated() {
                 for (lookup, rows) in gathers { lookup.gather(first: t * batch, count: batch, into: rows) }
-                for (index, instruction) in instructions.enumerated() {
-                    let first = values.first[index]
-                    forward(instruction, values.results[index].at(k, t), batch, packed: packed[index],
-                            row: { p, r in operands[first + p].row(r, k, t) }) { p in
-                        let l = operands[first + p]
-                        return (UnsafePointer(l.at(k, t)), l.rowStride)
-                    }
+                for index in instructions.indices {
+                    forward(index, values, operands, k, t, batch: batch, packed: packed[index])
                 }
                 for i in stateSizes.indices {
                     let width = stateSizes[i]
@@ -108,8 +101,7 @@ extension StepProgram {
                     else { o.update(repeating: 0, count: outWidth) }
                 }
             }
-            }
-        }
+        } }
 
         // The outputs are the node itself and each final state a node on top of it, rather than
         // slices of one packed result: a slice copied the `[T, B, H]` outputs forward and zeroed
@@ -157,6 +149,18 @@ extension StepProgram {
         case .sigmoid: return (.sigmoid, 0)
         case .exp: return (.exp, 0)
         default: return (.relu, 0)
+        }
+    }
+
+    /// Instruction `index` at step k (time t), its operands and result where `values` puts them
+    /// (`operands` is `values.operands`, held by the caller for the whole loop).
+    private func forward(_ index: Int, _ values: Locators, _ operands: UnsafeBufferPointer<StepLocator>, _ k: Int, _ t: Int,
+                         batch: Int, packed: PackedStepMatrix?) {
+        let first = values.first[index]
+        forward(instructions[index], values.results[index].at(k, t), batch, packed: packed,
+                row: { p, r in operands[first + p].row(r, k, t) }) { p in
+            let l = operands[first + p]
+            return (UnsafePointer(l.at(k, t)), l.rowStride)
         }
     }
 
@@ -289,9 +293,9 @@ extension StepProgram {
             default: return StepLocator(externalGrads[externalIndex[v]!], rowStride: width(of: v), perTime: batch * width(of: v))
             }
         }
-        let values = Locators(self, layout: layout, lookupRows: { i in
-            direct[i]?.rows(batch: batch) ?? lookupBuffers[i].map { StepLocator($0.rows.pointer, rowStride: lookups[i]!.width) }
-        }, externalIndex: externalIndex, pointers: pointers)
+        let values = Locators(self, layout: layout, direct: direct,
+                              gathered: lookupBuffers.filter { direct[$0.key] == nil }.mapValues(\.rows.pointer),
+                              externalIndex: externalIndex, pointers: pointers)
         let gradients: [StepLocator] = instructions.flatMap { instruction in
             instruction.operands.map { operand in
                 switch operand {
@@ -340,14 +344,7 @@ extension StepProgram {
                 } else {
                     StepKernels.accumulate(pg + t * batch * outWidth, outWidth, into: so, outWidth, rows: batch, width: outWidth)
                 }
-                for index in recomputed {
-                    let first = values.first[index]
-                    forward(instructions[index], values.results[index].at(k, t), batch, packed: packed[index],
-                            row: { p, r in operands[first + p].row(r, k, t) }) { p in
-                        let l = operands[first + p]
-                        return (UnsafePointer(l.at(k, t)), l.rowStride)
-                    }
-                }
+                for index in recomputed { forward(index, values, operands, k, t, batch: batch, packed: packed[index]) }
                 for (index, instruction) in instructions.enumerated().reversed() {
                     let first = values.first[index]
                     let stash = kept[index].map { $0 + k * batch * instruction.width }
@@ -501,52 +498,53 @@ struct Locators {
     let operands: [StepLocator]
     let first: [Int]
     let results: [StepLocator]
-    private let program: StepProgram, layout: Layout
-    private let lookupRows: (Int) -> StepLocator?
-    private let externalIndex: [TraceValue: Int], pointers: [UnsafePointer<Float>]
+    private let places: Places
 
-    /// `lookupRows(i)`: where a looked-up product's rows are, if node i is one (a buffer of the
-    /// step's rows, or its table read in place).
-    init(_ program: StepProgram, layout: Layout, lookupRows: @escaping (Int) -> StepLocator?,
+    /// `direct`: looked-up products read in place from their tables; `gathered`: those gathered
+    /// into a buffer of the current step's rows (``HoistedLookup``), by node.
+    init(_ program: StepProgram, layout: Layout, direct: [Int: LookupIndex], gathered: [Int: UnsafeMutablePointer<Float>],
          externalIndex: [TraceValue: Int], pointers: [UnsafePointer<Float>]) {
-        self.program = program
-        self.layout = layout
-        self.lookupRows = lookupRows
-        self.externalIndex = externalIndex
-        self.pointers = pointers
+        let places = Places(program: program, layout: layout, direct: direct, gathered: gathered,
+                            externalIndex: externalIndex, pointers: pointers)
         var operands: [StepLocator] = [], first: [Int] = []
-        operands.reserveCapacity(program.instructions.reduce(0) { $0 + $1.operands.count })
         for instruction in program.instructions {
             first.append(operands.count)
             for operand in instruction.operands {
                 switch operand {
-                case .rows(let v): operands.append(Self.value(v, program, layout, lookupRows, externalIndex, pointers))
+                case .rows(let v): operands.append(places.value(v))
                 case .constantRow(let v), .matrix(let v): operands.append(StepLocator(pointers[externalIndex[v]!], rowStride: 0))
                 }
             }
         }
         self.operands = operands
         self.first = first
-        results = program.instructions.map { Self.value(.node($0.node), program, layout, lookupRows, externalIndex, pointers) }
+        results = program.instructions.map { places.value(.node($0.node)) }
+        self.places = places
     }
 
     /// Where `v`'s rows are.
-    func value(_ v: TraceValue) -> StepLocator { Self.value(v, program, layout, lookupRows, externalIndex, pointers) }
+    func value(_ v: TraceValue) -> StepLocator { places.value(v) }
 
-    private static func value(_ v: TraceValue, _ program: StepProgram, _ layout: Layout, _ lookupRows: (Int) -> StepLocator?,
-                              _ externalIndex: [TraceValue: Int], _ pointers: [UnsafePointer<Float>]) -> StepLocator {
-        let batch = layout.batch, width = program.width(of: v)
-        if case .node(let i) = v, let view = program.views[i] {
-            return value(view.root, program, layout, lookupRows, externalIndex, pointers)
-                .window(from: view.start, rowStride: program.width(of: view.root))
-        }
-        if case .node(let i) = v, let rows = lookupRows(i) { return rows }
-        switch v {
-        case .state(let i): return StepLocator(layout.state(i, 0), rowStride: width, perStep: batch * width)
-        case .node(let i) where program.trace.timing[i] == .perStep:
-            return StepLocator(layout.node(i, 0, width: width), rowStride: width,
-                               perStep: layout.storedOffsets[i] == nil ? 0 : batch * width)
-        default: return StepLocator(pointers[externalIndex[v]!], rowStride: width, perTime: batch * width)
+    /// What a value's place is found from.
+    private struct Places {
+        let program: StepProgram, layout: Layout
+        let direct: [Int: LookupIndex], gathered: [Int: UnsafeMutablePointer<Float>]
+        let externalIndex: [TraceValue: Int], pointers: [UnsafePointer<Float>]
+
+        func value(_ v: TraceValue) -> StepLocator {
+            let batch = layout.batch, width = program.width(of: v)
+            if case .node(let i) = v, let view = program.views[i] {
+                return value(view.root).window(from: view.start, rowStride: program.width(of: view.root))
+            }
+            if case .node(let i) = v, let lookup = direct[i] { return lookup.rows(batch: batch) }
+            if case .node(let i) = v, let rows = gathered[i] { return StepLocator(rows, rowStride: width) }
+            switch v {
+            case .state(let i): return StepLocator(layout.state(i, 0), rowStride: width, perStep: batch * width)
+            case .node(let i) where program.trace.timing[i] == .perStep:
+                return StepLocator(layout.node(i, 0, width: width), rowStride: width,
+                                   perStep: layout.storedOffsets[i] == nil ? 0 : batch * width)
+            default: return StepLocator(pointers[externalIndex[v]!], rowStride: width, perTime: batch * width)
+            }
         }
     }
 }

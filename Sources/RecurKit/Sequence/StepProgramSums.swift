@@ -43,7 +43,7 @@ struct SumSharing {
             for operand in instruction.operands {
                 if case .rows(.node(let j)) = operand, views[j] == nil, uses[j] == 1, let at = index[j], case .add = result[at].op {
                     let inner = result[at]
-                    order += (inner.order.isEmpty ? [0, 1, -1] : inner.order).map { $0 < 0 ? $0 : $0 + operands.count }
+                    order += inner.order.map { $0 < 0 ? $0 : $0 + operands.count }
                     operands += inner.operands
                     folded.insert(j)
                 } else {
@@ -70,9 +70,9 @@ struct SumSharing {
             if case .node(let i) = v { uses[i, default: 0] += 1 }
         }
         for instruction in instructions {
-            for case .rows(let v) in instruction.operands { use(v) }
-            for case .matrix(let v) in instruction.operands { use(v) }
-            for case .constantRow(let v) in instruction.operands { use(v) }
+            for operand in instruction.operands {
+                switch operand { case .rows(let v), .constantRow(let v), .matrix(let v): use(v) }
+            }
         }
         ([trace.output] + trace.nextState).forEach(use)
         return uses
