@@ -37,6 +37,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CPrefetch"),
+        .systemLibrary(name: "CIntegerLanes"),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         .target(name: "RecurCore", dependencies: ["COpenBLAS", "CMalloc", "RecurKernelsAVX512", "RecurKernelsAVX2"], swiftSettings: engineSettings),
@@ -47,9 +48,9 @@ let package = Package(
         // per lane (docs/engine-notes.md, "Recurrent microkernel"), and Swift has no per-function
         // target attribute. RecurKit picks one module at run time from the CPU flags
         // (RecurrentISA, ResidentKernel); nothing else may call into them.
-        .target(name: "RecurKernelsAVX512", path: "Sources/RecurKernels/AVX512",
+        .target(name: "RecurKernelsAVX512", dependencies: ["CIntegerLanes"], path: "Sources/RecurKernels/AVX512",
                 swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512", "-enforce-exclusivity=unchecked"])]),
-        .target(name: "RecurKernelsAVX2", path: "Sources/RecurKernels/AVX2",
+        .target(name: "RecurKernelsAVX2", dependencies: ["CIntegerLanes"], path: "Sources/RecurKernels/AVX2",
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell", "-enforce-exclusivity=unchecked"])]),
         .target(name: "RecurKit", dependencies: ["RecurCore", "CArchive", "CPNG", "CPrefetch", "RecurKernelsAVX512", "RecurKernelsAVX2"],
                 swiftSettings: engineSettings),

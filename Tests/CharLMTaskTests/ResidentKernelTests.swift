@@ -66,17 +66,21 @@ final class ResidentKernelTests: XCTestCase {
     }
 
     /// int8 keeps each row of every weight matrix as q · scale (q in −127…127, scale = the row's
-    /// largest magnitude / 127): so it must equal, to fp32 rounding, the forward pass of the
-    /// model whose W_ih, W_hh and decoder rows are rounded the same way.
+    /// largest magnitude / 127): so it must equal the forward pass of the model whose W_ih, W_hh
+    /// and decoder rows are rounded the same way, to fp32 rounding plus the SIMD kernels' rounding
+    /// of each product's input to int16 steps of max|x| / 32767: ≤ max|x| / 65534 · Σ|w| per
+    /// output, about 3e-5 for these 17-wide rows (Σ|w| ≈ 2, |h| < 1); measured ≤ 1.3e-5 after 12
+    /// steps through 2 layers.
     func testInt8EqualsTheModelWithRowRoundedWeights() throws {
         // Against the unrounded model: weights off by ≤ 1/254 of their row's largest.
-        try assertEqualsTheModelWithRoundedWeights(.int8, fromUnrounded: 5e-2)
+        try assertEqualsTheModelWithRoundedWeights(.int8, fromRounded: 1e-4, fromUnrounded: 5e-2)
     }
 
     /// The resident model in `precision` against the generic forward pass of the same model with
     /// each row of W_ih, W_hh and the decoder weight rounded by ``ResidentPrecision/rounded(_:rowMax:)``
-    /// (within 1e-5), and against the unrounded model (within `fromUnrounded`), on every kernel.
-    func assertEqualsTheModelWithRoundedWeights(_ precision: ResidentPrecision, fromUnrounded tolerance: Float,
+    /// (within `fromRounded`), and against the unrounded model (within `fromUnrounded`), on every kernel.
+    func assertEqualsTheModelWithRoundedWeights(_ precision: ResidentPrecision, fromRounded roundedTolerance: Float = 1e-5,
+                                                fromUnrounded tolerance: Float,
                                                 file: StaticString = #filePath, line: UInt = #line) throws {
         for kernel in kernels {
             for cell in ["lstm", "gru", "rnn"] {
@@ -100,7 +104,7 @@ final class ResidentKernelTests: XCTestCase {
                         }
                     }
                     let label = "\(kernel) \(precision) \(cell) embedding \(embedding.map(String.init) ?? "one-hot")"
-                    XCTAssertLessThan(worstDifference(resident, genericLogits(m)), 1e-5, label, file: file, line: line)
+                    XCTAssertLessThan(worstDifference(resident, genericLogits(m)), roundedTolerance, label, file: file, line: line)
                     XCTAssertLessThan(worstDifference(resident, exact), tolerance, label, file: file, line: line)
                 }
             }

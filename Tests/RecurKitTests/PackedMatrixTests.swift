@@ -26,29 +26,67 @@ final class PackedMatrixTests: XCTestCase {
                     // |Δy| ≤ 2⁻¹¹ Σ|a x|; the reference uses the rounded weights exactly, and
                     // both are checked. fp32 rounding adds ≤ n·2⁻²⁴ Σ|a x|.
                     // int8: each weight is q · scale with scale = the row's largest |w| / 127, so
-                    // |Δw| ≤ scale / 2 and |Δy| ≤ scale / 2 · Σ|x|.
+                    // |Δw| ≤ scale / 2 and |Δy| ≤ scale / 2 · Σ|x|. The SIMD kernels also round x
+                    // to s · int16 with s = max|x| / 32767, adding ≤ s / 2 · Σ|q · scale|.
+                    let inputStep = Double(x.reduce(Float(0)) { max($0, abs($1)) }) / 32767
                     for r in 0..<m {
                         var exact = Double(b[r]), rounded = Double(b[r]), magnitude = abs(Double(b[r]))
                         let largest = (0..<n).reduce(Float(0)) { max($0, abs(a[r * n + $1])) }
-                        var inputs = 0.0
+                        var inputs = 0.0, weights = 0.0
                         for k in 0..<n {
                             let w = a[r * n + k]
                             exact += Double(w) * Double(x[k])
                             rounded += Double(precision.rounded(w, rowMax: largest)) * Double(x[k])
                             magnitude += abs(Double(w) * Double(x[k]))
                             inputs += abs(Double(x[k]))
+                            weights += abs(Double(precision.rounded(w, rowMax: largest)))
                         }
                         let label = "\(kernel) \(precision) m \(m) n \(n) row \(r)"
                         let summation = Double(n + 2) * 0x1p-24 * magnitude + 1e-7
-                        XCTAssertEqual(Double(y[r]), rounded, accuracy: summation, label)
+                        let inputRounding = precision == .int8 && kernel != .blas ? inputStep / 2 * weights : 0
+                        XCTAssertEqual(Double(y[r]), rounded, accuracy: summation + inputRounding, label)
                         switch precision {
                         case .fp32: break
                         case .fp16: XCTAssertEqual(Double(y[r]), exact, accuracy: 0x1p-11 * magnitude + summation, label)
-                        case .int8: XCTAssertEqual(Double(y[r]), exact, accuracy: Double(largest) / 254 * inputs + summation, label)
+                        case .int8: XCTAssertEqual(Double(y[r]), exact, accuracy: Double(largest) / 254 * inputs + summation + inputRounding, label)
                         }
                     }
                     // Padding rows: zero weights, zero bias.
                     for r in m..<packed.paddedRows { XCTAssertEqual(y[r], 0, "\(kernel) padding row \(r)") }
+                }
+            }
+        }
+    }
+
+    /// int8 sums run in int32 over chunks of `PanelGemv.pairsPerChunk` (256) column pairs: with
+    /// every weight and input at its largest, each pair adds 2 · 127 · 32767, and 259 pairs
+    /// overflow. 1,100 columns are 550 pairs, three chunks; 1,101 adds a zero column.
+    func testInt8SumsDoNotOverflowAtTheLargestValues() {
+        for kernel in kernels where kernel != .blas {
+            for (n, value) in [(1100, Float(1)), (1101, Float(-1)), (513, Float(0.5))] {
+                let m = 20
+                let a = [Float](repeating: 1, count: m * n), x = [Float](repeating: value, count: n)
+                let packed = PackedMatrix(weights: a, rows: m, columns: n, bias: nil, kernel: kernel, precision: .int8)
+                var y = [Float](repeating: .nan, count: packed.paddedRows)
+                packed.multiply(x, into: &y)
+                for r in 0..<m { XCTAssertEqual(y[r], Float(n) * value, accuracy: Float(n) * 1e-6, "\(kernel) n \(n) row \(r)") }
+            }
+        }
+    }
+
+    /// The int8 path has no NaN or ∞, so an input holding one gives NaN rows rather than numbers
+    /// made from a saturated rounding.
+    func testInt8InputThatIsNotFiniteGivesNaN() {
+        for kernel in kernels where kernel != .blas {
+            for bad in [Float.nan, .infinity, -.infinity] {
+                for position in [0, 20, 36] {  // in a full vector, and in the scalar tail
+                    var x = [Float](repeating: 0.25, count: 37)
+                    x[position] = bad
+                    let packed = PackedMatrix(weights: [Float](repeating: 0.5, count: 9 * 37), rows: 9, columns: 37, bias: nil,
+                                              kernel: kernel, precision: .int8)
+                    var y = [Float](repeating: 0, count: packed.paddedRows)
+                    packed.multiply(x, into: &y)
+                    XCTAssertTrue(y[0..<9].allSatisfy(\.isNaN), "\(kernel) \(bad) at \(position): \(y)")
                 }
             }
         }

@@ -1,3 +1,5 @@
+import CIntegerLanes
+
 /// One AVX2 register of floats. This module is compiled with `-target-cpu haswell` (AVX2 + FMA
 /// + F16C) and is only ever called when the CPU has them (RecurKit's `RecurrentISA` and
 /// `ResidentKernel`).
@@ -8,9 +10,23 @@ typealias HalfLane = SIMD8<Float16>
 /// fp16 → fp32 as one `vcvtph2ps xmm/m128 → ymm` (F16C; checked in the assembly).
 @inline(__always)
 func widen(_ h: HalfLane) -> Lane { Lane(h) }
-/// 8 int8 values: what one `vpmovsxbd xmm/m64 → ymm` widens.
-typealias ByteLane = SIMD8<Int8>
 
-/// int8 → fp32 (`vpmovsxbd`, `vcvtdq2ps`).
+/// 8 int32 sums: the accumulators of the int8 product (``addPairProducts(_:_:_:)``).
+typealias IntLane = SIMD8<Int32>
+
+/// `acc` plus, in lane j, `w[2j]·x₀ + w[2j+1]·x₁` for the 16 int8 at `w` and the two int16 in
+/// `pair` (`vpmovsxbw`, `vpmaddwd`, `vpaddd`; CIntegerLanes). `__m256i` imports as `SIMD4<Int64>`.
 @inline(__always)
-func widen(_ b: ByteLane) -> Lane { Lane(SIMD8<Int32>(truncatingIfNeeded: b)) }
+func addPairProducts(_ acc: IntLane, _ w: UnsafeRawPointer, _ pair: Int32) -> IntLane {
+    unsafeBitCast(recur_pair_products_256(unsafeBitCast(acc, to: SIMD4<Int64>.self), w, pair), to: IntLane.self)
+}
+
+/// The ``Lane`` of floats at `x` times `factor`, rounded to even and saturated, to int16 at `out`.
+@inline(__always)
+func roundToInt16(_ x: UnsafePointer<Float>, _ factor: Float, _ out: UnsafeMutablePointer<Int16>) {
+    recur_round_to_int16_256(x, factor, out)
+}
+
+/// int32 → fp32 (`vcvtdq2ps`).
+@inline(__always)
+func widen(_ v: IntLane) -> Lane { Lane(v) }

@@ -1,3 +1,5 @@
+import CIntegerLanes
+
 /// One AVX-512 register of floats. This module is compiled with `-target-cpu skylake-avx512`
 /// and is only ever called when the CPU has AVX-512F (RecurKit's `RecurrentISA` and
 /// `ResidentKernel`).
@@ -13,12 +15,24 @@ typealias HalfLane = SIMD16<Float16>
 func widen(_ h: HalfLane) -> Lane {
     Lane(lowHalf: SIMD8<Float>(h.lowHalf), highHalf: SIMD8<Float>(h.highHalf))
 }
-/// 16 int8 values: what one `vpmovsxbd xmm/m128 → zmm` widens.
-typealias ByteLane = SIMD16<Int8>
 
-/// int8 → fp32 (`vpmovsxbd`, `vcvtdq2ps`), in halves for the reason ``widen(_:)-(HalfLane)`` gives.
+/// 16 int32 sums: the accumulators of the int8 product (``addPairProducts(_:_:_:)``).
+typealias IntLane = SIMD16<Int32>
+
+/// `acc` plus, in lane j, `w[2j]·x₀ + w[2j+1]·x₁` for the 32 int8 at `w` and the two int16 in
+/// `pair` (`vpmovsxbw`, `vpmaddwd`, `vpaddd`; CIntegerLanes). `__m512i` imports as `SIMD8<Int64>`;
+/// the casts are free (checked in the assembly).
 @inline(__always)
-func widen(_ b: ByteLane) -> Lane {
-    Lane(lowHalf: SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: b.lowHalf)),
-         highHalf: SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: b.highHalf)))
+func addPairProducts(_ acc: IntLane, _ w: UnsafeRawPointer, _ pair: Int32) -> IntLane {
+    unsafeBitCast(recur_pair_products_512(unsafeBitCast(acc, to: SIMD8<Int64>.self), w, pair), to: IntLane.self)
 }
+
+/// The ``Lane`` of floats at `x` times `factor`, rounded to even and saturated, to int16 at `out`.
+@inline(__always)
+func roundToInt16(_ x: UnsafePointer<Float>, _ factor: Float, _ out: UnsafeMutablePointer<Int16>) {
+    recur_round_to_int16_512(x, factor, out)
+}
+
+/// int32 → fp32 (`vcvtdq2ps`), in halves for the reason ``widen(_:)-(HalfLane)`` gives.
+@inline(__always)
+func widen(_ v: IntLane) -> Lane { Lane(lowHalf: SIMD8<Float>(v.lowHalf), highHalf: SIMD8<Float>(v.highHalf)) }

@@ -1,5 +1,5 @@
 /// The batch-1 matrix–vector product of resident inference, on weights packed in panels of
-/// ``PanelGemv/width`` rows, in fp32, fp16 or int8. This one source is compiled twice, by the targets
+/// ``PanelGemv/width`` rows, in fp32, fp16 or int8 (in column pairs). This one source is compiled twice, by the targets
 /// `RecurKernelsAVX512` (`-target-cpu skylake-avx512`, ``Lane`` = `SIMD16`) and `RecurKernelsAVX2`
 /// (`-target-cpu haswell`, `SIMD8`), each with its own ``Lane``: Swift has no per-function
 /// target attribute, and code built for the baseline x86-64 has neither AVX nor F16C, so a
@@ -41,20 +41,93 @@ public enum PanelGemv {
         }
     }
 
-    /// int8 panels (the same layout in `Int8`) with one scale per row, weight = q · scale: a
-    /// quarter of fp32's bytes. Each q is widened to fp32 (`vpmovsxbd`, `vcvtdq2ps`), the sums
-    /// run in fp32, and each row's sum is scaled once: `y = scale ⊙ (Q·x) + bias`. `scales`
-    /// holds `panelCount · W` floats, like `y`.
-    public static func multiply(panels: UnsafePointer<Int8>, scales: UnsafePointer<Float>, panelCount: Int, columns n: Int,
-                                x: UnsafePointer<Float>, bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>) {
-        let raw = UnsafeRawPointer(panels)
-        let stride = MemoryLayout<ByteLane>.size
-        for p in 0..<panelCount {
-            let a = raw + p * n * stride
-            let sum = panelSum(columns: n, x: x) { widen(a.load(fromByteOffset: $0 * stride, as: ByteLane.self)) }
-            let scale = UnsafeRawPointer(scales).loadUnaligned(fromByteOffset: p * Lane.scalarCount * MemoryLayout<Float>.size, as: Lane.self)
-            store(sum * scale, panel: p, bias: bias, y: y)
+    /// Column pairs one int32 accumulator may sum without overflow: each pair adds at most
+    /// 2 · 127 · 32767 in magnitude, and 256 of them 2,130,574,336 < 2³¹.
+    public static let pairsPerChunk = 256
+
+    /// int8 panels with one scale per row, weight = q · scale (a quarter of fp32's bytes), in
+    /// column pairs: panel p's pair c is `2W` bytes, row j's weights for columns 2c and 2c + 1
+    /// at `2j` and `2j + 1` (an odd n gets a zero column). `scales` holds `panelCount · W` floats,
+    /// like `y`.
+    ///
+    /// The input is rounded to int16 once per product, on one scale for the whole vector:
+    /// `x ≈ s · r` with `s = max|x| / 32767`, `r` integers in −32767…32767 (written to `rounded`,
+    /// which holds n rounded up to even `Int16`, its padding zero). The sums then run in
+    /// integers, two columns per instruction (`vpmaddwd`) with the weights widened to int16, and
+    /// each row's sum is scaled once: `y = scale ⊙ s · (Q·r) + bias`. Integer sums are exact, so
+    /// the only rounding beyond the weights' is x's, at most `s / 2` per element — 2⁻¹⁶ of the
+    /// largest input, where PyTorch's dynamic quantization rounds inputs to 8 bits. Chunks of
+    /// ``pairsPerChunk`` pairs are summed in int32 and added in fp32.
+    ///
+    /// An input holding NaN or ±∞ gives NaN in every row (the integer path has no such values).
+    public static func multiply(pairedPanels panels: UnsafePointer<Int8>, scales: UnsafePointer<Float>, panelCount: Int, columns n: Int,
+                                x: UnsafePointer<Float>, rounded: UnsafeMutablePointer<Int16>,
+                                bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>) {
+        let largest = largestMagnitude(x, count: n)
+        guard largest.isFinite else {
+            y.update(repeating: .nan, count: panelCount * Lane.scalarCount)
+            return
         }
+        let factor: Float = largest > 0 ? 32767 / largest : 0, step = largest / 32767
+        var k = 0
+        while k + Lane.scalarCount <= n {
+            roundToInt16(x + k, factor, rounded + k)
+            k += Lane.scalarCount
+        }
+        while k < n {
+            rounded[k] = Int16((x[k] * factor).rounded(.toNearestOrEven))
+            k += 1
+        }
+        let pairs = (n + 1) / 2, pairBytes = 2 * Lane.scalarCount
+        let words = UnsafeRawPointer(rounded)
+        @inline(__always) func pair(_ c: Int) -> Int32 { words.loadUnaligned(fromByteOffset: c * 4, as: Int32.self) }
+        let raw = UnsafeRawPointer(panels)
+        for p in 0..<panelCount {
+            let a = raw + p * pairs * pairBytes
+            var total = Lane()
+            var first = 0
+            while first < pairs {
+                let end = min(pairs, first + pairsPerChunk)
+                var s0 = IntLane(), s1 = IntLane(), s2 = IntLane(), s3 = IntLane()
+                var c = first
+                while c + 4 <= end {
+                    s0 = addPairProducts(s0, a + c * pairBytes, pair(c))
+                    s1 = addPairProducts(s1, a + (c + 1) * pairBytes, pair(c + 1))
+                    s2 = addPairProducts(s2, a + (c + 2) * pairBytes, pair(c + 2))
+                    s3 = addPairProducts(s3, a + (c + 3) * pairBytes, pair(c + 3))
+                    c += 4
+                }
+                while c < end {
+                    s0 = addPairProducts(s0, a + c * pairBytes, pair(c))
+                    c += 1
+                }
+                total += widen((s0 &+ s1) &+ (s2 &+ s3))
+                first = end
+            }
+            let scale = UnsafeRawPointer(scales).loadUnaligned(fromByteOffset: p * Lane.scalarCount * MemoryLayout<Float>.size, as: Lane.self)
+            store(total * (scale * step), panel: p, bias: bias, y: y)
+        }
+    }
+
+    /// max |x[k]| over n floats, or NaN if any is NaN or ±∞.
+    static func largestMagnitude(_ x: UnsafePointer<Float>, count n: Int) -> Float {
+        let raw = UnsafeRawPointer(x)
+        // `v · 0` is 0 for every finite v and NaN otherwise; the comparisons skip NaN.
+        var largest = Lane(), zero = Lane()
+        var k = 0
+        while k + Lane.scalarCount <= n {
+            let v = raw.loadUnaligned(fromByteOffset: k * MemoryLayout<Float>.size, as: Lane.self)
+            largest = largest.replacing(with: v, where: v .> largest).replacing(with: -v, where: -v .> largest)
+            zero += v * 0
+            k += Lane.scalarCount
+        }
+        var result = largest.max(), check = zero.sum()
+        while k < n {
+            result = max(result, abs(x[k]))
+            check += x[k] * 0
+            k += 1
+        }
+        return check == 0 ? result : .nan
     }
 
     /// `Σ_k column(k) · x[k]` over one panel's `n` columns, `column(k)` being the panel's vector k

@@ -72,7 +72,9 @@ public enum ResidentKernel: String, CaseIterable, Sendable {
 /// How resident weights are stored: `fp32`; `fp16` (half the bytes a step reads; each weight
 /// rounded to the nearest fp16); or `int8` (a quarter: each row of a matrix scaled so its
 /// largest magnitude is 127, each weight rounded to the nearest step of that scale, as
-/// PyTorch's dynamic quantization stores weights). Products are summed in fp32 in every case.
+/// PyTorch's dynamic quantization stores weights). fp32 and fp16 products are summed in fp32;
+/// int8 ones, on the SIMD kernels, in int32 with each product's input rounded to int16 steps of
+/// its largest magnitude / 32767 (PyTorch rounds it to 8 bits), then scaled to fp32 per row.
 public enum ResidentPrecision: String, CaseIterable, Sendable {
     case fp32, fp16, int8
 
