@@ -5,7 +5,11 @@ import XCTest
 /// in the fused pass (with and without `--recompute`), the traced generic path and the plain step loop; the same model fed `2·X` with `W_ih / 2` takes
 /// OpenBLAS's dense product. Both must give the same outputs and gradients.
 final class OneHotInputTests: XCTestCase {
-    override func tearDown() { RecurrentISA.override = nil }
+    override func tearDown() {
+        RecurrentISA.override = nil
+        RecurrentISA.workersOverride = nil
+        SweepSplit.override = nil
+    }
 
     /// Outputs, final states and every parameter gradient of `Σ (outputs, states) ⊙ R`, with
     /// `∂W_ih` scaled back by `scale` (the dense run's `W_ih` is divided by it).
@@ -36,18 +40,28 @@ final class OneHotInputTests: XCTestCase {
     }
 
     /// Forward and reversed with padded steps: the packed sweeps sum ∂gx per table row as they go
-    /// (a padded row adds nothing; ∂gx and ∂gh are separate buffers for the GRU and reversed runs).
+    /// (a padded row adds nothing; ∂gx and ∂gh are separate buffers for the GRU and reversed runs),
+    /// on one worker and on two split either way.
     func testGatherPathsEqualTheDenseProduct() throws {
         for name in ["lstm", "gru", "rnn"] {
             for (reverse, lengths) in [(false, nil), (true, [5, 2, 4]), (false, [3, 5, 1])] as [(Bool, [Int]?)] {
                 RecurrentISA.override = .blas
                 let dense = try run(cell: name, path: .fused, scale: 2, reverse: reverse, lengths: lengths)
-                var paths: [(String, SequenceDriver.Path, RecurrentISA, Int)] = RecurrentISA.supported.map { ("fused \($0)", .fused, $0, 0) }
-                paths.append(("fused, --recompute 2", .fused, .blas, 2))
-                paths.append(("generic", .generic, .blas, 0))
-                paths.append(("plain loop", .plain, .blas, 0))
-                for (label, path, isa, recompute) in paths {
+                // (label, path, instruction set, recompute, sweep workers and their split)
+                var paths: [(String, SequenceDriver.Path, RecurrentISA, Int, Int, SweepSplit?)] =
+                    RecurrentISA.supported.map { ("fused \($0)", .fused, $0, 0, 1, nil) }
+                // Two workers: split by rows, each sums its batch rows' ∂gx into its own table first.
+                for isa in RecurrentISA.supported where isa != .blas {
+                    paths.append(("fused \(isa), two workers by rows", .fused, isa, 0, 2, .byRows))
+                    paths.append(("fused \(isa), two workers by units", .fused, isa, 0, 2, .byUnits))
+                }
+                paths.append(("fused, --recompute 2", .fused, .blas, 2, 1, nil))
+                paths.append(("generic", .generic, .blas, 0, 1, nil))
+                paths.append(("plain loop", .plain, .blas, 0, 1, nil))
+                for (label, path, isa, recompute, workers, split) in paths {
                     RecurrentISA.override = isa
+                    RecurrentISA.workersOverride = workers
+                    SweepSplit.override = split
                     let gathered = try run(cell: name, path: path, scale: 1, recompute: recompute, reverse: reverse, lengths: lengths)
                     XCTAssertEqual(gathered.count, dense.count)
                     for (i, (a, b)) in zip(gathered, dense).enumerated() {

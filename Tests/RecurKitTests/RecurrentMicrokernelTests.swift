@@ -1,5 +1,5 @@
 import XCTest
-import RecurKit
+@testable import RecurKit
 
 /// The packed microkernel path of the fused LSTM / GRU / RNN (``RecurrentISA``) against the generic
 /// step loop, on every instruction set this CPU runs (the AVX2 path is forced on AVX-512 machines
@@ -12,6 +12,7 @@ final class RecurrentMicrokernelTests: XCTestCase {
     override func tearDown() {
         RecurrentISA.override = nil
         RecurrentISA.workersOverride = nil
+        SweepSplit.override = nil
         BLAS.threads = 1
     }
 
@@ -76,21 +77,53 @@ final class RecurrentMicrokernelTests: XCTestCase {
     }
 
     func testTwoWorkersEqualOneBitForBit() throws {
-        // Each unit's sums run in the same order whichever worker owns it, so the split changes
-        // nothing, not even rounding. H = 70 gives two panels with AVX-512 and three with AVX2.
+        // Each element's sums run in the same order whichever worker owns its unit or its batch
+        // row, so the split changes nothing, not even rounding. H = 70 gives two panels with
+        // AVX-512 and three with AVX2; batch 1 cannot be split by rows and runs by units.
         // OpenBLAS stays on one thread: its large products may round differently on two.
         for isa in paths where isa != .blas {
             RecurrentISA.override = isa
             for c in [Case(cell: "lstm", hidden: 70, batch: 3), Case(cell: "gru", hidden: 70, batch: 1, reverse: true),
-                      Case(cell: "rnn", hidden: 70, batch: 4, lengths: [5, 1, 3, 2]), Case(cell: "lstm", hidden: 37, batch: 2)] {
+                      Case(cell: "rnn", hidden: 70, batch: 4, lengths: [5, 1, 3, 2]), Case(cell: "lstm", hidden: 37, batch: 2),
+                      Case(cell: "gru", hidden: 21, batch: 7, lengths: [5, 2, 4, 1, 3, 5, 5], reverse: true)] {
+                SweepSplit.override = nil
                 RecurrentISA.workersOverride = 1
                 let one = try run(c, path: .fused)
-                RecurrentISA.workersOverride = 2
-                let two = try run(c, path: .fused)
-                for (i, (a, b)) in zip(one, two).enumerated() {
-                    XCTAssertTrue(a.scalars == b.scalars, "\(isa) \(c): tensor \(i) differs by \(a.maxAbsDifference(b))")
+                for split in [SweepSplit.byUnits, .byRows] {
+                    SweepSplit.override = split
+                    RecurrentISA.workersOverride = 2
+                    let two = try run(c, path: .fused)
+                    for (i, (a, b)) in zip(one, two).enumerated() {
+                        XCTAssertTrue(a.scalars == b.scalars, "\(isa) \(split) \(c): tensor \(i) differs by \(a.maxAbsDifference(b))")
+                    }
                 }
             }
+        }
+    }
+
+    /// The split the sweep takes by itself: by rows when W_hh's panels fit in L2 and each worker
+    /// gets ``SweepSplit/minimumRows`` rows, else by units; never more workers than rows or panels.
+    func testSweepSplitFollowsTheShape() throws {
+        for isa in paths where isa != .blas {
+            var rng = RandomGenerator(seed: 1)
+            func weights(_ cell: String, hidden: Int) throws -> PackedRecurrentWeights {
+                let made = try builtinCells().lookup(cell).make(CellConfig(inputSize: 3, hiddenSize: hidden), &rng)
+                let gated = try XCTUnwrap(made.fusedPath as? any GatedRecurrence)
+                return gated.weightHH.value.withPointer { w in gated.biasHH.value.withPointer { b in
+                    PackedRecurrentWeights(isa: isa, gates: gated.gateKernel.gateCount, hidden: hidden, weight: w, bias: b)
+                } }
+            }
+            let small = try weights("lstm", hidden: 128), wide = try weights("lstm", hidden: 512)
+            XCTAssertLessThanOrEqual(small.forward.count * 4, SweepSplit.rowSplitWeightBytes)
+            XCTAssertGreaterThan(wide.forward.count * 4, SweepSplit.rowSplitWeightBytes)
+            XCTAssertTrue(SweepSplit.plan(weights: small, batch: 32, wanted: 2) == (.byRows, 2), "\(isa)")
+            XCTAssertTrue(SweepSplit.plan(weights: small, batch: 15, wanted: 2) == (.byUnits, 2), "\(isa) too few rows")
+            XCTAssertTrue(SweepSplit.plan(weights: small, batch: 32, wanted: 1) == (.byUnits, 1), "\(isa) one worker")
+            XCTAssertTrue(SweepSplit.plan(weights: wide, batch: 64, wanted: 2) == (.byUnits, 2), "\(isa) W_hh beyond L2")
+            SweepSplit.override = .byRows
+            XCTAssertTrue(SweepSplit.plan(weights: small, batch: 3, wanted: 4) == (.byRows, 3), "\(isa) forced: a row each")
+            XCTAssertTrue(SweepSplit.plan(weights: small, batch: 1, wanted: 2) == (.byUnits, 2), "\(isa) forced, one row")
+            SweepSplit.override = nil
         }
     }
 

@@ -1,27 +1,37 @@
 import CPrefetch
 import RecurCore
 
-/// The time loops of ``FusedPass`` on the packed microkernel path, split between workers.
+/// The time loops of ``FusedPass`` on the packed microkernel path, split between workers in one
+/// of two ways (``SweepSplit``, which also says when each is chosen).
 ///
-/// Worker w owns a contiguous range of hidden units (whole backward panels) and, forward, the
-/// blocks that cover them. Per forward step it computes its blocks' gate tiles from the whole
-/// `h_{t−1}` and writes its units of `h_t`, `c_t`; the barrier then makes `h_t` whole for every
-/// worker's next product. Backward it runs the gate backward of its blocks (writing its columns of
-/// ∂gx, ∂gh), waits at the barrier for every worker's ∂gh row, then adds `∂gh·W_hh` for its own
-/// output units only, so one barrier per step suffices in each direction: every buffer a worker
-/// writes after the barrier is one no other worker reads before the next barrier.
+/// **By units.** Worker w owns a contiguous range of hidden units (whole backward panels) and,
+/// forward, the blocks that cover them. Per forward step it computes its blocks' gate tiles from
+/// the whole `h_{t−1}` and writes its units of `h_t`, `c_t`; the barrier then makes `h_t` whole for
+/// every worker's next product. Backward it runs the gate backward of its blocks (writing its
+/// columns of ∂gx, ∂gh), waits at the barrier for every worker's ∂gh row, then adds `∂gh·W_hh`
+/// for its own output units only, so one barrier per step suffices in each direction: every
+/// buffer a worker writes after the barrier is one no other worker reads before the next barrier.
+///
+/// **By batch rows.** Worker w owns a range of batch rows and runs every unit of them through
+/// the whole sequence: rows never read each other, so there is no barrier at all. Each worker
+/// reads all of W_hh every step, which pays while it stays in the core's L2.
+///
+/// Every element is computed by the same operations in the same order either way, so the split
+/// changes no bit of the outputs or of ∂gx, ∂gh; table sums (one-hot inputs) split by rows add
+/// each worker's rows in its own buffer first, which regroups those additions.
 extension FusedPass {
-    /// Worker count for this pass: `BLAS.threads` (the user's `--threads`), at most one per panel.
-    func recurrentWorkers(_ weights: PackedRecurrentWeights) -> Int {
-        max(1, min(RecurrentISA.workersOverride ?? BLAS.threads, weights.groups))
+    /// The split and the worker count for this pass: `BLAS.threads` workers (the user's `--threads`)
+    /// unless ``RecurrentISA/workersOverride`` is set.
+    func sweepPlan(_ weights: PackedRecurrentWeights) -> (split: SweepSplit, workers: Int) {
+        SweepSplit.plan(weights: weights, batch: batch, wanted: RecurrentISA.workersOverride ?? BLAS.threads)
     }
 
-    /// Runs `body(worker, workers, barrier)` on the team; alone when the team is busy.
-    private func inTeam(_ weights: PackedRecurrentWeights, _ body: (Int, Int, StepBarrier) -> Void) {
-        let workers = recurrentWorkers(weights)
-        let barrier = StepBarrier(parties: workers)
-        if !WorkerTeam.shared.run(workers: workers, { body($0, workers, barrier) }) {
-            body(0, 1, StepBarrier(parties: 1))
+    /// Runs `body(share, worker, barrier)` on the team; alone when the team is busy.
+    private func inTeam(_ weights: PackedRecurrentWeights, _ body: (SweepShare, Int, StepBarrier) -> Void) {
+        let (split, workers) = sweepPlan(weights)
+        let barrier = StepBarrier(parties: split == .byRows ? 1 : workers)
+        if !WorkerTeam.shared.run(workers: workers, { body(split.share($0, of: workers, weights: weights, batch: batch), $0, barrier) }) {
+            body(SweepSplit.byUnits.share(0, of: 1, weights: weights, batch: batch), 0, StepBarrier(parties: 1))
         }
     }
 
@@ -51,59 +61,59 @@ extension FusedPass {
         let fw = UnsafePointer(weights.forward.pointer), fb = UnsafePointer(weights.bias.pointer)
         let history = self.history.map(\.pointer), cache = self.cache.pointer
         let isa = weights.isa
-        inTeam(weights) { w, workers, barrier in
-            let share = weights.share(w, of: workers)
-            let tiles = Tiles(batch: B, gates: G, units: u, states: S, panel: pw)
+        inTeam(weights) { share, _, barrier in
+            // This worker's rows r0 ..< r0 + n: tile row i is batch row r0 + i.
+            let (r0, n) = (share.rows.lowerBound, share.rows.count)
+            let tiles = Tiles(batch: n, gates: G, units: u, states: S, panel: pw)
             defer { withExtendedLifetime(tiles) {} }
             let gate = tiles.gate.pointer, gxTile = tiles.gx.pointer
             let previous = tiles.previous.map { UnsafePointer($0.pointer) }, next = tiles.next.map(\.pointer)
             for k in 0..<steps {
                 let t = time(k)
-                let hPrevious = UnsafePointer(history[0] + k * block)
+                let hPrevious = UnsafePointer(history[0] + k * block + r0 * H)
                 for b in share.blocks {
                     let first = b * u, valid = min(u, H - first)
                     for p in 0..<ppb {
                         let panel = (b * ppb + p)
-                        isa.panelProduct(rows: B, depth: H, a: hPrevious, lda: H, panel: fw + panel * H * pw,
+                        isa.panelProduct(rows: n, depth: H, a: hPrevious, lda: H, panel: fw + panel * H * pw,
                                          bias: fb + panel * pw, c: gate + p * pw, ldc: G * u, accumulate: false)
                     }
                     // Row r's gate g (G·H-long rows, gates H apart) is sub-row r·G + g, H apart,
                     // and tile row r·G + g: one strided copy when the rows are consecutive.
                     if let rowIndex {
-                        for r in 0..<B {
-                            let gxRow = gx + Int(rowIndex[t * B + r]) * gates + first
-                            isa.copyRows(G, from: gxRow, stride: H, count: valid, into: gxTile + r * G * u, stride: u, width: u)
+                        for i in 0..<n {
+                            let gxRow = gx + Int(rowIndex[t * B + r0 + i]) * gates + first
+                            isa.copyRows(G, from: gxRow, stride: H, count: valid, into: gxTile + i * G * u, stride: u, width: u)
                         }
                     } else {
-                        isa.copyRows(B * G, from: gx + t * B * gates + first, stride: H, count: valid, into: gxTile, stride: u, width: u)
+                        isa.copyRows(n * G, from: gx + (t * B + r0) * gates + first, stride: H, count: valid, into: gxTile, stride: u, width: u)
                     }
                     for s in 0..<S {
-                        isa.copyRows(B, from: history[s] + k * block + first, stride: H, count: valid,
+                        isa.copyRows(n, from: history[s] + k * block + r0 * H + first, stride: H, count: valid,
                                      into: tiles.previous[s].pointer, stride: u, width: u)
                     }
-                    kernel.forward(rows: B, hidden: u, gx: gxTile, gh: gate, previous: previous, next: next,
-                                   cache: cache + t * cacheStep + b * B * kernel.cacheWidth * u)
-                    let o = output + t * block + first
+                    kernel.forward(rows: n, hidden: u, gx: gxTile, gh: gate, previous: previous, next: next,
+                                   cache: cache + t * cacheStep + (b * B + r0) * kernel.cacheWidth * u)
+                    let o = output + t * block + r0 * H + first
+                    let saved = history.map { $0 + (k + 1) * block + r0 * H + first }
                     if let keep {
-                        for r in 0..<B {
-                            let padded = !keep[t * B + r]
+                        for i in 0..<n {
+                            let padded = !keep[t * B + r0 + i]
                             for s in 0..<S {
-                                let source = padded ? UnsafePointer(history[s] + k * block + r * H + first) : UnsafePointer(next[s] + r * u)
-                                isa.copyRows(1, from: source, stride: 0, count: valid,
-                                             into: history[s] + (k + 1) * block + r * H + first, stride: 0, width: valid)
+                                let source = padded ? UnsafePointer(history[s] + k * block + (r0 + i) * H + first) : UnsafePointer(next[s] + i * u)
+                                isa.copyRows(1, from: source, stride: 0, count: valid, into: saved[s] + i * H, stride: 0, width: valid)
                             }
                             if padded {
-                                isa.zeroRows(1, o + r * H, stride: 0, count: valid)
+                                isa.zeroRows(1, o + i * H, stride: 0, count: valid)
                             } else {
-                                isa.copyRows(1, from: next[0] + r * u, stride: 0, count: valid, into: o + r * H, stride: 0, width: valid)
+                                isa.copyRows(1, from: next[0] + i * u, stride: 0, count: valid, into: o + i * H, stride: 0, width: valid)
                             }
                         }
                     } else {
                         for s in 0..<S {
-                            isa.copyRows(B, from: next[s], stride: u, count: valid, into: history[s] + (k + 1) * block + first,
-                                         stride: H, width: valid)
+                            isa.copyRows(n, from: next[s], stride: u, count: valid, into: saved[s], stride: H, width: valid)
                         }
-                        isa.copyRows(B, from: next[0], stride: u, count: valid, into: o, stride: H, width: valid)
+                        isa.copyRows(n, from: next[0], stride: u, count: valid, into: o, stride: H, width: valid)
                     }
                 }
                 barrier.wait()
@@ -127,11 +137,18 @@ extension FusedPass {
         let sharedGradients = gradGH == gradGX
         let sums = tableSums?.sums
         // Row r's table row (nil without table sums), read in place by every worker.
+        // Split by rows, workers after the first sum their table rows apart (two batch rows
+        // may share a table row), added in after the sweep.
+        let (split, workers) = sweepPlan(weights)
+        let ownSums = sums == nil || split == .byUnits ? [] : (1..<workers).map { _ in FloatBuffer(zeros: tableSums!.index.width * gates) }
+        defer { withExtendedLifetime(ownSums) {} }
+        // Row r's table row (nil without table sums), read in place by every worker.
         (tableSums?.index.columns ?? []).withUnsafeBufferPointer { index in
             let tableRow = sums == nil ? nil : index.baseAddress
-            inTeam(weights) { w, workers, barrier in
-                let share = weights.share(w, of: workers)
-                let tiles = Tiles(batch: B, gates: G, units: u, states: S, panel: pw)
+            inTeam(weights) { share, w, barrier in
+                let (r0, n) = (share.rows.lowerBound, share.rows.count)
+                let sums = w == 0 || ownSums.isEmpty ? sums : ownSums[w - 1].pointer
+                let tiles = Tiles(batch: n, gates: G, units: u, states: S, panel: pw)
                 defer { withExtendedLifetime(tiles) {} }
                 let gate = tiles.gate.pointer, gxTile = tiles.gx.pointer
                 let previous = tiles.previous.map { UnsafePointer($0.pointer) }
@@ -146,7 +163,7 @@ extension FusedPass {
                     if k > 0 {
                         for s in 0..<S {
                             let saved = history[s] + (k - 1) * block + own.lowerBound
-                            for r in 0..<B {
+                            for r in share.rows {
                                 var offset = 0
                                 while offset < own.count {
                                     recur_prefetch(saved + r * H + offset)
@@ -156,7 +173,7 @@ extension FusedPass {
                         }
                         let rowsGX = gradGX.map { $0 + time(k - 1) * B * gates + own.lowerBound }
                         let rowsGH = gradGH + (k - 1) * B * gates + own.lowerBound
-                        for r in 0..<B {
+                        for r in share.rows {
                             for g in 0..<G {
                                 var offset = 0
                                 while offset < own.count {
@@ -167,77 +184,82 @@ extension FusedPass {
                             }
                         }
                     }
-                    for r in 0..<B where keep?[t * B + r] ?? true {
+                    for r in share.rows where keep?[t * B + r] ?? true {
                         let d = dNext[0] + r * H + own.lowerBound
                         Kernels.add(d, pg + t * block + r * H + own.lowerBound, into: d, count: own.count)
                     }
                     for b in share.blocks {
                         let first = b * u, valid = min(u, H - first)
                         for s in 0..<S {
-                            isa.copyRows(B, from: history[s] + k * block + first, stride: H, count: valid,
+                            isa.copyRows(n, from: history[s] + k * block + r0 * H + first, stride: H, count: valid,
                                          into: tiles.previous[s].pointer, stride: u, width: u)
-                            isa.copyRows(B, from: dNext[s] + first, stride: H, count: valid, into: tiles.next[s].pointer, stride: u, width: u)
+                            isa.copyRows(n, from: dNext[s] + r0 * H + first, stride: H, count: valid, into: tiles.next[s].pointer,
+                                         stride: u, width: u)
                         }
-                        kernel.backward(rows: B, hidden: u, cache: cache + t * cacheStep + b * B * kernel.cacheWidth * u,
+                        kernel.backward(rows: n, hidden: u, cache: cache + t * cacheStep + (b * B + r0) * kernel.cacheWidth * u,
                                         previous: previous, gradNext: gradNext, gradGx: gxTile, gradGh: gate,
                                         gradPrevious: gradPrevious)
-                        // As forward: tile row r·G + g is ∂gx's sub-row r·G + g, H apart.
-                        let gxRows = gradGX.map { $0 + t * B * gates + first }, ghRows = gradGH + k * B * gates + first
-                        for r in 0..<B where keep?[t * B + r] ?? true {
+                        // As forward: tile row i·G + g is ∂gx's sub-row (r0 + i)·G + g, H apart.
+                        let gxRows = gradGX.map { $0 + (t * B + r0) * gates + first }, ghRows = gradGH + (k * B + r0) * gates + first
+                        for i in 0..<n where keep?[t * B + r0 + i] ?? true {
                             // Table row sums while the tile is in L1 (a padded row's ∂gx is 0).
                             if let sums, let tableRow {
-                                isa.accumulateRows(G, from: gxTile + r * G * u, stride: u, count: valid,
-                                                   into: sums + Int(tableRow[t * B + r]) * gates + first, stride: H)
+                                isa.accumulateRows(G, from: gxTile + i * G * u, stride: u, count: valid,
+                                                   into: sums + Int(tableRow[t * B + r0 + i]) * gates + first, stride: H)
                             }
                         }
                         if let keep {
-                            for r in 0..<B {
-                                if !keep[t * B + r] {
+                            for i in 0..<n {
+                                if !keep[t * B + r0 + i] {
                                     // A padded step passes the state gradient through untouched.
-                                    if let gxRows { isa.zeroRows(G, gxRows + r * gates, stride: H, count: valid) }
-                                    isa.zeroRows(G, ghRows + r * gates, stride: H, count: valid)
+                                    if let gxRows { isa.zeroRows(G, gxRows + i * gates, stride: H, count: valid) }
+                                    isa.zeroRows(G, ghRows + i * gates, stride: H, count: valid)
                                 } else {
                                     if let gxRows {
-                                        isa.copyRows(G, from: gxTile + r * G * u, stride: u, count: valid, into: gxRows + r * gates,
+                                        isa.copyRows(G, from: gxTile + i * G * u, stride: u, count: valid, into: gxRows + i * gates,
                                                      stride: H, width: valid)
                                     }
                                     if !sharedGradients {
-                                        isa.copyRows(G, from: gate + r * G * u, stride: u, count: valid, into: ghRows + r * gates,
+                                        isa.copyRows(G, from: gate + i * G * u, stride: u, count: valid, into: ghRows + i * gates,
                                                      stride: H, width: valid)
                                     }
                                     for s in 0..<S {
-                                        isa.copyRows(1, from: gradPrevious[s] + r * u, stride: 0, count: valid,
-                                                     into: dNext[s] + r * H + first, stride: 0, width: valid)
+                                        isa.copyRows(1, from: gradPrevious[s] + i * u, stride: 0, count: valid,
+                                                     into: dNext[s] + (r0 + i) * H + first, stride: 0, width: valid)
                                     }
                                 }
                             }
                         } else {
-                            if let gxRows { isa.copyRows(B * G, from: gxTile, stride: u, count: valid, into: gxRows, stride: H, width: valid) }
+                            if let gxRows { isa.copyRows(n * G, from: gxTile, stride: u, count: valid, into: gxRows, stride: H, width: valid) }
                             // One buffer serves both when the kernel's ∂gx and ∂gh agree.
                             if !sharedGradients {
-                                isa.copyRows(B * G, from: gate, stride: u, count: valid, into: ghRows, stride: H, width: valid)
+                                isa.copyRows(n * G, from: gate, stride: u, count: valid, into: ghRows, stride: H, width: valid)
                             }
                             for s in 0..<S {
-                                isa.copyRows(B, from: gradPrevious[s], stride: u, count: valid, into: dNext[s] + first, stride: H, width: valid)
+                                isa.copyRows(n, from: gradPrevious[s], stride: u, count: valid, into: dNext[s] + r0 * H + first,
+                                             stride: H, width: valid)
                             }
                         }
                     }
                     barrier.wait()
-                    let rowsGH = UnsafePointer(gradGH + k * B * gates)
+                    let rowsGH = UnsafePointer(gradGH + (k * B + r0) * gates), dRows = dNext[0] + r0 * H
                     for q in share.groups {
                         let first = q * pw, valid = min(pw, H - first), panel = bw + q * gates * pw
                         if valid == pw {
-                            isa.panelProduct(rows: B, depth: gates, a: rowsGH, lda: gates, panel: panel, bias: nil,
-                                             c: dNext[0] + first, ldc: H, accumulate: true)
+                            isa.panelProduct(rows: n, depth: gates, a: rowsGH, lda: gates, panel: panel, bias: nil,
+                                             c: dRows + first, ldc: H, accumulate: true)
                         } else {
-                            isa.copyRows(B, from: dNext[0] + first, stride: H, count: valid, into: gate, stride: pw, width: pw)
-                            isa.panelProduct(rows: B, depth: gates, a: rowsGH, lda: gates, panel: panel, bias: nil,
+                            isa.copyRows(n, from: dRows + first, stride: H, count: valid, into: gate, stride: pw, width: pw)
+                            isa.panelProduct(rows: n, depth: gates, a: rowsGH, lda: gates, panel: panel, bias: nil,
                                              c: gate, ldc: pw, accumulate: true)
-                            isa.copyRows(B, from: gate, stride: pw, count: valid, into: dNext[0] + first, stride: H, width: valid)
+                            isa.copyRows(n, from: gate, stride: pw, count: valid, into: dRows + first, stride: H, width: valid)
                         }
                     }
                 }
             }
+        }
+        if let sums {
+            for extra in ownSums { Kernels.add(sums, extra.pointer, into: sums, count: extra.count) }
         }
     }
 }
