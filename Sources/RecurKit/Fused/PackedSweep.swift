@@ -35,8 +35,8 @@ extension FusedPass {
         }
     }
 
-    /// Per-worker tiles: a block's gate tile and gx tile (`[B][G·u]`), and `[B][u]` per state for
-    /// the previous state, the next state and the state gradients.
+    /// Per-worker tiles for its n batch rows: a block's gate tile and gx tile (`[n][G·u]`), and
+    /// `[n][u]` per state for the previous state, the next state and the state gradients.
     private final class Tiles {
         let gate: FloatBuffer, gx: FloatBuffer, previous: [FloatBuffer], next: [FloatBuffer], spare: [FloatBuffer]
         let rowFloats: Int
@@ -95,13 +95,14 @@ extension FusedPass {
                     kernel.forward(rows: n, hidden: u, gx: gxTile, gh: gate, previous: previous, next: next,
                                    cache: cache + t * cacheStep + (b * B + r0) * kernel.cacheWidth * u)
                     let o = output + t * block + r0 * H + first
-                    let saved = history.map { $0 + (k + 1) * block + r0 * H + first }
+                    // State s of this worker's row i goes to history[s] + saved + i·H.
+                    let saved = (k + 1) * block + r0 * H + first
                     if let keep {
                         for i in 0..<n {
                             let padded = !keep[t * B + r0 + i]
                             for s in 0..<S {
                                 let source = padded ? UnsafePointer(history[s] + k * block + (r0 + i) * H + first) : UnsafePointer(next[s] + i * u)
-                                isa.copyRows(1, from: source, stride: 0, count: valid, into: saved[s] + i * H, stride: 0, width: valid)
+                                isa.copyRows(1, from: source, stride: 0, count: valid, into: history[s] + saved + i * H, stride: 0, width: valid)
                             }
                             if padded {
                                 isa.zeroRows(1, o + i * H, stride: 0, count: valid)
@@ -111,7 +112,7 @@ extension FusedPass {
                         }
                     } else {
                         for s in 0..<S {
-                            isa.copyRows(n, from: next[s], stride: u, count: valid, into: saved[s], stride: H, width: valid)
+                            isa.copyRows(n, from: next[s], stride: u, count: valid, into: history[s] + saved, stride: H, width: valid)
                         }
                         isa.copyRows(n, from: next[0], stride: u, count: valid, into: o, stride: H, width: valid)
                     }
