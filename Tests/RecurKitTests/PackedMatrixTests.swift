@@ -92,6 +92,22 @@ final class PackedMatrixTests: XCTestCase {
         }
     }
 
+    /// An input so small that 32767 / max|x| overflows counts as zero (no trap, no NaN from its
+    /// zeros times ∞), and one just above that still rounds on its own scale.
+    func testInt8TinyInputsCountAsZeroOrKeepTheirScale() {
+        for kernel in kernels where kernel != .blas {
+            let packed = PackedMatrix(weights: [Float](repeating: 0.5, count: 5 * 37), rows: 5, columns: 37, bias: nil,
+                                      kernel: kernel, precision: .int8)
+            // 19 of the 37 inputs (even k: in whole vectors and in the tail) are `tiny`, the rest 0.
+            for (tiny, expected) in [(Float(1e-37), Float(0)), (.leastNonzeroMagnitude, 0), (1e-30, 19 * 0.5 * 1e-30)] {
+                let x = (0..<37).map { $0 % 2 == 0 ? tiny : 0 }
+                var y = [Float](repeating: .nan, count: packed.paddedRows)
+                packed.multiply(x, into: &y)
+                for r in 0..<5 { XCTAssertEqual(y[r], expected, accuracy: expected * 1e-5, "\(kernel) \(tiny) row \(r)") }
+            }
+        }
+    }
+
     func testKernelChoiceFollowsTheCPUFlags() {
         let avx512: Set = ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl", "avx2", "fma", "f16c"]
         XCTAssertEqual(ResidentKernel.choose(cpuFlags: avx512, forced: nil), .avx512)

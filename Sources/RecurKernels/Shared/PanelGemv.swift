@@ -68,7 +68,10 @@ public enum PanelGemv {
             y.update(repeating: .nan, count: panelCount * Lane.scalarCount)
             return
         }
-        let factor: Float = largest > 0 ? 32767 / largest : 0, step = largest / 32767
+        // Below about 1e-34 the factor overflows: such an input counts as zero (off by at most
+        // 1e-34 · Σ|w| per row), where x · ∞ would give NaN for its zeros.
+        let inverse = 32767 / largest
+        let factor: Float = largest > 0 && inverse.isFinite ? inverse : 0, step = largest / 32767
         var k = 0
         while k + Lane.scalarCount <= n {
             roundToInt16(x + k, factor, rounded + k)
