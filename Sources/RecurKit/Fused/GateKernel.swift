@@ -22,8 +22,15 @@ public protocol GateKernel: Sendable {
                  previous: [UnsafePointer<Float>], next: [UnsafeMutablePointer<Float>],
                  cache: UnsafeMutablePointer<Float>)
 
+    /// Whether ``forward(rows:hidden:gx:gh:previous:next:cache:)`` and ``backward(rows:hidden:cache:previous:gradNext:gradGx:gradGh:gradPrevious:)``
+    /// read previous state `s` (the LSTM's gates read `c₋₁` but never `h₋₁`, which reaches them
+    /// only through `W_hh`). The packed sweep copies only the states a kernel reads into its
+    /// tiles; the default, every state, is always safe.
+    func readsPrevious(_ s: Int) -> Bool
+
     /// From the gradients of the next state, writes the gradients of `gx` and `gh` and the
     /// *direct* gradients of the previous state (those not through `W_hh`, which the caller adds).
+    /// When ``gradientsOfGxAndGhAgree``, `gradGh` may be `gradGx` itself, and is then written once.
     func backward(rows: Int, hidden: Int, cache: UnsafePointer<Float>, previous: [UnsafePointer<Float>],
                   gradNext: [UnsafePointer<Float>], gradGx: UnsafeMutablePointer<Float>,
                   gradGh: UnsafeMutablePointer<Float>, gradPrevious: [UnsafeMutablePointer<Float>])
@@ -31,4 +38,5 @@ public protocol GateKernel: Sendable {
 
 extension GateKernel {
     public var gradientsOfGxAndGhAgree: Bool { false }
+    public func readsPrevious(_ s: Int) -> Bool { true }
 }

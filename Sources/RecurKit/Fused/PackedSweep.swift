@@ -88,7 +88,7 @@ extension FusedPass {
                     } else {
                         isa.copyRows(n * G, from: gx + (t * B + r0) * gates + first, stride: H, count: valid, into: gxTile, stride: u, width: u)
                     }
-                    for s in 0..<S {
+                    for s in 0..<S where kernel.readsPrevious(s) {
                         isa.copyRows(n, from: history[s] + k * block + r0 * H + first, stride: H, count: valid,
                                      into: tiles.previous[s].pointer, stride: u, width: u)
                     }
@@ -192,13 +192,16 @@ extension FusedPass {
                     for b in share.blocks {
                         let first = b * u, valid = min(u, H - first)
                         for s in 0..<S {
-                            isa.copyRows(n, from: history[s] + k * block + r0 * H + first, stride: H, count: valid,
-                                         into: tiles.previous[s].pointer, stride: u, width: u)
+                            if kernel.readsPrevious(s) {
+                                isa.copyRows(n, from: history[s] + k * block + r0 * H + first, stride: H, count: valid,
+                                             into: tiles.previous[s].pointer, stride: u, width: u)
+                            }
                             isa.copyRows(n, from: dNext[s] + r0 * H + first, stride: H, count: valid, into: tiles.next[s].pointer,
                                          stride: u, width: u)
                         }
+                        // With one gradient buffer for ∂gx and ∂gh, the kernel writes the tile once.
                         kernel.backward(rows: n, hidden: u, cache: cache + t * cacheStep + (b * B + r0) * kernel.cacheWidth * u,
-                                        previous: previous, gradNext: gradNext, gradGx: gxTile, gradGh: gate,
+                                        previous: previous, gradNext: gradNext, gradGx: gxTile, gradGh: sharedGradients ? gxTile : gate,
                                         gradPrevious: gradPrevious)
                         // As forward: tile row i·G + g is ∂gx's sub-row (r0 + i)·G + g, H apart.
                         let gxRows = gradGX.map { $0 + (t * B + r0) * gates + first }, ghRows = gradGH + (k * B + r0) * gates + first

@@ -44,6 +44,6 @@ struct CIFGKernel: GateKernel {
             }
             (gradPrevious[0] + r * H).update(repeating: 0, count: H)
         }
-        gradGh.update(from: gradGx, count: rows * 3 * H)
+        if gradGh != gradGx { gradGh.update(from: gradGx, count: rows * 3 * H) }
     }
 }

@@ -7,6 +7,8 @@ struct LSTMKernel: GateKernel {
     var stateCount: Int { 2 }
     var cacheWidth: Int { 5 }
     var gradientsOfGxAndGhAgree: Bool { true }
+    /// c₋₁ only: h₋₁ reaches the gates through W_hh.
+    func readsPrevious(_ s: Int) -> Bool { s == 1 }
 
     func forward(rows: Int, hidden H: Int, gx: UnsafePointer<Float>, gh: UnsafeMutablePointer<Float>,
                  previous: [UnsafePointer<Float>], next: [UnsafeMutablePointer<Float>], cache: UnsafeMutablePointer<Float>) {
@@ -20,6 +22,6 @@ struct LSTMKernel: GateKernel {
                                   gradC: gradNext[1], gradGates: gradGx, gradCPrevious: gradPrevious[1])
         // h₋₁ reaches the gates only through W_hh, whose product the caller adds.
         gradPrevious[0].update(repeating: 0, count: rows * H)
-        gradGh.update(from: gradGx, count: rows * 4 * H)
+        if gradGh != gradGx { gradGh.update(from: gradGx, count: rows * 4 * H) }
     }
 }

@@ -7,6 +7,8 @@ struct RNNKernel: GateKernel {
     var stateCount: Int { 1 }
     var cacheWidth: Int { 1 }
     var gradientsOfGxAndGhAgree: Bool { true }
+    /// None: h₋₁ reaches the step only through W_hh.
+    func readsPrevious(_ s: Int) -> Bool { false }
 
     func forward(rows: Int, hidden: Int, gx: UnsafePointer<Float>, gh: UnsafeMutablePointer<Float>,
                  previous: [UnsafePointer<Float>], next: [UnsafeMutablePointer<Float>], cache: UnsafeMutablePointer<Float>) {
@@ -27,7 +29,7 @@ struct RNNKernel: GateKernel {
         case .tanh: for i in 0..<n { gradGx[i] = dh[i] * (1 - cache[i] * cache[i]) }
         case .relu: for i in 0..<n { gradGx[i] = cache[i] > 0 ? dh[i] : 0 }
         }
-        gradGh.update(from: gradGx, count: n)
+        if gradGh != gradGx { gradGh.update(from: gradGx, count: n) }
         gradPrevious[0].update(repeating: 0, count: n)
     }
 }
