@@ -26,9 +26,10 @@ extension FusedPass {
         SweepSplit.plan(weights: weights, batch: batch, wanted: RecurrentISA.workersOverride ?? BLAS.threads)
     }
 
-    /// Runs `body(share, worker, barrier)` on the team; alone when the team is busy.
-    private func inTeam(_ weights: PackedRecurrentWeights, _ body: (SweepShare, Int, StepBarrier) -> Void) {
-        let (split, workers) = sweepPlan(weights)
+    /// Runs `body(share, worker, barrier)` on the team as `plan` divides it; alone when the team is busy.
+    private func inTeam(_ weights: PackedRecurrentWeights, _ plan: (split: SweepSplit, workers: Int),
+                        _ body: (SweepShare, Int, StepBarrier) -> Void) {
+        let (split, workers) = plan
         let barrier = StepBarrier(parties: split == .byRows ? 1 : workers)
         if !WorkerTeam.shared.run(workers: workers, { body(split.share($0, of: workers, weights: weights, batch: batch), $0, barrier) }) {
             body(SweepSplit.byUnits.share(0, of: 1, weights: weights, batch: batch), 0, StepBarrier(parties: 1))
@@ -61,7 +62,7 @@ extension FusedPass {
         let fw = UnsafePointer(weights.forward.pointer), fb = UnsafePointer(weights.bias.pointer)
         let history = self.history.map(\.pointer), cache = self.cache.pointer
         let isa = weights.isa
-        inTeam(weights) { share, _, barrier in
+        inTeam(weights, sweepPlan(weights)) { share, _, barrier in
             // This worker's rows r0 ..< r0 + n: tile row i is batch row r0 + i.
             let (r0, n) = (share.rows.lowerBound, share.rows.count)
             let tiles = Tiles(batch: n, gates: G, units: u, states: S, panel: pw)
@@ -137,16 +138,15 @@ extension FusedPass {
         let isa = weights.isa
         let sharedGradients = gradGH == gradGX
         let sums = tableSums?.sums
-        // Row r's table row (nil without table sums), read in place by every worker.
         // Split by rows, workers after the first sum their table rows apart (two batch rows
         // may share a table row), added in after the sweep.
-        let (split, workers) = sweepPlan(weights)
-        let ownSums = sums == nil || split == .byUnits ? [] : (1..<workers).map { _ in FloatBuffer(zeros: tableSums!.index.width * gates) }
+        let plan = sweepPlan(weights)
+        let ownSums = sums == nil || plan.split == .byUnits ? [] : (1..<plan.workers).map { _ in FloatBuffer(zeros: tableSums!.index.width * gates) }
         defer { withExtendedLifetime(ownSums) {} }
         // Row r's table row (nil without table sums), read in place by every worker.
         (tableSums?.index.columns ?? []).withUnsafeBufferPointer { index in
             let tableRow = sums == nil ? nil : index.baseAddress
-            inTeam(weights) { share, w, barrier in
+            inTeam(weights, plan) { share, w, barrier in
                 let (r0, n) = (share.rows.lowerBound, share.rows.count)
                 let sums = w == 0 || ownSums.isEmpty ? sums : ownSums[w - 1].pointer
                 let tiles = Tiles(batch: n, gates: G, units: u, states: S, panel: pw)
