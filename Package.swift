@@ -52,7 +52,12 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512", "-enforce-exclusivity=unchecked"])]),
         .target(name: "RecurKernelsAVX2", dependencies: ["CIntegerLanes"], path: "Sources/RecurKernels/AVX2",
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell", "-enforce-exclusivity=unchecked"])]),
-        .target(name: "RecurKit", dependencies: ["RecurCore", "CArchive", "CPNG", "CPrefetch", "RecurKernelsAVX512", "RecurKernelsAVX2"],
+        // The batch-1 products again for CPUs with AVX512-VNNI (`cascadelake`: Skylake-X's set plus
+        // VNNI), whose int4 product sums four byte products per instruction; its two files are
+        // the AVX-512 ones (Sources/RecurKernels/VNNI links them), built with RECUR_VNNI.
+        .target(name: "RecurKernelsVNNI", dependencies: ["CIntegerLanes"], path: "Sources/RecurKernels/VNNI",
+                swiftSettings: [.unsafeFlags(["-target-cpu", "cascadelake", "-enforce-exclusivity=unchecked"]), .define("RECUR_VNNI")]),
+        .target(name: "RecurKit", dependencies: ["RecurCore", "CArchive", "CPNG", "CPrefetch", "RecurKernelsAVX512", "RecurKernelsAVX2", "RecurKernelsVNNI"],
                 swiftSettings: engineSettings),
         .target(name: "RecurBundle", dependencies: [recurKit, "CArchive", "COpenSSL"]),
         .target(name: "RecurMPI", dependencies: [recurKit, "CMPI"]),

@@ -1,16 +1,21 @@
-/* Integer SIMD that Swift has no spelling for, used by the int8 batch-1 product
+/* Integer SIMD that Swift has no spelling for, used by the int8 and int4 batch-1 products
  * (Sources/RecurKernels/Shared/PanelGemv.swift): int8 weights times int16 inputs summed in
- * pairs (vpmaddwd), and floats rounded to int16. Swift's SIMD types have no pairwise multiply-add,
+ * pairs (vpmaddwd), 4-bit weights times int8 inputs summed in fours (vpdpbusd, or vpmaddubsw
+ * and vpmaddwd without VNNI), and floats rounded to int16 or int8. Swift's SIMD types have no pairwise multiply-add,
  * and their float-to-integer conversions are generic calls (SWIFT-NOTES, "SIMD pitfalls").
  *
  * Each function names its instruction set in a target attribute. RecurKernelsAVX512 (built for
  * skylake-avx512) calls only the _512 functions and RecurKernelsAVX2 (haswell) only the _256 ones,
- * so every call inlines into a loop built for that CPU, and neither is reached on a CPU without it. */
+ * so every call inlines into a loop built for that CPU, and neither is reached on a CPU without it.
+ * The _vnni form needs AVX512-VNNI besides: only RecurKernelsVNNI (built for cascadelake, the
+ * Skylake-X set plus VNNI) calls it, and RecurKit reaches that module only when the CPU lists
+ * avx512_vnni (ResidentKernel.vnni). Inlined into a loop built without VNNI it would not compile. */
 #include <immintrin.h>
 #include <stdint.h>
 
 #define RECUR_AVX512 __attribute__((target("avx512f,avx512bw"), always_inline)) static inline
 #define RECUR_AVX2 __attribute__((target("avx2"), always_inline)) static inline
+#define RECUR_AVX512_VNNI __attribute__((target("avx512f,avx512bw,avx512vnni"), always_inline)) static inline
 
 /* acc + pair products: the 32 int8 at w are 16 (row, column pair) entries, w[2j] and w[2j + 1]
  * row j's weights for the pair's two columns; `pair` holds the two int16 inputs (low, high).
@@ -36,4 +41,44 @@ RECUR_AVX2 __m256i recur_pair_products_256(__m256i acc, const void *w, int32_t p
 RECUR_AVX2 void recur_round_to_int16_256(const float *x, float factor, int16_t *out) {
     __m256i q = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(x), _mm256_set1_ps(factor)));
     _mm_storeu_si128((__m128i *)out, _mm_packs_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1)));
+}
+
+/* acc + nibble products: lane j's four bytes at w (bytes 4j … 4j + 3) hold row j's 4-bit weights
+ * (0 … 15) for four columns in their low nibbles and for the next four in their high nibbles;
+ * `low` and `high` are the four int8 inputs of each set. Lane j gains
+ * Σ_b lo(w[4j + b])·low[b] + Σ_b hi(w[4j + b])·high[b], exactly (each term ≤ 15 · 128).
+ * 64 bytes: 16 rows × 8 columns. */
+RECUR_AVX512_VNNI __m512i recur_nibble_products_512_vnni(__m512i acc, const void *w, int32_t low, int32_t high) {
+    __m512i v = _mm512_loadu_si512(w), mask = _mm512_set1_epi8(0x0F);
+    acc = _mm512_dpbusd_epi32(acc, _mm512_and_si512(v, mask), _mm512_set1_epi32(low));
+    return _mm512_dpbusd_epi32(acc, _mm512_and_si512(_mm512_srli_epi16(v, 4), mask), _mm512_set1_epi32(high));
+}
+
+/* The same without VNNI: products summed in int16 pairs (vpmaddubsw; each pair ≤ 2 · 15 · 128,
+ * the two sets' sum ≤ 7,680, no saturation), then in int32 fours (vpmaddwd by ones). */
+RECUR_AVX512 __m512i recur_nibble_products_512(__m512i acc, const void *w, int32_t low, int32_t high) {
+    __m512i v = _mm512_loadu_si512(w), mask = _mm512_set1_epi8(0x0F);
+    __m512i pairs = _mm512_add_epi16(_mm512_maddubs_epi16(_mm512_and_si512(v, mask), _mm512_set1_epi32(low)),
+                                     _mm512_maddubs_epi16(_mm512_and_si512(_mm512_srli_epi16(v, 4), mask), _mm512_set1_epi32(high)));
+    return _mm512_add_epi32(acc, _mm512_madd_epi16(pairs, _mm512_set1_epi16(1)));
+}
+
+/* The 16 floats at x times `factor` (|x · factor| ≤ 127), rounded to even, stored as int8 at out. */
+RECUR_AVX512 void recur_round_to_int8_512(const float *x, float factor, int8_t *out) {
+    __m512i q = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_loadu_ps(x), _mm512_set1_ps(factor)));
+    _mm_storeu_si128((__m128i *)out, _mm512_cvtsepi32_epi8(q));
+}
+
+/* The 256-bit form: 32 bytes, 8 rows × 8 columns; and 8 floats rounded. */
+RECUR_AVX2 __m256i recur_nibble_products_256(__m256i acc, const void *w, int32_t low, int32_t high) {
+    __m256i v = _mm256_loadu_si256((const __m256i *)w), mask = _mm256_set1_epi8(0x0F);
+    __m256i pairs = _mm256_add_epi16(_mm256_maddubs_epi16(_mm256_and_si256(v, mask), _mm256_set1_epi32(low)),
+                                     _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(v, 4), mask), _mm256_set1_epi32(high)));
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
+}
+
+RECUR_AVX2 void recur_round_to_int8_256(const float *x, float factor, int8_t *out) {
+    __m256i q = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(x), _mm256_set1_ps(factor)));
+    __m128i words = _mm_packs_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+    _mm_storel_epi64((__m128i *)out, _mm_packs_epi16(words, words));
 }

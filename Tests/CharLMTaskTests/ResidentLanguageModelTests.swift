@@ -60,7 +60,7 @@ final class ResidentLanguageModelTests: XCTestCase {
     /// Two workers compute the same rows with the same products as one, so the logits and the
     /// states are equal bit for bit (within rounding on the OpenBLAS fallback): every gated cell, hidden sizes below, at and above the
     /// 16-unit split, residual stacks, tabulated projections or not, both instruction sets, each
-    /// precision (an int8 row keeps its one scale whichever worker packs it).
+    /// precision (an int8 row keeps its one scale, an int4 row its groups, whichever worker packs it).
     func testTwoWorkersEqualOneBitForBit() throws {
         var kernels: [ResidentKernel] = [.blas]
         let flags = CPUKernelChoice.cpuFlags()

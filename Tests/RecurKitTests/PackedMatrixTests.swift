@@ -2,7 +2,8 @@ import XCTest
 @testable import RecurKit
 
 /// The batch-1 products of resident inference against a plain Double loop, on every kernel this
-/// CPU runs (so the AVX2 code is tested on an AVX-512 machine too), in fp32, fp16 and int8, with row
+/// CPU runs (so the AVX2 code is tested on an AVX-512 machine too), in fp32, fp16, int8 and int4 (with
+/// and without VNNI where the CPU has it), with row
 /// and column counts that are no multiple of 8 or 16.
 final class PackedMatrixTests: XCTestCase {
     var kernels: [ResidentKernel] {
@@ -12,13 +13,18 @@ final class PackedMatrixTests: XCTestCase {
 
     func random(_ count: Int, _ rng: inout RandomGenerator) -> [Float] { (0..<count).map { _ in rng.nextUnit() * 2 - 1 } }
 
+    /// Every kernel with the int4 product's two instruction choices where the CPU has both.
+    var variants: [(kernel: ResidentKernel, vnni: Bool)] {
+        kernels.flatMap { kernel in kernel.vnni ? [(kernel, false), (kernel, true)] : [(kernel, false)] }
+    }
+
     func testProductsEqualAPlainLoop() throws {
         var rng = RandomGenerator(seed: 3)
-        for kernel in kernels {
-            for precision in ResidentPrecision.allCases {
-                for (m, n) in [(1, 1), (7, 5), (17, 13), (33, 64), (65, 31), (16, 0), (130, 67)] {
+        for (kernel, vnni) in variants {
+            for precision in ResidentPrecision.allCases where precision == .int4 || !vnni {
+                for (m, n) in [(1, 1), (7, 5), (17, 13), (33, 64), (65, 31), (16, 0), (130, 67), (9, 200)] {
                     let a = random(m * n, &rng), b = random(m, &rng), x = random(n, &rng)
-                    let packed = PackedMatrix(weights: a, rows: m, columns: n, bias: b, kernel: kernel, precision: precision)
+                    let packed = PackedMatrix(weights: a, rows: m, columns: n, bias: b, kernel: kernel, precision: precision, vnni: vnni)
                     XCTAssertEqual(packed.paddedRows % kernel.lanes, 0)
                     var y = [Float](repeating: .nan, count: packed.paddedRows)
                     packed.multiply(x, into: &y)
@@ -28,33 +34,102 @@ final class PackedMatrixTests: XCTestCase {
                     // int8: each weight is q · scale with scale = the row's largest |w| / 127, so
                     // |Δw| ≤ scale / 2 and |Δy| ≤ scale / 2 · Σ|x|. The SIMD kernels also round x
                     // to s · int16 with s = max|x| / 32767, adding ≤ s / 2 · Σ|q · scale|.
-                    let inputStep = Double(x.reduce(Float(0)) { max($0, abs($1)) }) / 32767
+                    // int4: each weight is q · scale + minimum per group of 64, |Δw| ≤ scale / 2
+                    // plus the fp16 rounding of scale and minimum (≤ 2⁻¹⁰ of the group's largest
+                    // |w|); the SIMD kernels round x to t · int8 with t = max|x| / 127, adding
+                    // ≤ t / 2 · Σ|q · scale| (the minimums multiply exact sums of x).
+                    let largestInput = Double(x.reduce(Float(0)) { max($0, abs($1)) })
+                    let inputStep = precision == .int4 ? largestInput / 127 : largestInput / 32767
                     for r in 0..<m {
+                        let row = Array(a[r * n ..< (r + 1) * n]), kept = precision.rounded(row: row)
                         var exact = Double(b[r]), rounded = Double(b[r]), magnitude = abs(Double(b[r]))
-                        let largest = (0..<n).reduce(Float(0)) { max($0, abs(a[r * n + $1])) }
-                        var inputs = 0.0, weights = 0.0
+                        let largest = row.reduce(Float(0)) { max($0, abs($1)) }
+                        var inputs = 0.0, weights = 0.0, weightError = 0.0
                         for k in 0..<n {
-                            let w = a[r * n + k]
+                            let w = row[k]
                             exact += Double(w) * Double(x[k])
-                            rounded += Double(precision.rounded(w, rowMax: largest)) * Double(x[k])
+                            rounded += Double(kept[k]) * Double(x[k])
                             magnitude += abs(Double(w) * Double(x[k]))
                             inputs += abs(Double(x[k]))
-                            weights += abs(Double(precision.rounded(w, rowMax: largest)))
+                            weights += abs(Double(kept[k]))
+                            if precision == .int4 {
+                                let start = k / Int4Groups.size * Int4Groups.size
+                                let group = row[start ..< min(n, start + Int4Groups.size)]
+                                let (scale, minimum) = Int4Groups.parameters(group)
+                                let groupMax = group.reduce(Float(0)) { max($0, abs($1)) }
+                                weights += abs(Double(minimum)) + 2 * abs(Double(kept[k]))  // |q · scale| ≤ |kept| + |minimum|
+                                magnitude += (abs(Double(minimum)) + abs(Double(kept[k]))) * abs(Double(x[k]))
+                                weightError += (Double(scale) / 2 + 0x1p-10 * Double(groupMax)) * abs(Double(x[k]))
+                            }
                         }
-                        let label = "\(kernel) \(precision) m \(m) n \(n) row \(r)"
+                        let label = "\(kernel) vnni \(vnni) \(precision) m \(m) n \(n) row \(r)"
                         let summation = Double(n + 2) * 0x1p-24 * magnitude + 1e-7
-                        let inputRounding = precision == .int8 && kernel != .blas ? inputStep / 2 * weights : 0
+                        let integerInputs = (precision == .int8 || precision == .int4) && kernel != .blas
+                        let inputRounding = integerInputs ? inputStep / 2 * weights : 0
                         XCTAssertEqual(Double(y[r]), rounded, accuracy: summation + inputRounding, label)
                         switch precision {
                         case .fp32: break
                         case .fp16: XCTAssertEqual(Double(y[r]), exact, accuracy: 0x1p-11 * magnitude + summation, label)
                         case .int8: XCTAssertEqual(Double(y[r]), exact, accuracy: Double(largest) / 254 * inputs + summation + inputRounding, label)
+                        case .int4: XCTAssertEqual(Double(y[r]), exact, accuracy: weightError + summation + inputRounding, label)
                         }
                     }
                     // Padding rows: zero weights, zero bias.
                     for r in m..<packed.paddedRows { XCTAssertEqual(y[r], 0, "\(kernel) padding row \(r)") }
                 }
             }
+        }
+    }
+
+    /// `vpdpbusd` and `vpmaddubsw` + `vpmaddwd` sum the same integers, so the two int4 products
+    /// agree bit for bit.
+    func testInt4WithAndWithoutVNNIAgreeBitForBit() throws {
+        guard ResidentKernel.avx512.vnni else { throw XCTSkip("this CPU has no AVX512-VNNI (or RECUR_RESIDENT_VNNI=0)") }
+        var rng = RandomGenerator(seed: 5)
+        for (m, n) in [(33, 200), (16, 1024), (5, 9)] {
+            let a = random(m * n, &rng), x = random(n, &rng)
+            var outputs: [[Float]] = []
+            for vnni in [false, true] {
+                let packed = PackedMatrix(weights: a, rows: m, columns: n, bias: nil, kernel: .avx512, precision: .int4, vnni: vnni)
+                var y = [Float](repeating: .nan, count: packed.paddedRows)
+                packed.multiply(x, into: &y)
+                outputs.append(y)
+            }
+            XCTAssertEqual(outputs[0], outputs[1], "m \(m) n \(n)")
+        }
+    }
+
+    /// The largest int4 terms: q = 15 times r = ±127 everywhere (weights 15 with one 0 per group,
+    /// so the scale is exactly 1). `vpmaddubsw` sums two such products in int16 and the kernel
+    /// adds two of those (7,620 ≤ 32,767); a group's int32 sum is ≤ 64 · 15 · 127.
+    func testInt4SumsAreExactAtTheLargestValues() {
+        for (kernel, vnni) in variants where kernel != .blas {
+            for (n, value) in [(1100, Float(1)), (1101, Float(-1)), (67, Float(0.5))] {
+                let m = 20
+                let row = (0..<n).map { $0 % Int4Groups.size == 5 ? Float(0) : 15 }
+                let a = (0..<m).flatMap { _ in row }, x = [Float](repeating: value, count: n)
+                let packed = PackedMatrix(weights: a, rows: m, columns: n, bias: nil, kernel: kernel, precision: .int4, vnni: vnni)
+                var y = [Float](repeating: .nan, count: packed.paddedRows)
+                packed.multiply(x, into: &y)
+                let expected = row.reduce(0, +) * value
+                for r in 0..<m { XCTAssertEqual(y[r], expected, accuracy: abs(expected) * 1e-6, "\(kernel) vnni \(vnni) n \(n) row \(r)") }
+            }
+        }
+    }
+
+    /// A group holding NaN or ±∞ makes its rows NaN (as fp32 would); weights beyond fp16's range
+    /// saturate its scale and minimum instead of becoming ∞ (and NaN from ∞ · 0).
+    func testInt4WeightsThatAreNotFiniteOrHuge() {
+        for (kernel, vnni) in variants {
+            var a = [Float](repeating: 0.5, count: 3 * 70)
+            a[70 + 66] = .nan       // row 1, second group
+            a[140 + 3] = .infinity  // row 2, first group
+            a[0] = 1e30             // row 0: huge but finite
+            let packed = PackedMatrix(weights: a, rows: 3, columns: 70, bias: nil, kernel: kernel, precision: .int4, vnni: vnni)
+            var y = [Float](repeating: 0, count: packed.paddedRows)
+            packed.multiply([Float](repeating: 1, count: 70), into: &y)
+            XCTAssertTrue(y[0].isFinite, "\(kernel) \(y)")
+            XCTAssertTrue(y[1].isNaN && y[2].isNaN, "\(kernel) \(y)")
         }
     }
 
@@ -74,36 +149,43 @@ final class PackedMatrixTests: XCTestCase {
         }
     }
 
-    /// The int8 path has no NaN or ∞, so an input holding one gives NaN rows rather than numbers
+    /// The int8 and int4 paths have no NaN or ∞, so an input holding one gives NaN rows rather than numbers
     /// made from a saturated rounding.
-    func testInt8InputThatIsNotFiniteGivesNaN() {
+    func testIntegerInputThatIsNotFiniteGivesNaN() {
         for kernel in kernels where kernel != .blas {
+            for precision in [ResidentPrecision.int8, .int4] {
             for bad in [Float.nan, .infinity, -.infinity] {
                 for position in [0, 20, 36] {  // in a full vector, and in the scalar tail
                     var x = [Float](repeating: 0.25, count: 37)
                     x[position] = bad
                     let packed = PackedMatrix(weights: [Float](repeating: 0.5, count: 9 * 37), rows: 9, columns: 37, bias: nil,
-                                              kernel: kernel, precision: .int8)
+                                              kernel: kernel, precision: precision)
                     var y = [Float](repeating: 0, count: packed.paddedRows)
                     packed.multiply(x, into: &y)
-                    XCTAssertTrue(y[0..<9].allSatisfy(\.isNaN), "\(kernel) \(bad) at \(position): \(y)")
+                    XCTAssertTrue(y[0..<9].allSatisfy(\.isNaN), "\(kernel) \(precision) \(bad) at \(position): \(y)")
                 }
+            }
             }
         }
     }
 
-    /// An input so small that 32767 / max|x| overflows counts as zero (no trap, no NaN from its
-    /// zeros times ∞), and one just above that still rounds on its own scale.
-    func testInt8TinyInputsCountAsZeroOrKeepTheirScale() {
+    /// An input so small that 32767 / max|x| (127 / max|x|) overflows counts as zero (no trap, no
+    /// NaN from its zeros times ∞), and one just above that still rounds on its own scale.
+    func testIntegerTinyInputsCountAsZeroOrKeepTheirScale() {
         for kernel in kernels where kernel != .blas {
-            let packed = PackedMatrix(weights: [Float](repeating: 0.5, count: 5 * 37), rows: 5, columns: 37, bias: nil,
-                                      kernel: kernel, precision: .int8)
+            for precision in [ResidentPrecision.int8, .int4] {
+            // int4: 15/32 and 0 make the scale 2⁻⁵, exact in fp16.
+            let w: Float = precision == .int4 ? 15.0 / 32 : 0.5
+            var a = [Float](repeating: w, count: 5 * 37)
+            if precision == .int4 { for r in 0..<5 { a[r * 37 + 1] = 0 } }
+            let packed = PackedMatrix(weights: a, rows: 5, columns: 37, bias: nil, kernel: kernel, precision: precision)
             // 19 of the 37 inputs (even k: in whole vectors and in the tail) are `tiny`, the rest 0.
-            for (tiny, expected) in [(Float(1e-37), Float(0)), (.leastNonzeroMagnitude, 0), (1e-30, 19 * 0.5 * 1e-30)] {
+            for (tiny, expected) in [(Float(1e-37), Float(0)), (.leastNonzeroMagnitude, 0), (1e-30, 19 * w * 1e-30)] {
                 let x = (0..<37).map { $0 % 2 == 0 ? tiny : 0 }
                 var y = [Float](repeating: .nan, count: packed.paddedRows)
                 packed.multiply(x, into: &y)
-                for r in 0..<5 { XCTAssertEqual(y[r], expected, accuracy: expected * 1e-5, "\(kernel) \(tiny) row \(r)") }
+                for r in 0..<5 { XCTAssertEqual(y[r], expected, accuracy: expected * 1e-5, "\(kernel) \(precision) \(tiny) row \(r)") }
+            }
             }
         }
     }
@@ -119,6 +201,11 @@ final class PackedMatrixTests: XCTestCase {
         XCTAssertEqual(ResidentKernel.choose(cpuFlags: avx512, forced: "sse"), .avx512)
         XCTAssertEqual(ResidentKernel.choose(cpuFlags: ["avx2", "fma"], forced: nil), .blas, "no F16C")
         XCTAssertEqual(ResidentKernel.choose(cpuFlags: [], forced: nil), .blas)
+        // VNNI: the AVX-512 kernel on a CPU that has it, unless RECUR_RESIDENT_VNNI=0.
+        XCTAssertTrue(ResidentKernel.avx512.hasVNNI(cpuFlags: avx512.union(["avx512_vnni"]), forced: nil))
+        XCTAssertFalse(ResidentKernel.avx512.hasVNNI(cpuFlags: avx512.union(["avx512_vnni"]), forced: "0"))
+        XCTAssertFalse(ResidentKernel.avx512.hasVNNI(cpuFlags: avx512, forced: nil))
+        XCTAssertFalse(ResidentKernel.avx2.hasVNNI(cpuFlags: avx512.union(["avx512_vnni", "avx_vnni"]), forced: nil))
     }
 
     func testBandwidthProbeSumsEveryByte() throws {

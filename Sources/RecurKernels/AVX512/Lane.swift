@@ -2,7 +2,7 @@ import CIntegerLanes
 
 /// One AVX-512 register of floats. This module is compiled with `-target-cpu skylake-avx512`
 /// and is only ever called when the CPU has AVX-512F (RecurKit's `RecurrentISA` and
-/// `ResidentKernel`).
+/// `ResidentKernel`); RecurKernelsVNNI compiles this file too, for `cascadelake`.
 typealias Lane = SIMD16<Float>
 /// 16 fp16 values: what one `vcvtph2ps ymm → zmm` widens into a ``Lane``.
 typealias HalfLane = SIMD16<Float16>
@@ -36,3 +36,23 @@ func roundToInt16(_ x: UnsafePointer<Float>, _ factor: Float, _ out: UnsafeMutab
 /// int32 → fp32 (`vcvtdq2ps`), in halves for the reason ``widen(_:)-(HalfLane)`` gives.
 @inline(__always)
 func widen(_ v: IntLane) -> Lane { Lane(lowHalf: SIMD8<Float>(v.lowHalf), highHalf: SIMD8<Float>(v.highHalf)) }
+
+/// `acc` plus, in lane j, row j's 4-bit weights at `w` (64 bytes: the low nibbles of bytes
+/// 4j … 4j + 3 for four columns, the high nibbles for the next four) times the int8 inputs packed
+/// in `low` and `high` (CIntegerLanes): `vpdpbusd` twice in RecurKernelsVNNI, which compiles this
+/// file with `RECUR_VNNI` for `cascadelake`; else `vpmaddubsw` twice and one `vpmaddwd`.
+@inline(__always)
+func addNibbleProducts(_ acc: IntLane, _ w: UnsafeRawPointer, _ low: Int32, _ high: Int32) -> IntLane {
+    let a = unsafeBitCast(acc, to: SIMD8<Int64>.self)
+    #if RECUR_VNNI
+    return unsafeBitCast(recur_nibble_products_512_vnni(a, w, low, high), to: IntLane.self)
+    #else
+    return unsafeBitCast(recur_nibble_products_512(a, w, low, high), to: IntLane.self)
+    #endif
+}
+
+/// The ``Lane`` of floats at `x` times `factor` (|x · factor| ≤ 127), rounded to even, to int8 at `out`.
+@inline(__always)
+func roundToInt8(_ x: UnsafePointer<Float>, _ factor: Float, _ out: UnsafeMutablePointer<Int8>) {
+    recur_round_to_int8_512(x, factor, out)
+}

@@ -1,5 +1,5 @@
 /// The batch-1 matrix–vector product of resident inference, on weights packed in panels of
-/// ``PanelGemv/width`` rows, in fp32, fp16 or int8 (in column pairs). This one source is compiled twice, by the targets
+/// ``PanelGemv/width`` rows, in fp32, fp16, int8 (in column pairs) or int4 (in octets of columns). This one source is compiled twice, by the targets
 /// `RecurKernelsAVX512` (`-target-cpu skylake-avx512`, ``Lane`` = `SIMD16`) and `RecurKernelsAVX2`
 /// (`-target-cpu haswell`, `SIMD8`), each with its own ``Lane``: Swift has no per-function
 /// target attribute, and code built for the baseline x86-64 has neither AVX nor F16C, so a
@@ -109,6 +109,81 @@ public enum PanelGemv {
             }
             let scale = UnsafeRawPointer(scales).loadUnaligned(fromByteOffset: p * Lane.scalarCount * MemoryLayout<Float>.size, as: Lane.self)
             store(total * (scale * step), panel: p, bias: bias, y: y)
+        }
+    }
+
+    /// Columns of one int4 group: each row's weights in a group share a scale and a minimum.
+    public static let nibbleGroup = 64
+
+    /// Bytes of one panel's eight columns in int4: W lanes of four bytes.
+    public static var octetBytes: Int { 4 * Lane.scalarCount }
+
+    /// int4 panels, groups of ``nibbleGroup`` columns with a scale and a minimum per row and
+    /// group: weight = q · scale + minimum, q in 0…15 (an eighth of fp32's bytes, plus 4 bytes
+    /// of fp16 per row and group). n is padded to a multiple of 8 with q = 0; panel p is
+    /// `⌈n/8⌉` octets of ``octetBytes``, octet d holding in lane j's bytes 4j…4j + 3 row
+    /// p·W + j's q for columns 8d…8d + 3 (low nibbles) and 8d + 4…8d + 7 (high nibbles).
+    /// `scales` and `minimums` are `[panelCount, groups, W]`.
+    ///
+    /// The input is rounded to int8 once per product on one scale for the vector,
+    /// `x ≈ t · r` with `t = max|x| / 127` (written to `rounded`, `⌈n/8⌉ · 8` of them, the
+    /// padding zero), as PyTorch's dynamic quantization does, and each group's sum of `x`
+    /// (`groupSums`, exact floats) carries the minimums:
+    ///
+    ///     y = t · Σ_g scale_g ⊙ (Q_g · r_g) + Σ_g minimum_g · Σ_{k∈g} x_k + bias
+    ///
+    /// `Q_g · r_g` runs in int32 (≤ 64 · 15 · 127 in magnitude: no overflow), four products per
+    /// byte lane (`vpdpbusd` in RecurKernelsVNNI, else `vpmaddubsw` + `vpmaddwd`): the same
+    /// integers either way. An input holding NaN or ±∞ gives NaN in every row.
+    public static func multiply(nibblePanels panels: UnsafePointer<UInt8>, scales: UnsafePointer<Float16>, minimums: UnsafePointer<Float16>,
+                                panelCount: Int, columns n: Int, x: UnsafePointer<Float>, rounded: UnsafeMutablePointer<Int8>,
+                                groupSums: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>) {
+        let largest = largestMagnitude(x, count: n)
+        guard largest.isFinite else {
+            y.update(repeating: .nan, count: panelCount * Lane.scalarCount)
+            return
+        }
+        let inverse = 127 / largest
+        let factor: Float = largest > 0 && inverse.isFinite ? inverse : 0, step = largest / 127
+        var k = 0
+        while k + Lane.scalarCount <= n {
+            roundToInt8(x + k, factor, rounded + k)
+            k += Lane.scalarCount
+        }
+        while k < n {
+            rounded[k] = Int8((x[k] * factor).rounded(.toNearestOrEven))
+            k += 1
+        }
+        let groups = (n + nibbleGroup - 1) / nibbleGroup
+        for g in 0..<groups {
+            var sum: Float = 0
+            for k in g * nibbleGroup ..< min(n, (g + 1) * nibbleGroup) { sum += x[k] }
+            groupSums[g] = sum
+        }
+        let octets = (n + 7) / 8, perGroup = nibbleGroup / 8
+        let inputs = UnsafeRawPointer(rounded)
+        @inline(__always) func quad(_ q: Int) -> Int32 { inputs.loadUnaligned(fromByteOffset: q * 4, as: Int32.self) }
+        let raw = UnsafeRawPointer(panels), scaleBytes = UnsafeRawPointer(scales), minimumBytes = UnsafeRawPointer(minimums)
+        let halfStride = MemoryLayout<HalfLane>.size
+        for p in 0..<panelCount {
+            let a = raw + p * octets * octetBytes
+            var scaled = Lane(), offsets = Lane()
+            for g in 0..<groups {
+                let end = min(octets, (g + 1) * perGroup)
+                var s0 = IntLane(), s1 = IntLane()
+                var d = g * perGroup
+                while d + 2 <= end {
+                    s0 = addNibbleProducts(s0, a + d * octetBytes, quad(2 * d), quad(2 * d + 1))
+                    s1 = addNibbleProducts(s1, a + (d + 1) * octetBytes, quad(2 * d + 2), quad(2 * d + 3))
+                    d += 2
+                }
+                if d < end { s0 = addNibbleProducts(s0, a + d * octetBytes, quad(2 * d), quad(2 * d + 1)) }
+                let at = (p * groups + g) * halfStride
+                scaled = scaled.addingProduct(widen(s0 &+ s1), widen(scaleBytes.loadUnaligned(fromByteOffset: at, as: HalfLane.self)))
+                offsets = offsets.addingProduct(widen(minimumBytes.loadUnaligned(fromByteOffset: at, as: HalfLane.self)),
+                                                Lane(repeating: groupSums[g]))
+            }
+            store(offsets.addingProduct(scaled, Lane(repeating: step)), panel: p, bias: bias, y: y)
         }
     }
 

@@ -1,34 +1,49 @@
 import RecurCore
 import RecurKernelsAVX2
 import RecurKernelsAVX512
+import RecurKernelsVNNI
 
 /// A weight matrix A `[m, n]` and its bias `[m]`, held for batch-1 products y = A·x + b in the
 /// layout ``ResidentKernel`` wants: panels of `lanes` rows, column by column (see `PanelGemv`),
-/// in fp32, fp16 or int8 with a scale per row (int8 in column pairs, its input rounded to int16
-/// per product); row-major fp32 for ``ResidentKernel/blas`` (fp16 and int8 weights then kept as
-/// the fp32 values they stand for, the input as it is).
+/// in fp32, fp16, int8 with a scale per row (in column pairs, its input rounded to int16 per
+/// product) or int4 with a scale and minimum per row and group (``Int4Groups``; in octets of
+/// columns, its input rounded to int8); row-major fp32 for ``ResidentKernel/blas`` (fp16, int8
+/// and int4 weights then kept as the fp32 values they stand for, the input as it is).
 ///
 /// ``multiply(_:into:)`` writes ``paddedRows`` floats (rows past m are 0 + 0), so the output
-/// buffer must hold that many. Nothing is allocated after `init`; an int8 matrix keeps its
-/// rounded input in a buffer of its own, so one matrix serves one thread at a time.
+/// buffer must hold that many. Nothing is allocated after `init`; an int8 or int4 matrix keeps
+/// its rounded input in a buffer of its own, so one matrix serves one thread at a time.
 public final class PackedMatrix {
     public let rows: Int, columns: Int
     public let kernel: ResidentKernel
     public let precision: ResidentPrecision
     /// m rounded up to the panel height.
     public let paddedRows: Int
-    let storage: UnsafeMutableRawPointer
+    /// Bytes of weights and bias one product reads.
+    public let bytesPerProduct: Int
     /// `[paddedRows]`, zeros past m (and all zeros without a bias).
     let bias: UnsafeMutablePointer<Float>
-    /// int8 on a SIMD kernel: each row's scale `[paddedRows]` (zeros past m); else nil.
-    let scales: UnsafeMutablePointer<Float>?
-    /// int8 on a SIMD kernel: the input rounded to int16, n rounded up to even (the padding
-    /// stays 0); else nil.
-    let rounded: UnsafeMutablePointer<Int16>?
+    let store: Store
 
-    /// Copies `weights` (row-major `[rows, columns]`) and `bias` (`[rows]`, or none).
+    /// What the weights are kept in, with the scratch an integer product rounds its input into.
+    enum Store {
+        /// fp32 panels, or row-major for ``ResidentKernel/blas``.
+        case floats(UnsafeMutablePointer<Float>)
+        case halves(UnsafeMutablePointer<Float16>)
+        /// int8 in column pairs; a scale per row `[paddedRows]`; the input as int16, n rounded up to even.
+        case pairs(UnsafeMutablePointer<Int8>, scales: UnsafeMutablePointer<Float>, rounded: UnsafeMutablePointer<Int16>)
+        /// int4 in octets; scales and minimums `[panels, groups, lanes]`; the input as int8,
+        /// n rounded up to a multiple of 8; the input's sum per group.
+        case nibbles(UnsafeMutablePointer<UInt8>, scales: UnsafeMutablePointer<Float16>, minimums: UnsafeMutablePointer<Float16>,
+                     rounded: UnsafeMutablePointer<Int8>, groupSums: UnsafeMutablePointer<Float>, vnni: Bool)
+        // `vnni`: run the product of RecurKernelsVNNI (AVX-512 kernels only).
+    }
+
+    /// Copies `weights` (row-major `[rows, columns]`) and `bias` (`[rows]`, or none). `vnni`
+    /// chooses the int4 product's instructions on the AVX-512 kernel (default:
+    /// ``ResidentKernel/vnni``, this CPU's; true on a CPU without AVX512-VNNI would trap).
     public init(weights: UnsafePointer<Float>, rows: Int, columns: Int, bias source: UnsafePointer<Float>?,
-                kernel: ResidentKernel, precision: ResidentPrecision) {
+                kernel: ResidentKernel, precision: ResidentPrecision, vnni: Bool? = nil) {
         self.rows = rows
         self.columns = columns
         self.kernel = kernel
@@ -38,84 +53,114 @@ public final class PackedMatrix {
         bias = .allocate(capacity: max(paddedRows, 1))
         bias.update(repeating: 0, count: paddedRows)
         if let source { bias.update(from: source, count: rows) }
-        let bytes = kernel == .blas ? 4 : precision.bytesPerWeight
-        // int8 runs on column pairs: an odd n gets a zero column.
-        let pairs = (columns + 1) / 2
-        let count = max(paddedRows * (bytes == 1 ? 2 * pairs : columns), 1)
-        storage = .allocate(byteCount: count * bytes, alignment: 64)
-        // Layout: element (row r, column k) of panel p = r / lanes sits at (p·n + k)·lanes + r % lanes;
-        // in int8, at ((p·pairs + k / 2)·lanes + r % lanes)·2 + k % 2.
-        func index(_ r: Int, _ k: Int) -> Int {
-            if kernel == .blas { return r * columns + k }
-            if bytes == 1 { return (((r / lanes) * pairs + k / 2) * lanes + r % lanes) * 2 + k % 2 }
-            return ((r / lanes) * columns + k) * lanes + r % lanes
+        func row(_ r: Int) -> [Float] { Array(UnsafeBufferPointer(start: weights + r * columns, count: columns)) }
+        func zeroed<T: Numeric>(_ type: T.Type, _ count: Int) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<T>.stride, alignment: 64)
+                .bindMemory(to: T.self, capacity: max(count, 1))
+            p.initialize(repeating: 0, count: max(count, 1))
+            return p
         }
-        func rowMax(_ r: Int) -> Float { (0..<columns).reduce(0) { max($0, abs(weights[r * columns + $1])) } }
-        scales = bytes == 1 ? .allocate(capacity: max(paddedRows, 1)) : nil
-        rounded = bytes == 1 ? .allocate(capacity: max(2 * pairs, 1)) : nil
-        rounded?.update(repeating: 0, count: max(2 * pairs, 1))
-        if bytes == 4 {
-            let out = storage.bindMemory(to: Float.self, capacity: count)
-            out.update(repeating: 0, count: count)
+        let biasBytes = rows * MemoryLayout<Float>.size
+        // Panel layout: element (row r, column k) of panel p = r / lanes sits at (p·n + k)·lanes + r % lanes.
+        func panelIndex(_ r: Int, _ k: Int) -> Int { ((r / lanes) * columns + k) * lanes + r % lanes }
+        switch (kernel, precision) {
+        case (.blas, _):
+            let out = zeroed(Float.self, rows * columns)
+            for r in 0..<rows { (out + r * columns).update(from: precision.rounded(row: row(r)), count: columns) }
+            store = .floats(out)
+            bytesPerProduct = rows * columns * 4 + biasBytes
+        case (_, .fp32):
+            let out = zeroed(Float.self, paddedRows * columns)
+            for r in 0..<rows { for k in 0..<columns { out[panelIndex(r, k)] = weights[r * columns + k] } }
+            store = .floats(out)
+            bytesPerProduct = paddedRows * columns * 4 + biasBytes
+        case (_, .fp16):
+            let out = zeroed(Float16.self, paddedRows * columns)
+            for r in 0..<rows { for k in 0..<columns { out[panelIndex(r, k)] = Float16(weights[r * columns + k]) } }
+            store = .halves(out)
+            bytesPerProduct = paddedRows * columns * 2 + biasBytes
+        case (_, .int8):
+            // Column pairs: an odd n gets a zero column; (r, k) sits at ((p·pairs + k / 2)·lanes + r % lanes)·2 + k % 2.
+            let pairs = (columns + 1) / 2
+            let out = zeroed(Int8.self, paddedRows * 2 * pairs), scales = zeroed(Float.self, paddedRows)
             for r in 0..<rows {
-                let largest = precision == .int8 ? rowMax(r) : 0
+                let scale = Int8Rows.scale(rowMax: row(r).reduce(0) { max($0, abs($1)) })
+                scales[r] = scale
                 for k in 0..<columns {
-                    out[index(r, k)] = precision.rounded(weights[r * columns + k], rowMax: largest)
+                    out[(((r / lanes) * pairs + k / 2) * lanes + r % lanes) * 2 + k % 2] = Int8Rows.quantize(weights[r * columns + k], scale: scale)
                 }
             }
-        } else if let scales {
-            scales.update(repeating: 0, count: paddedRows)
-            let out = storage.bindMemory(to: Int8.self, capacity: count)
-            out.update(repeating: 0, count: count)
+            store = .pairs(out, scales: scales, rounded: zeroed(Int16.self, 2 * pairs))
+            bytesPerProduct = paddedRows * 2 * pairs + biasBytes + rows * 4
+        case (_, .int4):
+            // Octets: (r, k) is byte ((p·octets + k / 8)·lanes + r % lanes)·4 + k % 4, the low
+            // nibble for k % 8 < 4, the high one otherwise.
+            let octets = (columns + 7) / 8, size = Int4Groups.size, groups = (columns + size - 1) / size
+            let out = zeroed(UInt8.self, paddedRows * 4 * octets)
+            let scales = zeroed(Float16.self, paddedRows * groups), minimums = zeroed(Float16.self, paddedRows * groups)
             for r in 0..<rows {
-                let scale = Int8Rows.scale(rowMax: rowMax(r))
-                scales[r] = scale
-                for k in 0..<columns { out[index(r, k)] = Int8Rows.quantize(weights[r * columns + k], scale: scale) }
+                let values = row(r)
+                for g in 0..<groups {
+                    let range = g * size ..< min(columns, (g + 1) * size)
+                    let (scale, minimum) = Int4Groups.parameters(values[range])
+                    let at = ((r / lanes) * groups + g) * lanes + r % lanes
+                    (scales[at], minimums[at]) = (scale, minimum)
+                    for k in range {
+                        let q = Int4Groups.quantize(values[k], scale: scale, minimum: minimum)
+                        out[(((r / lanes) * octets + k / 8) * lanes + r % lanes) * 4 + k % 4] |= k % 8 < 4 ? q : q << 4
+                    }
+                }
             }
-        } else {
-            let out = storage.bindMemory(to: Float16.self, capacity: count)
-            out.update(repeating: 0, count: count)
-            for r in 0..<rows { for k in 0..<columns { out[index(r, k)] = Float16(weights[r * columns + k]) } }
+            store = .nibbles(out, scales: scales, minimums: minimums, rounded: zeroed(Int8.self, 8 * octets),
+                             groupSums: zeroed(Float.self, groups), vnni: kernel == .avx512 && (vnni ?? kernel.vnni))
+            bytesPerProduct = paddedRows * 4 * octets + paddedRows * groups * 4 + biasBytes
         }
     }
 
     deinit {
-        storage.deallocate()
         bias.deallocate()
-        scales?.deallocate()
-        rounded?.deallocate()
-    }
-
-    /// Bytes of weights and bias one product reads.
-    public var bytesPerProduct: Int {
-        paddedRows * (scales == nil ? columns * (kernel == .blas ? 4 : precision.bytesPerWeight) : (columns + 1) / 2 * 2)
-            + rows * MemoryLayout<Float>.size
-            + (scales == nil ? 0 : rows * MemoryLayout<Float>.size)
+        switch store {
+        case .floats(let p): p.deallocate()
+        case .halves(let p): p.deallocate()
+        case .pairs(let p, let scales, let rounded):
+            p.deallocate(); scales.deallocate(); rounded.deallocate()
+        case .nibbles(let p, let scales, let minimums, let rounded, let groupSums, _):
+            p.deallocate(); scales.deallocate(); minimums.deallocate(); rounded.deallocate(); groupSums.deallocate()
+        }
     }
 
     /// y = A·x + b: `x` `[columns]`, `y` `[paddedRows]`.
     public func multiply(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
         let panels = paddedRows / kernel.lanes
-        switch (kernel, precision) {
-        case (.avx512, .fp32):
-            PanelGemvAVX512.multiply(panels: storage.assumingMemoryBound(to: Float.self), panelCount: panels, columns: columns, x: x, bias: bias, y: y)
-        case (.avx512, .fp16):
-            PanelGemvAVX512.multiply(panels: storage.assumingMemoryBound(to: Float16.self), panelCount: panels, columns: columns, x: x, bias: bias, y: y)
-        case (.avx2, .fp32):
-            PanelGemvAVX2.multiply(panels: storage.assumingMemoryBound(to: Float.self), panelCount: panels, columns: columns, x: x, bias: bias, y: y)
-        case (.avx2, .fp16):
-            PanelGemvAVX2.multiply(panels: storage.assumingMemoryBound(to: Float16.self), panelCount: panels, columns: columns, x: x, bias: bias, y: y)
-        case (.avx512, .int8):
-            PanelGemvAVX512.multiply(pairedPanels: storage.assumingMemoryBound(to: Int8.self), scales: scales!, panelCount: panels, columns: columns,
-                                     x: x, rounded: rounded!, bias: bias, y: y)
-        case (.avx2, .int8):
-            PanelGemvAVX2.multiply(pairedPanels: storage.assumingMemoryBound(to: Int8.self), scales: scales!, panelCount: panels, columns: columns,
-                                   x: x, rounded: rounded!, bias: bias, y: y)
-        case (.blas, _):
+        switch (kernel, store) {
+        case (.blas, .floats(let a)):
             // The bias goes in first and the product is added (beta 1): b + A·x, the order of
             // the fused training path's `gh` (and equal, addition commuting, to A·x + b).
             y.update(from: bias, count: rows)
-            BLAS.gemv(m: rows, n: columns, a: storage.assumingMemoryBound(to: Float.self), lda: columns, x: x, beta: 1, y: y)
+            BLAS.gemv(m: rows, n: columns, a: a, lda: columns, x: x, beta: 1, y: y)
+        case (.avx512, .floats(let a)):
+            PanelGemvAVX512.multiply(panels: a, panelCount: panels, columns: columns, x: x, bias: bias, y: y)
+        case (.avx2, .floats(let a)):
+            PanelGemvAVX2.multiply(panels: a, panelCount: panels, columns: columns, x: x, bias: bias, y: y)
+        case (.avx512, .halves(let a)):
+            PanelGemvAVX512.multiply(panels: a, panelCount: panels, columns: columns, x: x, bias: bias, y: y)
+        case (.avx2, .halves(let a)):
+            PanelGemvAVX2.multiply(panels: a, panelCount: panels, columns: columns, x: x, bias: bias, y: y)
+        case (.avx512, .pairs(let a, let scales, let rounded)):
+            PanelGemvAVX512.multiply(pairedPanels: a, scales: scales, panelCount: panels, columns: columns, x: x, rounded: rounded, bias: bias, y: y)
+        case (.avx2, .pairs(let a, let scales, let rounded)):
+            PanelGemvAVX2.multiply(pairedPanels: a, scales: scales, panelCount: panels, columns: columns, x: x, rounded: rounded, bias: bias, y: y)
+        case (.avx512, .nibbles(let a, let scales, let minimums, let rounded, let groupSums, true)):
+            PanelGemvVNNI.multiply(nibblePanels: a, scales: scales, minimums: minimums, panelCount: panels, columns: columns, x: x,
+                                   rounded: rounded, groupSums: groupSums, bias: bias, y: y)
+        case (.avx512, .nibbles(let a, let scales, let minimums, let rounded, let groupSums, false)):
+            PanelGemvAVX512.multiply(nibblePanels: a, scales: scales, minimums: minimums, panelCount: panels, columns: columns, x: x,
+                                     rounded: rounded, groupSums: groupSums, bias: bias, y: y)
+        case (.avx2, .nibbles(let a, let scales, let minimums, let rounded, let groupSums, _)):
+            PanelGemvAVX2.multiply(nibblePanels: a, scales: scales, minimums: minimums, panelCount: panels, columns: columns, x: x,
+                                   rounded: rounded, groupSums: groupSums, bias: bias, y: y)
+        case (.blas, _):
+            preconditionFailure("PackedMatrix: the BLAS kernel keeps fp32 rows")
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import RecurCore
 import RecurKernelsAVX2
 import RecurKernelsAVX512
+import RecurKernelsVNNI
 
 /// Which batch-1 product a resident model runs (``PackedMatrix``), chosen from the CPU's flags
 /// like OpenBLAS's kernel set (``CPUKernelChoice``).
@@ -67,33 +68,40 @@ public enum ResidentKernel: String, CaseIterable, Sendable {
 
     /// This machine's choice, read once.
     public static let current: ResidentKernel = choose(cpuFlags: CPUKernelChoice.cpuFlags())
+
+    /// Whether the int4 product may use VNNI's `vpdpbusd` (four byte products summed into int32 in
+    /// one instruction; RecurKernelsVNNI) on a CPU with `cpuFlags`: the AVX-512 kernel on a CPU
+    /// with AVX512-VNNI. `forced` `0` (`RECUR_RESIDENT_VNNI=0`) turns it off, to time and test
+    /// the other path.
+    public func hasVNNI(cpuFlags: Set<String>, forced: String? = ProcessInfo.processInfo.environment["RECUR_RESIDENT_VNNI"]) -> Bool {
+        forced != "0" && self == .avx512 && cpuFlags.contains("avx512_vnni")
+    }
+
+    /// ``hasVNNI(cpuFlags:forced:)`` on this machine, read once.
+    public var vnni: Bool { Self.vnniKernels.contains(self) }
+    private static let vnniKernels = Set(allCases.filter { $0.hasVNNI(cpuFlags: CPUKernelChoice.cpuFlags()) })
 }
 
 /// How resident weights are stored: `fp32`; `fp16` (half the bytes a step reads; each weight
-/// rounded to the nearest fp16); or `int8` (a quarter: each row of a matrix scaled so its
-/// largest magnitude is 127, each weight rounded to the nearest step of that scale, as
-/// PyTorch's dynamic quantization stores weights). fp32 and fp16 products are summed in fp32;
-/// int8 ones, on the SIMD kernels, in int32 with each product's input rounded to int16 steps of
-/// its largest magnitude / 32767 (PyTorch rounds it to 8 bits), then scaled to fp32 per row.
+/// rounded to the nearest fp16); `int8` (a quarter: each row of a matrix scaled so its largest
+/// magnitude is 127, each weight rounded to the nearest step of that scale, as PyTorch's dynamic
+/// quantization stores weights); or `int4` (about a seventh: 4 bits a weight, a scale and a
+/// minimum per row and group of 64 columns, ``Int4Groups``). fp32 and fp16 products are summed in
+/// fp32; int8 ones, on the SIMD kernels, in int32 with each product's input rounded to int16
+/// steps of its largest magnitude / 32767 (PyTorch rounds it to 8 bits), then scaled to fp32 per
+/// row; int4 ones in int32 per group with the input rounded to 8 bits, then scaled per group.
 public enum ResidentPrecision: String, CaseIterable, Sendable {
-    case fp32, fp16, int8
+    case fp32, fp16, int8, int4
 
-    public var bytesPerWeight: Int {
+    /// The values a row of weights is kept as.
+    public func rounded(row: [Float]) -> [Float] {
         switch self {
-        case .fp32: 4
-        case .fp16: 2
-        case .int8: 1
-        }
-    }
-
-    /// The value a weight `w` of a row whose largest magnitude is `rowMax` is kept as.
-    public func rounded(_ w: Float, rowMax: Float) -> Float {
-        switch self {
-        case .fp32: return w
-        case .fp16: return Float(Float16(w))
+        case .fp32: return row
+        case .fp16: return row.map { Float(Float16($0)) }
         case .int8:
-            let scale = Int8Rows.scale(rowMax: rowMax)
-            return Float(Int8Rows.quantize(w, scale: scale)) * scale
+            let scale = Int8Rows.scale(rowMax: row.reduce(0) { max($0, abs($1)) })
+            return row.map { Float(Int8Rows.quantize($0, scale: scale)) * scale }
+        case .int4: return Int4Groups.rounded(row: row)
         }
     }
 }
@@ -110,3 +118,4 @@ public enum Int8Rows {
 
 typealias PanelGemvAVX512 = RecurKernelsAVX512.PanelGemv
 typealias PanelGemvAVX2 = RecurKernelsAVX2.PanelGemv
+typealias PanelGemvVNNI = RecurKernelsVNNI.PanelGemv
