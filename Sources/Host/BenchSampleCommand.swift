@@ -10,7 +10,7 @@ struct BenchSampleCommand: ParsableCommand {
         discussion: """
         A batch-1 step reads every weight once, so chars/s can be no higher than the read \
         bandwidth divided by the bytes of weights per character. Resident weights are timed in \
-        fp32, fp16 and int8 (RECUR_RESIDENT_KERNEL=avx2|blas forces a narrower product). The \
+        fp32, fp16, int8 and int4 (RECUR_RESIDENT_KERNEL=avx2|blas forces a narrower product, RECUR_RESIDENT_VNNI=0 the int4 product without VNNI). The \
         bandwidth is a sum with the product's own registers over a buffer the size of the \
         weights (the cache level they stay in between characters: L3 for a 2×512 LSTM) and \
         over 1 GiB (DRAM).
@@ -22,7 +22,7 @@ struct BenchSampleCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Vocabulary size.") var vocab: Int = 65
     @Option(parsing: .unconditional, help: "Embedding width (0: one-hot input).") var embedding: Int = 64
     @Option(parsing: .unconditional, help: "Characters per timed run.") var length: Int = 2000
-    @Option(parsing: .unconditional, help: "Timed runs per precision (fp32, fp16 and int8 alternate); the best counts.") var repetitions: Int = 5
+    @Option(parsing: .unconditional, help: "Timed runs per precision (fp32, fp16, int8 and int4 alternate); the best counts.") var repetitions: Int = 5
     @Option(name: .customLong("generic-length"), parsing: .unconditional,
             help: "Characters through the generic path (the model's forward pass per character), for comparison; 0 skips it.")
     var genericLength: Int = 200

@@ -162,24 +162,29 @@ public enum PanelGemv {
         }
         let octets = (n + 7) / 8, perGroup = nibbleGroup / 8
         let inputs = UnsafeRawPointer(rounded)
-        @inline(__always) func quad(_ q: Int) -> Int32 { inputs.loadUnaligned(fromByteOffset: q * 4, as: Int32.self) }
+        @inline(__always) func quad(_ q: Int) -> Int32 { inputs.loadUnaligned(fromByteOffset: q &* 4, as: Int32.self) }
         let raw = UnsafeRawPointer(panels), scaleBytes = UnsafeRawPointer(scales), minimumBytes = UnsafeRawPointer(minimums)
         let halfStride = MemoryLayout<HalfLane>.size
         for p in 0..<panelCount {
             let a = raw + p * octets * octetBytes
             var scaled = Lane(), offsets = Lane()
             for g in 0..<groups {
-                let end = min(octets, (g + 1) * perGroup)
-                var s0 = IntLane(), s1 = IntLane()
-                var d = g * perGroup
-                while d + 2 <= end {
-                    s0 = addNibbleProducts(s0, a + d * octetBytes, quad(2 * d), quad(2 * d + 1))
-                    s1 = addNibbleProducts(s1, a + (d + 1) * octetBytes, quad(2 * d + 2), quad(2 * d + 3))
-                    d += 2
+                let first = g &* perGroup, end = min(octets, first &+ perGroup)
+                var s0 = IntLane(), s1 = IntLane(), s2 = IntLane(), s3 = IntLane()
+                // Octet i of the group: its weights and its two quads of inputs.
+                @inline(__always) func add(_ s: IntLane, _ i: Int) -> IntLane {
+                    let d = first &+ i
+                    return addNibbleProducts(s, a + d &* octetBytes, quad(2 &* d), quad(2 &* d &+ 1))
                 }
-                if d < end { s0 = addNibbleProducts(s0, a + d * octetBytes, quad(2 * d), quad(2 * d + 1)) }
+                if end &- first == 8 {
+                    // A whole group (nibbleGroup / 8 = 8 octets), straight through: four chains.
+                    s0 = add(s0, 0); s1 = add(s1, 1); s2 = add(s2, 2); s3 = add(s3, 3)
+                    s0 = add(s0, 4); s1 = add(s1, 5); s2 = add(s2, 6); s3 = add(s3, 7)
+                } else {
+                    for i in 0 ..< end &- first { s0 = add(s0, i) }
+                }
                 let at = (p * groups + g) * halfStride
-                scaled = scaled.addingProduct(widen(s0 &+ s1), widen(scaleBytes.loadUnaligned(fromByteOffset: at, as: HalfLane.self)))
+                scaled = scaled.addingProduct(widen((s0 &+ s1) &+ (s2 &+ s3)), widen(scaleBytes.loadUnaligned(fromByteOffset: at, as: HalfLane.self)))
                 offsets = offsets.addingProduct(widen(minimumBytes.loadUnaligned(fromByteOffset: at, as: HalfLane.self)),
                                                 Lane(repeating: groupSums[g]))
             }

@@ -6,8 +6,8 @@
 ///
 /// Groups rather than rows, because one large weight in a row of 512 would leave the rest of the
 /// row a handful of the 16 steps; a minimum rather than a symmetric range, because each group's
-/// 16 steps then span only its own values (on the demo model, groups of 64: +0.017 nats/char over
-/// fp32 asymmetric, +0.045 symmetric; `docs/engine-notes.md`).
+/// 16 steps then span only its own values (on the demo model's last 100k characters, groups of
+/// 64: +0.018 nats/char over fp32 asymmetric, +0.042 symmetric; `docs/engine-notes.md`).
 public enum Int4Groups {
     /// Columns per group: `PanelGemv.nibbleGroup`, the same on every kernel.
     public static var size: Int { PanelGemvAVX512.nibbleGroup }
