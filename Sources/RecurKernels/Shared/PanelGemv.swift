@@ -165,26 +165,49 @@ public enum PanelGemv {
         @inline(__always) func quad(_ q: Int) -> Int32 { inputs.loadUnaligned(fromByteOffset: q &* 4, as: Int32.self) }
         let raw = UnsafeRawPointer(panels), scaleBytes = UnsafeRawPointer(scales), minimumBytes = UnsafeRawPointer(minimums)
         let halfStride = MemoryLayout<HalfLane>.size
-        for p in 0..<panelCount {
-            let a = raw + p * octets * octetBytes
+        // Two panels at a time, so each broadcast input quad serves both.
+        var p = 0
+        while p &+ 2 <= panelCount {
+            let a = raw + p &* octets &* octetBytes, b = a + octets &* octetBytes
+            var scaledA = Lane(), offsetsA = Lane(), scaledB = Lane(), offsetsB = Lane()
+            for g in 0..<groups {
+                let first = g &* perGroup, end = min(octets, first &+ perGroup)
+                var s0 = IntLane(), s1 = IntLane(), u0 = IntLane(), u1 = IntLane()
+                var i = 0
+                while first &+ i &+ 2 <= end {
+                    let d = first &+ i
+                    let (l0, h0, l1, h1) = (quad(2 &* d), quad(2 &* d &+ 1), quad(2 &* d &+ 2), quad(2 &* d &+ 3))
+                    s0 = addNibbleProducts(s0, a + d &* octetBytes, l0, h0)
+                    u0 = addNibbleProducts(u0, b + d &* octetBytes, l0, h0)
+                    s1 = addNibbleProducts(s1, a + (d &+ 1) &* octetBytes, l1, h1)
+                    u1 = addNibbleProducts(u1, b + (d &+ 1) &* octetBytes, l1, h1)
+                    i &+= 2
+                }
+                if first &+ i < end {
+                    let d = first &+ i
+                    s0 = addNibbleProducts(s0, a + d &* octetBytes, quad(2 &* d), quad(2 &* d &+ 1))
+                    u0 = addNibbleProducts(u0, b + d &* octetBytes, quad(2 &* d), quad(2 &* d &+ 1))
+                }
+                let atA = (p &* groups &+ g) &* halfStride, atB = atA &+ groups &* halfStride
+                let sum = Lane(repeating: groupSums[g])
+                scaledA = scaledA.addingProduct(widen(s0 &+ s1), widen(scaleBytes.loadUnaligned(fromByteOffset: atA, as: HalfLane.self)))
+                offsetsA = offsetsA.addingProduct(widen(minimumBytes.loadUnaligned(fromByteOffset: atA, as: HalfLane.self)), sum)
+                scaledB = scaledB.addingProduct(widen(u0 &+ u1), widen(scaleBytes.loadUnaligned(fromByteOffset: atB, as: HalfLane.self)))
+                offsetsB = offsetsB.addingProduct(widen(minimumBytes.loadUnaligned(fromByteOffset: atB, as: HalfLane.self)), sum)
+            }
+            store(offsetsA.addingProduct(scaledA, Lane(repeating: step)), panel: p, bias: bias, y: y)
+            store(offsetsB.addingProduct(scaledB, Lane(repeating: step)), panel: p &+ 1, bias: bias, y: y)
+            p &+= 2
+        }
+        if p < panelCount {
+            let a = raw + p &* octets &* octetBytes
             var scaled = Lane(), offsets = Lane()
             for g in 0..<groups {
                 let first = g &* perGroup, end = min(octets, first &+ perGroup)
-                var s0 = IntLane(), s1 = IntLane(), s2 = IntLane(), s3 = IntLane()
-                // Octet i of the group: its weights and its two quads of inputs.
-                @inline(__always) func add(_ s: IntLane, _ i: Int) -> IntLane {
-                    let d = first &+ i
-                    return addNibbleProducts(s, a + d &* octetBytes, quad(2 &* d), quad(2 &* d &+ 1))
-                }
-                if end &- first == 8 {
-                    // A whole group (nibbleGroup / 8 = 8 octets), straight through: four chains.
-                    s0 = add(s0, 0); s1 = add(s1, 1); s2 = add(s2, 2); s3 = add(s3, 3)
-                    s0 = add(s0, 4); s1 = add(s1, 5); s2 = add(s2, 6); s3 = add(s3, 7)
-                } else {
-                    for i in 0 ..< end &- first { s0 = add(s0, i) }
-                }
-                let at = (p * groups + g) * halfStride
-                scaled = scaled.addingProduct(widen((s0 &+ s1) &+ (s2 &+ s3)), widen(scaleBytes.loadUnaligned(fromByteOffset: at, as: HalfLane.self)))
+                var s0 = IntLane()
+                for d in first..<end { s0 = addNibbleProducts(s0, a + d &* octetBytes, quad(2 &* d), quad(2 &* d &+ 1)) }
+                let at = (p &* groups &+ g) &* halfStride
+                scaled = scaled.addingProduct(widen(s0), widen(scaleBytes.loadUnaligned(fromByteOffset: at, as: HalfLane.self)))
                 offsets = offsets.addingProduct(widen(minimumBytes.loadUnaligned(fromByteOffset: at, as: HalfLane.self)),
                                                 Lane(repeating: groupSums[g]))
             }
