@@ -21,7 +21,7 @@ public struct GenerationOptions: PluginOptions {
     /// Threads that share each step of a resident model (1 or 2; ``ResidentStack/workers``).
     public var threads = 1
 
-    enum CodingKeys: String, CodingKey { case length, temperature, topK = "top-k", showScores = "show-scores", half, int8, threads }
+    enum CodingKeys: String, CodingKey { case length, temperature, topK = "top-k", showScores = "show-scores", half, int8, int4, threads }
 
     public init() {}
 
