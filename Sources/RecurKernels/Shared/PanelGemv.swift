@@ -63,23 +63,9 @@ public enum PanelGemv {
     public static func multiply(pairedPanels panels: UnsafePointer<Int8>, scales: UnsafePointer<Float>, panelCount: Int, columns n: Int,
                                 x: UnsafePointer<Float>, rounded: UnsafeMutablePointer<Int16>,
                                 bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>) {
-        let largest = largestMagnitude(x, count: n)
-        guard largest.isFinite else {
+        guard let step = round(x, count: n, limit: 32767, into: rounded, roundToInt16) else {
             y.update(repeating: .nan, count: panelCount * Lane.scalarCount)
             return
-        }
-        // Below about 1e-34 the factor overflows: such an input counts as zero (off by at most
-        // 1e-34 · Σ|w| per row), where x · ∞ would give NaN for its zeros.
-        let inverse = 32767 / largest
-        let factor: Float = largest > 0 && inverse.isFinite ? inverse : 0, step = largest / 32767
-        var k = 0
-        while k + Lane.scalarCount <= n {
-            roundToInt16(x + k, factor, rounded + k)
-            k += Lane.scalarCount
-        }
-        while k < n {
-            rounded[k] = Int16((x[k] * factor).rounded(.toNearestOrEven))
-            k += 1
         }
         let pairs = (n + 1) / 2, pairBytes = 2 * Lane.scalarCount
         let words = UnsafeRawPointer(rounded)
@@ -138,21 +124,9 @@ public enum PanelGemv {
     public static func multiply(nibblePanels panels: UnsafePointer<UInt8>, scales: UnsafePointer<Float16>, minimums: UnsafePointer<Float16>,
                                 panelCount: Int, columns n: Int, x: UnsafePointer<Float>, rounded: UnsafeMutablePointer<Int8>,
                                 groupSums: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>) {
-        let largest = largestMagnitude(x, count: n)
-        guard largest.isFinite else {
+        guard let step = round(x, count: n, limit: 127, into: rounded, roundToInt8) else {
             y.update(repeating: .nan, count: panelCount * Lane.scalarCount)
             return
-        }
-        let inverse = 127 / largest
-        let factor: Float = largest > 0 && inverse.isFinite ? inverse : 0, step = largest / 127
-        var k = 0
-        while k + Lane.scalarCount <= n {
-            roundToInt8(x + k, factor, rounded + k)
-            k += Lane.scalarCount
-        }
-        while k < n {
-            rounded[k] = Int8((x[k] * factor).rounded(.toNearestOrEven))
-            k += 1
         }
         let groups = (n + nibbleGroup - 1) / nibbleGroup
         for g in 0..<groups {
@@ -213,6 +187,32 @@ public enum PanelGemv {
             }
             store(offsets.addingProduct(scaled, Lane(repeating: step)), panel: p, bias: bias, y: y)
         }
+    }
+
+    /// Rounds the n floats at x to integers on one scale for the whole vector, `x ≈ step · r`
+    /// with `step = max|x| / limit` and r in −limit…limit (`roundVector` a ``Lane`` at a time,
+    /// the tail one by one, ties to even), written to `out`. Returns `step`, or nil when x holds
+    /// NaN or ±∞ (the integer products have no such values).
+    @inline(__always)
+    static func round<T: FixedWidthInteger>(_ x: UnsafePointer<Float>, count n: Int, limit: Float, into out: UnsafeMutablePointer<T>,
+                                            _ roundVector: (UnsafePointer<Float>, Float, UnsafeMutablePointer<T>) -> Void) -> Float? {
+        let largest = largestMagnitude(x, count: n)
+        guard largest.isFinite else { return nil }
+        // Below about 1e-34 the factor overflows: such an input counts as zero (off by at most
+        // 1e-34 · Σ|w| per row), where x · ∞ would give NaN for its zeros.
+        let inverse = limit / largest
+        let factor: Float = largest > 0 && inverse.isFinite ? inverse : 0
+        var k = 0
+        while k + Lane.scalarCount <= n {
+            roundVector(x + k, factor, out + k)
+            k += Lane.scalarCount
+        }
+        while k < n {
+            // Through Int32, a concrete conversion (T's generic one is a call); |r| ≤ limit fits T.
+            out[k] = T(truncatingIfNeeded: Int32((x[k] * factor).rounded(.toNearestOrEven)))
+            k += 1
+        }
+        return largest / limit
     }
 
     /// max |x[k]| over n floats, or NaN if any is NaN or ±∞.
