@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Batch-1 sampling speed (issue 17): `recur bench sample --json` (release; resident weights in
 # fp32, fp16, int8 and int4) and PyTorch's loop (torch.no_grad(), one step per character, oneDNN
-# off and on: the faster is the reference; and its quantize_dynamic int8 loop) on the same shapes, in one table with the memory-bandwidth bound
+# off and on: the faster is the reference; and its quantize_dynamic int8 loop) on the same
+# shapes, in one table with the memory-bandwidth bound
 # (bytes of weights per char ÷ read bandwidth of a buffer that size, i.e. the cache level the
 # weights stay in, and of DRAM). The machine's load average is printed with the figures. Shapes default to char-lm's 2×512 LSTM, V = 65, E = 64;
 # override with CELL, HIDDEN, LAYERS, VOCAB, LENGTH; THREADS (default 1) goes to both sides.
