@@ -43,19 +43,35 @@ RECUR_AVX2 void recur_round_to_int16_256(const float *x, float factor, int16_t *
     _mm_storeu_si128((__m128i *)out, _mm_packs_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1)));
 }
 
-/* acc + nibble products: lane j's four bytes at w (bytes 4j … 4j + 3) hold row j's 4-bit weights
+/* Nibble products: lane j's four bytes at w (bytes 4j … 4j + 3) hold row j's 4-bit weights
  * (0 … 15) for four columns in their low nibbles and for the next four in their high nibbles;
- * `low` and `high` are the four int8 inputs of each set. Lane j gains
- * Σ_b lo(w[4j + b])·low[b] + Σ_b hi(w[4j + b])·high[b], exactly (each term ≤ 15 · 128).
- * 64 bytes: 16 rows × 8 columns. */
-RECUR_AVX512_VNNI __m512i recur_nibble_products_512_vnni(__m512i acc, const void *w, int32_t low, int32_t high) {
-    __m512i v = _mm512_loadu_si512(w), mask = _mm512_set1_epi8(0x0F);
-    acc = _mm512_dpbusd_epi32(acc, _mm512_and_si512(v, mask), _mm512_set1_epi32(low));
-    return _mm512_dpbusd_epi32(acc, _mm512_and_si512(_mm512_srli_epi16(v, 4), mask), _mm512_set1_epi32(high));
+ * `low` and `high` are the four int8 inputs of each set. 64 bytes: 16 rows × 8 columns.
+ *
+ * With VNNI each set goes to its own accumulator, each function one vpdpbusd (the two load the
+ * same 64 bytes; the compiler keeps one load): lane j of `acc` gains Σ_b lo(w[4j + b])·low[b],
+ * or 16 · Σ_b hi(w[4j + b])·high[b] — the high nibbles stay in place (16·q ≤ 240 as vpdpbusd's
+ * unsigned byte), one vpandn where a shift and a vpand would be; recur_nibble_total_512_vnni
+ * divides once per group. Each term is exact (≤ 240 · 128). vpdpbusd's latency is four times
+ * its reciprocal throughput (4 cycles, 2 per cycle on Zen 5), so the two chained into one
+ * accumulator halved the product's speed there. (A struct of two __m512i would be one call,
+ * but Swift does not import a function returning one.) */
+RECUR_AVX512_VNNI __m512i recur_low_nibble_products_512_vnni(__m512i acc, const void *w, int32_t low) {
+    return _mm512_dpbusd_epi32(acc, _mm512_and_si512(_mm512_loadu_si512(w), _mm512_set1_epi8(0x0F)), _mm512_set1_epi32(low));
 }
 
-/* The same without VNNI: products summed in int16 pairs (vpmaddubsw; each pair ≤ 2 · 15 · 128,
- * the two sets' sum ≤ 7,680, no saturation), then in int32 fours (vpmaddwd by ones). */
+RECUR_AVX512_VNNI __m512i recur_high_nibble_products_512_vnni(__m512i acc, const void *w, int32_t high) {
+    return _mm512_dpbusd_epi32(acc, _mm512_andnot_si512(_mm512_set1_epi8(0x0F), _mm512_loadu_si512(w)), _mm512_set1_epi32(high));
+}
+
+/* low + high / 16: the high set's sums are exact multiples of 16 (≤ 64 · 240 · 128 in
+ * magnitude per group), so the arithmetic shift is an exact division. */
+RECUR_AVX512_VNNI __m512i recur_nibble_total_512_vnni(__m512i low, __m512i high) {
+    return _mm512_add_epi32(low, _mm512_srai_epi32(high, 4));
+}
+
+/* Without VNNI, both sets into one accumulator (lane j gains the two sums above): products
+ * summed in int16 pairs (vpmaddubsw; each pair ≤ 2 · 15 · 128, the two sets' sum ≤ 7,680, no
+ * saturation), then in int32 fours (vpmaddwd by ones), the chain only a vpaddd. */
 RECUR_AVX512 __m512i recur_nibble_products_512(__m512i acc, const void *w, int32_t low, int32_t high) {
     __m512i v = _mm512_loadu_si512(w), mask = _mm512_set1_epi8(0x0F);
     __m512i pairs = _mm512_add_epi16(_mm512_maddubs_epi16(_mm512_and_si512(v, mask), _mm512_set1_epi32(low)),

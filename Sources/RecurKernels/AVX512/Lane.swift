@@ -37,17 +37,31 @@ func roundToInt16(_ x: UnsafePointer<Float>, _ factor: Float, _ out: UnsafeMutab
 @inline(__always)
 func widen(_ v: IntLane) -> Lane { Lane(lowHalf: SIMD8<Float>(v.lowHalf), highHalf: SIMD8<Float>(v.highHalf)) }
 
-/// `acc` plus, in lane j, row j's 4-bit weights at `w` (64 bytes: the low nibbles of bytes
+/// `sums` plus, in lane j, row j's 4-bit weights at `w` (64 bytes: the low nibbles of bytes
 /// 4j … 4j + 3 for four columns, the high nibbles for the next four) times the int8 inputs packed
-/// in `low` and `high` (CIntegerLanes): `vpdpbusd` twice in RecurKernelsVNNI, which compiles this
-/// file with `RECUR_VNNI` for `cascadelake`; else `vpmaddubsw` twice and one `vpmaddwd`.
+/// in `low` and `high` (CIntegerLanes): in RecurKernelsVNNI, which compiles this file with
+/// `RECUR_VNNI` for `cascadelake`, one `vpdpbusd` into each of ``NibbleSums``' two accumulators;
+/// else `vpmaddubsw` twice and one `vpmaddwd`, into `low`.
 @inline(__always)
-func addNibbleProducts(_ acc: IntLane, _ w: UnsafeRawPointer, _ low: Int32, _ high: Int32) -> IntLane {
-    let a = unsafeBitCast(acc, to: SIMD8<Int64>.self)
+func addNibbleProducts(_ sums: inout NibbleSums, _ w: UnsafeRawPointer, _ low: Int32, _ high: Int32) {
     #if RECUR_VNNI
-    return unsafeBitCast(recur_nibble_products_512_vnni(a, w, low, high), to: IntLane.self)
+    sums.low = unsafeBitCast(recur_low_nibble_products_512_vnni(unsafeBitCast(sums.low, to: SIMD8<Int64>.self), w, low),
+                             to: IntLane.self)
+    sums.high = unsafeBitCast(recur_high_nibble_products_512_vnni(unsafeBitCast(sums.high, to: SIMD8<Int64>.self), w, high),
+                              to: IntLane.self)
     #else
-    return unsafeBitCast(recur_nibble_products_512(a, w, low, high), to: IntLane.self)
+    sums.low = unsafeBitCast(recur_nibble_products_512(unsafeBitCast(sums.low, to: SIMD8<Int64>.self), w, low, high), to: IntLane.self)
+    #endif
+}
+
+/// The int32 sums of ``NibbleSums``: with VNNI `low + high / 16` (CIntegerLanes), else `low`.
+@inline(__always)
+func nibbleTotal(_ sums: NibbleSums) -> IntLane {
+    #if RECUR_VNNI
+    unsafeBitCast(recur_nibble_total_512_vnni(unsafeBitCast(sums.low, to: SIMD8<Int64>.self), unsafeBitCast(sums.high, to: SIMD8<Int64>.self)),
+                  to: IntLane.self)
+    #else
+    sums.low
     #endif
 }
 
