@@ -54,7 +54,7 @@ final class ResidentCrew: @unchecked Sendable {
         var since: ContinuousClock.Instant?
         while generation.load(ordering: .acquiring) == seen {
             spins += 1
-            if spins < 2000 { continue }
+            if spins < StepBarrier.spinsBeforeYield { continue }
             sched_yield()
             if spins & 255 != 0 { continue }
             let now = ContinuousClock.now
