@@ -25,6 +25,13 @@ RECUR_AVX512 __m512i recur_pair_products_512(__m512i acc, const void *w, int32_t
     return _mm512_add_epi32(acc, _mm512_madd_epi16(wide, _mm512_set1_epi32(pair)));
 }
 
+/* The same with VNNI: vpdpwssd multiplies the int16 pairs and adds them to acc in one
+ * instruction (vpmaddwd + vpaddd without it): the same integers, one instruction fewer per
+ * 32 weights. */
+RECUR_AVX512_VNNI __m512i recur_pair_products_512_vnni(__m512i acc, const void *w, int32_t pair) {
+    return _mm512_dpwssd_epi32(acc, _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)w)), _mm512_set1_epi32(pair));
+}
+
 /* The 16 floats at x times `factor`, rounded to the nearest integer (ties to even; the
  * floating-point control word is never changed), saturated to int16 and stored at out. */
 RECUR_AVX512 void recur_round_to_int16_512(const float *x, float factor, int16_t *out) {

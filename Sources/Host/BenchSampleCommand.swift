@@ -10,7 +10,7 @@ struct BenchSampleCommand: ParsableCommand {
         discussion: """
         A batch-1 step reads every weight once, so chars/s can be no higher than the read \
         bandwidth divided by the bytes of weights per character. Resident weights are timed in \
-        fp32, fp16, int8 and int4 (RECUR_RESIDENT_KERNEL=avx2|blas forces a narrower product, RECUR_RESIDENT_VNNI=0 the int4 product without VNNI). The \
+        fp32, fp16, int8 and int4 (RECUR_RESIDENT_KERNEL=avx2|blas forces a narrower product, RECUR_RESIDENT_VNNI=0 the int8 and int4 products without VNNI). The \
         bandwidth is a sum with the product's own registers over a buffer the size of the \
         weights (the cache level they stay in between characters: L3 for a 2×512 LSTM) and \
         over 1 GiB (DRAM).

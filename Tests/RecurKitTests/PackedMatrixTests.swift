@@ -21,7 +21,7 @@ final class PackedMatrixTests: XCTestCase {
     func testProductsEqualAPlainLoop() throws {
         var rng = RandomGenerator(seed: 3)
         for (kernel, vnni) in variants {
-            for precision in ResidentPrecision.allCases where precision == .int4 || !vnni {
+            for precision in ResidentPrecision.allCases where precision == .int8 || precision == .int4 || !vnni {
                 for (m, n) in [(1, 1), (7, 5), (17, 13), (33, 64), (65, 31), (16, 0), (130, 67), (9, 200)] {
                     let a = random(m * n, &rng), b = random(m, &rng), x = random(n, &rng)
                     let packed = PackedMatrix(weights: a, rows: m, columns: n, bias: b, kernel: kernel, precision: precision, vnni: vnni)
@@ -81,21 +81,23 @@ final class PackedMatrixTests: XCTestCase {
         }
     }
 
-    /// `vpdpbusd` and `vpmaddubsw` + `vpmaddwd` sum the same integers, so the two int4 products
-    /// agree bit for bit.
-    func testInt4WithAndWithoutVNNIAgreeBitForBit() throws {
+    /// `vpdpbusd` and `vpmaddubsw` + `vpmaddwd` sum the same integers, and so do `vpdpwssd` and
+    /// `vpmaddwd` + `vpaddd`, so the int4 and the int8 products agree bit for bit with and without VNNI.
+    func testInt8AndInt4WithAndWithoutVNNIAgreeBitForBit() throws {
         guard ResidentKernel.avx512.vnni else { throw XCTSkip("this CPU has no AVX512-VNNI (or RECUR_RESIDENT_VNNI=0)") }
         var rng = RandomGenerator(seed: 5)
-        for (m, n) in [(33, 200), (16, 1024), (5, 9)] {
-            let a = random(m * n, &rng), x = random(n, &rng)
-            var outputs: [[Float]] = []
-            for vnni in [false, true] {
-                let packed = PackedMatrix(weights: a, rows: m, columns: n, bias: nil, kernel: .avx512, precision: .int4, vnni: vnni)
-                var y = [Float](repeating: .nan, count: packed.paddedRows)
-                packed.multiply(x, into: &y)
-                outputs.append(y)
+        for precision in [ResidentPrecision.int8, .int4] {
+            for (m, n) in [(33, 200), (16, 1024), (5, 9), (17, 3001)] {
+                let a = random(m * n, &rng), x = random(n, &rng)
+                var outputs: [[Float]] = []
+                for vnni in [false, true] {
+                    let packed = PackedMatrix(weights: a, rows: m, columns: n, bias: nil, kernel: .avx512, precision: precision, vnni: vnni)
+                    var y = [Float](repeating: .nan, count: packed.paddedRows)
+                    packed.multiply(x, into: &y)
+                    outputs.append(y)
+                }
+                XCTAssertEqual(outputs[0], outputs[1], "\(precision) m \(m) n \(n)")
             }
-            XCTAssertEqual(outputs[0], outputs[1], "m \(m) n \(n)")
         }
     }
 
@@ -137,14 +139,14 @@ final class PackedMatrixTests: XCTestCase {
     /// every weight and input at its largest, each pair adds 2 · 127 · 32767, and 259 pairs
     /// overflow. 1,100 columns are 550 pairs, three chunks; 1,101 adds a zero column.
     func testInt8SumsDoNotOverflowAtTheLargestValues() {
-        for kernel in kernels where kernel != .blas {
+        for (kernel, vnni) in variants where kernel != .blas {
             for (n, value) in [(1100, Float(1)), (1101, Float(-1)), (513, Float(0.5))] {
                 let m = 20
                 let a = [Float](repeating: 1, count: m * n), x = [Float](repeating: value, count: n)
-                let packed = PackedMatrix(weights: a, rows: m, columns: n, bias: nil, kernel: kernel, precision: .int8)
+                let packed = PackedMatrix(weights: a, rows: m, columns: n, bias: nil, kernel: kernel, precision: .int8, vnni: vnni)
                 var y = [Float](repeating: .nan, count: packed.paddedRows)
                 packed.multiply(x, into: &y)
-                for r in 0..<m { XCTAssertEqual(y[r], Float(n) * value, accuracy: Float(n) * 1e-6, "\(kernel) n \(n) row \(r)") }
+                for r in 0..<m { XCTAssertEqual(y[r], Float(n) * value, accuracy: Float(n) * 1e-6, "\(kernel) vnni \(vnni) n \(n) row \(r)") }
             }
         }
     }

@@ -20,11 +20,15 @@ func widen(_ h: HalfLane) -> Lane {
 typealias IntLane = SIMD16<Int32>
 
 /// `acc` plus, in lane j, `w[2j]·x₀ + w[2j+1]·x₁` for the 32 int8 at `w` and the two int16 in
-/// `pair` (`vpmovsxbw`, `vpmaddwd`, `vpaddd`; CIntegerLanes). `__m512i` imports as `SIMD8<Int64>`;
-/// the casts are free (checked in the assembly).
+/// `pair` (`vpmovsxbw`, then `vpmaddwd` and `vpaddd`, or one `vpdpwssd` in RecurKernelsVNNI;
+/// CIntegerLanes). `__m512i` imports as `SIMD8<Int64>`; the casts are free (checked in the assembly).
 @inline(__always)
 func addPairProducts(_ acc: IntLane, _ w: UnsafeRawPointer, _ pair: Int32) -> IntLane {
+    #if RECUR_VNNI
+    unsafeBitCast(recur_pair_products_512_vnni(unsafeBitCast(acc, to: SIMD8<Int64>.self), w, pair), to: IntLane.self)
+    #else
     unsafeBitCast(recur_pair_products_512(unsafeBitCast(acc, to: SIMD8<Int64>.self), w, pair), to: IntLane.self)
+    #endif
 }
 
 /// The ``Lane`` of floats at `x` times `factor`, rounded to even and saturated, to int16 at `out`.

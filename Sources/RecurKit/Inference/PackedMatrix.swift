@@ -31,7 +31,7 @@ public final class PackedMatrix {
         case floats(UnsafeMutablePointer<Float>)
         case halves(UnsafeMutablePointer<Float16>)
         /// int8 in column pairs; a scale per row `[paddedRows]`; the input as int16, n rounded up to even.
-        case pairs(UnsafeMutablePointer<Int8>, scales: UnsafeMutablePointer<Float>, rounded: UnsafeMutablePointer<Int16>)
+        case pairs(UnsafeMutablePointer<Int8>, scales: UnsafeMutablePointer<Float>, rounded: UnsafeMutablePointer<Int16>, vnni: Bool)
         /// int4 in octets; scales and minimums `[panels, groups, lanes]`; the input as int8,
         /// n rounded up to a multiple of 8; the input's sum per group.
         case nibbles(UnsafeMutablePointer<UInt8>, scales: UnsafeMutablePointer<Float16>, minimums: UnsafeMutablePointer<Float16>,
@@ -40,7 +40,7 @@ public final class PackedMatrix {
     }
 
     /// Copies `weights` (row-major `[rows, columns]`) and `bias` (`[rows]`, or none). `vnni`
-    /// chooses the int4 product's instructions on the AVX-512 kernel (default:
+    /// chooses the int8 and int4 products' instructions on the AVX-512 kernel (default:
     /// ``ResidentKernel/vnni``, this CPU's; true on a CPU without AVX512-VNNI would trap).
     public init(weights: UnsafePointer<Float>, rows: Int, columns: Int, bias source: UnsafePointer<Float>?,
                 kernel: ResidentKernel, precision: ResidentPrecision, vnni: Bool? = nil) {
@@ -90,7 +90,7 @@ public final class PackedMatrix {
                     out[(((r / lanes) * pairs + k / 2) * lanes + r % lanes) * 2 + k % 2] = Int8Rows.quantize(weights[r * columns + k], scale: scale)
                 }
             }
-            store = .pairs(out, scales: scales, rounded: zeroed(Int16.self, 2 * pairs))
+            store = .pairs(out, scales: scales, rounded: zeroed(Int16.self, 2 * pairs), vnni: kernel == .avx512 && (vnni ?? kernel.vnni))
             bytesPerProduct = paddedRows * 2 * pairs + biasBytes + rows * 4
         case (_, .int4):
             // Octets: (r, k) is byte ((p·octets + k / 8)·lanes + r % lanes)·4 + k % 4, the low
@@ -122,7 +122,7 @@ public final class PackedMatrix {
         switch store {
         case .floats(let p): p.deallocate()
         case .halves(let p): p.deallocate()
-        case .pairs(let p, let scales, let rounded):
+        case .pairs(let p, let scales, let rounded, _):
             p.deallocate(); scales.deallocate(); rounded.deallocate()
         case .nibbles(let p, let scales, let minimums, let rounded, let groupSums, _):
             p.deallocate(); scales.deallocate(); minimums.deallocate(); rounded.deallocate(); groupSums.deallocate()
@@ -146,9 +146,11 @@ public final class PackedMatrix {
             PanelGemvAVX512.multiply(panels: a, panelCount: panels, columns: columns, x: x, bias: bias, y: y)
         case (.avx2, .halves(let a)):
             PanelGemvAVX2.multiply(panels: a, panelCount: panels, columns: columns, x: x, bias: bias, y: y)
-        case (.avx512, .pairs(let a, let scales, let rounded)):
+        case (.avx512, .pairs(let a, let scales, let rounded, true)):
+            PanelGemvVNNI.multiply(pairedPanels: a, scales: scales, panelCount: panels, columns: columns, x: x, rounded: rounded, bias: bias, y: y)
+        case (.avx512, .pairs(let a, let scales, let rounded, false)):
             PanelGemvAVX512.multiply(pairedPanels: a, scales: scales, panelCount: panels, columns: columns, x: x, rounded: rounded, bias: bias, y: y)
-        case (.avx2, .pairs(let a, let scales, let rounded)):
+        case (.avx2, .pairs(let a, let scales, let rounded, _)):
             PanelGemvAVX2.multiply(pairedPanels: a, scales: scales, panelCount: panels, columns: columns, x: x, rounded: rounded, bias: bias, y: y)
         case (.avx512, .nibbles(let a, let scales, let minimums, let rounded, let groupSums, true)):
             PanelGemvVNNI.multiply(nibblePanels: a, scales: scales, minimums: minimums, panelCount: panels, columns: columns, x: x,
