@@ -49,6 +49,8 @@ public final class PackedMatrix {
         self.kernel = kernel
         self.precision = precision
         let lanes = kernel.lanes
+        // The int8 and int4 products' choice; only the AVX-512 kernel has a VNNI build.
+        let useVNNI = kernel == .avx512 && (vnni ?? kernel.vnni)
         paddedRows = (rows + lanes - 1) / lanes * lanes
         bias = .allocate(capacity: max(paddedRows, 1))
         bias.update(repeating: 0, count: paddedRows)
@@ -90,7 +92,7 @@ public final class PackedMatrix {
                     out[(((r / lanes) * pairs + k / 2) * lanes + r % lanes) * 2 + k % 2] = Int8Rows.quantize(weights[r * columns + k], scale: scale)
                 }
             }
-            store = .pairs(out, scales: scales, rounded: zeroed(Int16.self, 2 * pairs), vnni: kernel == .avx512 && (vnni ?? kernel.vnni))
+            store = .pairs(out, scales: scales, rounded: zeroed(Int16.self, 2 * pairs), vnni: useVNNI)
             bytesPerProduct = paddedRows * 2 * pairs + biasBytes + rows * 4
         case (_, .int4):
             // Octets: (r, k) is byte ((p·octets + k / 8)·lanes + r % lanes)·4 + k % 4, the low
@@ -112,7 +114,7 @@ public final class PackedMatrix {
                 }
             }
             store = .nibbles(out, scales: scales, minimums: minimums, rounded: zeroed(Int8.self, 8 * octets),
-                             groupSums: zeroed(Float.self, groups), vnni: kernel == .avx512 && (vnni ?? kernel.vnni))
+                             groupSums: zeroed(Float.self, groups), vnni: useVNNI)
             bytesPerProduct = paddedRows * 4 * octets + paddedRows * groups * 4 + biasBytes
         }
     }

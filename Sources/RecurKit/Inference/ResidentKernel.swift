@@ -70,8 +70,8 @@ public enum ResidentKernel: String, CaseIterable, Sendable {
     public static let current: ResidentKernel = choose(cpuFlags: CPUKernelChoice.cpuFlags())
 
     /// Whether the int8 and int4 products may use VNNI's `vpdpwssd` and `vpdpbusd` (two int16 or
-    /// four byte products summed into int32 in one instruction; RecurKernelsVNNI) on a CPU with `cpuFlags`: the AVX-512 kernel on a CPU
-    /// with AVX512-VNNI. `forced` `0` (`RECUR_RESIDENT_VNNI=0`) turns it off, to time and test
+    /// four byte products summed into int32 in one instruction; RecurKernelsVNNI) on a CPU with
+    /// `cpuFlags`: the AVX-512 kernel on a CPU with AVX512-VNNI. `forced` `0` (`RECUR_RESIDENT_VNNI=0`) turns it off, to time and test
     /// the other path.
     public func hasVNNI(cpuFlags: Set<String>, forced: String? = ProcessInfo.processInfo.environment["RECUR_RESIDENT_VNNI"]) -> Bool {
         forced != "0" && self == .avx512 && cpuFlags.contains("avx512_vnni")
