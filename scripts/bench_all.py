@@ -3,7 +3,8 @@ sitting, with the ratio and the target. Run through scripts/bench-all.sh (which 
 release binary and the mingru plugin and picks the Python with torch).
 
 Rows: training throughput of the fused LSTM/GRU/RNN (SMALL 1×128 b32 s64, MEDIUM 2×512 b64 s100;
-1 and 2 threads), two-thread scaling, the generic autodiff path against the fused one, the
+1 and 2 threads), for MEDIUM on one thread the multiply-add rate Recur reaches and the rate the
+target needs, each against one core's measured FMA peak, two-thread scaling, the generic autodiff path against the fused one, the
 mingru plugin cell traced (hoisted products + compiled step) against its plain step loop, batch-1
 sampling on 1 and 2 threads in fp32, fp16 and int8 against PyTorch's fastest loop (oneDNN on or off,
 1 or 2 threads; its quantize_dynamic loop for int8) and the bandwidth bound, and peak RSS of an LSTM training step (B 32, H 512) at T = 100, 1,000,
@@ -54,9 +55,30 @@ def row(what, recur, reference, unit, target=None, higher_is_better=True):
     print(f"  {what}: {recur:,.1f} vs {reference:,.1f} {unit} ({ratio:.2f}×) {goal} {met}", file=sys.stderr, flush=True)
 
 
+def fma_peak():
+    """One core's FMA peak, GFLOP/s (`recur bench gemm`'s register-only loop)."""
+    out = run([RECUR, "bench", "gemm", "--shape", "8x8x8", "--json"])
+    return json.loads(out.strip().splitlines()[-1]).get("fma_peak_gflops")
+
+
+def training_flops(cell, shape, vocab=65):
+    """Floating-point operations of one character of a training step, counting the products
+    both sides must do: per layer the recurrent product (and from layer 2 on the input one),
+    and the output layer, each forward and twice that backward (∂x and ∂W). The one-hot first
+    layer's input product is a row lookup on Recur's side, so it is not counted."""
+    gates = {"lstm": 4, "gru": 3, "rnn": 1}[cell]
+    hidden, layers = int(shape[shape.index("--hidden") + 1]), int(shape[shape.index("--layers") + 1])
+    macs = sum(gates * hidden * (hidden if layer == 0 else 2 * hidden) for layer in range(layers)) + hidden * vocab
+    return 6 * macs
+
+
 def cells():
     targets = {("lstm", "SMALL"): 1.5, ("lstm", "MEDIUM"): 1.3}
     fused = {}
+    # On a core whose multiply-adds bound the MEDIUM rows, the rate a target needs, as a share of
+    # the measured FMA peak, says whether it can be met there at all (best of before and after).
+    peak = fma_peak()
+    bound = []
     for name, shape in [("SMALL", SMALL), ("MEDIUM", MEDIUM)]:
         for cell in ["lstm", "gru", "rnn"]:
             for threads in [1, 2]:
@@ -66,6 +88,15 @@ def cells():
                 fused[(cell, name, threads)] = recur
                 row(f"{cell.upper()} {name}, {threads} thread{'s' if threads > 1 else ''} (chars/s)", recur, torch,
                     "PyTorch", targets.get((cell, name), 1.5))
+                if name == "MEDIUM" and threads == 1:
+                    bound.append((cell, recur, torch, targets.get((cell, name), 1.5)))
+    peak = max(filter(None, [peak, fma_peak()]), default=None)
+    if peak:
+        for cell, recur, torch, target in bound:
+            flops = training_flops(cell, MEDIUM) / 1e9
+            row(f"{cell.upper()} MEDIUM, 1 thread, Recur's multiply-adds (GFLOP/s)", recur * flops, peak, "FMA peak")
+            row(f"{cell.upper()} MEDIUM, 1 thread, what {target}× PyTorch ({torch * flops:.1f}) needs (GFLOP/s)",
+                target * torch * flops, peak, "FMA peak")
     row("LSTM MEDIUM, 2 threads against 1 (chars/s)", fused[("lstm", "MEDIUM", 2)], fused[("lstm", "MEDIUM", 1)], "1 thread", 1.7)
     row("LSTM SMALL, 2 threads against 1 (chars/s)", fused[("lstm", "SMALL", 2)], fused[("lstm", "SMALL", 1)], "1 thread", 1.0)
     # char-lm's own recipe shape: an embedding of 64 (nn.Embedding on PyTorch's side), no target.

@@ -15,6 +15,22 @@ final class BenchGemmCommandTests: HostTestCase {
         XCTAssertEqual(results.map { $0["transpose_a"] as? Bool }, [true, true])
         XCTAssertEqual(results.map { $0["transpose_b"] as? Bool }, [false, false])
         XCTAssertTrue(results.allSatisfy { ($0["gflops"] as? Double ?? 0) > 0 }, result.stdout)
+        // The FMA peak beside them, and each product's share of it (every CI machine has AVX2 + FMA).
+        let peak = try XCTUnwrap(object["fma_peak_gflops"] as? Double, result.stdout)
+        XCTAssertGreaterThan(peak, 0)
+        XCTAssertTrue(["512-bit", "256-bit"].contains(object["fma_peak_vectors"] as? String ?? ""), result.stdout)
+        for r in results {
+            let gflops = try XCTUnwrap(r["gflops"] as? Double), share = try XCTUnwrap(r["of_peak"] as? Double, result.stdout)
+            // Relative: the peak is printed to 0.1 GFLOP/s, and a debug build's unoptimised loop is slow.
+            XCTAssertEqual(share, gflops / peak, accuracy: 0.002 + 0.15 * share, result.stdout)
+        }
+    }
+
+    func testTextNamesThePeak() throws {
+        let result = try recur(["bench", "gemm", "--shape", "32x32x32"])
+        XCTAssertEqual(result.status, 0, "\(result)")
+        XCTAssertTrue(result.stdout.contains("of the FMA peak"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("FMA peak "), result.stdout)
     }
 
     func testUsageErrors() throws {
