@@ -2,9 +2,10 @@
 # BlockedProduct's cache blocking on this CPU: builds a stand-alone harness from the kernel's own
 # sources (Sources/RecurKernels/Shared: PanelProduct, BlockedProduct with depthBlock and rowBlock
 # made variables, FMAPeak) and times each depth/row block pair on each shape, with the FMA peak.
-# For choosing the blocks on a new CPU: the sizes in BlockedProduct.swift were set on Zen 5;
-# on Zen 4 deeper blocks ran the non-transposed products 10-20% faster (docs/engine-notes.md,
-# "The FMA peak, measured"). Nothing here changes Recur; release timings only.
+# For checking the blocks on a new CPU: 512 deep (128 rows) for a row-major A of 256 rows or
+# more, 128 deep (256 rows) for fewer rows or a transposed A read in place, set on Zen 4
+# (docs/engine-notes.md, "The FMA peak, measured"); each pair in BLOCKS is tried for both.
+# Nothing here changes Recur; release timings only.
 #   ISA=avx512|avx2 (default: avx512 when the CPU has it), BLOCKS="128/256 512/128" (depth/rows),
 #   arguments: shapes MxKxN, a trailing t for a transposed A (default: the training products).
 set -euo pipefail
@@ -19,10 +20,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 shared=Sources/RecurKernels/Shared
 cp "$shared/PanelProduct.swift" "$shared/FMAPeak.swift" "$work/"
-sed -E 's/public static let (depthBlock|rowBlock) = /nonisolated(unsafe) public static var \1 = /' \
+sed -E 's/public static let (depthBlock|rowBlock|shallowDepthBlock|shallowRowBlock) = /nonisolated(unsafe) public static var \1 = /' \
   "$shared/BlockedProduct.swift" > "$work/BlockedProduct.swift"
-[ "$(grep -c 'nonisolated(unsafe) public static var' "$work/BlockedProduct.swift")" = 2 ] ||
-  { echo "BlockedProduct.swift no longer declares depthBlock and rowBlock as expected" >&2; exit 1; }
+[ "$(grep -c 'nonisolated(unsafe) public static var' "$work/BlockedProduct.swift")" = 4 ] ||
+  { echo "BlockedProduct.swift no longer declares its four block sizes as expected" >&2; exit 1; }
 echo "typealias Lane = $lane" > "$work/Lane.swift"
 cp scripts/blocked_product_sweep.swift "$work/main.swift"   # top-level code must be main.swift
 swiftc -O -target-cpu "$cpu" -enforce-exclusivity=unchecked "$work"/*.swift -o "$work/sweep" 2>&1 | grep -v "warning:" | grep . >&2 || true

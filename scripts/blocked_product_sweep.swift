@@ -9,6 +9,7 @@ let pairs = ProcessInfo.processInfo.environment["BLOCKS"].map {
         return (sizes[0], sizes[1])
     }
 } ?? [(128, 256), (256, 256), (256, 128), (512, 128)]
+// Each pair is set for both blockings (deep, and shallow: a transposed A or few rows); a shape uses one.
 
 func peak() -> Double {
     var best = Double.infinity, sink: Float = 0
@@ -36,6 +37,8 @@ for argument in CommandLine.arguments.dropFirst() {
     for (depth, rows) in pairs {
         BlockedProduct.depthBlock = depth
         BlockedProduct.rowBlock = rows
+        BlockedProduct.shallowDepthBlock = depth
+        BlockedProduct.shallowRowBlock = rows
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: BlockedProduct.scratchCount(m: m, n: n, k: k))
         func once() {
             BlockedProduct.run(transposeA: transposeA, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a,

@@ -3,7 +3,9 @@ import XCTest
 
 /// Recur's cache-blocked product kernel (``ProductKernel``), built for AVX-512 and for AVX2, against
 /// OpenBLAS: every transpose, odd shapes around its panel width (64 or 32 columns), depth and row
-/// blocks (128, 256), one row, padded rows, alpha and beta; and the same bits whether C is split
+/// blocks (512 and 128 for a row-major A of 256 rows or more, 128 and 256 for fewer rows or a
+/// transposed A), one row, padded rows,
+/// alpha and beta; and the same bits whether C is split
 /// between threads or not. Each build runs wherever the CPU has it, so an AVX-512 machine also
 /// tests the AVX2 build.
 final class ProductKernelTests: XCTestCase {
@@ -40,10 +42,13 @@ final class ProductKernelTests: XCTestCase {
 
     func testEveryBuildMatchesOpenBLASOnOddShapes() throws {
         guard !ownKernels.isEmpty else { throw XCTSkip("this CPU has neither AVX-512F nor AVX2 with FMA") }
-        // Shapes around the panel widths (32, 64), the depth block (128) and the row block (256).
+        // Shapes around the panel widths (32, 64), the depth blocks (512; 128 for a transposed A or
+        // under 256 rows, and the depth a row-major A is read in place to) and the row blocks
+        // (128; 256 for the shallow blocks).
         let shapes: [(m: Int, n: Int, k: Int)] = [
             (1, 1, 1), (1, 65, 7), (3, 31, 129), (5, 64, 128), (4, 33, 256), (17, 200, 300),
             (257, 97, 130), (300, 2, 5), (64, 512, 100), (2, 1000, 3),
+            (129, 70, 513), (131, 65, 1030), (1, 3, 600), (256, 64, 512), (384, 65, 513), (260, 70, 1030),
         ]
         var seed: UInt64 = 1
         for kernel in ownKernels {
@@ -82,12 +87,14 @@ final class ProductKernelTests: XCTestCase {
         for kernel in ownKernels {
             for (m, n) in [(300, 70), (40, 333)] {
                 for transposeB in [false, true] {
-                    let one = product(kernel, threads: 1, transposeA: false, transposeB: transposeB,
-                                      m: m, n: n, k: 150, alpha: 1, beta: 1, seed: 5)
-                    for threads in [2, 3] {
-                        let split = product(kernel, threads: threads, transposeA: false, transposeB: transposeB,
-                                            m: m, n: n, k: 150, alpha: 1, beta: 1, seed: 5)
-                        XCTAssertEqual(one.c, split.c, "\(kernel) \(m)×\(n) on \(threads) threads")
+                    for k in [150, 600] {
+                        let one = product(kernel, threads: 1, transposeA: false, transposeB: transposeB,
+                                          m: m, n: n, k: k, alpha: 1, beta: 1, seed: 5)
+                        for threads in [2, 3] {
+                            let split = product(kernel, threads: threads, transposeA: false, transposeB: transposeB,
+                                                m: m, n: n, k: k, alpha: 1, beta: 1, seed: 5)
+                            XCTAssertEqual(one.c, split.c, "\(kernel) \(m)×\(n)×\(k) on \(threads) threads")
+                        }
                     }
                 }
             }

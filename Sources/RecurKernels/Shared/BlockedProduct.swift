@@ -7,10 +7,11 @@
 /// (RecurCore's `BLAS.ProductKernel`): for example OpenBLAS held to its AVX2 ("Haswell") kernels
 /// on an AVX-512 CPU, where this kernel is about twice as fast.
 ///
-/// The loop nest, for depth blocks of ``depthBlock`` and row blocks of ``rowBlock``:
+/// The loop nest, for depth blocks of ``depthBlock`` and row blocks of ``rowBlock`` (a transposed
+/// A read in place, or few rows: ``shallowDepthBlock`` and ``shallowRowBlock``):
 /// - op(B)'s depth block is packed once into panels of `width` columns (zero-padded on the right);
-///   one panel (`depthBlock · width` floats, 32 KiB) stays in L1 while every row of the block
-///   streams past it;
+///   one panel (`depthBlock · width` floats, 128 KiB with AVX-512) stays in L2 while every row of
+///   the block streams past it;
 /// - op(A)'s block is packed row-major (`alpha` applied), so its rows are contiguous in L2; a
 ///   transposed A with `alpha` 1, and a row-major one no deeper than a block or with at most two
 ///   panels of B, are read in place.
@@ -18,16 +19,36 @@
 /// Each element of C is one chain of fused multiply-adds in the order k = 0, 1, …, whatever the
 /// shapes around it: splitting C between threads by rows or columns does not change its bits.
 public enum BlockedProduct {
-    /// Depth (k) of one packed block.
-    public static let depthBlock = 128
-    /// Rows of op(A) packed at a time.
-    public static let rowBlock = 256
+    /// Depth (k) of one packed block. 512 rather than the 128 whose panel fits L1: on Zen 4 (32 KiB
+    /// L1D) products with a row-major A ran 10–28% faster with AVX-512 and up to 48% with AVX2
+    /// (2048×512·512×512: 78–93 → 100–107 GFLOP/s), and a 2×512 LSTM's training step 4–7% with the
+    /// large products here; AMD's BLIS blocks its 6×64 AVX-512 sgemm kernel, this tile's shape,
+    /// 512 deep on Zen 4 and Zen 5 alike. `scripts/blocked-product-sweep.sh` times other choices.
+    public static let depthBlock = 512
+    /// Rows of op(A) per block: 128 packed rows of 512 (256 KiB) sit in L2 beside the panel.
+    public static let rowBlock = 128
+    /// Fewer rows of op(A) than this take the shallow blocks: each packed element of B then serves
+    /// few rows, and a 512-deep block of B (1 MiB at 512 columns) no longer stays in L2 between
+    /// its packing and its use (64×2048·2048×512: 92–95 → 74–83 GFLOP/s deep).
+    public static let deepRows = 256
+    /// Depth and rows of a block when op(A) has fewer than ``deepRows`` rows, or is a transposed A
+    /// read in place (the weight gradients `∂W = ∂Yᵀ·X`): its broadcasts stride a whole stored
+    /// row per k, and deeper blocks did not help them (AVX-512 within ±5%; AVX2
+    /// 6400×512·512×2048 80 → 72 GFLOP/s).
+    public static let shallowDepthBlock = 128
+    public static let shallowRowBlock = 256
+    /// A row-major A this shallow is read in place rather than packed (set on Zen 5 with 128-deep
+    /// blocks, below; on Zen 4 with 512-deep blocks in place and packed ran alike).
+    static let inPlaceDepth = 128
 
-    /// Floats of scratch ``run(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:accumulate:c:ldc:scratch:)`` needs.
+    /// Floats of scratch ``run(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:accumulate:c:ldc:scratch:)`` needs
+    /// (enough for either blocking).
     public static func scratchCount(m: Int, n: Int, k: Int) -> Int {
-        let width = PanelProduct.width, depth = min(k, depthBlock), rows = min(m, rowBlock)
-        let panels = (n + width - 1) / width
-        return depth * panels * width + rows * depth + rows * width
+        let width = PanelProduct.width, panels = (n + width - 1) / width
+        return [(depthBlock, rowBlock), (shallowDepthBlock, shallowRowBlock)].map { block in
+            let depth = min(k, block.0), rows = min(m, block.1)
+            return depth * panels * width + rows * depth + rows * width
+        }.max()!
     }
 
     /// `C[m×n] = (accumulate ? C : 0) + alpha · op(A) · op(B)`, where op(A) is m×k and op(B) is k×n,
@@ -40,6 +61,10 @@ public enum BlockedProduct {
                            scratch: UnsafeMutablePointer<Float>) {
         let width = PanelProduct.width
         let panels = (n + width - 1) / width
+        let inPlaceTransposed = transposeA && alpha == 1
+        let shallow = inPlaceTransposed || m < deepRows
+        let depthBlock = shallow ? Self.shallowDepthBlock : Self.depthBlock
+        let rowBlock = shallow ? Self.shallowRowBlock : Self.rowBlock
         let packedB = scratch
         let packedA = packedB + min(k, depthBlock) * panels * width
         let tile = packedA + min(m, rowBlock) * min(k, depthBlock)
@@ -55,9 +80,9 @@ public enum BlockedProduct {
                 // are then four neighbouring floats. Packing it meant a scalar transpose, which
                 // cost 15% of a 2048×6400·6400×512 weight gradient (152 against 181 GFLOP/s).
                 let source: UnsafePointer<Float>, rowStride: Int, kStride: Int
-                if transposeA && alpha == 1 {
+                if inPlaceTransposed {
                     (source, rowStride, kStride) = (a + p0 * lda + i0, 1, lda)
-                } else if alpha == 1 && (k <= depthBlock || panels <= 2) {
+                } else if alpha == 1 && (k <= inPlaceDepth || panels <= 2) {
                     // A product no deeper than one block, or with at most two panels to reuse a
                     // packed block (an output layer: 128 deep, or 65 wide), reads A's rows in place
                     // too: packing only copied them (2048×128·128×65: 152–157 → 168–173 GFLOP/s;
