@@ -4,9 +4,9 @@ release binary and the mingru plugin and picks the Python with torch).
 
 Rows: training throughput of the fused LSTM/GRU/RNN (SMALL 1×128 b32 s64, MEDIUM 2×512 b64 s100;
 1 and 2 threads), for MEDIUM on one thread the multiply-add rate Recur reaches and the rate the
-target needs, each against one core's measured FMA peak, two-thread scaling, the generic autodiff path against the fused one, the
-mingru plugin cell traced (hoisted products + compiled step) against its plain step loop, batch-1
-sampling on 1 and 2 threads in fp32, fp16 and int8 against PyTorch's fastest loop (oneDNN on or off,
+target needs, each against one core's measured FMA peak, two-thread scaling, the generic autodiff
+path against the fused one, the mingru plugin cell traced (hoisted products + compiled step)
+against its plain step loop, batch-1 sampling on 1 and 2 threads in fp32, fp16 and int8 against PyTorch's fastest loop (oneDNN on or off,
 1 or 2 threads; its quantize_dynamic loop for int8) and the bandwidth bound, and peak RSS of an LSTM training step (B 32, H 512) at T = 100, 1,000,
 10,000 with and without --recompute.
 """
@@ -86,10 +86,11 @@ def cells():
                 recur = max(recur_cell(cell, shape, threads)["chars_per_second"] for _ in range(2))
                 torch = max(torch_cell(cell, shape, threads) for _ in range(2))
                 fused[(cell, name, threads)] = recur
+                target = targets.get((cell, name), 1.5)
                 row(f"{cell.upper()} {name}, {threads} thread{'s' if threads > 1 else ''} (chars/s)", recur, torch,
-                    "PyTorch", targets.get((cell, name), 1.5))
+                    "PyTorch", target)
                 if name == "MEDIUM" and threads == 1:
-                    bound.append((cell, recur, torch, targets.get((cell, name), 1.5)))
+                    bound.append((cell, recur, torch, target))
     peak = max(filter(None, [peak, fma_peak()]), default=None)
     if peak:
         for cell, recur, torch, target in bound:

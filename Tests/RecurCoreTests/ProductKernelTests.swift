@@ -4,8 +4,7 @@ import XCTest
 /// Recur's cache-blocked product kernel (``ProductKernel``), built for AVX-512 and for AVX2, against
 /// OpenBLAS: every transpose, odd shapes around its panel width (64 or 32 columns), depth and row
 /// blocks (512 and 128 for a row-major A of 256 rows or more, 128 and 256 for fewer rows or a
-/// transposed A), one row, padded rows,
-/// alpha and beta; and the same bits whether C is split
+/// transposed A), one row, padded rows, alpha and beta; and the same bits whether C is split
 /// between threads or not. Each build runs wherever the CPU has it, so an AVX-512 machine also
 /// tests the AVX2 build.
 final class ProductKernelTests: XCTestCase {

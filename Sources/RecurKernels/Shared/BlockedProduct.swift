@@ -13,17 +13,17 @@
 ///   one panel (`depthBlock · width` floats, 128 KiB with AVX-512) stays in L2 while every row of
 ///   the block streams past it;
 /// - op(A)'s block is packed row-major (`alpha` applied), so its rows are contiguous in L2; a
-///   transposed A with `alpha` 1, and a row-major one no deeper than a block or with at most two
-///   panels of B, are read in place.
+///   transposed A with `alpha` 1, and a row-major one no deeper than ``inPlaceDepth`` or with at
+///   most two panels of B, are read in place.
 ///
 /// Each element of C is one chain of fused multiply-adds in the order k = 0, 1, …, whatever the
 /// shapes around it: splitting C between threads by rows or columns does not change its bits.
 public enum BlockedProduct {
     /// Depth (k) of one packed block. 512 rather than the 128 whose panel fits L1: on Zen 4 (32 KiB
     /// L1D) products with a row-major A ran 10–28% faster with AVX-512 and up to 48% with AVX2
-    /// (2048×512·512×512: 78–93 → 100–107 GFLOP/s), and a 2×512 LSTM's training step 4–7% with the
-    /// large products here; AMD's BLIS blocks its 6×64 AVX-512 sgemm kernel, this tile's shape,
-    /// 512 deep on Zen 4 and Zen 5 alike. `scripts/blocked-product-sweep.sh` times other choices.
+    /// (2048×512·512×512: 78–93 → 100–107 GFLOP/s; a 2×512 LSTM's training step with the large
+    /// products here moved within the noise); AMD's BLIS blocks its 6×64 AVX-512 sgemm kernel, this
+    /// tile's shape, 512 deep on Zen 4 and Zen 5 alike. `scripts/blocked-product-sweep.sh` times other choices.
     public static let depthBlock = 512
     /// Rows of op(A) per block: 128 packed rows of 512 (256 KiB) sit in L2 beside the panel.
     public static let rowBlock = 128
@@ -83,7 +83,7 @@ public enum BlockedProduct {
                 if inPlaceTransposed {
                     (source, rowStride, kStride) = (a + p0 * lda + i0, 1, lda)
                 } else if alpha == 1 && (k <= inPlaceDepth || panels <= 2) {
-                    // A product no deeper than one block, or with at most two panels to reuse a
+                    // A product no deeper than inPlaceDepth, or with at most two panels to reuse a
                     // packed block (an output layer: 128 deep, or 65 wide), reads A's rows in place
                     // too: packing only copied them (2048×128·128×65: 152–157 → 168–173 GFLOP/s;
                     // 4096×256·256×65: 136–137 → 147–152). Deeper and wider ones keep the packed
