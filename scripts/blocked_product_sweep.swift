@@ -27,7 +27,10 @@ print("blocks (depth/rows):", pairs.map { "\($0.0)/\($0.1)" }.joined(separator: 
 for argument in CommandLine.arguments.dropFirst() {
     let transposeA = argument.hasSuffix("t")
     let sizes = argument.dropLast(transposeA ? 1 : 0).split(separator: "x").compactMap { Int($0) }
-    guard sizes.count == 3 else { print("skipped \(argument): not MxKxN"); continue }
+    guard sizes.count == 3, sizes.allSatisfy({ $0 > 0 && $0 <= 16_384 }) else {
+        print("skipped \(argument): not MxKxN with sizes 1…16384")
+        continue
+    }
     let (m, k, n) = (sizes[0], sizes[1], sizes[2])
     let a = UnsafeMutablePointer<Float>.allocate(capacity: m * k), b = UnsafeMutablePointer<Float>.allocate(capacity: k * n)
     let c = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
