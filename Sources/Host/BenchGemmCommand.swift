@@ -66,7 +66,9 @@ struct BenchGemmCommand: ParsableCommand {
             var object: [String: Any] = ["kernel": BLAS.kernelName, "products": BLAS.productKernel.rawValue,
                                          "threads": threads, "results": results]
             if let peak, let vectors {
-                object["fma_peak_gflops"] = (peak * 10).rounded() / 10
+                // Four significant digits, not one decimal: a debug build's loop runs at a fraction
+                // of a GFLOP/s, and `of_peak` must still follow from the figures printed.
+                object["fma_peak_gflops"] = Double(String(format: "%.4g", peak)) ?? peak
                 object["fma_peak_vectors"] = vectors
             }
             try printJSON(object)
