@@ -2,8 +2,8 @@
 # BlockedProduct's cache blocking on this CPU: builds a stand-alone harness from the kernel's own
 # sources (Sources/RecurKernels/Shared: PanelProduct, BlockedProduct with depthBlock and rowBlock
 # made variables, FMAPeak) and times each depth/row block pair on each shape, with the FMA peak.
-# For checking the blocks on a new CPU: 512 deep (128 rows) for a row-major A of 256 rows or
-# more, 128 deep (256 rows) for fewer rows or a transposed A read in place, set on Zen 4
+# For checking the blocks on a new CPU: 512 deep (128 rows) for an op(A) of 256 rows or
+# more, 128 deep (256 rows) for fewer rows, set on Zen 4
 # (docs/engine-notes.md, "The FMA peak, measured"); each pair in BLOCKS is tried for both.
 # Nothing here changes Recur; release timings only.
 #   ISA=avx512|avx2 (default: avx512 when the CPU has it), BLOCKS="128/256 512/128" (depth/rows),

@@ -9,7 +9,7 @@ let pairs = ProcessInfo.processInfo.environment["BLOCKS"].map {
         return (sizes[0], sizes[1])
     }
 } ?? [(128, 256), (256, 256), (256, 128), (512, 128)]
-// Each pair is set for both blockings (deep, and shallow: a transposed A or few rows); a shape uses one.
+// Each pair is set for both blockings (deep, and shallow: few rows); a shape uses one.
 
 func peak() -> Double {
     var best = Double.infinity, sink: Float = 0

@@ -41,9 +41,9 @@ final class ProductKernelTests: XCTestCase {
 
     func testEveryBuildMatchesOpenBLASOnOddShapes() throws {
         guard !ownKernels.isEmpty else { throw XCTSkip("this CPU has neither AVX-512F nor AVX2 with FMA") }
-        // Shapes around the panel widths (32, 64), the depth blocks (512; 128 for a transposed A or
-        // under 256 rows, and the depth a row-major A is read in place to) and the row blocks
-        // (128; 256 for the shallow blocks).
+        // Shapes around the panel widths (32, 64), the depth blocks (512; 128 under 256 rows, and
+        // the depth a row-major A is read in place to), the row blocks (128; 256 for the shallow
+        // blocks) and a transposed A's tiles of one vector's rows (16, 8).
         let shapes: [(m: Int, n: Int, k: Int)] = [
             (1, 1, 1), (1, 65, 7), (3, 31, 129), (5, 64, 128), (4, 33, 256), (17, 200, 300),
             (257, 97, 130), (300, 2, 5), (64, 512, 100), (2, 1000, 3),
@@ -85,14 +85,14 @@ final class ProductKernelTests: XCTestCase {
         BLAS.parallelVolume = 1
         for kernel in ownKernels {
             for (m, n) in [(300, 70), (40, 333)] {
-                for transposeB in [false, true] {
+                for (transposeA, transposeB) in [(false, false), (false, true), (true, false)] {
                     for k in [150, 600] {
-                        let one = product(kernel, threads: 1, transposeA: false, transposeB: transposeB,
+                        let one = product(kernel, threads: 1, transposeA: transposeA, transposeB: transposeB,
                                           m: m, n: n, k: k, alpha: 1, beta: 1, seed: 5)
                         for threads in [2, 3] {
-                            let split = product(kernel, threads: threads, transposeA: false, transposeB: transposeB,
+                            let split = product(kernel, threads: threads, transposeA: transposeA, transposeB: transposeB,
                                                 m: m, n: n, k: k, alpha: 1, beta: 1, seed: 5)
-                            XCTAssertEqual(one.c, split.c, "\(kernel) \(m)×\(n)×\(k) on \(threads) threads")
+                            XCTAssertEqual(one.c, split.c, "\(kernel) \(m)×\(n)×\(k) Aᵀ \(transposeA) Bᵀ \(transposeB) on \(threads) threads")
                         }
                     }
                 }

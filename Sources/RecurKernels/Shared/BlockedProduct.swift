@@ -7,14 +7,15 @@
 /// (RecurCore's `BLAS.ProductKernel`): for example OpenBLAS held to its AVX2 ("Haswell") kernels
 /// on an AVX-512 CPU, where this kernel is about twice as fast.
 ///
-/// The loop nest, for depth blocks of ``depthBlock`` and row blocks of ``rowBlock`` (a transposed
-/// A read in place, or few rows: ``shallowDepthBlock`` and ``shallowRowBlock``):
+/// The loop nest, for depth blocks of ``depthBlock`` and row blocks of ``rowBlock`` (few rows:
+/// ``shallowDepthBlock`` and ``shallowRowBlock``):
 /// - op(B)'s depth block is packed once into panels of `width` columns (zero-padded on the right);
 ///   one panel (`depthBlock · width` floats, 128 KiB with AVX-512) stays in L2 while every row of
 ///   the block streams past it;
-/// - op(A)'s block is packed row-major (`alpha` applied), so its rows are contiguous in L2; a
-///   transposed A with `alpha` 1, and a row-major one no deeper than ``inPlaceDepth`` or with at
-///   most two panels of B, are read in place.
+/// - op(A)'s block is packed (`alpha` applied): a row-major A row by row, so its rows are
+///   contiguous in L2; a transposed A (the weight gradients `∂W = ∂Yᵀ·X`) in tiles of one
+///   vector's rows, k-major, so the kernel reads each tile in order. A row-major A no deeper than
+///   ``inPlaceDepth``, or with at most two panels of B, is read in place.
 ///
 /// Each element of C is one chain of fused multiply-adds in the order k = 0, 1, …, whatever the
 /// shapes around it: splitting C between threads by rows or columns does not change its bits.
@@ -31,10 +32,7 @@ public enum BlockedProduct {
     /// few rows, and a 512-deep block of B (1 MiB at 512 columns) no longer stays in L2 between
     /// its packing and its use (64×2048·2048×512: 92–95 → 74–83 GFLOP/s deep).
     public static let deepRows = 256
-    /// Depth and rows of a block when op(A) has fewer than ``deepRows`` rows, or is a transposed A
-    /// read in place (the weight gradients `∂W = ∂Yᵀ·X`): its broadcasts stride a whole stored
-    /// row per k, and deeper blocks did not help them (AVX-512 within ±5%; AVX2
-    /// 6400×512·512×2048 80 → 72 GFLOP/s).
+    /// Depth and rows of a block when op(A) has fewer than ``deepRows`` rows.
     public static let shallowDepthBlock = 128
     public static let shallowRowBlock = 256
     /// A row-major A this shallow is read in place rather than packed (set on Zen 5 with 128-deep
@@ -61,8 +59,7 @@ public enum BlockedProduct {
                            scratch: UnsafeMutablePointer<Float>) {
         let width = PanelProduct.width
         let panels = (n + width - 1) / width
-        let inPlaceTransposed = transposeA && alpha == 1
-        let shallow = inPlaceTransposed || m < deepRows
+        let shallow = m < deepRows
         let depthBlock = shallow ? Self.shallowDepthBlock : Self.depthBlock
         let rowBlock = shallow ? Self.shallowRowBlock : Self.rowBlock
         let packedB = scratch
@@ -76,12 +73,16 @@ public enum BlockedProduct {
             var i0 = 0
             while i0 < m {
                 let rows = min(rowBlock, m - i0)
-                // A transposed op(A) is read where it is stored: the kernel's four rows of A at one k
-                // are then four neighbouring floats. Packing it meant a scalar transpose, which
-                // cost 15% of a 2048×6400·6400×512 weight gradient (152 against 181 GFLOP/s).
-                let source: UnsafePointer<Float>, rowStride: Int, kStride: Int
-                if inPlaceTransposed {
-                    (source, rowStride, kStride) = (a + p0 * lda + i0, 1, lda)
+                // How the kernel reads this block of op(A): a transposed A in packed tiles, else
+                // as rows, stored or packed. A transposed A was read in place before (its rows at
+                // one k are neighbours), but each k then strides a whole stored row, 8 KiB for a
+                // 2048-gate ∂W, so a tile's lines share few L1 sets; tiles, which let it take the
+                // deep blocks too, ran faster on Zen 4 (2048×6400·6400×512: AVX-512 83–89 → 95–103
+                // GFLOP/s, AVX2 46–51 → 74–79; 512×2048·2048×128: 78–102 → 90–103, AVX2 79–83 → 76–80).
+                let source: UnsafePointer<Float>, rowStride: Int, kStride: Int, tiled: Bool
+                if transposeA {
+                    packTiles(a: a, lda: lda, rows: i0, count: rows, from: p0, depth: depth, alpha: alpha, into: packedA)
+                    (source, rowStride, kStride, tiled) = (UnsafePointer(packedA), 1, 0, true)
                 } else if alpha == 1 && (k <= inPlaceDepth || panels <= 2) {
                     // A product no deeper than inPlaceDepth, or with at most two panels to reuse a
                     // packed block (an output layer: 128 deep, or 65 wide), reads A's rows in place
@@ -89,42 +90,83 @@ public enum BlockedProduct {
                     // 4096×256·256×65: 136–137 → 147–152). Deeper and wider ones keep the packed
                     // rows, whose k-slices sit together (6400×512·512×2048 in place: 219–224 →
                     // 209–213).
-                    (source, rowStride, kStride) = (a + i0 * lda + p0, lda, 1)
+                    (source, rowStride, kStride, tiled) = (a + i0 * lda + p0, lda, 1, false)
                 } else {
-                    packA(transposed: transposeA, a: a, lda: lda, rows: i0, count: rows, from: p0, depth: depth,
-                          alpha: alpha, into: packedA)
-                    (source, rowStride, kStride) = (UnsafePointer(packedA), depth, 1)
+                    packA(a: a, lda: lda, rows: i0, count: rows, from: p0, depth: depth, alpha: alpha, into: packedA)
+                    (source, rowStride, kStride, tiled) = (UnsafePointer(packedA), depth, 1, false)
                 }
                 for j in 0..<panels {
                     let column = j * width, columns = min(width, n - column)
                     let panel = packedB + j * depth * width, target = c + i0 * ldc + column
-                    if columns == width {
-                        PanelProduct.run(rows: rows, depth: depth, a: source, rowStride: rowStride, kStride: kStride,
-                                         panel: panel, c: target, ldc: ldc, accumulate: add)
-                        continue
-                    }
                     // The last, narrower panel goes through a full-width tile so the kernel never
                     // writes past C's columns; one vector's worth of columns or fewer, through one
                     // lane of it (6400×512·512×65: 92 → 101 GFLOP/s with the full width).
-                    if add {
-                        for r in 0..<rows {
-                            (tile + r * width).update(from: target + r * ldc, count: columns)
+                    let narrow = columns < width
+                    let out = narrow ? tile : target, ldo = narrow ? width : ldc
+                    if narrow && add {
+                        for r in 0..<rows { (tile + r * width).update(from: target + r * ldc, count: columns) }
+                    }
+                    func multiply(rows: Int, a: UnsafePointer<Float>, rowStride: Int, kStride: Int, c: UnsafeMutablePointer<Float>) {
+                        if narrow && columns <= PanelProduct.lanes {
+                            PanelProduct.runOneLane(rows: rows, depth: depth, a: a, rowStride: rowStride, kStride: kStride,
+                                                    panel: panel, c: c, ldc: ldo, accumulate: add)
+                        } else {
+                            PanelProduct.run(rows: rows, depth: depth, a: a, rowStride: rowStride, kStride: kStride,
+                                             panel: panel, c: c, ldc: ldo, accumulate: add)
                         }
                     }
-                    if columns <= PanelProduct.lanes {
-                        PanelProduct.runOneLane(rows: rows, depth: depth, a: source, rowStride: rowStride, kStride: kStride,
-                                                panel: panel, c: tile, ldc: width, accumulate: add)
+                    if tiled {
+                        var r = 0
+                        while r < rows {
+                            let height = tileHeight(rows - r)
+                            multiply(rows: height, a: source + r * depth, rowStride: 1, kStride: height, c: out + r * ldo)
+                            r += height
+                        }
                     } else {
-                        PanelProduct.run(rows: rows, depth: depth, a: source, rowStride: rowStride, kStride: kStride,
-                                         panel: panel, c: tile, ldc: width, accumulate: add)
+                        multiply(rows: rows, a: source, rowStride: rowStride, kStride: kStride, c: out)
                     }
-                    for r in 0..<rows {
-                        (target + r * ldc).update(from: tile + r * width, count: columns)
+                    if narrow {
+                        for r in 0..<rows { (target + r * ldc).update(from: tile + r * width, count: columns) }
                     }
                 }
                 i0 += rows
             }
             p0 += depth
+        }
+    }
+
+    /// Rows of op(A) in the next tile of a packed transposed block, when `left` rows remain: one
+    /// vector's worth (16 with AVX-512, 8 with AVX2), which the kernel reads as its own tiles.
+    @inline(__always)
+    static func tileHeight(_ left: Int) -> Int { min(left, Lane.scalarCount) }
+
+    /// Rows `i0..<i0+count`, columns `from..<from+depth` of alpha·op(A) for a transposed A
+    /// (op(A)[r, p] = A[p, r]), packed in tiles of ``tileHeight(_:)`` rows: the tile of rows
+    /// `r ..< r+h` at `packed + r·depth`, its element `[p, q]` at `p·h + q`, so each k of a tile is
+    /// one vector copied from one stored row of A, and the kernel reads the tile in order.
+    @inline(__always)
+    private static func packTiles(a: UnsafePointer<Float>, lda: Int, rows i0: Int, count: Int, from p0: Int, depth: Int,
+                                  alpha: Float, into packed: UnsafeMutablePointer<Float>) {
+        var r = 0
+        while r < count {
+            let height = tileHeight(count - r)
+            var source = a + p0 * lda + i0 + r, target = packed + r * depth
+            if height == Lane.scalarCount {
+                let scale = Lane(repeating: alpha)
+                for _ in 0..<depth {
+                    let v = UnsafeRawPointer(source).loadUnaligned(as: Lane.self)
+                    UnsafeMutableRawPointer(target).storeBytes(of: alpha == 1 ? v : v * scale, as: Lane.self)
+                    source += lda
+                    target += height
+                }
+            } else {
+                for _ in 0..<depth {
+                    for q in 0..<height { target[q] = alpha * source[q] }
+                    source += lda
+                    target += height
+                }
+            }
+            r += height
         }
     }
 
@@ -157,17 +199,12 @@ public enum BlockedProduct {
         }
     }
 
-    /// Rows `i0..<i0+count`, columns `from..<from+depth` of alpha·op(A), row-major with row length `depth`.
+    /// Rows `i0..<i0+count`, columns `from..<from+depth` of alpha·A (A not transposed), row-major
+    /// with row length `depth`.
     @inline(__always)
-    private static func packA(transposed: Bool, a: UnsafePointer<Float>, lda: Int, rows i0: Int, count: Int,
+    private static func packA(a: UnsafePointer<Float>, lda: Int, rows i0: Int, count: Int,
                               from p0: Int, depth: Int, alpha: Float, into packed: UnsafeMutablePointer<Float>) {
-        if transposed {
-            // op(A)[r, p] = A[p, r]: read along A's stored rows, write down the packed columns.
-            for p in 0..<depth {
-                let source = a + (p0 + p) * lda + i0
-                for r in 0..<count { packed[r * depth + p] = alpha * source[r] }
-            }
-        } else if alpha == 1 {
+        if alpha == 1 {
             for r in 0..<count { (packed + r * depth).update(from: a + (i0 + r) * lda + p0, count: depth) }
         } else {
             for r in 0..<count {
