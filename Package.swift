@@ -38,9 +38,10 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CPrefetch"),
         .systemLibrary(name: "CIntegerLanes"),
+        .systemLibrary(name: "CFloatLanes"),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
-        .target(name: "RecurCore", dependencies: ["COpenBLAS", "CMalloc", "RecurKernelsAVX512", "RecurKernelsAVX2"], swiftSettings: engineSettings),
+        .target(name: "RecurCore", dependencies: ["COpenBLAS", "CMalloc", "CFloatLanes", "RecurKernelsAVX512", "RecurKernelsAVX2"], swiftSettings: engineSettings),
         // The SIMD kernels — the per-step recurrent microkernel of training and the batch-1
         // products of resident inference — built once per instruction set from shared sources
         // (Sources/RecurKernels/Shared, symlinked into each): the rest of Recur is built for the
@@ -48,9 +49,9 @@ let package = Package(
         // per lane (docs/engine-notes.md, "Recurrent microkernel"), and Swift has no per-function
         // target attribute. RecurKit picks one module at run time from the CPU flags
         // (RecurrentISA, ResidentKernel); nothing else may call into them.
-        .target(name: "RecurKernelsAVX512", dependencies: ["CIntegerLanes"], path: "Sources/RecurKernels/AVX512",
+        .target(name: "RecurKernelsAVX512", dependencies: ["CIntegerLanes", "CFloatLanes"], path: "Sources/RecurKernels/AVX512",
                 swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512", "-enforce-exclusivity=unchecked"])]),
-        .target(name: "RecurKernelsAVX2", dependencies: ["CIntegerLanes"], path: "Sources/RecurKernels/AVX2",
+        .target(name: "RecurKernelsAVX2", dependencies: ["CIntegerLanes", "CFloatLanes"], path: "Sources/RecurKernels/AVX2",
                 swiftSettings: [.unsafeFlags(["-target-cpu", "haswell", "-enforce-exclusivity=unchecked"])]),
         // The batch-1 products again for CPUs with AVX512-VNNI (`cascadelake`: Skylake-X's set plus
         // VNNI), whose int4 product sums four byte products per instruction; its two files are

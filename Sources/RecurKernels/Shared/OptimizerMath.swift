@@ -1,3 +1,5 @@
+import CFloatLanes
+
 /// Adam's update and the bias kernels (broadcast add, row sums) on 16 lanes, in one source compiled
 /// like ``ElementwiseMath`` (RecurCore's baseline build, RecurKernelsAVX512, RecurKernelsAVX2).
 /// Each step is one IEEE operation in the order of the scalar formula, so every build, and every
@@ -21,7 +23,9 @@ enum OptimizerMath: SixteenLanes {
             let sv = vb2 * load(v + i) + vc2 * gv * gv
             store(mv, m + i)
             store(sv, v + i)
-            store(load(w + i) - vStep * mv / (sv.squareRoot() / vRoot2 + vEps), w + i)
+            // CFloatLanes' root, not `sv.squareRoot()`: that one is 16 libm calls (Adam's update
+            // of 110k floats 0.33 → 0.08 ms on Zen 4), with the same bits.
+            store(load(w + i) - vStep * mv / (recur_square_root16(sv) / vRoot2 + vEps), w + i)
             i += 16
         }
         while i < count {
