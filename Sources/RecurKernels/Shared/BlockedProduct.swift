@@ -77,8 +77,8 @@ public enum BlockedProduct {
                 // as rows, stored or packed. A transposed A was read in place before (its rows at
                 // one k are neighbours), but each k then strides a whole stored row, 8 KiB for a
                 // 2048-gate ∂W, so a tile's lines share few L1 sets; tiles, which let it take the
-                // deep blocks too, ran faster on Zen 4 (2048×6400·6400×512: AVX-512 83–89 → 95–103
-                // GFLOP/s, AVX2 46–51 → 74–79; 512×2048·2048×128: 78–102 → 90–103, AVX2 79–83 → 76–80).
+                // deep blocks too, ran faster on Zen 4 (2048×6400·6400×512: AVX-512 79–88 → 92–103
+                // GFLOP/s, AVX2 46–51 → 75–79; 512×2048·2048×128: 79–102 → 90–104, AVX2 79–83 → 77–80).
                 let source: UnsafePointer<Float>, rowStride: Int, kStride: Int, tiled: Bool
                 if transposeA {
                     packTiles(a: a, lda: lda, rows: i0, count: rows, from: p0, depth: depth, alpha: alpha, into: packedA)

@@ -74,6 +74,26 @@ enum ElementwiseMath {
         }
     }
 
+    /// `dst = f(a + b)` lane-wise over `count` elements, the sum formed in the vector (one pass
+    /// where an add pass and ``map(_:_:_:_:)`` took two); the tail as in ``map(_:_:_:_:)``, so each
+    /// element gets the bits of that pair of passes.
+    @inlinable @inline(__always)
+    static func mapSum(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ count: Int,
+                       _ f: (V) -> V) {
+        var i = 0
+        while i + 16 <= count {
+            let v = UnsafeRawPointer(a + i).loadUnaligned(as: V.self) + UnsafeRawPointer(b + i).loadUnaligned(as: V.self)
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: f(v), as: V.self)
+            i += 16
+        }
+        if i < count {
+            var v = V()
+            for j in 0..<(count - i) { v[j] = a[i + j] + b[i + j] }
+            let r = f(v)
+            for j in 0..<(count - i) { dst[i + j] = r[j] }
+        }
+    }
+
     /// dst = a + b; `dst` may be `a` or `b` (each vector is loaded before it is stored).
     @inlinable @inline(__always)
     static func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {

@@ -10,19 +10,20 @@ public enum LSTMGates: SixteenLanes {
     typealias V = SIMD16<Float>
 
     /// i, f, o = σ(gx + gh), g = tanh(gx + gh) per gate block; c = f ⊙ c₋₁ + i ⊙ g; h = o ⊙ tanh(c).
-    /// `gh` is scratch: it ends holding gx + gh.
+    /// `gh` is only read.
     ///
     /// One simple loop per gate block rather than one loop over all of them: with several tanh
-    /// bodies in one loop the optimiser spilled and half-scalarised it (3× slower, perf).
+    /// bodies in one loop the optimiser spilled and half-scalarised it (3× slower, perf). Each
+    /// loop forms gx + gh itself; a pass adding them first cost a read and a write of `4H` floats
+    /// per row more.
     public static func forward(rows: Int, hidden H: Int, gx: UnsafePointer<Float>, gh: UnsafeMutablePointer<Float>,
                                cPrevious: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
                                h: UnsafeMutablePointer<Float>, cache: UnsafeMutablePointer<Float>) {
         for r in 0..<rows {
-            let pre = gh + r * 4 * H, act = cache + r * 5 * H
-            ElementwiseMath.add(gx + r * 4 * H, pre, into: pre, count: 4 * H)
-            sigmoid(pre, into: act, count: 2 * H)
-            tanh(pre + 2 * H, into: act + 2 * H, count: H)
-            sigmoid(pre + 3 * H, into: act + 3 * H, count: H)
+            let x = gx + r * 4 * H, pre = UnsafePointer(gh + r * 4 * H), act = cache + r * 5 * H
+            sigmoid(x, pre, into: act, count: 2 * H)
+            tanh(x + 2 * H, pre + 2 * H, into: act + 2 * H, count: H)
+            sigmoid(x + 3 * H, pre + 3 * H, into: act + 3 * H, count: H)
             cell(i: act, f: act + H, g: act + 2 * H, o: act + 3 * H, tanhC: act + 4 * H,
                  cPrevious: cPrevious + r * H, c: c + r * H, h: h + r * H, count: H)
         }
@@ -30,14 +31,16 @@ public enum LSTMGates: SixteenLanes {
 
     // One call site of σ and tanh per function: with two in one function the optimiser stopped
     // inlining σ and called it per vector (9% of an LSTM step, perf).
+    /// σ(a + b).
     @inline(never)
-    static func sigmoid(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
-        ElementwiseMath.map(src, dst, count) { ElementwiseMath.sigmoid($0) }
+    static func sigmoid(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
+        ElementwiseMath.mapSum(a, b, dst, count) { ElementwiseMath.sigmoid($0) }
     }
 
+    /// tanh(a + b).
     @inline(never)
-    static func tanh(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
-        ElementwiseMath.map(src, dst, count) { ElementwiseMath.tanh($0) }
+    static func tanh(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
+        ElementwiseMath.mapSum(a, b, dst, count) { ElementwiseMath.tanh($0) }
     }
 
     /// c = f ⊙ c₋₁ + i ⊙ g, tanh(c), h = o ⊙ tanh(c) over `count` units.
