@@ -79,10 +79,11 @@ public enum BlockedProduct {
                 // 2048-gate ∂W, so a tile's lines share few L1 sets; tiles, which let it take the
                 // deep blocks too, ran faster on Zen 4 (2048×6400·6400×512: AVX-512 79–88 → 92–103
                 // GFLOP/s, AVX2 46–51 → 75–79; 512×2048·2048×128: 79–102 → 90–104, AVX2 79–83 → 77–80).
-                let source: UnsafePointer<Float>, rowStride: Int, kStride: Int, tiled: Bool
+                // A tile's strides are its own (row 1, k its height), set where it is read below.
+                let source: UnsafePointer<Float>, rowStride: Int, kStride: Int
                 if transposeA {
                     packTiles(a: a, lda: lda, rows: i0, count: rows, from: p0, depth: depth, alpha: alpha, into: packedA)
-                    (source, rowStride, kStride, tiled) = (UnsafePointer(packedA), 1, 0, true)
+                    (source, rowStride, kStride) = (UnsafePointer(packedA), 1, 0)
                 } else if alpha == 1 && (k <= inPlaceDepth || panels <= 2) {
                     // A product no deeper than inPlaceDepth, or with at most two panels to reuse a
                     // packed block (an output layer: 128 deep, or 65 wide), reads A's rows in place
@@ -90,10 +91,10 @@ public enum BlockedProduct {
                     // 4096×256·256×65: 136–137 → 147–152). Deeper and wider ones keep the packed
                     // rows, whose k-slices sit together (6400×512·512×2048 in place: 219–224 →
                     // 209–213).
-                    (source, rowStride, kStride, tiled) = (a + i0 * lda + p0, lda, 1, false)
+                    (source, rowStride, kStride) = (a + i0 * lda + p0, lda, 1)
                 } else {
                     packA(a: a, lda: lda, rows: i0, count: rows, from: p0, depth: depth, alpha: alpha, into: packedA)
-                    (source, rowStride, kStride, tiled) = (UnsafePointer(packedA), depth, 1, false)
+                    (source, rowStride, kStride) = (UnsafePointer(packedA), depth, 1)
                 }
                 for j in 0..<panels {
                     let column = j * width, columns = min(width, n - column)
@@ -115,7 +116,7 @@ public enum BlockedProduct {
                                              panel: panel, c: c, ldc: ldo, accumulate: add)
                         }
                     }
-                    if tiled {
+                    if transposeA {
                         var r = 0
                         while r < rows {
                             let height = tileHeight(rows - r)
