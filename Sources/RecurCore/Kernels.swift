@@ -107,6 +107,27 @@ public enum Kernels {
         }
     }
 
+    /// dst = tanh(a + b): the sum formed in the loop, the bits of ``add(_:_:into:count:)`` then
+    /// ``tanh(_:into:count:)`` without their second pass (a gate's gx + gh).
+    public static func tanhOfSum(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                                 into dst: UnsafeMutablePointer<Float>, count: Int) {
+        switch Build.current {
+        case .avx512: RecurKernelsAVX512.Elementwise.tanhOfSum(a, b, into: dst, count: count)
+        case .avx2: RecurKernelsAVX2.Elementwise.tanhOfSum(a, b, into: dst, count: count)
+        case .baseline: ElementwiseMath.mapSum(a, b, dst, count) { tanh($0) }
+        }
+    }
+
+    /// dst = σ(a + b), as ``tanhOfSum(_:_:into:count:)``.
+    public static func sigmoidOfSum(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                                    into dst: UnsafeMutablePointer<Float>, count: Int) {
+        switch Build.current {
+        case .avx512: RecurKernelsAVX512.Elementwise.sigmoidOfSum(a, b, into: dst, count: count)
+        case .avx2: RecurKernelsAVX2.Elementwise.sigmoidOfSum(a, b, into: dst, count: count)
+        case .baseline: ElementwiseMath.mapSum(a, b, dst, count) { sigmoid($0) }
+        }
+    }
+
     /// dst += alpha · src
     public static func addScaled(_ src: UnsafePointer<Float>, _ alpha: Float,
                                  into dst: UnsafeMutablePointer<Float>, count: Int) {

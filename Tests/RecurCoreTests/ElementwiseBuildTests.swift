@@ -62,6 +62,38 @@ final class ElementwiseBuildTests: XCTestCase {
                        avx512: adder { RecurKernelsAVX512.Elementwise.add($0, $1, into: $2, count: $3) })
     }
 
+    /// tanh and σ of a sum (a gate's gx + gh) in each build: the bits of the add pass and the
+    /// map pass of the baseline build, the input and its reverse as the two operands.
+    func testFunctionsOfASum() {
+        func summed(_ f: @escaping (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) -> Kernel {
+            { x, y, count in
+                let reversed = [Float](UnsafeBufferPointer(start: x, count: count).reversed())
+                reversed.withUnsafeBufferPointer { f(x, $0.baseAddress!, y, count) }
+            }
+        }
+        assertSameBits("tanh of a sum", baseline: summed { a, b, d, n in
+                           ElementwiseMath.add(a, b, into: d, count: n)
+                           Kernels.map(UnsafePointer(d), d, n) { Kernels.tanh($0) }
+                       },
+                       avx2: summed { RecurKernelsAVX2.Elementwise.tanhOfSum($0, $1, into: $2, count: $3) },
+                       avx512: summed { RecurKernelsAVX512.Elementwise.tanhOfSum($0, $1, into: $2, count: $3) })
+        assertSameBits("sigmoid of a sum", baseline: summed { a, b, d, n in
+                           ElementwiseMath.add(a, b, into: d, count: n)
+                           Kernels.map(UnsafePointer(d), d, n) { Kernels.sigmoid($0) }
+                       },
+                       avx2: summed { RecurKernelsAVX2.Elementwise.sigmoidOfSum($0, $1, into: $2, count: $3) },
+                       avx512: summed { RecurKernelsAVX512.Elementwise.sigmoidOfSum($0, $1, into: $2, count: $3) })
+        // Kernels' entry points run the CPU's widest build: the same bits.
+        let x = inputs, reversed = [Float](inputs.reversed())
+        var sum = [Float](repeating: 0, count: x.count)
+        ElementwiseMath.add(x, reversed, into: &sum, count: x.count)
+        var tanh = sum, sigmoid = sum
+        Kernels.tanhOfSum(x, reversed, into: &tanh, count: x.count)
+        Kernels.sigmoidOfSum(x, reversed, into: &sigmoid, count: x.count)
+        XCTAssertEqual(tanh.map(\.bitPattern), sum.map { Kernels.tanh($0).bitPattern }, "Kernels.tanhOfSum")
+        XCTAssertEqual(sigmoid.map(\.bitPattern), sum.map { Kernels.sigmoid($0).bitPattern }, "Kernels.sigmoidOfSum")
+    }
+
     /// Row log-softmax: 3 rows of each width 1…70 (every tail length) from the input grid, the
     /// same bits in each build, and within 2e-6·(1 + |y|) of a Double reference.
     func testLogSoftmaxRows() {

@@ -17,6 +17,15 @@ public enum Elementwise {
         ElementwiseMath.add(a, b, into: dst, count: count)
     }
 
+    public static func tanhOfSum(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
+        ElementwiseMath.mapSum(a, b, dst, count) { ElementwiseMath.tanh($0) }
+    }
+
+    public static func sigmoidOfSum(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>,
+                                    count: Int) {
+        ElementwiseMath.mapSum(a, b, dst, count) { ElementwiseMath.sigmoid($0) }
+    }
+
     public static func logSoftmax(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
         RowSoftmax.logSoftmax(x, y, rows: rows, columns: columns)
     }

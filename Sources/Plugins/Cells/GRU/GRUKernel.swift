@@ -13,8 +13,7 @@ struct GRUKernel: GateKernel {
             let x = gx + row * 3 * H, hh = gh + row * 3 * H, act = cache + row * 4 * H
             let r = act, z = act + H, n = act + 2 * H, hn = act + 3 * H
             hn.update(from: hh + 2 * H, count: H)
-            Kernels.add(x, hh, into: hh, count: 2 * H)
-            Kernels.sigmoid(hh, into: r, count: 2 * H)
+            Kernels.sigmoidOfSum(x, hh, into: r, count: 2 * H)
             for j in 0..<H { hh[2 * H + j] = x[2 * H + j] + r[j] * hn[j] }
             Kernels.tanh(hh + 2 * H, into: n, count: H)
             let hPrev = previous[0] + row * H, h = next[0] + row * H

@@ -13,10 +13,11 @@ struct RNNKernel: GateKernel {
     func forward(rows: Int, hidden: Int, gx: UnsafePointer<Float>, gh: UnsafeMutablePointer<Float>,
                  previous: [UnsafePointer<Float>], next: [UnsafeMutablePointer<Float>], cache: UnsafeMutablePointer<Float>) {
         let n = rows * hidden
-        Kernels.add(gx, gh, into: gh, count: n)
         switch nonlinearity {
-        case .tanh: Kernels.tanh(gh, into: next[0], count: n)
-        case .relu: for i in 0..<n { next[0][i] = max(gh[i], 0) }
+        case .tanh: Kernels.tanhOfSum(gx, gh, into: next[0], count: n)
+        case .relu:
+            Kernels.add(gx, gh, into: gh, count: n)
+            for i in 0..<n { next[0][i] = max(gh[i], 0) }
         }
         cache.update(from: next[0], count: n)
     }
