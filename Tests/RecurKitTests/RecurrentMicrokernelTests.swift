@@ -151,6 +151,45 @@ final class RecurrentMicrokernelTests: XCTestCase {
         }
     }
 
+    /// The step-by-step weight gradient `C += Aᵀ·B` (A read in place, B packed): against Double
+    /// sums on widths around the panel (one lane, a narrow panel through the tile, whole panels),
+    /// with C's padding columns untouched, and the same bits when its rows are taken in two parts.
+    func testStepWeightGradientProduct() throws {
+        for isa in paths where isa != .blas {
+            let width = isa.panelWidth
+            for (m, n, depth) in [(1, 1, 1), (7, 13, 3), (37, width + 5, 32), (70, 2 * width, 5), (16, width - 3, 1)] {
+                var rng = RandomGenerator(seed: UInt64(m * 1000 + n))
+                let lda = m + 3, ldb = n + 1, ldc = n + 2
+                let a = rng.uniformTensor([depth * lda], -1, 1).scalars, b = rng.uniformTensor([depth * ldb], -1, 1).scalars
+                let start = rng.uniformTensor([m * ldc], -1, 1).scalars
+                let panels = FloatBuffer(zeros: depth * ((n + width - 1) / width) * width)
+                let tile = FloatBuffer(zeros: m * width)
+                b.withUnsafeBufferPointer { isa.packPanels(transposed: false, b: $0.baseAddress!, ldb: ldb, depth: depth, n: n, into: panels.pointer) }
+                func accumulate(rows: Range<Int>, into c: inout [Float]) {
+                    a.withUnsafeBufferPointer { pa in c.withUnsafeMutableBufferPointer { pc in
+                        isa.accumulateTransposedProduct(m: rows.count, n: n, depth: depth, a: pa.baseAddress! + rows.lowerBound, lda: lda,
+                                                        panels: panels.pointer, c: pc.baseAddress! + rows.lowerBound * ldc, ldc: ldc,
+                                                        tile: tile.pointer)
+                    } }
+                }
+                var whole = start
+                accumulate(rows: 0..<m, into: &whole)
+                var parts = start
+                accumulate(rows: 0..<(m / 2), into: &parts)
+                accumulate(rows: (m / 2)..<m, into: &parts)
+                XCTAssertEqual(whole, parts, "\(isa) \(m)×\(n)×\(depth): rows in two parts")
+                for r in 0..<m {
+                    for j in 0..<ldc {
+                        var expected = Double(start[r * ldc + j])
+                        if j < n { for p in 0..<depth { expected += Double(a[p * lda + r]) * Double(b[p * ldb + j]) } }
+                        XCTAssertEqual(Double(whole[r * ldc + j]), expected, accuracy: 1e-5 * Double(depth + 1),
+                                       "\(isa) \(m)×\(n)×\(depth) [\(r), \(j)]")
+                    }
+                }
+            }
+        }
+    }
+
     func testInstructionSetChoiceFollowsTheCPUFlags() {
         XCTAssertEqual(RecurrentISA.supported(cpuFlags: ["avx512f", "avx2", "fma"]), [.avx512, .avx2, .blas])
         XCTAssertEqual(RecurrentISA.supported(cpuFlags: ["avx2", "fma"]), [.avx2, .blas])

@@ -136,6 +136,42 @@ public enum BlockedProduct {
         }
     }
 
+    /// `C[m×n] += Aᵀ·B` for a shallow transposed A read in place (`Aᵀ[r, p]` at `a + p·lda + r`) and
+    /// B already in ``packPanels(transposed:b:ldb:from:depth:n:into:)``'s panels: one recurrent
+    /// step's share of a weight gradient, `∂W_hh += ∂g_tᵀ·h_{t−1}` (depth = the batch), taken while
+    /// `∂g_t` is still in cache instead of in one product over every step after the sweep.
+    ///
+    /// Each element of C gets one more chain of `k` FMAs in the order p = 0, 1, …, so calling this
+    /// for steps T−1, …, 0 gives the same bits whichever rows of C a caller takes, and whenever.
+    ///
+    /// - Parameter tile: `m · width` floats of scratch, for a last panel narrower than ``PanelProduct/width``.
+    public static func accumulateTransposed(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                                            panels: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+                                            tile: UnsafeMutablePointer<Float>) {
+        let width = PanelProduct.width
+        var column = 0, panel = panels
+        while column < n {
+            let columns = min(width, n - column), target = c + column
+            if columns == width {
+                PanelProduct.run(rows: m, depth: k, a: a, rowStride: 1, kStride: lda, panel: panel, c: target, ldc: ldc,
+                                 accumulate: true)
+            } else {
+                // As in `run`: the kernel writes whole panel rows, so a narrow panel goes through the tile.
+                for r in 0..<m { (tile + r * width).update(from: target + r * ldc, count: columns) }
+                if columns <= PanelProduct.lanes {
+                    PanelProduct.runOneLane(rows: m, depth: k, a: a, rowStride: 1, kStride: lda, panel: panel, c: tile,
+                                            ldc: width, accumulate: true)
+                } else {
+                    PanelProduct.run(rows: m, depth: k, a: a, rowStride: 1, kStride: lda, panel: panel, c: tile, ldc: width,
+                                     accumulate: true)
+                }
+                for r in 0..<m { (target + r * ldc).update(from: tile + r * width, count: columns) }
+            }
+            panel += k * width
+            column += width
+        }
+    }
+
     /// Rows of op(A) in the next tile of a packed transposed block, when `left` rows remain: one
     /// vector's worth (16 with AVX-512, 8 with AVX2), which the kernel reads as its own tiles.
     @inline(__always)

@@ -179,6 +179,15 @@ final class FusedPass<Kernel: GateKernel> {
         }
     }
 
+    /// Whether the packed sweep adds ∂W_hh step by step (``backwardPacked``) rather than one
+    /// product over every step after it: when ∂W_hh fits in half a core's L2
+    /// (``FusedPass/stepGradientBytes``), so each step's share finds it there. Decided by the
+    /// shape alone, not the worker count, so one worker and two give the same bits.
+    var stepwiseWeightGradient: Bool {
+        packedWeights != nil && recurrence.weightHH.requiresGrad
+            && gates * hidden * MemoryLayout<Float>.size <= Self.stepGradientBytes
+    }
+
     func backward(_ g: Tensor) {
         let kernel = recurrence.kernel
         let block = self.block
@@ -199,8 +208,15 @@ final class FusedPass<Kernel: GateKernel> {
             if let packedWeights {
                 recurrence.weightHH.value.withPointer { packedWeights.packBackward(weight: $0) }
                 let sums = tableSums.map { (sums: $0.pointer, index: tableIndex!) }
-                backwardPacked(packedWeights, outputGrad: pg, dNext: dNext, gradGX: gradGX?.pointer, gradGH: gradGH.pointer,
-                               tableSums: sums)
+                let sweep = { (gradWeightHH: UnsafeMutablePointer<Float>?) in
+                    self.backwardPacked(packedWeights, outputGrad: pg, dNext: dNext, gradGX: gradGX?.pointer,
+                                        gradGH: gradGH.pointer, tableSums: sums, gradWeightHH: gradWeightHH)
+                }
+                if stepwiseWeightGradient {
+                    recurrence.weightHH.accumulateGrad { sweep($0) }
+                } else {
+                    sweep(nil)
+                }
             } else { recurrence.weightHH.value.withPointer { pw in
                 let gradGX = gradGX!
                 for k in stride(from: steps - 1, through: 0, by: -1) {
@@ -261,10 +277,12 @@ final class FusedPass<Kernel: GateKernel> {
             } }
             accumulateBiasGradients(dgx, rows: rows, gradGH: shared ? nil : dgh)
         }
-        let previousHidden = UnsafePointer(history[0].pointer)
-        recurrence.weightHH.accumulateGrad { gw in
-            BLAS.gemm(transposeA: true, m: gates, n: hidden, k: rows, a: dgh, lda: gates, b: previousHidden,
-                      ldb: hidden, beta: 1, c: gw, ldc: hidden)
+        if !stepwiseWeightGradient {
+            let previousHidden = UnsafePointer(history[0].pointer)
+            recurrence.weightHH.accumulateGrad { gw in
+                BLAS.gemm(transposeA: true, m: gates, n: hidden, k: rows, a: dgh, lda: gates, b: previousHidden,
+                          ldb: hidden, beta: 1, c: gw, ldc: hidden)
+            }
         }
         if input.requiresGrad && lookup == nil {
             let dgx = UnsafePointer(gradGX!.pointer)

@@ -125,10 +125,16 @@ extension FusedPass {
 
     /// `gradGX` (rows in time order) may be nil when nothing reads ∂gx but the table sums: with
     /// `tableSums`, ∂gx row `t·B + r` is also added to `sums` row `index.columns[t·B + r]`.
+    ///
+    /// With `gradWeightHH` (`[G·H, H]`), `∂W_hh += ∂gh_kᵀ·h_{k−1}` for every step k, in the order
+    /// k = T−1, …, 0 whatever the split: split by units, each worker adds its own gate rows during
+    /// the sweep, while its ∂gh rows are still in cache; split by rows, where no worker has a whole
+    /// ∂gh row, the same products run by units after the sweep, so the bits are the same.
     func backwardPacked(_ weights: PackedRecurrentWeights, outputGrad pg: UnsafePointer<Float>,
                         dNext: [UnsafeMutablePointer<Float>], gradGX: UnsafeMutablePointer<Float>?,
                         gradGH: UnsafeMutablePointer<Float>,
-                        tableSums: (sums: UnsafeMutablePointer<Float>, index: OneHotRows)?) {
+                        tableSums: (sums: UnsafeMutablePointer<Float>, index: OneHotRows)?,
+                        gradWeightHH: UnsafeMutablePointer<Float>?) {
         let kernel = recurrence.kernel
         let (B, H, G, S) = (batch, hidden, kernel.gateCount, stateCount)
         let (u, pw) = (weights.blockUnits, weights.panelWidth)
@@ -155,6 +161,8 @@ extension FusedPass {
                 let previous = tiles.previous.map { UnsafePointer($0.pointer) }
                 let gradNext = tiles.next.map { UnsafePointer($0.pointer) }, gradPrevious = tiles.spare.map(\.pointer)
                 let own = share.units
+                let stepGradient = plan.split == .byUnits ? gradWeightHH.map { WeightGradientStep(self, weights, units: own, into: $0) } : nil
+                defer { withExtendedLifetime(stepGradient) {} }
                 for k in stride(from: steps - 1, through: 0, by: -1) {
                     let t = time(k)
                     // The states saved at step k − 1 left the caches during the forward pass; reading
@@ -245,6 +253,7 @@ extension FusedPass {
                             }
                         }
                     }
+                    stepGradient?.add(step: k, gradGH: gradGH)
                     barrier.wait()
                     let rowsGH = UnsafePointer(gradGH + (k * B + r0) * gates), dRows = dNext[0] + r0 * H
                     for q in share.groups {
@@ -264,6 +273,43 @@ extension FusedPass {
         }
         if let sums {
             for extra in ownSums { Kernels.add(sums, extra.pointer, into: sums, count: extra.count) }
+        }
+        if let gradWeightHH, plan.split == .byRows {
+            inTeam(weights, (.byUnits, min(plan.workers, weights.groups))) { share, _, _ in
+                let stepGradient = WeightGradientStep(self, weights, units: share.units, into: gradWeightHH)
+                for k in stride(from: steps - 1, through: 0, by: -1) { stepGradient.add(step: k, gradGH: gradGH) }
+            }
+        }
+    }
+
+    /// The largest ∂W_hh taken step by step: half the smallest L2 of the CPUs Recur tunes for.
+    /// A 1×128 LSTM's (256 KiB) trained 7% faster on one thread this way than with one product
+    /// after the sweep; a 2×512 one's (4 MiB, streamed from L3 every step) 5% slower.
+    static var stepGradientBytes: Int { 512 * 1024 }
+
+    /// One worker's rows of `∂W_hh` (`[G·H, H]`): the rows `g·H + u` of its units u for every gate
+    /// g, `+= ∂gh_kᵀ·h_{k−1}` one step at a time (B deep), with `h_{k−1}` packed into panels first.
+    private final class WeightGradientStep {
+        let pass: FusedPass, weights: PackedRecurrentWeights, units: Range<Int>, gradient: UnsafeMutablePointer<Float>
+        let panels: FloatBuffer, tile: FloatBuffer
+
+        init(_ pass: FusedPass, _ weights: PackedRecurrentWeights, units: Range<Int>, into gradient: UnsafeMutablePointer<Float>) {
+            (self.pass, self.weights, self.units, self.gradient) = (pass, weights, units, gradient)
+            panels = FloatBuffer(uninitializedCount: pass.batch * weights.groups * weights.panelWidth)
+            tile = FloatBuffer(uninitializedCount: max(1, units.count) * weights.panelWidth)
+        }
+
+        func add(step k: Int, gradGH: UnsafePointer<Float>) {
+            guard !units.isEmpty else { return }
+            let (B, H, gates) = (pass.batch, pass.hidden, pass.gates)
+            let isa = weights.isa
+            isa.packPanels(transposed: false, b: pass.history[0].pointer + k * pass.block, ldb: H, depth: B, n: H,
+                           into: panels.pointer)
+            for g in 0..<pass.recurrence.kernel.gateCount {
+                let first = g * H + units.lowerBound
+                isa.accumulateTransposedProduct(m: units.count, n: H, depth: B, a: gradGH + k * B * gates + first, lda: gates,
+                                                panels: panels.pointer, c: gradient + first * H, ldc: H, tile: tile.pointer)
+            }
         }
     }
 }

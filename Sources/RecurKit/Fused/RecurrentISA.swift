@@ -125,6 +125,24 @@ public enum RecurrentISA: String, Sendable, CaseIterable {
         }
     }
 
+    /// `C[m×n] += Aᵀ·B`, A read in place and B in ``packPanels`` panels, `tile` `m · panelWidth`
+    /// floats of scratch (see `BlockedProduct.accumulateTransposed`).
+    @inline(__always)
+    func accumulateTransposedProduct(m: Int, n: Int, depth: Int, a: UnsafePointer<Float>, lda: Int,
+                                     panels: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+                                     tile: UnsafeMutablePointer<Float>) {
+        switch self {
+        case .avx512:
+            RecurKernelsAVX512.BlockedProduct.accumulateTransposed(m: m, n: n, k: depth, a: a, lda: lda, panels: panels,
+                                                                   c: c, ldc: ldc, tile: tile)
+        case .avx2:
+            RecurKernelsAVX2.BlockedProduct.accumulateTransposed(m: m, n: n, k: depth, a: a, lda: lda, panels: panels,
+                                                                 c: c, ldc: ldc, tile: tile)
+        case .blas:
+            preconditionFailure("the BLAS path has no panels")
+        }
+    }
+
     /// `C[r, 0..<panelWidth] = (C or bias or 0) + A[r, 0..<depth] · panel` (see `PanelProduct.run`).
     @inline(__always)
     func panelProduct(rows: Int, depth: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>,
