@@ -81,8 +81,9 @@ final class PackedMatrixTests: XCTestCase {
         }
     }
 
-    /// `vpdpbusd` and `vpmaddubsw` + `vpmaddwd` sum the same integers, and so do `vpdpwssd` and
-    /// `vpmaddwd` + `vpaddd`, so the int4 and the int8 products agree bit for bit with and without VNNI.
+    /// `vpdpbusd` and `vpmaddubsw` + `vpmaddwd` sum the same integers, and the int8 quads' byte
+    /// sums (the input split into its low and high bytes) combine into the pairs' exact chunk
+    /// sums, so the int4 and the int8 products agree bit for bit with and without VNNI.
     func testInt8AndInt4WithAndWithoutVNNIAgreeBitForBit() throws {
         guard ResidentKernel.avx512.vnni else { throw XCTSkip("this CPU has no AVX512-VNNI (or RECUR_RESIDENT_VNNI=0)") }
         var rng = RandomGenerator(seed: 5)

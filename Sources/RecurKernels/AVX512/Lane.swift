@@ -20,16 +20,28 @@ func widen(_ h: HalfLane) -> Lane {
 typealias IntLane = SIMD16<Int32>
 
 /// `acc` plus, in lane j, `w[2j]·x₀ + w[2j+1]·x₁` for the 32 int8 at `w` and the two int16 in
-/// `pair` (`vpmovsxbw`, then `vpmaddwd` and `vpaddd`, or one `vpdpwssd` in RecurKernelsVNNI;
-/// CIntegerLanes). `__m512i` imports as `SIMD8<Int64>`; the casts are free (checked in the assembly).
+/// `pair` (`vpmovsxbw`, then `vpmaddwd` and `vpaddd`; CIntegerLanes). With VNNI the int8 product
+/// takes column quads instead (``addQuadProducts(_:_:_:)``). `__m512i` imports as
+/// `SIMD8<Int64>`; the casts are free (checked in the assembly).
 @inline(__always)
 func addPairProducts(_ acc: IntLane, _ w: UnsafeRawPointer, _ pair: Int32) -> IntLane {
-    #if RECUR_VNNI
-    unsafeBitCast(recur_pair_products_512_vnni(unsafeBitCast(acc, to: SIMD8<Int64>.self), w, pair), to: IntLane.self)
-    #else
     unsafeBitCast(recur_pair_products_512(unsafeBitCast(acc, to: SIMD8<Int64>.self), w, pair), to: IntLane.self)
-    #endif
 }
+
+#if RECUR_VNNI
+/// `acc` plus, in lane j, `Σ_b w[4j + b]·bytes[b]` for the 64 int8 weights at `w` (16 rows × 4
+/// columns) and four unsigned input bytes (one `vpdpbusd`; CIntegerLanes).
+@inline(__always)
+func addQuadProducts(_ acc: IntLane, _ w: UnsafeRawPointer, _ bytes: Int32) -> IntLane {
+    unsafeBitCast(recur_quad_products_512_vnni(unsafeBitCast(acc, to: SIMD8<Int64>.self), w, bytes), to: IntLane.self)
+}
+
+/// 32 int16 at `r` as their low bytes (`low`) and their high bytes + 128 (`high`), both unsigned.
+@inline(__always)
+func splitInt16(_ r: UnsafePointer<Int16>, low: UnsafeMutablePointer<UInt8>, high: UnsafeMutablePointer<UInt8>) {
+    recur_split_int16_512(r, low, high)
+}
+#endif
 
 /// The ``Lane`` of floats at `x` times `factor`, rounded to even and saturated, to int16 at `out`.
 @inline(__always)

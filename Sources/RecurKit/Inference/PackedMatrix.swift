@@ -5,8 +5,8 @@ import RecurKernelsVNNI
 
 /// A weight matrix A `[m, n]` and its bias `[m]`, held for batch-1 products y = A·x + b in the
 /// layout ``ResidentKernel`` wants: panels of `lanes` rows, column by column (see `PanelGemv`),
-/// in fp32, fp16, int8 with a scale per row (in column pairs, its input rounded to int16 per
-/// product) or int4 with a scale and minimum per row and group (``Int4Groups``; in octets of
+/// in fp32, fp16, int8 with a scale per row (in column pairs, or quads with VNNI, its input
+/// rounded to int16 per product) or int4 with a scale and minimum per row and group (``Int4Groups``; in octets of
 /// columns, its input rounded to int8); row-major fp32 for ``ResidentKernel/blas`` (fp16, int8
 /// and int4 weights then kept as the fp32 values they stand for, the input as it is).
 ///
@@ -31,7 +31,12 @@ public final class PackedMatrix {
         case floats(UnsafeMutablePointer<Float>)
         case halves(UnsafeMutablePointer<Float16>)
         /// int8 in column pairs; a scale per row `[paddedRows]`; the input as int16, n rounded up to even.
-        case pairs(UnsafeMutablePointer<Int8>, scales: UnsafeMutablePointer<Float>, rounded: UnsafeMutablePointer<Int16>, vnni: Bool)
+        case pairs(UnsafeMutablePointer<Int8>, scales: UnsafeMutablePointer<Float>, rounded: UnsafeMutablePointer<Int16>)
+        /// int8 in column quads (VNNI); a scale per row `[paddedRows]`; each row's weight sum per
+        /// chunk `[panels, chunks, lanes]`; the input as int16 and split into bytes, `4·⌈n/4⌉`
+        /// rounded up to a multiple of 32 of each.
+        case quads(UnsafeMutablePointer<Int8>, scales: UnsafeMutablePointer<Float>, rowSums: UnsafeMutablePointer<Int32>,
+                   rounded: UnsafeMutablePointer<Int16>, low: UnsafeMutablePointer<UInt8>, high: UnsafeMutablePointer<UInt8>)
         /// int4 in octets; scales and minimums `[panels, groups, lanes]`; the input as int8,
         /// n rounded up to a multiple of 8; the input's sum per group.
         case nibbles(UnsafeMutablePointer<UInt8>, scales: UnsafeMutablePointer<Float16>, minimums: UnsafeMutablePointer<Float16>,
@@ -81,6 +86,24 @@ public final class PackedMatrix {
             for r in 0..<rows { for k in 0..<columns { out[panelIndex(r, k)] = Float16(weights[r * columns + k]) } }
             store = .halves(out)
             bytesPerProduct = paddedRows * columns * 2 + biasBytes
+        case (_, .int8) where useVNNI:
+            // Column quads: (r, k) sits at ((p·quads + k / 4)·lanes + r % lanes)·4 + k % 4.
+            let quads = (columns + 3) / 4, perChunk = PanelGemvVNNI.quadsPerChunk, chunks = (quads + perChunk - 1) / perChunk
+            let inputs = (4 * quads + 31) / 32 * 32
+            let out = zeroed(Int8.self, paddedRows * 4 * quads), scales = zeroed(Float.self, paddedRows)
+            let rowSums = zeroed(Int32.self, paddedRows * chunks)
+            for r in 0..<rows {
+                let scale = Int8Rows.scale(rowMax: row(r).reduce(0) { max($0, abs($1)) })
+                scales[r] = scale
+                for k in 0..<columns {
+                    let q = Int8Rows.quantize(weights[r * columns + k], scale: scale)
+                    out[(((r / lanes) * quads + k / 4) * lanes + r % lanes) * 4 + k % 4] = q
+                    rowSums[((r / lanes) * chunks + k / (4 * perChunk)) * lanes + r % lanes] += Int32(q)
+                }
+            }
+            store = .quads(out, scales: scales, rowSums: rowSums, rounded: zeroed(Int16.self, inputs),
+                           low: zeroed(UInt8.self, inputs), high: zeroed(UInt8.self, inputs))
+            bytesPerProduct = paddedRows * 4 * quads + biasBytes + rows * 4 + paddedRows * chunks * 4
         case (_, .int8):
             // Column pairs: an odd n gets a zero column; (r, k) sits at ((p·pairs + k / 2)·lanes + r % lanes)·2 + k % 2.
             let pairs = (columns + 1) / 2
@@ -92,7 +115,7 @@ public final class PackedMatrix {
                     out[(((r / lanes) * pairs + k / 2) * lanes + r % lanes) * 2 + k % 2] = Int8Rows.quantize(weights[r * columns + k], scale: scale)
                 }
             }
-            store = .pairs(out, scales: scales, rounded: zeroed(Int16.self, 2 * pairs), vnni: useVNNI)
+            store = .pairs(out, scales: scales, rounded: zeroed(Int16.self, 2 * pairs))
             bytesPerProduct = paddedRows * 2 * pairs + biasBytes + rows * 4
         case (_, .int4):
             // Octets: (r, k) is byte ((p·octets + k / 8)·lanes + r % lanes)·4 + k % 4, the low
@@ -124,8 +147,10 @@ public final class PackedMatrix {
         switch store {
         case .floats(let p): p.deallocate()
         case .halves(let p): p.deallocate()
-        case .pairs(let p, let scales, let rounded, _):
+        case .pairs(let p, let scales, let rounded):
             p.deallocate(); scales.deallocate(); rounded.deallocate()
+        case .quads(let p, let scales, let rowSums, let rounded, let low, let high):
+            p.deallocate(); scales.deallocate(); rowSums.deallocate(); rounded.deallocate(); low.deallocate(); high.deallocate()
         case .nibbles(let p, let scales, let minimums, let rounded, let groupSums, _):
             p.deallocate(); scales.deallocate(); minimums.deallocate(); rounded.deallocate(); groupSums.deallocate()
         }
@@ -148,11 +173,12 @@ public final class PackedMatrix {
             PanelGemvAVX512.multiply(panels: a, panelCount: panels, columns: columns, x: x, bias: bias, y: y)
         case (.avx2, .halves(let a)):
             PanelGemvAVX2.multiply(panels: a, panelCount: panels, columns: columns, x: x, bias: bias, y: y)
-        case (.avx512, .pairs(let a, let scales, let rounded, true)):
-            PanelGemvVNNI.multiply(pairedPanels: a, scales: scales, panelCount: panels, columns: columns, x: x, rounded: rounded, bias: bias, y: y)
-        case (.avx512, .pairs(let a, let scales, let rounded, false)):
+        case (.avx512, .quads(let a, let scales, let rowSums, let rounded, let low, let high)):
+            PanelGemvVNNI.multiply(quadPanels: a, scales: scales, rowSums: rowSums, panelCount: panels, columns: columns, x: x,
+                                   rounded: rounded, low: low, high: high, bias: bias, y: y)
+        case (.avx512, .pairs(let a, let scales, let rounded)):
             PanelGemvAVX512.multiply(pairedPanels: a, scales: scales, panelCount: panels, columns: columns, x: x, rounded: rounded, bias: bias, y: y)
-        case (.avx2, .pairs(let a, let scales, let rounded, _)):
+        case (.avx2, .pairs(let a, let scales, let rounded)):
             PanelGemvAVX2.multiply(pairedPanels: a, scales: scales, panelCount: panels, columns: columns, x: x, rounded: rounded, bias: bias, y: y)
         case (.avx512, .nibbles(let a, let scales, let minimums, let rounded, let groupSums, true)):
             PanelGemvVNNI.multiply(nibblePanels: a, scales: scales, minimums: minimums, panelCount: panels, columns: columns, x: x,
@@ -163,8 +189,8 @@ public final class PackedMatrix {
         case (.avx2, .nibbles(let a, let scales, let minimums, let rounded, let groupSums, _)):
             PanelGemvAVX2.multiply(nibblePanels: a, scales: scales, minimums: minimums, panelCount: panels, columns: columns, x: x,
                                    rounded: rounded, groupSums: groupSums, bias: bias, y: y)
-        case (.blas, _):
-            preconditionFailure("PackedMatrix: the BLAS kernel keeps fp32 rows")
+        case (.avx2, .quads), (.blas, _):
+            preconditionFailure("PackedMatrix: the BLAS kernel keeps fp32 rows, and only AVX-512 packs int8 quads")
         }
     }
 }

@@ -69,8 +69,8 @@ public enum ResidentKernel: String, CaseIterable, Sendable {
     /// This machine's choice, read once.
     public static let current: ResidentKernel = choose(cpuFlags: CPUKernelChoice.cpuFlags())
 
-    /// Whether the int8 and int4 products may use VNNI's `vpdpwssd` and `vpdpbusd` (two int16 or
-    /// four byte products summed into int32 in one instruction; RecurKernelsVNNI) on a CPU with
+    /// Whether the int8 and int4 products may use VNNI's `vpdpbusd` (four byte products summed
+    /// into int32 in one instruction; RecurKernelsVNNI, the int8 weights then in column quads) on a CPU with
     /// `cpuFlags`: the AVX-512 kernel on a CPU with AVX512-VNNI. `forced` `0` (`RECUR_RESIDENT_VNNI=0`) turns it off, to time and test
     /// the other path.
     public func hasVNNI(cpuFlags: Set<String>, forced: String? = ProcessInfo.processInfo.environment["RECUR_RESIDENT_VNNI"]) -> Bool {
