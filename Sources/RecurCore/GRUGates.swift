@@ -1,0 +1,1 @@
+../RecurKernels/Shared/GRUGates.swift
