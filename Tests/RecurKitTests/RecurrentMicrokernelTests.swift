@@ -76,6 +76,19 @@ final class RecurrentMicrokernelTests: XCTestCase {
         }
     }
 
+    /// A layer whose ∂W_hh is larger than any L2 (H = 600: 5.5 MiB) takes it in one product after
+    /// the sweep instead of step by step; both match the generic loop.
+    func testAWideLayerTakesItsWeightGradientAfterTheSweep() throws {
+        XCTAssertGreaterThan(4 * 600 * 600 * 4, CoreCache.level2Bytes)
+        XCTAssertLessThanOrEqual(4 * 37 * 37 * 4, CoreCache.level2Bytes)
+        let c = Case(cell: "lstm", hidden: 600, batch: 2, steps: 2)
+        let generic = try run(c, path: .generic)
+        for isa in paths {
+            RecurrentISA.override = isa
+            assertClose(try run(c, path: .fused), generic, "\(isa) \(c)")
+        }
+    }
+
     func testTwoWorkersEqualOneBitForBit() throws {
         // Each element's sums run in the same order whichever worker owns its unit or its batch
         // row, so the split changes nothing, not even rounding. H = 70 gives two panels with

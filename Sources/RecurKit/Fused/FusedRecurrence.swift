@@ -180,9 +180,9 @@ final class FusedPass<Kernel: GateKernel> {
     }
 
     /// Whether the packed sweep adds ∂W_hh step by step (``backwardPacked``) rather than one
-    /// product over every step after it: when ∂W_hh fits in half a core's L2
+    /// product over every step after it: when ∂W_hh fits in a core's L2
     /// (``FusedPass/stepGradientBytes``), so each step's share finds it there. Decided by the
-    /// shape alone, not the worker count, so one worker and two give the same bits.
+    /// shape and the machine, not the worker count, so one worker and two give the same bits.
     var stepwiseWeightGradient: Bool {
         packedWeights != nil && recurrence.weightHH.requiresGrad
             && gates * hidden * MemoryLayout<Float>.size <= Self.stepGradientBytes
