@@ -108,13 +108,8 @@ public enum BlockedProduct {
                         for r in 0..<rows { (tile + r * width).update(from: target + r * ldc, count: columns) }
                     }
                     func multiply(rows: Int, a: UnsafePointer<Float>, rowStride: Int, kStride: Int, c: UnsafeMutablePointer<Float>) {
-                        if narrow && columns <= PanelProduct.lanes {
-                            PanelProduct.runOneLane(rows: rows, depth: depth, a: a, rowStride: rowStride, kStride: kStride,
-                                                    panel: panel, c: c, ldc: ldo, accumulate: add)
-                        } else {
-                            PanelProduct.run(rows: rows, depth: depth, a: a, rowStride: rowStride, kStride: kStride,
-                                             panel: panel, c: c, ldc: ldo, accumulate: add)
-                        }
+                        multiplyPanel(columns: columns, rows: rows, depth: depth, a: a, rowStride: rowStride, kStride: kStride,
+                                      panel: panel, c: c, ldc: ldo, accumulate: add)
                     }
                     if transposeA {
                         var r = 0
@@ -152,23 +147,30 @@ public enum BlockedProduct {
         var column = 0, panel = panels
         while column < n {
             let columns = min(width, n - column), target = c + column
-            if columns == width {
-                PanelProduct.run(rows: m, depth: k, a: a, rowStride: 1, kStride: lda, panel: panel, c: target, ldc: ldc,
-                                 accumulate: true)
-            } else {
-                // As in `run`: the kernel writes whole panel rows, so a narrow panel goes through the tile.
-                for r in 0..<m { (tile + r * width).update(from: target + r * ldc, count: columns) }
-                if columns <= PanelProduct.lanes {
-                    PanelProduct.runOneLane(rows: m, depth: k, a: a, rowStride: 1, kStride: lda, panel: panel, c: tile,
-                                            ldc: width, accumulate: true)
-                } else {
-                    PanelProduct.run(rows: m, depth: k, a: a, rowStride: 1, kStride: lda, panel: panel, c: tile, ldc: width,
-                                     accumulate: true)
-                }
-                for r in 0..<m { (target + r * ldc).update(from: tile + r * width, count: columns) }
-            }
+            // As in `run`: the kernel writes whole panel rows, so a narrow panel goes through the tile.
+            let narrow = columns < width
+            let out = narrow ? tile : target, ldo = narrow ? width : ldc
+            if narrow { for r in 0..<m { (tile + r * width).update(from: target + r * ldc, count: columns) } }
+            multiplyPanel(columns: columns, rows: m, depth: k, a: a, rowStride: 1, kStride: lda, panel: panel, c: out, ldc: ldo,
+                          accumulate: true)
+            if narrow { for r in 0..<m { (target + r * ldc).update(from: tile + r * width, count: columns) } }
             panel += k * width
             column += width
+        }
+    }
+
+    /// The panel kernel for a panel of which only `columns` are C's: one vector's worth or fewer
+    /// through ``PanelProduct/runOneLane(rows:depth:a:rowStride:kStride:panel:c:ldc:accumulate:)``,
+    /// which does a quarter of the full width's work.
+    @inline(__always)
+    static func multiplyPanel(columns: Int, rows: Int, depth: Int, a: UnsafePointer<Float>, rowStride: Int, kStride: Int,
+                              panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        if columns <= PanelProduct.lanes {
+            PanelProduct.runOneLane(rows: rows, depth: depth, a: a, rowStride: rowStride, kStride: kStride,
+                                    panel: panel, c: c, ldc: ldc, accumulate: accumulate)
+        } else {
+            PanelProduct.run(rows: rows, depth: depth, a: a, rowStride: rowStride, kStride: kStride,
+                             panel: panel, c: c, ldc: ldc, accumulate: accumulate)
         }
     }
 
