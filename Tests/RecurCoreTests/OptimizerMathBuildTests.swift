@@ -57,7 +57,7 @@ final class OptimizerMathBuildTests: XCTestCase {
 
     func testBiasKernelsGiveTheScalarBits() {
         for columns in [1, 15, 16, 17, 63, 64, 65, 130] {
-            for r in [1, 5] {
+            for r in [1, 5, 8, 11] {
                 let addScalar = rows({ row, d, n, c in for i in 0..<n { for j in 0..<c { d[i * c + j] += row[j] } } }, rows: r, columns: columns, sourceRows: 1, targetRows: r)
                 let sumScalar = rows({ s, d, n, c in for j in 0..<c { var a = d[j]; for i in 0..<n { a += s[i * c + j] }; d[j] = a } }, rows: r, columns: columns, sourceRows: r, targetRows: 1)
                 var adders: [(String, Rows)] = [("baseline", { OptimizerMath.addRow($0, into: $1, rows: $2, columns: $3) })]

@@ -47,30 +47,33 @@ enum OptimizerMath: SixteenLanes {
     }
 
     /// `dst[c] += Σ_r src[r, c]`, rows added in order.
+    ///
+    /// Four rows at a time over the whole width, with `dst` held in L1 between them: the source is
+    /// read once, front to back. Column stripes down every row (the earlier loop) read a
+    /// `[6400, 1536]` ∂gh at 6 KiB strides, which the prefetchers did not follow: 1.5% of a GRU
+    /// 2×512 training step. Each column still adds its rows in order, so the bits are the same.
     static func accumulateRowSum(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
                                  stride: Int) {
-        var c = 0
-        // 64 columns at a time in registers, so dst is read and written once per block.
-        while c + 64 <= columns {
-            var a0 = load(dst + c), a1 = load(dst + c + 16), a2 = load(dst + c + 32), a3 = load(dst + c + 48)
-            for r in 0..<rows {
-                let s = src + r * stride + c
-                a0 += load(s); a1 += load(s + 16); a2 += load(s + 32); a3 += load(s + 48)
+        var r = 0
+        while r + 4 <= rows {
+            let s0 = src + r * stride, s1 = s0 + stride, s2 = s1 + stride, s3 = s2 + stride
+            var c = 0
+            while c + 16 <= columns {
+                store(load(dst + c) + load(s0 + c) + load(s1 + c) + load(s2 + c) + load(s3 + c), dst + c)
+                c += 16
             }
-            store(a0, dst + c); store(a1, dst + c + 16); store(a2, dst + c + 32); store(a3, dst + c + 48)
-            c += 64
+            while c < columns {
+                dst[c] = dst[c] + s0[c] + s1[c] + s2[c] + s3[c]
+                c += 1
+            }
+            r += 4
         }
-        while c + 16 <= columns {
-            var a = load(dst + c)
-            for r in 0..<rows { a += load(src + r * stride + c) }
-            store(a, dst + c)
-            c += 16
-        }
-        while c < columns {
-            var a = dst[c]
-            for r in 0..<rows { a += src[r * stride + c] }
-            dst[c] = a
-            c += 1
+        while r < rows {
+            let s = src + r * stride
+            var c = 0
+            while c + 16 <= columns { store(load(dst + c) + load(s + c), dst + c); c += 16 }
+            while c < columns { dst[c] += s[c]; c += 1 }
+            r += 1
         }
     }
 }
