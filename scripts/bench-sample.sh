@@ -31,7 +31,7 @@ print(f"PyTorch's int8 loop (quantize_dynamic): {int8:,.0f} chars/s")
 print()
 print("| weights | Recur chars/s | × PyTorch's faster loop | × its int8 loop | MB/char | bound, weights in cache (GB/s) | Recur / bound | bound, DRAM (GB/s) |")
 print("|---|---|---|---|---|---|---|---|")
-for name, key in [("fp32", ""), ("fp16", "fp16_"), ("int8", "int8_"), ("int4", "int4_")]:
+for name, key in [("fp32", ""), ("fp16", "fp16_"), ("bf16", "bf16_"), ("int8", "int8_"), ("int4", "int4_")]:
     cps = recur[key + "chars_per_second"]
     print(f"| {name} | {cps:,.0f} | {cps / faster:.1f}× | {cps / int8:.1f}× | {recur[key + 'weight_bytes_per_char'] / 1e6:.2f} "
           f"| {recur[key + 'cache_bound_chars_per_second']:,.0f} ({recur[key + 'cache_gb_per_second']}) "

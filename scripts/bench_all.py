@@ -6,7 +6,7 @@ Rows: training throughput of the fused LSTM/GRU/RNN (SMALL 1×128 b32 s64, MEDIU
 1 and 2 threads), for MEDIUM on one thread the multiply-add rate Recur reaches and the rate the
 target needs, each against one core's measured FMA peak, two-thread scaling, the generic autodiff
 path against the fused one, the mingru plugin cell traced (hoisted products + compiled step)
-against its plain step loop, batch-1 sampling on 1 and 2 threads in fp32, fp16 and int8 against PyTorch's fastest loop (oneDNN on or off,
+against its plain step loop, batch-1 sampling on 1 and 2 threads in fp32, fp16, bf16, int8 and int4 against PyTorch's fastest loop (oneDNN on or off,
 1 or 2 threads; its quantize_dynamic loop for int8) and the bandwidth bound, and peak RSS of an LSTM training step (B 32, H 512) at T = 100, 1,000,
 10,000 with and without --recompute.
 """
@@ -137,9 +137,9 @@ def user_cells():
 
 def sampling():
     # The references are PyTorch's fastest loops, best of two runs of 2,000 characters each at 1
-    # and at 2 threads (one run of 500 measured anywhere from 865 to 2,859): for fp32 and fp16
-    # weights its fp32 loop with oneDNN on or off (the issue's "faster variant"; PyTorch has no
-    # fp16 CPU path to set beside Recur's), for int8 weights its quantize_dynamic loop (int8
+    # and at 2 threads (one run of 500 measured anywhere from 865 to 2,859): for fp32, fp16 and
+    # bf16 weights its fp32 loop with oneDNN on or off (the issue's "faster variant"; PyTorch has
+    # no fp16 or bf16 CPU loop to set beside Recur's), for int8 weights its quantize_dynamic loop (int8
     # weights too), so no row compares fewer bytes with more — except int4, which PyTorch has no
     # CPU loop for (quantize_dynamic stops at int8): its rows set Recur's int4 beside PyTorch's
     # int8 loop, the fewest bytes PyTorch reads, and say so.
@@ -153,7 +153,8 @@ def sampling():
         shape = ["--cell", "lstm", "--hidden", "512", "--layers", "2", "--vocab", "65", "--threads", str(threads)]
         recur = json.loads(run([RECUR, "bench", "sample", *shape, "--json"]).strip().splitlines()[-1])
         label = f"{threads} thread{'s' if threads > 1 else ''}"
-        for name, key, reference in [("fp32", "", "fp32"), ("fp16", "fp16_", "fp32"), ("int8", "int8_", "int8"), ("int4", "int4_", "int8")]:
+        for name, key, reference in [("fp32", "", "fp32"), ("fp16", "fp16_", "fp32"), ("bf16", "bf16_", "fp32"),
+                                     ("int8", "int8_", "int8"), ("int4", "int4_", "int8")]:
             cps = recur[key + "chars_per_second"]
             against = "PyTorch's fastest loop" if reference == "fp32" else "PyTorch's int8 loop"
             row(f"sampling 2×512 LSTM, {name} weights, {label} (chars/s)", cps, fastest[reference], against, 5.0)

@@ -18,7 +18,7 @@ final class GenerationOptionsTests: XCTestCase {
     }
 
     func testEachPrecisionFlagChoosesItsPrecision() throws {
-        for (flag, precision) in [(nil, ResidentPrecision.fp32), ("half", .fp16), ("int8", .int8), ("int4", .int4)] {
+        for (flag, precision) in [(nil, ResidentPrecision.fp32), ("half", .fp16), ("bf16", .bf16), ("int8", .int8), ("int4", .int4)] {
             let text = flag.map { [$0: "true"] } ?? [:]
             let options = try schema.decode(try schema.resolve(stored: schema.defaults, text: text), as: GenerationOptions.self)
             XCTAssertEqual(options.precision, precision, flag ?? "no flag")

@@ -74,6 +74,15 @@ final class SmokeTests: HostTestCase {
         XCTAssertEqual(half.stdout.unicodeScalars.count, prime.unicodeScalars.count + 30 + 1, "\(half)")
         XCTAssertTrue(half.stdout.unicodeScalars.dropFirst(prime.unicodeScalars.count).dropLast().allSatisfy { vocabulary.contains(String($0)) }, "\(half)")
         XCTAssertEqual(try recur(["sample", run.path, "--prime", prime, "--length", "30", "--seed", "3", "--half"]).stdout, half.stdout)
+        // --bf16: bfloat16 resident weights; likewise.
+        let bf16 = try recur(["sample", run.path, "--prime", prime, "--length", "30", "--seed", "3", "--bf16"])
+        XCTAssertEqual(bf16.status, 0, "\(bf16)")
+        XCTAssertEqual(bf16.stdout.unicodeScalars.count, prime.unicodeScalars.count + 30 + 1, "\(bf16)")
+        XCTAssertTrue(bf16.stdout.unicodeScalars.dropFirst(prime.unicodeScalars.count).dropLast().allSatisfy { vocabulary.contains(String($0)) }, "\(bf16)")
+        XCTAssertEqual(try recur(["sample", run.path, "--prime", prime, "--length", "30", "--seed", "3", "--bf16"]).stdout, bf16.stdout)
+        let halfAndBF16 = try recur(["sample", run.path, "--prime", prime, "--half", "--bf16"])
+        XCTAssertEqual(halfAndBF16.status, 64, "\(halfAndBF16)")
+        XCTAssertTrue(halfAndBF16.stderr.contains("--half and --bf16"), "\(halfAndBF16)")
         // --int8: int8 resident weights, a scale per row; likewise. Not with --half.
         let int8 = try recur(["sample", run.path, "--prime", prime, "--length", "30", "--seed", "3", "--int8"])
         XCTAssertEqual(int8.status, 0, "\(int8)")
@@ -94,11 +103,11 @@ final class SmokeTests: HostTestCase {
         XCTAssertTrue(twoPrecisions.stderr.contains("--int8 and --int4"), "\(twoPrecisions)")
         let predictInt4 = try recur(["predict", run.path, prime, "--length", "5", "--int8", "true", "--int4", "true"])
         XCTAssertEqual(predictInt4.status, 64, "\(predictInt4)")
-        XCTAssertTrue(predictInt4.stderr.contains("--int4 true: expected false when half or int8 is true"), "\(predictInt4)")
+        XCTAssertTrue(predictInt4.stderr.contains("--int4 true: expected false when half, bf16 or int8 is true"), "\(predictInt4)")
         // The same choice as `recur predict` options: int8=true with half=true is one clear line.
         let predictBoth = try recur(["predict", run.path, prime, "--length", "5", "--half", "true", "--int8", "true"])
         XCTAssertEqual(predictBoth.status, 64, "\(predictBoth)")
-        XCTAssertTrue(predictBoth.stderr.contains("--int8 true: expected false when half is true"), "\(predictBoth)")
+        XCTAssertTrue(predictBoth.stderr.contains("--int8 true: expected false when half or bf16 is true"), "\(predictBoth)")
         XCTAssertEqual(predictBoth.stderr.split(separator: "\n").count, 1, "\(predictBoth)")
         // --threads 2: each step split between two workers, the same text as one.
         let two = try recur(["sample", run.path, "--prime", prime, "--length", "30", "--temperature", "0.5", "--seed", "3", "--threads", "2"])

@@ -2,7 +2,7 @@ import XCTest
 @testable import RecurKit
 
 /// The batch-1 products of resident inference against a plain Double loop, on every kernel this
-/// CPU runs (so the AVX2 code is tested on an AVX-512 machine too), in fp32, fp16, int8 and int4 (with
+/// CPU runs (so the AVX2 code is tested on an AVX-512 machine too), in fp32, fp16, bf16, int8 and int4 (with
 /// and without VNNI where the CPU has it), with row
 /// and column counts that are no multiple of 8 or 16.
 final class PackedMatrixTests: XCTestCase {
@@ -70,6 +70,7 @@ final class PackedMatrixTests: XCTestCase {
                         switch precision {
                         case .fp32: break
                         case .fp16: XCTAssertEqual(Double(y[r]), exact, accuracy: 0x1p-11 * magnitude + summation, label)
+                        case .bf16: XCTAssertEqual(Double(y[r]), exact, accuracy: 0x1p-8 * magnitude + summation, label)
                         case .int8: XCTAssertEqual(Double(y[r]), exact, accuracy: Double(largest) / 254 * inputs + summation + inputRounding, label)
                         case .int4: XCTAssertEqual(Double(y[r]), exact, accuracy: weightError + summation + inputRounding, label)
                         }
@@ -78,6 +79,50 @@ final class PackedMatrixTests: XCTestCase {
                     for r in m..<packed.paddedRows { XCTAssertEqual(y[r], 0, "\(kernel) padding row \(r)") }
                 }
             }
+        }
+    }
+
+    /// The bf16 product widens each weight exactly and sums the columns in the fp32 product's
+    /// order, so it equals the fp32 product on the rounded weights bit for bit, whatever n's
+    /// parity (an odd n's last pair has one column) and on each SIMD kernel.
+    func testBF16EqualsFP32OnTheRoundedWeightsBitForBit() throws {
+        var rng = RandomGenerator(seed: 11)
+        for kernel in kernels where kernel != .blas {
+            for (m, n) in [(1, 1), (17, 2), (16, 3), (33, 7), (5, 8), (40, 9), (3, 130), (19, 513)] {
+                let a = random(m * n, &rng), b = random(m, &rng), x = random(n, &rng).map { $0 * 100 }
+                let rounded = (0..<m).flatMap { ResidentPrecision.bf16.rounded(row: Array(a[$0 * n ..< ($0 + 1) * n])) }
+                let brains = PackedMatrix(weights: a, rows: m, columns: n, bias: b, kernel: kernel, precision: .bf16)
+                let floats = PackedMatrix(weights: rounded, rows: m, columns: n, bias: b, kernel: kernel, precision: .fp32)
+                XCTAssertEqual(brains.bytesPerProduct, brains.paddedRows * ((n + 1) / 2) * 4 + m * 4)
+                var y = [Float](repeating: .nan, count: brains.paddedRows), z = y
+                brains.multiply(x, into: &y)
+                floats.multiply(x, into: &z)
+                XCTAssertEqual(y.map(\.bitPattern), z.map(\.bitPattern), "\(kernel) m \(m) n \(n)")
+            }
+        }
+    }
+
+    /// Round to nearest, ties to even, on the 16 bits kept; NaN stays NaN, ±∞ and ±0 stay, the
+    /// largest floats round up to ∞, subnormals keep their top bits.
+    func testBrainFloatRounding() {
+        func rounded(_ bits: UInt32) -> UInt16 { BrainFloat.round(Float(bitPattern: bits)) }
+        XCTAssertEqual(rounded(0x3F80_0000), 0x3F80)                  // 1
+        XCTAssertEqual(rounded(0x3F80_7FFF), 0x3F80)                  // below the half: down
+        XCTAssertEqual(rounded(0x3F80_8000), 0x3F80)                  // tie, even stays
+        XCTAssertEqual(rounded(0x3F81_8000), 0x3F82)                  // tie, odd goes up to even
+        XCTAssertEqual(rounded(0x3F80_8001), 0x3F81)                  // above the half: up
+        XCTAssertEqual(rounded(0xBF80_8001), 0xBF81)                  // the same for a negative
+        XCTAssertEqual(rounded(0x3FFF_FFFF), 0x4000)                  // a carry into the exponent
+        XCTAssertEqual(rounded(0x7F7F_FFFF), 0x7F80)                  // past the largest bf16: ∞
+        XCTAssertEqual(rounded(0x7F80_0000), 0x7F80)                  // ∞
+        XCTAssertEqual(rounded(0xFF80_0000), 0xFF80)                  // −∞
+        XCTAssertEqual(rounded(0x8000_0000), 0x8000)                  // −0
+        XCTAssertEqual(rounded(0x0001_8000), 0x0002)                  // a subnormal tie, odd: up
+        XCTAssertTrue(BrainFloat.widen(BrainFloat.round(.nan)).isNaN)
+        XCTAssertTrue(BrainFloat.widen(rounded(0x7F80_0001)).isNaN)   // a NaN whose payload is below the kept bits
+        for value: Float in [0.1, -3.5, 1e-30, 6.5e4, 123_456.78] {
+            let back = BrainFloat.widen(BrainFloat.round(value))
+            XCTAssertLessThanOrEqual(abs(back - value), abs(value) * 0x1p-8, "\(value)")
         }
     }
 

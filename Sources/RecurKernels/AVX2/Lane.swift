@@ -11,6 +11,10 @@ typealias HalfLane = SIMD8<Float16>
 @inline(__always)
 func widen(_ h: HalfLane) -> Lane { Lane(h) }
 
+/// 8 bf16 column pairs, one load of ``PanelGemv``'s bf16 panels: lane j holds row j's weight of
+/// the first column in its low half and of the second in its high half.
+typealias PairLane = SIMD8<UInt32>
+
 /// 8 int32 sums: the accumulators of the int8 product (``addPairProducts(_:_:_:)``).
 typealias IntLane = SIMD8<Int32>
 

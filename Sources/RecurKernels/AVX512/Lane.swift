@@ -16,6 +16,10 @@ func widen(_ h: HalfLane) -> Lane {
     Lane(lowHalf: SIMD8<Float>(h.lowHalf), highHalf: SIMD8<Float>(h.highHalf))
 }
 
+/// 16 bf16 column pairs, one load of ``PanelGemv``'s bf16 panels: lane j holds row j's weight of
+/// the first column in its low half and of the second in its high half.
+typealias PairLane = SIMD16<UInt32>
+
 /// 16 int32 sums: the accumulators of the int8 product (``addPairProducts(_:_:_:)``).
 typealias IntLane = SIMD16<Int32>
 

@@ -44,6 +44,44 @@ public enum PanelGemv {
         }
     }
 
+    /// bf16 panels in column pairs: panel p's pair c is W `UInt32`, lane j holding row j's
+    /// weights of columns 2c (low half) and 2c + 1 (high half), an odd n's last high half zero.
+    ///
+    /// bf16 is the top half of an fp32, so each column widens by one shift (`vpslld`) or one mask
+    /// (`vpandd`), where fp16's `vcvtph2ps` (one register per two cycles on Zen 4) held that
+    /// product to about 0.6 of the bandwidth bound. The columns are summed as ``panelSum(columns:x:_:)``
+    /// sums them, so the result has the bits of the fp32 product on the rounded weights.
+    public static func multiply(brainPanels panels: UnsafePointer<UInt32>, panelCount: Int, columns n: Int,
+                                x: UnsafePointer<Float>, bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>) {
+        let pairs = (n + 1) / 2, whole = n / 2, stride = MemoryLayout<PairLane>.size
+        @inline(__always) func low(_ v: PairLane) -> Lane { unsafeBitCast(v &<< 16, to: Lane.self) }
+        @inline(__always) func high(_ v: PairLane) -> Lane { unsafeBitCast(v & 0xFFFF_0000, to: Lane.self) }
+        let raw = UnsafeRawPointer(panels)
+        for p in 0..<panelCount {
+            let a = raw + p * pairs * stride
+            @inline(__always) func pair(_ c: Int) -> PairLane { a.load(fromByteOffset: c * stride, as: PairLane.self) }
+            // panelSum's four sums: column k goes to s_(k mod 4), and the columns after the last
+            // whole four to s0, in order.
+            var s0 = Lane(), s1 = Lane(), s2 = Lane(), s3 = Lane()
+            var c = 0
+            while c + 2 <= whole {
+                let v0 = pair(c), v1 = pair(c + 1), k = 2 * c
+                s0 = s0.addingProduct(low(v0), Lane(repeating: x[k]))
+                s1 = s1.addingProduct(high(v0), Lane(repeating: x[k + 1]))
+                s2 = s2.addingProduct(low(v1), Lane(repeating: x[k + 2]))
+                s3 = s3.addingProduct(high(v1), Lane(repeating: x[k + 3]))
+                c += 2
+            }
+            while c < pairs {
+                let v = pair(c), k = 2 * c
+                s0 = s0.addingProduct(low(v), Lane(repeating: x[k]))
+                if k + 1 < n { s0 = s0.addingProduct(high(v), Lane(repeating: x[k + 1])) }
+                c += 1
+            }
+            store((s0 + s1) + (s2 + s3), panel: p, bias: bias, y: y)
+        }
+    }
+
     /// Column pairs one int32 accumulator may sum without overflow: each pair adds at most
     /// 2 · 127 · 32767 in magnitude, and 256 of them 2,130,574,336 < 2³¹.
     public static let pairsPerChunk = 256

@@ -5,10 +5,10 @@ import RecurKernelsVNNI
 
 /// A weight matrix A `[m, n]` and its bias `[m]`, held for batch-1 products y = A·x + b in the
 /// layout ``ResidentKernel`` wants: panels of `lanes` rows, column by column (see `PanelGemv`),
-/// in fp32, fp16, int8 with a scale per row (in column pairs, or quads with VNNI, its input
+/// in fp32, fp16, bf16 (in column pairs), int8 with a scale per row (in column pairs, or quads with VNNI, its input
 /// rounded to int16 per product) or int4 with a scale and minimum per row and group (``Int4Groups``; in octets of
-/// columns, its input rounded to int8); row-major fp32 for ``ResidentKernel/blas`` (fp16, int8
-/// and int4 weights then kept as the fp32 values they stand for, the input as it is).
+/// columns, its input rounded to int8); row-major fp32 for ``ResidentKernel/blas`` (fp16, bf16,
+/// int8 and int4 weights then kept as the fp32 values they stand for, the input as it is).
 ///
 /// ``multiply(_:into:)`` writes ``paddedRows`` floats (rows past m are 0 + 0), so the output
 /// buffer must hold that many. Nothing is allocated after `init`; an int8 or int4 matrix keeps
@@ -30,6 +30,8 @@ public final class PackedMatrix {
         /// fp32 panels, or row-major for ``ResidentKernel/blas``.
         case floats(UnsafeMutablePointer<Float>)
         case halves(UnsafeMutablePointer<Float16>)
+        /// bf16 in column pairs (`PanelGemv.multiply(brainPanels:…)`), a `UInt32` per row and pair.
+        case brains(UnsafeMutablePointer<UInt32>)
         /// int8 in column pairs; a scale per row `[paddedRows]`; the input as int16, n rounded up to even.
         case pairs(UnsafeMutablePointer<Int8>, scales: UnsafeMutablePointer<Float>, rounded: UnsafeMutablePointer<Int16>)
         /// int8 in column quads (VNNI); a scale per row `[paddedRows]`; each row's weight sum per
@@ -86,6 +88,18 @@ public final class PackedMatrix {
             for r in 0..<rows { for k in 0..<columns { out[panelIndex(r, k)] = Float16(weights[r * columns + k]) } }
             store = .halves(out)
             bytesPerProduct = paddedRows * columns * 2 + biasBytes
+        case (_, .bf16):
+            // Column pairs, like int8's: (r, k) is the low (k even) or high half of word (p·pairs + k / 2)·lanes + r % lanes.
+            let pairs = (columns + 1) / 2
+            let out = zeroed(UInt32.self, paddedRows * pairs)
+            for r in 0..<rows {
+                for k in 0..<columns {
+                    let half = UInt32(BrainFloat.round(weights[r * columns + k]))
+                    out[((r / lanes) * pairs + k / 2) * lanes + r % lanes] |= k % 2 == 0 ? half : half << 16
+                }
+            }
+            store = .brains(out)
+            bytesPerProduct = paddedRows * pairs * 4 + biasBytes
         case (_, .int8) where useVNNI:
             // Column quads: (r, k) sits at ((p·quads + k / 4)·lanes + r % lanes)·4 + k % 4.
             let quads = (columns + 3) / 4, perChunk = PanelGemvVNNI.quadsPerChunk, chunks = (quads + perChunk - 1) / perChunk
@@ -147,6 +161,7 @@ public final class PackedMatrix {
         switch store {
         case .floats(let p): p.deallocate()
         case .halves(let p): p.deallocate()
+        case .brains(let p): p.deallocate()
         case .pairs(let p, let scales, let rounded):
             p.deallocate(); scales.deallocate(); rounded.deallocate()
         case .quads(let p, let scales, let rowSums, let rounded, let low, let high):
@@ -173,6 +188,10 @@ public final class PackedMatrix {
             PanelGemvAVX512.multiply(panels: a, panelCount: panels, columns: columns, x: x, bias: bias, y: y)
         case (.avx2, .halves(let a)):
             PanelGemvAVX2.multiply(panels: a, panelCount: panels, columns: columns, x: x, bias: bias, y: y)
+        case (.avx512, .brains(let a)):
+            PanelGemvAVX512.multiply(brainPanels: a, panelCount: panels, columns: columns, x: x, bias: bias, y: y)
+        case (.avx2, .brains(let a)):
+            PanelGemvAVX2.multiply(brainPanels: a, panelCount: panels, columns: columns, x: x, bias: bias, y: y)
         case (.avx512, .quads(let a, let scales, let rowSums, let rounded, let low, let high)):
             PanelGemvVNNI.multiply(quadPanels: a, scales: scales, rowSums: rowSums, panelCount: panels, columns: columns, x: x,
                                    rounded: rounded, low: low, high: high, bias: bias, y: y)

@@ -83,27 +83,47 @@ public enum ResidentKernel: String, CaseIterable, Sendable {
 }
 
 /// How resident weights are stored: `fp32`; `fp16` (half the bytes a step reads; each weight
-/// rounded to the nearest fp16); `int8` (a quarter: each row of a matrix scaled so its largest
+/// rounded to the nearest fp16); `bf16` (half the bytes too; each weight rounded to the nearest
+/// bfloat16, fp32's exponent with 8 significant bits, which widens to fp32 by a shift, so its
+/// product keeps up with the memory where fp16's conversion does not: ``BrainFloat``); `int8` (a quarter: each row of a matrix scaled so its largest
 /// magnitude is 127, each weight rounded to the nearest step of that scale, as PyTorch's dynamic
 /// quantization stores weights); or `int4` (about a seventh: 4 bits a weight, a scale and a
 /// minimum per row and group of 64 columns, ``Int4Groups``). fp32 and fp16 products are summed in
 /// fp32; int8 ones, on the SIMD kernels, in int32 with each product's input rounded to int16
 /// steps of its largest magnitude / 32767 (PyTorch rounds it to 8 bits), then scaled to fp32 per
 /// row; int4 ones in int32 per group with the input rounded to 8 bits, then scaled per group.
+/// fp16 and bf16 products are exactly the fp32 product on the rounded weights.
 public enum ResidentPrecision: String, CaseIterable, Sendable {
-    case fp32, fp16, int8, int4
+    case fp32, fp16, bf16, int8, int4
 
     /// The values a row of weights is kept as.
     public func rounded(row: [Float]) -> [Float] {
         switch self {
         case .fp32: return row
         case .fp16: return row.map { Float(Float16($0)) }
+        case .bf16: return row.map { BrainFloat.widen(BrainFloat.round($0)) }
         case .int8:
             let scale = Int8Rows.scale(rowMax: row.reduce(0) { max($0, abs($1)) })
             return row.map { Float(Int8Rows.quantize($0, scale: scale)) * scale }
         case .int4: return Int4Groups.rounded(row: row)
         }
     }
+}
+
+/// bfloat16: the top 16 bits of an fp32 (sign, 8 exponent bits, 7 stored significand bits).
+public enum BrainFloat {
+    /// `x` rounded to the nearest bfloat16, ties to even; NaN stays a (quiet) NaN, and a value
+    /// past the largest bfloat16 (about 3.39e38) becomes ±∞, as the rounding of any float type does.
+    public static func round(_ x: Float) -> UInt16 {
+        let bits = x.bitPattern
+        guard !x.isNaN else { return UInt16(truncatingIfNeeded: (bits | 0x0040_0000) >> 16) }
+        // Adding 0x7FFF plus the kept part's lowest bit rounds the dropped half to nearest, ties
+        // to even; a carry into the exponent is the correct rounding up (to ∞ at the top).
+        return UInt16(truncatingIfNeeded: (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) >> 16)
+    }
+
+    /// The fp32 a bfloat16 stands for (exact).
+    public static func widen(_ b: UInt16) -> Float { Float(bitPattern: UInt32(b) << 16) }
 }
 
 /// Symmetric per-row int8 quantization: `scale = max |w| / 127`, `q = round(w / scale)`.

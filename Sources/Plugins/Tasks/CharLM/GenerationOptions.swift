@@ -12,6 +12,9 @@ public struct GenerationOptions: PluginOptions {
     public var showScores = false
     /// Keep the resident weights in fp16 (half the bytes a step reads; see ``ResidentPrecision``).
     public var half = false
+    /// Keep the resident weights in bfloat16 (half the bytes, like fp16, with a product that keeps
+    /// up with the memory; see ``ResidentPrecision``).
+    public var bf16 = false
     /// Keep the resident weights in int8 with a scale per row (a quarter of the bytes; see
     /// ``ResidentPrecision``).
     public var int8 = false
@@ -21,7 +24,7 @@ public struct GenerationOptions: PluginOptions {
     /// Threads that share each step of a resident model (1 or 2; ``ResidentStack/workers``).
     public var threads = 1
 
-    enum CodingKeys: String, CodingKey { case length, temperature, topK = "top-k", showScores = "show-scores", half, int8, int4, threads }
+    enum CodingKeys: String, CodingKey { case length, temperature, topK = "top-k", showScores = "show-scores", half, bf16, int8, int4, threads }
 
     public init() {}
 
@@ -31,6 +34,7 @@ public struct GenerationOptions: PluginOptions {
         .init("top-k", \.topK, help: "Sample only from the k most likely tokens (0: all)."),
         .init("show-scores", \.showScores, help: "Print a table of every step: input, hidden state, output scores."),
         .init("half", \.half, help: "Keep the weights in half precision (fp16) while generating: faster, samples differ slightly from fp32."),
+        .init("bf16", \.bf16, help: "Keep the weights in bfloat16 while generating: faster than half (8 significant bits instead of 11); samples differ slightly from fp32."),
         .init("int8", \.int8, help: "Keep the weights in int8, one scale per row, while generating: faster than half; samples differ from fp32."),
         .init("int4", \.int4, help: "Keep the weights in int4, a scale and minimum per row and 64 columns, while generating: faster than int8; about 1% more loss per character."),
         .init("threads", \.threads, help: "Threads sharing each step (1 or 2): each computes half the hidden units; the same samples either way."),
@@ -41,14 +45,15 @@ public struct GenerationOptions: PluginOptions {
         try ConfigValueError.check(temperature > 0, "temperature", temperature, "a number > 0")
         try ConfigValueError.check(topK >= 0, "top-k", topK, "an integer ≥ 0")
         try ConfigValueError.check((1...2).contains(threads), "threads", threads, "1 or 2")
-        try ConfigValueError.check(!(half && int8), "int8", int8, "false when half is true (one precision at a time)")
-        try ConfigValueError.check(!(int4 && (half || int8)), "int4", int4, "false when half or int8 is true (one precision at a time)")
+        try ConfigValueError.check(!(half && bf16), "bf16", bf16, "false when half is true (one precision at a time)")
+        try ConfigValueError.check(!(int8 && (half || bf16)), "int8", int8, "false when half or bf16 is true (one precision at a time)")
+        try ConfigValueError.check(!(int4 && (half || bf16 || int8)), "int4", int4, "false when half, bf16 or int8 is true (one precision at a time)")
     }
 }
 
 extension GenerationOptions {
     /// The precision the resident weights are kept in.
-    public var precision: ResidentPrecision { int4 ? .int4 : int8 ? .int8 : half ? .fp16 : .fp32 }
+    public var precision: ResidentPrecision { int4 ? .int4 : int8 ? .int8 : bf16 ? .bf16 : half ? .fp16 : .fp32 }
 }
 
 extension LanguageModelSession {
