@@ -85,14 +85,15 @@ public enum ResidentKernel: String, CaseIterable, Sendable {
 /// How resident weights are stored: `fp32`; `fp16` (half the bytes a step reads; each weight
 /// rounded to the nearest fp16); `bf16` (half the bytes too; each weight rounded to the nearest
 /// bfloat16, fp32's exponent with 8 significant bits, which widens to fp32 by a shift, so its
-/// product keeps up with the memory where fp16's conversion does not: ``BrainFloat``); `int8` (a quarter: each row of a matrix scaled so its largest
-/// magnitude is 127, each weight rounded to the nearest step of that scale, as PyTorch's dynamic
-/// quantization stores weights); or `int4` (about a seventh: 4 bits a weight, a scale and a
-/// minimum per row and group of 64 columns, ``Int4Groups``). fp32 and fp16 products are summed in
-/// fp32; int8 ones, on the SIMD kernels, in int32 with each product's input rounded to int16
-/// steps of its largest magnitude / 32767 (PyTorch rounds it to 8 bits), then scaled to fp32 per
-/// row; int4 ones in int32 per group with the input rounded to 8 bits, then scaled per group.
-/// fp16 and bf16 products are exactly the fp32 product on the rounded weights.
+/// product keeps up with the memory where fp16's conversion does not; ``BrainFloat``); `int8` (a
+/// quarter: each row of a matrix scaled so its largest magnitude is 127, each weight rounded to the
+/// nearest step of that scale, as PyTorch's dynamic quantization stores weights); or `int4`
+/// (about a seventh: 4 bits a weight, a scale and a minimum per row and group of 64 columns,
+/// ``Int4Groups``). fp32, fp16 and bf16 products are summed in fp32, the last two exactly as the
+/// fp32 product on the rounded weights; int8 ones, on the SIMD kernels, in int32 with each
+/// product's input rounded to int16 steps of its largest magnitude / 32767 (PyTorch rounds it to 8
+/// bits), then scaled to fp32 per row; int4 ones in int32 per group with the input rounded to 8
+/// bits, then scaled per group.
 public enum ResidentPrecision: String, CaseIterable, Sendable {
     case fp32, fp16, bf16, int8, int4
 
