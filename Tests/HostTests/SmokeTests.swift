@@ -68,33 +68,19 @@ final class SmokeTests: HostTestCase {
         let greedy = try recur(["sample", run.path, "--prime", prime, "--length", "12", "--top-k", "1"])
         XCTAssertEqual(greedy.status, 0, "\(greedy)")
         XCTAssertEqual(greedy.stdout.unicodeScalars.count, prime.unicodeScalars.count + 12 + 1, "\(greedy)")
-        // --half: fp16 resident weights; the same shape of output, and repeatable for a seed.
-        let half = try recur(["sample", run.path, "--prime", prime, "--length", "30", "--seed", "3", "--half"])
-        XCTAssertEqual(half.status, 0, "\(half)")
-        XCTAssertEqual(half.stdout.unicodeScalars.count, prime.unicodeScalars.count + 30 + 1, "\(half)")
-        XCTAssertTrue(half.stdout.unicodeScalars.dropFirst(prime.unicodeScalars.count).dropLast().allSatisfy { vocabulary.contains(String($0)) }, "\(half)")
-        XCTAssertEqual(try recur(["sample", run.path, "--prime", prime, "--length", "30", "--seed", "3", "--half"]).stdout, half.stdout)
-        // --bf16: bfloat16 resident weights; likewise.
-        let bf16 = try recur(["sample", run.path, "--prime", prime, "--length", "30", "--seed", "3", "--bf16"])
-        XCTAssertEqual(bf16.status, 0, "\(bf16)")
-        XCTAssertEqual(bf16.stdout.unicodeScalars.count, prime.unicodeScalars.count + 30 + 1, "\(bf16)")
-        XCTAssertTrue(bf16.stdout.unicodeScalars.dropFirst(prime.unicodeScalars.count).dropLast().allSatisfy { vocabulary.contains(String($0)) }, "\(bf16)")
-        XCTAssertEqual(try recur(["sample", run.path, "--prime", prime, "--length", "30", "--seed", "3", "--bf16"]).stdout, bf16.stdout)
+        // Each precision flag (--half fp16, --bf16 bfloat16, --int8 a scale per row, --int4 a scale
+        // and minimum per row and 64 columns): the same shape of output, and repeatable for a seed.
+        for flag in ["--half", "--bf16", "--int8", "--int4"] {
+            let arguments = ["sample", run.path, "--prime", prime, "--length", "30", "--seed", "3", flag]
+            let kept = try recur(arguments)
+            XCTAssertEqual(kept.status, 0, "\(flag): \(kept)")
+            XCTAssertEqual(kept.stdout.unicodeScalars.count, prime.unicodeScalars.count + 30 + 1, "\(flag): \(kept)")
+            XCTAssertTrue(kept.stdout.unicodeScalars.dropFirst(prime.unicodeScalars.count).dropLast().allSatisfy { vocabulary.contains(String($0)) }, "\(flag): \(kept)")
+            XCTAssertEqual(try recur(arguments).stdout, kept.stdout, flag)
+        }
         let halfAndBF16 = try recur(["sample", run.path, "--prime", prime, "--half", "--bf16"])
         XCTAssertEqual(halfAndBF16.status, 64, "\(halfAndBF16)")
         XCTAssertTrue(halfAndBF16.stderr.contains("--half and --bf16"), "\(halfAndBF16)")
-        // --int8: int8 resident weights, a scale per row; likewise. Not with --half.
-        let int8 = try recur(["sample", run.path, "--prime", prime, "--length", "30", "--seed", "3", "--int8"])
-        XCTAssertEqual(int8.status, 0, "\(int8)")
-        XCTAssertEqual(int8.stdout.unicodeScalars.count, prime.unicodeScalars.count + 30 + 1, "\(int8)")
-        XCTAssertTrue(int8.stdout.unicodeScalars.dropFirst(prime.unicodeScalars.count).dropLast().allSatisfy { vocabulary.contains(String($0)) }, "\(int8)")
-        XCTAssertEqual(try recur(["sample", run.path, "--prime", prime, "--length", "30", "--seed", "3", "--int8"]).stdout, int8.stdout)
-        // --int4: int4 resident weights, a scale and minimum per row and 64 columns; likewise.
-        let int4 = try recur(["sample", run.path, "--prime", prime, "--length", "30", "--seed", "3", "--int4"])
-        XCTAssertEqual(int4.status, 0, "\(int4)")
-        XCTAssertEqual(int4.stdout.unicodeScalars.count, prime.unicodeScalars.count + 30 + 1, "\(int4)")
-        XCTAssertTrue(int4.stdout.unicodeScalars.dropFirst(prime.unicodeScalars.count).dropLast().allSatisfy { vocabulary.contains(String($0)) }, "\(int4)")
-        XCTAssertEqual(try recur(["sample", run.path, "--prime", prime, "--length", "30", "--seed", "3", "--int4"]).stdout, int4.stdout)
         let both = try recur(["sample", run.path, "--prime", prime, "--half", "--int8"])
         XCTAssertEqual(both.status, 64, "\(both)")
         XCTAssertTrue(both.stderr.contains("--half and --int8"), "\(both)")

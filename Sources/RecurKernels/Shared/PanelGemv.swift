@@ -218,7 +218,7 @@ public enum PanelGemv {
     }
     #endif
 
-    /// Columns of one int4 group: each row's weights in a group share a scale and a minimum.    /// Columns of one int4 group: each row's weights in a group share a scale and a minimum.
+    /// Columns of one int4 group: each row's weights in a group share a scale and a minimum.
     public static let nibbleGroup = 64
 
     /// Bytes of one panel's eight columns in int4: W lanes of four bytes.

@@ -45,9 +45,14 @@ public struct GenerationOptions: PluginOptions {
         try ConfigValueError.check(temperature > 0, "temperature", temperature, "a number > 0")
         try ConfigValueError.check(topK >= 0, "top-k", topK, "an integer ≥ 0")
         try ConfigValueError.check((1...2).contains(threads), "threads", threads, "1 or 2")
-        try ConfigValueError.check(!(half && bf16), "bf16", bf16, "false when half is true (one precision at a time)")
-        try ConfigValueError.check(!(int8 && (half || bf16)), "int8", int8, "false when half or bf16 is true (one precision at a time)")
-        try ConfigValueError.check(!(int4 && (half || bf16 || int8)), "int4", int4, "false when half, bf16 or int8 is true (one precision at a time)")
+        // One precision at a time: each flag is refused when one before it is set.
+        let precisions = [("half", half), ("bf16", bf16), ("int8", int8), ("int4", int4)]
+        for (i, (name, on)) in precisions.enumerated().dropFirst() {
+            let earlier = precisions[..<i].map(\.0)
+            let named = earlier.count == 1 ? earlier[0] : earlier.dropLast().joined(separator: ", ") + " or " + earlier.last!
+            try ConfigValueError.check(!(on && precisions[..<i].contains(where: \.1)), name, on,
+                                       "false when \(named) is true (one precision at a time)")
+        }
     }
 }
 
