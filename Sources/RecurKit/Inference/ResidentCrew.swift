@@ -12,15 +12,18 @@ import Synchronization
 /// idle model costs no CPU. Spinning yields the core after a while, so an oversubscribed machine
 /// still makes progress.
 final class ResidentCrew: @unchecked Sendable {
-    /// The step barrier both workers pass after each layer.
-    let barrier = StepBarrier(parties: 2)
+    /// The step barrier both workers pass after each layer. The crew keeps it alive: its
+    /// thread holds the crew until it ends, so the barrier outlives the worker's last wait
+    /// even when the stack is released first.
+    let barrier: StepBarrier
     private let generation = Atomic<Int>(0)
     private let parked = Atomic<Bool>(false)
     private let stopping = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
 
     /// Starts the thread; `work` runs worker 1's share of one published step.
-    init(work: @escaping @Sendable () -> Void) {
+    init(barrier: StepBarrier, work: @escaping @Sendable () -> Void) {
+        self.barrier = barrier
         let thread = Thread { [self] in serve(work) }
         thread.name = "recur-resident-1"
         thread.start()

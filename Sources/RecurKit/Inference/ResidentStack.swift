@@ -17,8 +17,9 @@ public final class ResidentStack {
     public let hiddenSize: Int
     /// G·H of the first layer: the width of ``projectInputs(_:count:into:)``'s rows.
     public let inputGates: Int
-    let residual: Bool
     let layers: [ResidentLayer]
+    /// One per worker: its parts of every layer (``ResidentWorker``).
+    let plans: [ResidentWorker]
     /// The next layer's input when a residual connection adds the previous input to h; two, so
     /// that with two workers one layer's sum never overwrites the input the other worker is
     /// still reading.
@@ -30,8 +31,21 @@ public final class ResidentStack {
     /// their rows of every weight matrix and their slice of the gate math.
     public let workers: Int
     let crew: ResidentCrew?
-    /// The step ``crew`` runs next: the first layer's projection, or its raw input.
-    private var published: (input: UnsafePointer<Float>, projected: Bool)?
+    /// The step ``crew`` runs next: the first layer's projection, or its raw input. Written
+    /// before each publish; a pointer rather than a property, so the crew's thread never
+    /// touches the stack object.
+    private let inbox: UnsafeMutablePointer<Published>
+
+    struct Published {
+        var input: UnsafePointer<Float>?
+        var projected = false
+    }
+
+    /// What the crew's thread holds: its plan and the inbox, nothing of the stack's.
+    private struct Handoff: @unchecked Sendable {
+        let plan: ResidentWorker
+        let inbox: UnsafeMutablePointer<Published>
+    }
 
     /// `kernel` defaults to this CPU's widest (``ResidentKernel/current``); `precision` `.fp16`
     /// rounds every weight (not the biases) to half precision; `workers` 2 splits every step
@@ -55,20 +69,26 @@ public final class ResidentStack {
         inputSize = stack.inputSize
         hiddenSize = hidden
         inputGates = layers[0].gates
-        residual = stack.config.residual
-        residualInputs = (0..<2).map { _ in FloatBuffer(uninitializedCount: hidden) }
-        guard workers > 1 else { crew = nil; return }
-        let box = Unowned(nil)
-        crew = ResidentCrew { box.stack?.runPublished() }
-        box.stack = self
+        let residualInputs = (0..<2).map { _ in FloatBuffer(uninitializedCount: hidden) }
+        self.residualInputs = residualInputs
+        let sums = layers.indices.map { l in stack.config.residual && l > 0 ? residualInputs[l & 1].pointer : nil }
+        let barrier = workers > 1 ? StepBarrier(parties: workers) : nil
+        plans = (0..<workers).map { w in ResidentWorker(parts: layers.map { $0.parts[w] }, residualSums: sums, barrier: barrier) }
+        inbox = .allocate(capacity: 1)
+        inbox.initialize(to: Published())
+        guard let barrier, workers > 1 else { crew = nil; return }
+        let handoff = Handoff(plan: plans[1], inbox: inbox)
+        crew = ResidentCrew(barrier: barrier) {
+            let published = handoff.inbox.pointee
+            guard let input = published.input else { return }
+            _ = handoff.plan.run(input, projected: published.projected)
+        }
     }
 
-    deinit { crew?.stop() }
-
-    /// Lets the crew's thread reach the stack without keeping it alive.
-    private final class Unowned: @unchecked Sendable {
-        weak var stack: ResidentStack?
-        init(_ stack: ResidentStack?) { self.stack = stack }
+    deinit {
+        // The crew's thread reads the inbox only inside a step, and no step is in flight here.
+        crew?.stop()
+        inbox.deallocate()
     }
 
     /// Bytes of weights one step reads: every W_hh and every W_ih after the first layer, and the
@@ -87,10 +107,11 @@ public final class ResidentStack {
     /// Sets every state (`[layer][component]`, each `[1, H]`) from `state`, or to zeros.
     public func reset(_ state: [[Variable]]? = nil) {
         for (l, layer) in layers.enumerated() { layer.reset(state?[l].map(\.value)) }
+        for plan in plans { plan.reset() }
     }
 
     /// The current state as tensors `[layer][component]` of shape `[1, H]` (tests and `show-scores`).
-    public var state: [[Tensor]] { layers.map(\.currentState) }
+    public var state: [[Tensor]] { layers.map { $0.state(plans[0].current) } }
 
     /// The first layer's input projections `W_ih·x + b_ih` of `count` inputs `[count, X]` into
     /// `projections` `[count, G·H]`: one product per input, the one a step runs, so a
@@ -112,38 +133,10 @@ public final class ResidentStack {
 
     private func run(_ input: UnsafePointer<Float>, projected: Bool) -> UnsafePointer<Float> {
         if let crew {
-            published = (input, projected)
+            inbox.pointee = Published(input: input, projected: projected)
             crew.publish()
         }
-        return run(worker: 0, input, projected: projected)
-    }
-
-    /// The crew's share of the step just published.
-    private func runPublished() {
-        guard let (input, projected) = published else { return }
-        _ = run(worker: 1, input, projected: projected)
-    }
-
-    /// Worker `w`'s share of one step: its units of every layer, a barrier after each layer so
-    /// the next reads a whole h. Returns the top h (whole once the last barrier is passed).
-    private func run(worker w: Int, _ input: UnsafePointer<Float>, projected: Bool) -> UnsafePointer<Float> {
-        let barrier = crew?.barrier
-        var h = projected ? layers[0].advance(part: w, projectedInput: input) : layers[0].advance(part: w, input: input)
-        barrier?.wait()
-        for (l, layer) in layers.enumerated().dropFirst() {
-            let x = h
-            let next = layer.advance(part: w, input: x)
-            if residual {
-                let units = layer.parts[w].units
-                let sum = residualInputs[l & 1].pointer
-                Kernels.add(next + units.lowerBound, x + units.lowerBound, into: sum + units.lowerBound, count: units.count)
-                h = UnsafePointer(sum)
-            } else {
-                h = next
-            }
-            barrier?.wait()
-        }
-        return h
+        return plans[0].run(input, projected: projected)
     }
 }
 
@@ -161,24 +154,28 @@ final class ResidentLayer {
     /// A worker's units of one layer: the rows of `W_ih` and `W_hh` (with their biases) that
     /// feed them — gate block g's rows g·H + units, blocks side by side, so the gate kernel runs
     /// on the part as on a layer of `units.count` units — its scratch, and its slices of the
-    /// state buffers.
+    /// state buffers. Only its worker touches it during a step.
     final class Part {
         let units: Range<Int>
+        let kernel: any GateKernel
         /// `[G·u, X]` with b_ih and `[G·u, H]` with b_hh.
         let weightIH: PackedMatrix, weightHH: PackedMatrix
         /// Where the part's G·u projections sit in a row of ``ResidentStack/projectInputs(_:count:into:)``.
         let offset: Int
-        let gx: FloatBuffer, gh: FloatBuffer, cache: FloatBuffer
+        let gx: UnsafeMutablePointer<Float>, gh: UnsafeMutablePointer<Float>, cache: UnsafeMutablePointer<Float>
+        /// Keeps `gx`, `gh` and `cache` alive.
+        private let scratch: [FloatBuffer]
         /// The pointer lists the kernel takes, built once (a list built per step would allocate):
         /// state set s's slices of this part.
         let previous: [[UnsafePointer<Float>]], next: [[UnsafeMutablePointer<Float>]]
-        /// Which state set holds the current state; every part flips it once per step.
-        var current = 0
+        /// The whole h `[H]` of state sets 0 and 1 (the layer's, shared by its parts).
+        let wholeH: (UnsafePointer<Float>, UnsafePointer<Float>)
 
         init(units: Range<Int>, offset: Int, gated: any GatedRecurrence, kernel: any GateKernel, states: [[FloatBuffer]],
              packing: ResidentKernel, precision: ResidentPrecision) {
             self.units = units
             self.offset = offset
+            self.kernel = kernel
             let hidden = gated.weightHH.shape[1]
             let rows = (0..<kernel.gateCount).flatMap { g in units.map { g * hidden + $0 } }
             func packed(_ w: Variable, _ b: Variable) -> PackedMatrix {
@@ -195,12 +192,33 @@ final class ResidentLayer {
             }
             weightIH = packed(gated.weightIH, gated.biasIH)
             weightHH = packed(gated.weightHH, gated.biasHH)
-            gx = FloatBuffer(uninitializedCount: weightIH.paddedRows)
-            gh = FloatBuffer(uninitializedCount: weightHH.paddedRows)
-            cache = FloatBuffer(uninitializedCount: kernel.cacheWidth * units.count)
+            scratch = [FloatBuffer(uninitializedCount: weightIH.paddedRows), FloatBuffer(uninitializedCount: weightHH.paddedRows),
+                       FloatBuffer(uninitializedCount: kernel.cacheWidth * units.count)]
+            (gx, gh, cache) = (scratch[0].pointer, scratch[1].pointer, scratch[2].pointer)
             let first = units.lowerBound
             previous = states.map { $0.map { UnsafePointer($0.pointer + first) } }
             next = [states[1].map { $0.pointer + first }, states[0].map { $0.pointer + first }]
+            wholeH = (UnsafePointer(states[0][0].pointer), UnsafePointer(states[1][0].pointer))
+        }
+
+        /// One step from input `x` `[X]`, reading state set `current` and writing the other.
+        func advance(input x: UnsafePointer<Float>, current: Int) -> UnsafePointer<Float> {
+            weightIH.multiply(x, into: gx)
+            return advance(gx: gx, current: current)
+        }
+
+        /// `projected`: a whole projection row (``ResidentStack/projectInputs(_:count:into:)``).
+        func advance(projectedInput projected: UnsafePointer<Float>, current: Int) -> UnsafePointer<Float> {
+            advance(gx: projected + offset, current: current)
+        }
+
+        /// The kernel may overwrite `gh` but only reads `gx`, so a tabulated projection is safe.
+        /// Returns the whole new h, complete once every worker has advanced.
+        private func advance(gx: UnsafePointer<Float>, current: Int) -> UnsafePointer<Float> {
+            weightHH.multiply(current == 0 ? wholeH.0 : wholeH.1, into: gh)
+            kernel.forward(rows: 1, hidden: units.count, gx: gx, gh: gh, previous: previous[current], next: next[current],
+                           cache: cache)
+            return current == 0 ? wholeH.1 : wholeH.0
         }
     }
 
@@ -225,8 +243,8 @@ final class ResidentLayer {
         reset(nil)
     }
 
+    /// Writes state set 0 from `state`, or zeros (the workers go back to set 0 too).
     func reset(_ state: [Tensor]?) {
-        for part in parts { part.current = 0 }
         for (s, buffer) in states[0].enumerated() {
             if let state {
                 precondition(state[s].count == hidden, "ResidentStack: state of \(state[s].shape) is not [1, \(hidden)]")
@@ -237,7 +255,8 @@ final class ResidentLayer {
         }
     }
 
-    var currentState: [Tensor] { states[parts[0].current].map { $0.tensor([1, hidden]) } }
+    /// State set `current` as tensors `[1, H]`.
+    func state(_ current: Int) -> [Tensor] { states[current].map { $0.tensor([1, hidden]) } }
 
     /// Row by row through the same products as a step, so a tabulated projection equals the
     /// one a step would compute bit for bit. `projections` rows are `gates` wide, each part's
@@ -245,31 +264,9 @@ final class ResidentLayer {
     func projectInputs(_ inputs: UnsafePointer<Float>, count: Int, into projections: UnsafeMutablePointer<Float>) {
         for i in 0..<count {
             for part in parts {
-                part.weightIH.multiply(inputs + i * width, into: part.gx.pointer)
-                (projections + i * gates + part.offset).update(from: part.gx.pointer, count: kernel.gateCount * part.units.count)
+                part.weightIH.multiply(inputs + i * width, into: part.gx)
+                (projections + i * gates + part.offset).update(from: part.gx, count: kernel.gateCount * part.units.count)
             }
         }
-    }
-
-    func advance(part p: Int, input x: UnsafePointer<Float>) -> UnsafePointer<Float> {
-        let part = parts[p]
-        part.weightIH.multiply(x, into: part.gx.pointer)
-        return advance(part, gx: part.gx.pointer)
-    }
-
-    /// `gx`: a whole projection row (``projectInputs(_:count:into:)``).
-    func advance(part p: Int, projectedInput gx: UnsafePointer<Float>) -> UnsafePointer<Float> {
-        advance(parts[p], gx: gx + parts[p].offset)
-    }
-
-    /// The kernel may overwrite `gh` but only reads `gx`, so a tabulated projection is safe.
-    /// Returns the whole new h, complete once every worker has advanced.
-    private func advance(_ part: Part, gx: UnsafePointer<Float>) -> UnsafePointer<Float> {
-        let current = part.current
-        part.weightHH.multiply(states[current][0].pointer, into: part.gh.pointer)
-        kernel.forward(rows: 1, hidden: part.units.count, gx: gx, gh: part.gh.pointer, previous: part.previous[current],
-                       next: part.next[current], cache: part.cache.pointer)
-        part.current ^= 1
-        return UnsafePointer(states[part.current][0].pointer)
     }
 }
