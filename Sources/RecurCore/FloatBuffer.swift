@@ -3,13 +3,18 @@
 /// of one array). Its contents start undefined: every user overwrites a buffer before reading
 /// it, so a zero fill would be wasted. Freed with the object — so a caller that uses `pointer`
 /// must keep the object alive (`withExtendedLifetime`) until it is done.
+///
+/// Buffers start on a 64-byte line and take whole lines: two threads that each write their own
+/// buffer (the resident step's workers, a team's partial sums) never share a line through a
+/// neighbour's tail.
 public final class FloatBuffer {
     public let pointer: UnsafeMutablePointer<Float>
     public let count: Int
 
     public init(uninitializedCount count: Int) {
         self.count = count
-        pointer = .allocate(capacity: max(count, 1))
+        let bytes = (max(count, 1) * MemoryLayout<Float>.stride + 63) / 64 * 64
+        pointer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64).bindMemory(to: Float.self, capacity: bytes / 4)
     }
 
     /// A buffer of `count` zeros, for sums that accumulate into it.
@@ -18,7 +23,7 @@ public final class FloatBuffer {
         pointer.update(repeating: 0, count: count)
     }
 
-    deinit { pointer.deallocate() }
+    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
 
     /// A tensor holding a copy of `length` elements from `offset`.
     public func tensor(_ shape: [Int], offset: Int = 0) -> Tensor {
