@@ -18,6 +18,20 @@ public enum CPUKernelChoice {
         return nil
     }
 
+    /// Whether the CPU is a Zen 4: AMD family 25 (19h) with AVX-512, which it executes on
+    /// 256-bit units, two passes per 512-bit instruction. (Zen 3 is family 25 without AVX-512;
+    /// Zen 5, family 26, has full-width units.) `cpuinfo` is `/proc/cpuinfo`'s text; its first
+    /// processor counts.
+    public static func splitsAVX512(cpuinfo: String? = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) -> Bool {
+        guard let text = cpuinfo else { return false }
+        let lines = text.split(separator: "\n")
+        func value(_ key: String) -> String? {
+            guard let line = lines.first(where: { $0.hasPrefix(key) }), let colon = line.firstIndex(of: ":") else { return nil }
+            return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return value("vendor_id") == "AuthenticAMD" && value("cpu family") == "25" && cpuFlags(cpuinfo: text).contains("avx512f")
+    }
+
     /// The flags of the first processor in `/proc/cpuinfo`.
     public static func cpuFlags(cpuinfo: String? = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) -> Set<String> {
         guard let text = cpuinfo,

@@ -12,20 +12,26 @@ import RecurKernelsAVX512
 /// that pin. OpenBLAS then runs at about half the CPU's speed (about 100 GFLOP/s against 200 on one
 /// core here, docs/engine-notes.md, "Products on a narrowed OpenBLAS"), and Recur's AVX-512 kernel
 /// takes the products. Where OpenBLAS's kernels match the CPU (an AVX2-only CPU, or an AVX-512 one
-/// with SkylakeX kernels) it keeps them. `RECUR_GEMM=openblas|avx512|avx2` or ``BLAS/productKernelOverride``
-/// forces a choice (a kernel the CPU lacks falls back to OpenBLAS).
+/// with SkylakeX kernels) it keeps them, except on Zen 4: there the SkylakeX kernels, scheduled
+/// for two 512-bit FMA ports, ran every training shape 1–5% slower end to end than Recur's
+/// AVX-512 kernel (docs/engine-notes.md, "Products on Zen 4"), so Recur's kernel takes them.
+/// Intel's AVX-512 CPUs and Zen 5 keep OpenBLAS until measured. `RECUR_GEMM=openblas|avx512|avx2`
+/// or ``BLAS/productKernelOverride`` forces a choice (a kernel the CPU lacks falls back to OpenBLAS).
 public enum ProductKernel: String, Sendable, CaseIterable {
     case openBLAS = "openblas", avx512, avx2
 
     /// The choice for Recur's kernels built as `build` and an OpenBLAS running `openBLASKernel`:
-    /// Recur's kernel when its vectors are wider than the fused multiply-adds of OpenBLAS's set.
-    public static func automatic(build: Kernels.Build, openBLASKernel: String) -> ProductKernel {
+    /// Recur's kernel when its vectors are wider than the fused multiply-adds of OpenBLAS's set,
+    /// or as wide on a CPU that `splitsAVX512` (Zen 4, ``CPUKernelChoice/splitsAVX512(cpuinfo:)``).
+    public static func automatic(build: Kernels.Build, openBLASKernel: String, splitsAVX512: Bool = false) -> ProductKernel {
         let own: (kernel: ProductKernel, bits: Int) = switch build {
         case .avx512: (.avx512, 512)
         case .avx2: (.avx2, 256)
         case .baseline: (.openBLAS, 0)
         }
-        return own.bits > fusedBits(openBLASKernel: openBLASKernel) ? own.kernel : .openBLAS
+        let theirs = fusedBits(openBLASKernel: openBLASKernel)
+        if own.bits > theirs || (own.kernel == .avx512 && theirs == 512 && splitsAVX512) { return own.kernel }
+        return .openBLAS
     }
 
     /// The vector width of an OpenBLAS kernel set's sgemm with fused multiply-adds: 512 for the
@@ -60,7 +66,7 @@ public enum ProductKernel: String, Sendable, CaseIterable {
         if let name = getenv("RECUR_GEMM"), let named = ProductKernel(rawValue: String(cString: name).lowercased()) {
             return named.isSupported ? named : .openBLAS
         }
-        return automatic(build: Kernels.Build.current, openBLASKernel: BLAS.kernelName)
+        return automatic(build: Kernels.Build.current, openBLASKernel: BLAS.kernelName, splitsAVX512: CPUKernelChoice.splitsAVX512())
     }()
 
     /// Columns of one packed panel (0 for OpenBLAS): a column split between threads keeps whole panels.

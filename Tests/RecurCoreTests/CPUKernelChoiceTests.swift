@@ -8,6 +8,19 @@ final class CPUKernelChoiceTests: XCTestCase {
         XCTAssertEqual(CPUKernelChoice.coreType(cpuFlags: ["avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"]), "SkylakeX")
     }
 
+    /// Zen 4 only: AMD family 25 with AVX-512 (Zen 3 is family 25 without it, Zen 5 family 26).
+    func testRecognisesZen4() {
+        func info(_ vendor: String, _ family: Int, _ flags: String) -> String {
+            "processor\t: 0\nvendor_id\t: \(vendor)\ncpu family\t: \(family)\nmodel\t\t: 17\nflags\t\t: \(flags)\n\nprocessor\t: 1\n"
+        }
+        XCTAssertTrue(CPUKernelChoice.splitsAVX512(cpuinfo: info("AuthenticAMD", 25, "fpu avx2 fma avx512f avx512bw")))
+        XCTAssertFalse(CPUKernelChoice.splitsAVX512(cpuinfo: info("AuthenticAMD", 25, "fpu avx2 fma")), "Zen 3")
+        XCTAssertFalse(CPUKernelChoice.splitsAVX512(cpuinfo: info("AuthenticAMD", 26, "fpu avx2 fma avx512f")), "Zen 5")
+        XCTAssertFalse(CPUKernelChoice.splitsAVX512(cpuinfo: info("GenuineIntel", 6, "fpu avx2 fma avx512f")))
+        XCTAssertFalse(CPUKernelChoice.splitsAVX512(cpuinfo: "garbage"))
+        XCTAssertFalse(CPUKernelChoice.splitsAVX512(cpuinfo: nil))
+    }
+
     func testReadsFlagsLine() {
         let info = "processor\t: 0\nflags\t\t: fpu sse2 avx2 fma\nbugs\t: none\n"
         XCTAssertEqual(CPUKernelChoice.cpuFlags(cpuinfo: info), ["fpu", "sse2", "avx2", "fma"])

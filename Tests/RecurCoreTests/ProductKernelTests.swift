@@ -110,5 +110,10 @@ final class ProductKernelTests: XCTestCase {
         XCTAssertEqual(ProductKernel.automatic(build: .avx2, openBLASKernel: "Prescott"), .avx2)
         XCTAssertEqual(ProductKernel.automatic(build: .avx2, openBLASKernel: "Sandybridge"), .avx2)
         XCTAssertEqual(ProductKernel.automatic(build: .baseline, openBLASKernel: "Prescott"), .openBLAS)
+        // Zen 4: Recur's AVX-512 kernel against SkylakeX too, and nothing else changes.
+        XCTAssertEqual(ProductKernel.automatic(build: .avx512, openBLASKernel: "SkylakeX", splitsAVX512: true), .avx512)
+        XCTAssertEqual(ProductKernel.automatic(build: .avx512, openBLASKernel: "Haswell", splitsAVX512: true), .avx512)
+        XCTAssertEqual(ProductKernel.automatic(build: .avx2, openBLASKernel: "Haswell", splitsAVX512: true), .openBLAS)
+        XCTAssertEqual(ProductKernel.automatic(build: .baseline, openBLASKernel: "SkylakeX", splitsAVX512: true), .openBLAS)
     }
 }
