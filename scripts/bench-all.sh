@@ -8,7 +8,8 @@
 # built) adds the user-cell rows against the tree as issue 17 was filed.
 # Recur's large products run on the OpenBLAS kernel set of OPENBLAS_CORETYPE when it is set (some
 # environments pin Haswell, i.e. AVX2, on AVX-512 CPUs), else on the one recur picks from the CPU
-# flags; the table's first line says which. `env -u OPENBLAS_CORETYPE scripts/bench-all.sh`
+# flags, or on Recur's own kernel where that is wider or the CPU is a Zen 4 (RECUR_GEMM forces
+# one); the table's first line says which. `env -u OPENBLAS_CORETYPE scripts/bench-all.sh`
 # measures recur's own choice.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -180,10 +180,13 @@ def main():
         print(f"{name} …", file=sys.stderr, flush=True)
         parts[name]()
     # PyTorch's products run on its own oneDNN / MKL kernels whatever OPENBLAS_CORETYPE says;
-    # Recur's large products run on the OpenBLAS kernel set named here.
+    # Recur's large products run on the OpenBLAS kernel set named here, or on its own kernel
+    # (`recur version` says which: ProductKernel's choice, or RECUR_GEMM).
     kernel = recur_cell("lstm", SMALL, 1, "--steps", "1")["kernel"]
     origin = "from the environment's OPENBLAS_CORETYPE" if os.environ.get("OPENBLAS_CORETYPE") else "chosen by recur from the CPU flags"
-    print(f"Recur's OpenBLAS kernels: {kernel} ({origin})")
+    products = next((line.removeprefix("matrix products by ").strip() for line in run([RECUR, "version"]).splitlines()
+                     if line.startswith("matrix products by ")), "unknown")
+    print(f"Recur's OpenBLAS kernels: {kernel} ({origin}); large products by {products}")
     print()
     print("| measurement | Recur | reference | against | ratio | target | |")
     print("|---|---|---|---|---|---|---|")

@@ -13,9 +13,10 @@ import RecurKernelsAVX512
 /// core here, docs/engine-notes.md, "Products on a narrowed OpenBLAS"), and Recur's AVX-512 kernel
 /// takes the products. Where OpenBLAS's kernels match the CPU (an AVX2-only CPU, or an AVX-512 one
 /// with SkylakeX kernels) it keeps them, except on Zen 4: there the SkylakeX kernels, scheduled
-/// for two 512-bit FMA ports, ran every training shape 1–5% slower end to end than Recur's
-/// AVX-512 kernel (docs/engine-notes.md, "Products on Zen 4"), so Recur's kernel takes them.
-/// Intel's AVX-512 CPUs and Zen 5 keep OpenBLAS until measured. `RECUR_GEMM=openblas|avx512|avx2`
+/// for two 512-bit FMA ports, ran the fused and user-cell training shapes 0.7–4.6% slower end to
+/// end than Recur's AVX-512 kernel (docs/engine-notes.md, seventeenth session, "Products on
+/// Zen 4"), so Recur's kernel takes them. Intel's AVX-512 CPUs and Zen 5 keep OpenBLAS until
+/// measured. `RECUR_GEMM=openblas|avx512|avx2`
 /// or ``BLAS/productKernelOverride`` forces a choice (a kernel the CPU lacks falls back to OpenBLAS).
 public enum ProductKernel: String, Sendable, CaseIterable {
     case openBLAS = "openblas", avx512, avx2
