@@ -22,21 +22,26 @@ public enum CPUKernelChoice {
     /// 256-bit units, two passes per 512-bit instruction. (Zen 3 is family 25 without AVX-512;
     /// Zen 5, family 26, has full-width units.) `cpuinfo` is `/proc/cpuinfo`'s text; its first
     /// processor counts.
-    public static func splitsAVX512(cpuinfo: String? = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) -> Bool {
+    public static func splitsAVX512(cpuinfo: String? = processorInfo) -> Bool {
         guard let text = cpuinfo else { return false }
-        let lines = text.split(separator: "\n")
-        func value(_ key: String) -> String? {
-            guard let line = lines.first(where: { $0.hasPrefix(key) }), let colon = line.firstIndex(of: ":") else { return nil }
-            return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        }
-        return value("vendor_id") == "AuthenticAMD" && value("cpu family") == "25" && cpuFlags(cpuinfo: text).contains("avx512f")
+        return field("vendor_id", in: text) == "AuthenticAMD" && field("cpu family", in: text) == "25"
+            && cpuFlags(cpuinfo: text).contains("avx512f")
     }
 
     /// The flags of the first processor in `/proc/cpuinfo`.
-    public static func cpuFlags(cpuinfo: String? = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) -> Set<String> {
-        guard let text = cpuinfo,
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
-              let colon = line.firstIndex(of: ":") else { return [] }
-        return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
+    public static func cpuFlags(cpuinfo: String? = processorInfo) -> Set<String> {
+        guard let text = cpuinfo, let flags = field("flags", in: text) else { return [] }
+        return Set(flags.split(separator: " ").map(String.init))
+    }
+
+    /// `/proc/cpuinfo`, read once for every choice made from it.
+    public static let processorInfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+
+    /// The value of the first line of `text` that starts with `key`: what follows its colon,
+    /// without surrounding spaces and tabs.
+    private static func field(_ key: String, in text: String) -> String? {
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
+              let colon = line.firstIndex(of: ":") else { return nil }
+        return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
     }
 }
