@@ -10,7 +10,9 @@ struct BenchSampleCommand: ParsableCommand {
         discussion: """
         A batch-1 step reads every weight once, so chars/s can be no higher than the read \
         bandwidth divided by the bytes of weights per character. Resident weights are timed in \
-        fp32, fp16, int8 and int4 (RECUR_RESIDENT_KERNEL=avx2|blas forces a narrower product, RECUR_RESIDENT_VNNI=0 the int8 and int4 products without VNNI). The \
+        fp32, fp16, bf16, int8 and int4, each on the kernel `recur sample` picks for it, named in \
+        brackets (RECUR_RESIDENT_KERNEL=avx2|blas forces a narrower product, \
+        RECUR_RESIDENT_VNNI=0 the int8 and int4 products without VNNI). The \
         bandwidth is a sum with the product's own registers over a buffer the size of the \
         weights (the cache level they stay in between characters: L3 for a 2×512 LSTM) and \
         over 1 GiB (DRAM).
@@ -53,9 +55,10 @@ struct BenchSampleCommand: ParsableCommand {
                 }
                 residents.append(resident)
             }
-            let kernel = residents[0].stack.kernel
-            // A probe per precision, as big as its weights: the cache level they live in.
-            let probes = residents.map { MemoryBandwidth(bytes: $0.weightBytesPerToken, kernel: kernel, threads: threads) }
+            // A probe per precision, as big as its weights (the cache level they live in), read
+            // with its product's registers (fp32 runs on the AVX2 kernel on a Zen 4).
+            let probes = residents.map { MemoryBandwidth(bytes: $0.weightBytesPerToken, kernel: $0.stack.kernel, threads: threads) }
+            let kernel = ResidentKernel.current
             // The precisions and the bandwidth probes alternate, so a burst of load from another
             // process hits the speed and its bound alike; the best of each counts.
             var best = [Double](repeating: .infinity, count: precisions.count)
@@ -74,7 +77,7 @@ struct BenchSampleCommand: ParsableCommand {
             let dram = MemoryBandwidth(bytes: 1 << 30, kernel: kernel, threads: threads).measure(minimumBytes: 1 << 30)
             var object: [String: Any] = [
                 "cell": cell, "hidden": hidden, "layers": layers, "vocab": vocab, "embedding": embedding, "length": length,
-                "threads": threads, "kernel": BLAS.kernelName, "resident_kernel": kernel.rawValue,
+                "threads": threads, "kernel": BLAS.kernelName,
                 "dram_gb_per_second": (dram / 1e8).rounded() / 10,
             ]
             if let generic { object["generic_chars_per_second"] = generic.rounded() }
@@ -86,19 +89,20 @@ struct BenchSampleCommand: ParsableCommand {
                 let bound = dram / Double(bytes), cacheBound = cached / Double(bytes)
                 let key = precision == .fp32 ? "" : "\(precision.rawValue)_"
                 object["\(key)chars_per_second"] = charsPerSecond.rounded()
+                object["\(key)resident_kernel"] = residents[i].stack.kernel.rawValue
                 object["\(key)weight_bytes_per_char"] = bytes
                 object["\(key)bound_chars_per_second"] = bound.rounded()
                 object["\(key)cache_gb_per_second"] = (cached / 1e8).rounded() / 10
                 object["\(key)cache_bound_chars_per_second"] = cacheBound.rounded()
                 object["\(key)ratio_to_cache_bound"] = (charsPerSecond / cacheBound * 100).rounded() / 100
-                lines.append(String(format: "%@: %.0f chars/s; %.2f MB of weights/char; in cache (%.2f MB buffer) %.1f GB/s → bound %.0f chars/s (%.2f× of it); DRAM %.1f GB/s → %.0f chars/s",
-                                    precision.rawValue, charsPerSecond, Double(bytes) / 1e6, Double(bytes) / 1e6, cached / 1e9,
+                lines.append(String(format: "%@ (%@): %.0f chars/s; %.2f MB of weights/char; in cache (%.2f MB buffer) %.1f GB/s → bound %.0f chars/s (%.2f× of it); DRAM %.1f GB/s → %.0f chars/s",
+                                    precision.rawValue, residents[i].stack.kernel.rawValue, charsPerSecond, Double(bytes) / 1e6, Double(bytes) / 1e6, cached / 1e9,
                                     cacheBound, charsPerSecond / cacheBound, dram / 1e9, bound))
             }
             if json {
                 try printJSON(object)
             } else {
-                print(String(format: "%@ %d×%d V=%d, resident kernel %@%@", cell, layers, hidden, vocab, kernel.rawValue,
+                print(String(format: "%@ %d×%d V=%d, resident kernels in brackets%@", cell, layers, hidden, vocab,
                              generic.map { String(format: ", generic path %.0f chars/s", $0) } ?? ""))
                 lines.forEach { print($0) }
             }

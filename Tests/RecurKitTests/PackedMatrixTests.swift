@@ -256,6 +256,19 @@ final class PackedMatrixTests: XCTestCase {
         XCTAssertFalse(ResidentKernel.avx2.hasVNNI(cpuFlags: avx512.union(["avx512_vnni", "avx_vnni"]), forced: nil))
     }
 
+    func testFP32TakesTheAVX2KernelOnlyWhereAVX512IsSplit() {
+        // Zen 4 (512-bit instructions on 256-bit units): fp32 streams faster through 256-bit loads.
+        XCTAssertEqual(ResidentKernel.preferred(for: .fp32, widest: .avx512, splitsAVX512: true, forced: nil), .avx2)
+        for precision in ResidentPrecision.allCases where precision != .fp32 {
+            XCTAssertEqual(ResidentKernel.preferred(for: precision, widest: .avx512, splitsAVX512: true, forced: nil), .avx512, "\(precision)")
+        }
+        // Intel, Zen 5, an AVX2 CPU, or a kernel the user forced keep the widest choice.
+        XCTAssertEqual(ResidentKernel.preferred(for: .fp32, widest: .avx512, splitsAVX512: false, forced: nil), .avx512)
+        XCTAssertEqual(ResidentKernel.preferred(for: .fp32, widest: .avx2, splitsAVX512: false, forced: nil), .avx2)
+        XCTAssertEqual(ResidentKernel.preferred(for: .fp32, widest: .blas, splitsAVX512: true, forced: nil), .blas)
+        XCTAssertEqual(ResidentKernel.preferred(for: .fp32, widest: .avx512, splitsAVX512: true, forced: "avx512"), .avx512)
+    }
+
     func testBandwidthProbeSumsEveryByte() throws {
         for kernel in kernels {
             let bytes = 4096

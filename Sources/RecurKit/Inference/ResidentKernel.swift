@@ -69,6 +69,22 @@ public enum ResidentKernel: String, CaseIterable, Sendable {
     /// This machine's choice, read once.
     public static let current: ResidentKernel = choose(cpuFlags: CPUKernelChoice.cpuFlags())
 
+    /// The kernel for weights kept in `precision`: `widest` (``current``), except fp32 weights on
+    /// a CPU that runs 512-bit instructions as two 256-bit halves (`splitsAVX512`, a Zen 4), which
+    /// take the AVX2 kernel unless `RECUR_RESIDENT_KERNEL` (`forced`) names one.
+    ///
+    /// An fp32 product only streams its weights from L3 (about one FMA per 4 bytes read), and on
+    /// Zen 4 256-bit loads read them faster: `recur bench sample`, 2×512 LSTM, fp32 6,843–6,921
+    /// chars/s against 6,470–6,583 on one thread, 14,345–14,423 against 13,551–13,741 on two. The
+    /// other precisions spend more instructions per byte and keep the wider kernel (bf16 8,864
+    /// against 12,309 on AVX2).
+    public static func preferred(for precision: ResidentPrecision, widest: ResidentKernel = .current,
+                                 splitsAVX512: Bool = CPUKernelChoice.splitsAVX512(),
+                                 forced: String? = ProcessInfo.processInfo.environment["RECUR_RESIDENT_KERNEL"]) -> ResidentKernel {
+        guard forced == nil, precision == .fp32, widest == .avx512, splitsAVX512 else { return widest }
+        return .avx2
+    }
+
     /// Whether the int8 and int4 products may use VNNI's `vpdpbusd` (four byte products summed
     /// into int32 in one instruction; RecurKernelsVNNI, the int8 weights then in column quads) on a CPU with
     /// `cpuFlags`: the AVX-512 kernel on a CPU with AVX512-VNNI. `forced` `0` (`RECUR_RESIDENT_VNNI=0`) turns it off, to time and test

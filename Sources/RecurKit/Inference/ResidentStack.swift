@@ -47,13 +47,14 @@ public final class ResidentStack {
         let inbox: UnsafeMutablePointer<Published>
     }
 
-    /// `kernel` defaults to this CPU's widest (``ResidentKernel/current``); `precision` `.fp16`
+    /// `kernel` defaults to this CPU's choice for `precision` (``ResidentKernel/preferred(for:widest:splitsAVX512:forced:)``); `precision` `.fp16`
     /// rounds every weight (not the biases) to half precision; `workers` 2 splits every step
     /// between the calling thread and one more (bit for bit the same result as 1 on the SIMD
     /// kernels; within rounding on ``ResidentKernel/blas``, whose sgemv blocks by row count).
-    public init?(_ stack: RecurrentStack, kernel: ResidentKernel = .current, precision: ResidentPrecision = .fp32,
+    public init?(_ stack: RecurrentStack, kernel: ResidentKernel? = nil, precision: ResidentPrecision = .fp32,
                  workers: Int = 1) {
         guard !stack.config.bidirectional else { return nil }
+        let kernel = kernel ?? .preferred(for: precision)
         let hidden = stack.config.hiddenSize
         // Each worker needs at least one unit.
         let workers = max(1, min(workers, 2, hidden))

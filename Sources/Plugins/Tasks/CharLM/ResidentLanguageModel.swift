@@ -36,8 +36,9 @@ public final class ResidentLanguageModel {
     /// with `.fp16` the decoder's weights are rounded too, the embedding table and the tabulated
     /// projections stay fp32 (one row read per token).
     public init?(_ model: LanguageModel, tableLimit: Int = ResidentLanguageModel.tableLimit,
-                 kernel: ResidentKernel = .current, precision: ResidentPrecision = .fp32, workers: Int = 1) {
+                 kernel: ResidentKernel? = nil, precision: ResidentPrecision = .fp32, workers: Int = 1) {
         guard let stack = ResidentStack(model.rnn, kernel: kernel, precision: precision, workers: workers) else { return nil }
+        let kernel = stack.kernel
         let v = model.vocabularySize, width = stack.inputSize
         vocabularySize = v
         self.stack = stack
