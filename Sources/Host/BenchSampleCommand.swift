@@ -58,7 +58,6 @@ struct BenchSampleCommand: ParsableCommand {
             // A probe per precision, as big as its weights (the cache level they live in), read
             // with its product's registers (fp32 runs on the AVX2 kernel on a Zen 4).
             let probes = residents.map { MemoryBandwidth(bytes: $0.weightBytesPerToken, kernel: $0.stack.kernel, threads: threads) }
-            let kernel = ResidentKernel.current
             // The precisions and the bandwidth probes alternate, so a burst of load from another
             // process hits the speed and its bound alike; the best of each counts.
             var best = [Double](repeating: .infinity, count: precisions.count)
@@ -74,7 +73,8 @@ struct BenchSampleCommand: ParsableCommand {
                 }
             }
             let generic = genericLength > 0 ? try genericCharsPerSecond(model) : nil
-            let dram = MemoryBandwidth(bytes: 1 << 30, kernel: kernel, threads: threads).measure(minimumBytes: 1 << 30)
+            // DRAM is read with this CPU's widest registers, whatever each precision's kernel.
+            let dram = MemoryBandwidth(bytes: 1 << 30, kernel: .current, threads: threads).measure(minimumBytes: 1 << 30)
             var object: [String: Any] = [
                 "cell": cell, "hidden": hidden, "layers": layers, "vocab": vocab, "embedding": embedding, "length": length,
                 "threads": threads, "kernel": BLAS.kernelName,
