@@ -5,10 +5,8 @@ import XCTest
 /// a usage error (exit 64) in one line. No timing is asserted.
 final class BenchCellCommandTests: HostTestCase {
     func testEmbeddingJSONAndUsageError() throws {
-        let result = try recur(["bench", "cell", "--hidden", "8", "--batch", "2", "--seq-len", "4", "--vocab", "7",
-                                "--embedding", "3", "--steps", "1", "--json"])
-        XCTAssertEqual(result.status, 0, "\(result)")
-        let object = try jsonObject(result.stdout)
+        let (object, result) = try recurJSON(["bench", "cell", "--hidden", "8", "--batch", "2", "--seq-len", "4", "--vocab", "7",
+                                              "--embedding", "3", "--steps", "1", "--json"])
         XCTAssertEqual(object["embedding"] as? Int, 3)
         XCTAssertEqual(object["vocab"] as? Int, 7)
         XCTAssertNotNil(object["chars_per_second"] as? Double, result.stdout)

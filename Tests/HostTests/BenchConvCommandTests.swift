@@ -5,9 +5,7 @@ import XCTest
 /// channel list it cannot read or images too small for the blocks. No timing is asserted.
 final class BenchConvCommandTests: HostTestCase {
     func testJSONAndUsageErrors() throws {
-        let result = try recur(["bench", "conv", "--batch", "2", "--image-size", "8", "--conv", "2,3", "--iterations", "1", "--json"])
-        XCTAssertEqual(result.status, 0, "\(result)")
-        let object = try jsonObject(result.stdout)
+        let (object, result) = try recurJSON(["bench", "conv", "--batch", "2", "--image-size", "8", "--conv", "2,3", "--iterations", "1", "--json"])
         XCTAssertEqual(object["conv"] as? [Int], [2, 3])
         XCTAssertEqual(object["batch"] as? Int, 2)
         XCTAssertEqual(object["image_size"] as? Int, 8)

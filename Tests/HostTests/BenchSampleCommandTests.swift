@@ -7,10 +7,8 @@ import XCTest
 /// (exit 64) in one line. No timing is asserted.
 final class BenchSampleCommandTests: HostTestCase {
     func testEachPrecisionNamesItsKernel() throws {
-        let result = try recur(["bench", "sample", "--hidden", "16", "--layers", "1", "--vocab", "7", "--length", "5",
-                                "--repetitions", "1", "--generic-length", "0", "--json"])
-        XCTAssertEqual(result.status, 0, "\(result)")
-        let object = try jsonObject(result.stdout)
+        let (object, result) = try recurJSON(["bench", "sample", "--hidden", "16", "--layers", "1", "--vocab", "7", "--length", "5",
+                                              "--repetitions", "1", "--generic-length", "0", "--json"])
         for precision in ResidentPrecision.allCases {
             let key = precision == .fp32 ? "" : "\(precision.rawValue)_"
             XCTAssertNotNil(object["\(key)chars_per_second"] as? Double, "\(precision): \(result.stdout)")

@@ -126,6 +126,14 @@ class HostTestCase: XCTestCase {
         return try XCTUnwrap(object as? [String: Any], "not one JSON object: \(text)", file: file, line: line)
     }
 
+    /// Runs `recur arguments…`, which must succeed, and parses the one JSON object it prints
+    /// (a `--json` command); the result comes back too, for messages.
+    func recurJSON(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> (object: [String: Any], result: RecurResult) {
+        let result = try recur(arguments, file: file, line: line)
+        XCTAssertEqual(result.status, 0, "\(result)", file: file, line: line)
+        return (try jsonObject(result.stdout, file: file, line: line), result)
+    }
+
     /// The objects of a run's log.jsonl, in order.
     func logEntries(_ run: URL, file: StaticString = #filePath, line: UInt = #line) throws -> [[String: Any]] {
         let text = try String(contentsOf: run.appendingPathComponent("log.jsonl"), encoding: .utf8)
