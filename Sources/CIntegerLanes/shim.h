@@ -88,14 +88,20 @@ RECUR_AVX512_VNNI __m512i recur_nibble_total_512_vnni(__m512i low, __m512i high)
     return _mm512_add_epi32(low, _mm512_srai_epi32(high, 4));
 }
 
-/* Without VNNI, both sets into one accumulator (lane j gains the two sums above): products
- * summed in int16 pairs (vpmaddubsw; each pair ≤ 2 · 15 · 128, the two sets' sum ≤ 7,680, no
- * saturation), then in int32 fours (vpmaddwd by ones), the chain only a vpaddd. */
+/* Without VNNI, both sets into one accumulator of int16 pairs (vpmaddubsw: each pair ≤
+ * 2 · 15 · 128, the two sets' sum ≤ 7,680 per call, no saturation), so up to four calls add
+ * without overflow (≤ 30,720 < 2¹⁵); recur_nibble_total_512 then widens them to int32 fours
+ * (vpmaddwd by ones), once per group where every call paid a vpmaddwd and a vpaddd. */
 RECUR_AVX512 __m512i recur_nibble_products_512(__m512i acc, const void *w, int32_t low, int32_t high) {
     __m512i v = _mm512_loadu_si512(w), mask = _mm512_set1_epi8(0x0F);
     __m512i pairs = _mm512_add_epi16(_mm512_maddubs_epi16(_mm512_and_si512(v, mask), _mm512_set1_epi32(low)),
                                      _mm512_maddubs_epi16(_mm512_and_si512(_mm512_srli_epi16(v, 4), mask), _mm512_set1_epi32(high)));
-    return _mm512_add_epi32(acc, _mm512_madd_epi16(pairs, _mm512_set1_epi16(1)));
+    return _mm512_add_epi16(acc, pairs);
+}
+
+/* Lane j's int32 sum of the int16 pairs in acc (recur_nibble_products_512). */
+RECUR_AVX512 __m512i recur_nibble_total_512(__m512i acc) {
+    return _mm512_madd_epi16(acc, _mm512_set1_epi16(1));
 }
 
 /* The 16 floats at x times `factor` (|x · factor| ≤ 127), rounded to even, stored as int8 at out. */
@@ -104,12 +110,17 @@ RECUR_AVX512 void recur_round_to_int8_512(const float *x, float factor, int8_t *
     _mm_storeu_si128((__m128i *)out, _mm512_cvtsepi32_epi8(q));
 }
 
-/* The 256-bit form: 32 bytes, 8 rows × 8 columns; and 8 floats rounded. */
+/* The 256-bit forms: 32 bytes, 8 rows × 8 columns, into int16 pairs as above; their int32 total;
+ * and 8 floats rounded. */
 RECUR_AVX2 __m256i recur_nibble_products_256(__m256i acc, const void *w, int32_t low, int32_t high) {
     __m256i v = _mm256_loadu_si256((const __m256i *)w), mask = _mm256_set1_epi8(0x0F);
     __m256i pairs = _mm256_add_epi16(_mm256_maddubs_epi16(_mm256_and_si256(v, mask), _mm256_set1_epi32(low)),
                                      _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(v, 4), mask), _mm256_set1_epi32(high)));
-    return _mm256_add_epi32(acc, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
+    return _mm256_add_epi16(acc, pairs);
+}
+
+RECUR_AVX2 __m256i recur_nibble_total_256(__m256i acc) {
+    return _mm256_madd_epi16(acc, _mm256_set1_epi16(1));
 }
 
 RECUR_AVX2 void recur_round_to_int8_256(const float *x, float factor, int8_t *out) {

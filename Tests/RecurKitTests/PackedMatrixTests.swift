@@ -148,8 +148,10 @@ final class PackedMatrixTests: XCTestCase {
     }
 
     /// The largest int4 terms: q = 15 times r = ±127 everywhere (weights 15 with one 0 per group,
-    /// so the scale is exactly 1). `vpmaddubsw` sums two such products in int16 and the kernel
-    /// adds two of those (7,620 ≤ 32,767); a group's int32 sum is ≤ 64 · 15 · 127.
+    /// so the scale is exactly 1). Without VNNI `vpmaddubsw` sums two such products in int16 and
+    /// each of a group's two sums adds those of four octets, 16 products, in int16 (30,480 ≤
+    /// 32,767; giving one sum all eight octets failed this test); a group's int32 sum is ≤
+    /// 64 · 15 · 127.
     func testInt4SumsAreExactAtTheLargestValues() {
         for (kernel, vnni) in variants where kernel != .blas {
             for (n, value) in [(1100, Float(1)), (1101, Float(-1)), (67, Float(0.5))] {

@@ -35,17 +35,20 @@ func roundToInt16(_ x: UnsafePointer<Float>, _ factor: Float, _ out: UnsafeMutab
 @inline(__always)
 func widen(_ v: IntLane) -> Lane { Lane(v) }
 
-/// `sums.low` plus, in lane j, row j's 4-bit weights at `w` (32 bytes: the low nibbles of bytes
-/// 4j … 4j + 3 for four columns, the high nibbles for the next four) times the int8 inputs packed
-/// in `low` and `high`: `vpmaddubsw` twice and one `vpmaddwd` (CIntegerLanes).
+/// `sums.low` plus, in lane j's two int16 halves, row j's 4-bit weights at `w` (32 bytes: the low
+/// nibbles of bytes 4j … 4j + 3 for four columns, the high nibbles for the next four) times the
+/// int8 inputs packed in `low` and `high`: `vpmaddubsw` twice and two `vpaddw` (CIntegerLanes).
+/// At most four calls per ``NibbleSums`` before ``nibbleTotal(_:)``, or the int16 halves overflow.
 @inline(__always)
 func addNibbleProducts(_ sums: inout NibbleSums, _ w: UnsafeRawPointer, _ low: Int32, _ high: Int32) {
     sums.low = unsafeBitCast(recur_nibble_products_256(unsafeBitCast(sums.low, to: SIMD4<Int64>.self), w, low, high), to: IntLane.self)
 }
 
-/// The int32 sums of ``NibbleSums``: all in `low` here.
+/// The int32 sums of ``NibbleSums``: `low`'s int16 halves added (`vpmaddwd` by ones).
 @inline(__always)
-func nibbleTotal(_ sums: NibbleSums) -> IntLane { sums.low }
+func nibbleTotal(_ sums: NibbleSums) -> IntLane {
+    unsafeBitCast(recur_nibble_total_256(unsafeBitCast(sums.low, to: SIMD4<Int64>.self)), to: IntLane.self)
+}
 
 /// The ``Lane`` of floats at `x` times `factor` (|x · factor| ≤ 127), rounded to even, to int8 at `out`.
 @inline(__always)

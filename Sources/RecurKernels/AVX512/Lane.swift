@@ -61,7 +61,8 @@ func widen(_ v: IntLane) -> Lane { Lane(lowHalf: SIMD8<Float>(v.lowHalf), highHa
 /// 4j … 4j + 3 for four columns, the high nibbles for the next four) times the int8 inputs packed
 /// in `low` and `high` (CIntegerLanes): in RecurKernelsVNNI, which compiles this file with
 /// `RECUR_VNNI` for `cascadelake`, one `vpdpbusd` into each of ``NibbleSums``' two accumulators;
-/// else `vpmaddubsw` twice and one `vpmaddwd`, into `low`.
+/// else `vpmaddubsw` twice into `low`'s int16 halves, at most four calls before
+/// ``nibbleTotal(_:)``.
 @inline(__always)
 func addNibbleProducts(_ sums: inout NibbleSums, _ w: UnsafeRawPointer, _ low: Int32, _ high: Int32) {
     #if RECUR_VNNI
@@ -74,14 +75,15 @@ func addNibbleProducts(_ sums: inout NibbleSums, _ w: UnsafeRawPointer, _ low: I
     #endif
 }
 
-/// The int32 sums of ``NibbleSums``: with VNNI `low + high / 16` (CIntegerLanes), else `low`.
+/// The int32 sums of ``NibbleSums``: with VNNI `low + high / 16`, else `low`'s int16 halves
+/// added (`vpmaddwd` by ones; CIntegerLanes).
 @inline(__always)
 func nibbleTotal(_ sums: NibbleSums) -> IntLane {
     #if RECUR_VNNI
     unsafeBitCast(recur_nibble_total_512_vnni(unsafeBitCast(sums.low, to: SIMD8<Int64>.self), unsafeBitCast(sums.high, to: SIMD8<Int64>.self)),
                   to: IntLane.self)
     #else
-    sums.low
+    unsafeBitCast(recur_nibble_total_512(unsafeBitCast(sums.low, to: SIMD8<Int64>.self)), to: IntLane.self)
     #endif
 }
 

@@ -256,6 +256,8 @@ public enum PanelGemv {
             for k in g * nibbleGroup ..< min(n, (g + 1) * nibbleGroup) { sum += x[k] }
             groupSums[g] = sum
         }
+        // A group's eight octets alternate between two sums, so each takes at most four (all a
+        // sum's int16 halves hold without VNNI; NibbleSums).
         let octets = (n + 7) / 8, perGroup = nibbleGroup / 8
         let inputs = UnsafeRawPointer(rounded)
         @inline(__always) func quad(_ q: Int) -> Int32 { inputs.loadUnaligned(fromByteOffset: q &* 4, as: Int32.self) }
@@ -415,10 +417,11 @@ public func laneSum(_ p: UnsafeRawPointer, bytes: Int) -> Float {
     return ((s0 + s1) + (s2 + s3)).sum()
 }
 
-/// One panel's int32 sums of a group in the int4 product (``addNibbleProducts(_:_:_:_:)``): with
-/// VNNI the low nibbles' products in `low` and 16 times the high ones' in `high`, two
-/// independent chains; without, everything in `low`. ``nibbleTotal(_:)`` gives the group's
-/// sums, the same integers either way.
+/// One panel's sums of a group in the int4 product (``addNibbleProducts(_:_:_:_:)``): with VNNI
+/// the low nibbles' products in `low` and 16 times the high ones' in `high`, two independent
+/// int32 chains; without, everything in `low` as int16 pairs, which hold four octets (a group's
+/// eight go to two sums, alternately). ``nibbleTotal(_:)`` gives the group's int32 sums, the
+/// same integers either way.
 struct NibbleSums {
     var low = IntLane(), high = IntLane()
 }
