@@ -34,8 +34,15 @@ public enum CPUKernelChoice {
         return Set(flags.split(separator: " ").map(String.init))
     }
 
-    /// `/proc/cpuinfo`, read once for every choice made from it.
-    public static let processorInfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+    /// The first processor's block of `/proc/cpuinfo`, read once for every choice made from it.
+    /// Every choice reads that processor only, and the file repeats the block for every core (half a
+    /// megabyte on a large server), which each reader split into lines again.
+    public static let processorInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)).map(firstProcessor)
+
+    /// `text` up to its first blank line: the first processor's block of a `/proc/cpuinfo`.
+    static func firstProcessor(_ text: String) -> String {
+        text.range(of: "\n\n").map { String(text[..<$0.lowerBound]) } ?? text
+    }
 
     /// The value of the first line of `text` that starts with `key`: what follows its colon,
     /// without surrounding spaces and tabs.

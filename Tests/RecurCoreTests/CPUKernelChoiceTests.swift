@@ -21,6 +21,17 @@ final class CPUKernelChoiceTests: XCTestCase {
         XCTAssertFalse(CPUKernelChoice.splitsAVX512(cpuinfo: nil))
     }
 
+    /// The choices read the first processor's block only; the rest of the file is cut off once.
+    func testKeepsTheFirstProcessorsBlock() {
+        let first = "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nflags\t\t: fpu avx2 avx512f"
+        let text = first + "\n\nprocessor\t: 1\nvendor_id\t: GenuineIntel\nflags\t\t: fpu\n\n"
+        XCTAssertEqual(CPUKernelChoice.firstProcessor(text), first)
+        XCTAssertEqual(CPUKernelChoice.firstProcessor(first), first, "one block, no blank line")
+        XCTAssertEqual(CPUKernelChoice.cpuFlags(cpuinfo: CPUKernelChoice.firstProcessor(text)), ["fpu", "avx2", "avx512f"])
+        XCTAssertTrue(CPUKernelChoice.splitsAVX512(cpuinfo: CPUKernelChoice.firstProcessor(text)))
+        XCTAssertEqual(CPUKernelChoice.firstProcessor(""), "")
+    }
+
     func testReadsFlagsLine() {
         let info = "processor\t: 0\nflags\t\t: fpu sse2 avx2 fma\nbugs\t: none\n"
         XCTAssertEqual(CPUKernelChoice.cpuFlags(cpuinfo: info), ["fpu", "sse2", "avx2", "fma"])

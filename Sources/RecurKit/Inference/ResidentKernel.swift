@@ -95,7 +95,10 @@ public enum ResidentKernel: String, CaseIterable, Sendable {
 
     /// ``hasVNNI(cpuFlags:forced:)`` on this machine, read once.
     public var vnni: Bool { Self.vnniKernels.contains(self) }
-    private static let vnniKernels = Set(allCases.filter { $0.hasVNNI(cpuFlags: CPUKernelChoice.cpuFlags()) })
+    private static let vnniKernels: Set<ResidentKernel> = {
+        let flags = CPUKernelChoice.cpuFlags()
+        return Set(allCases.filter { $0.hasVNNI(cpuFlags: flags) })
+    }()
 }
 
 /// How resident weights are stored: `fp32`; `fp16` (half the bytes a step reads; each weight
