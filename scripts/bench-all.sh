@@ -11,8 +11,20 @@
 # flags, or on Recur's own kernel where that is wider or the CPU is a Zen 4 (RECUR_GEMM forces
 # one); the table's first line says which. `env -u OPENBLAS_CORETYPE scripts/bench-all.sh`
 # measures recur's own choice.
+# --isa avx2 (first) narrows both sides to AVX2 + FMA on an AVX-512 CPU, for the figures an AVX2
+# machine would give: Recur's own kernels (RECUR_MICROKERNEL, RECUR_RESIDENT_KERNEL), OpenBLAS's
+# set (OPENBLAS_CORETYPE=Haswell), and PyTorch's ATen, oneDNN and MKL kernels (ATEN_CPU_CAPABILITY,
+# ONEDNN_MAX_CPU_ISA, MKL_ENABLE_INSTRUCTIONS). Caches, clock and FMA units stay this CPU's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = "--isa" ]; then
+    case "${2:-}" in
+        avx2) export RECUR_MICROKERNEL=avx2 RECUR_RESIDENT_KERNEL=avx2 OPENBLAS_CORETYPE=Haswell \
+                     ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 MKL_ENABLE_INSTRUCTIONS=AVX2 BENCH_ISA=avx2 ;;
+        *) echo "bench-all: --isa takes avx2 (got '${2:-}')" >&2; exit 64 ;;
+    esac
+    shift 2
+fi
 python="${PYTHON:-}"
 [ -n "$python" ] || { [ -x scripts/.venv/bin/python ] && python=scripts/.venv/bin/python || python=python3; }
 "$python" -c "import torch" 2>/dev/null || { echo "bench-all: $python has no torch (scripts/install-python.sh installs it)" >&2; exit 1; }

@@ -182,6 +182,13 @@ def main():
     # PyTorch's products run on its own oneDNN / MKL kernels whatever OPENBLAS_CORETYPE says;
     # Recur's large products run on the OpenBLAS kernel set named here, or on its own kernel
     # (`recur version` says which: ProductKernel's choice, or RECUR_GEMM).
+    if os.environ.get("BENCH_ISA"):
+        # Both sides narrowed (bench-all.sh --isa): say what each side reports it runs.
+        import torch
+        steps = json.loads(run([RECUR, "version", "--json"]))["step_kernels"]
+        print(f"Narrowed to {os.environ['BENCH_ISA']}: Recur's per-step and element-wise kernels {steps}, "
+              f"PyTorch's CPU capability {torch.backends.cpu.get_cpu_capability()}, oneDNN ≤ {os.environ.get('ONEDNN_MAX_CPU_ISA')}, "
+              f"MKL ≤ {os.environ.get('MKL_ENABLE_INSTRUCTIONS')}")
     kernel = recur_cell("lstm", SMALL, 1, "--steps", "1")["kernel"]
     origin = "from the environment's OPENBLAS_CORETYPE" if os.environ.get("OPENBLAS_CORETYPE") else "chosen by recur from the CPU flags"
     products = next((line.removeprefix("matrix products by ").strip() for line in run([RECUR, "version"]).splitlines()

@@ -5,13 +5,20 @@ import RecurKernelsAVX512
 /// This CPU's ceiling for `float` multiply-adds, measured: what no product kernel can pass.
 ///
 /// Runs `FMAPeak` (twelve independent FMA chains in registers, Sources/RecurKernels) of the
-/// widest build the CPU has: 512-bit on an AVX-512 CPU, 256-bit on an AVX2 one. On a core with
+/// build the kernels run (``Kernels/Build/current``): 512-bit on an AVX-512 CPU, 256-bit on an
+/// AVX2 one or when `RECUR_MICROKERNEL=avx2` narrows an AVX-512 CPU to it (`scripts/bench-all.sh
+/// --isa avx2`), so a product's share is of the vectors it may use. On a core with
 /// two 512-bit FMA ports (Skylake-X, Zen 5) that is 64 FLOP per cycle; on Zen 4, whose 512-bit
 /// FMAs take both 256-bit units, 32 — the same as its 256-bit rate. `recur bench gemm` prints each
 /// product's share of it, and `scripts/bench-all.sh` the rate each training target needs.
 public enum ArithmeticPeak {
-    /// The build whose vectors it times: the widest with FMA (nil on a CPU without AVX2 + FMA).
-    public static var build: Kernels.Build? { Kernels.Build.available.first { $0 != .baseline } }
+    /// The build whose vectors it times: the running one, or the widest with FMA when that is the
+    /// baseline (nil on a CPU without AVX2 + FMA).
+    public static var build: Kernels.Build? { build(running: Kernels.Build.current, available: Kernels.Build.available) }
+
+    static func build(running: Kernels.Build, available: [Kernels.Build]) -> Kernels.Build? {
+        running != .baseline ? running : available.first { $0 != .baseline }
+    }
 
     /// GFLOP/s over `threads` threads running the chains at once (their sum), best of
     /// `repetitions` runs of about `seconds` each after a calibration run; nil without FMA.

@@ -47,5 +47,19 @@ final class CompletionAndOutputTests: HostTestCase {
         XCTAssertNotNil(object["plugin_api"] as? Int)
         XCTAssertFalse((object["openblas_kernels"] as? String ?? "").isEmpty)
         XCTAssertTrue(object["commit"] is String || object["commit"] is NSNull, "\(object)")
+        XCTAssertTrue(["avx512", "avx2", "blas"].contains(object["step_kernels"] as? String ?? ""), "\(object)")
+    }
+
+    /// `RECUR_MICROKERNEL` narrows Recur's own kernels (`scripts/bench-all.sh --isa avx2` relies on
+    /// it), and `recur version` says so; every machine the suite runs on has AVX2 + FMA.
+    func testVersionCommandNamesNarrowedStepKernels() throws {
+        for (wanted, line) in [("avx2", "per-step and element-wise kernels AVX2"),
+                               ("blas", "per-step and element-wise kernels portable (per-step products by OpenBLAS)")] {
+            let result = try recur(["version"], environment: ["RECUR_MICROKERNEL": wanted])
+            XCTAssertEqual(result.status, 0, "\(result)")
+            XCTAssertTrue(result.stdout.split(separator: "\n").contains { $0 == line }, "\(result)")
+            let object = try jsonObject(try recur(["version", "--json"], environment: ["RECUR_MICROKERNEL": wanted]).stdout)
+            XCTAssertEqual(object["step_kernels"] as? String, wanted)
+        }
     }
 }

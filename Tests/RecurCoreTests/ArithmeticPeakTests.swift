@@ -4,7 +4,7 @@ import RecurKernelsAVX2
 import RecurKernelsAVX512
 
 /// The FMA peak loop of each build this CPU runs computes the sums it claims, in the FLOPs it
-/// counts, and `ArithmeticPeak` times the widest build. No speed is asserted.
+/// counts, and `ArithmeticPeak` times the build the kernels run. No speed is asserted.
 final class ArithmeticPeakTests: XCTestCase {
     /// Chain k starts at k and adds 10⁻⁶·0.5 per iteration, rounded as one fused multiply-add;
     /// the result is the sum over the 12 chains and every lane.
@@ -34,9 +34,15 @@ final class ArithmeticPeakTests: XCTestCase {
         }
     }
 
-    func testTheWidestBuildIsTimed() throws {
-        let builds = Kernels.Build.supported(cpuFlags: CPUKernelChoice.cpuFlags())
-        XCTAssertEqual(ArithmeticPeak.build, builds.first { $0 != .baseline })
+    /// The running build's vectors (narrowed by `RECUR_MICROKERNEL=avx2`, the peak is AVX2's),
+    /// or the widest with FMA when the kernels run the baseline build.
+    func testTheRunningBuildIsTimed() throws {
+        XCTAssertEqual(ArithmeticPeak.build(running: .avx512, available: [.avx512, .avx2, .baseline]), .avx512)
+        XCTAssertEqual(ArithmeticPeak.build(running: .avx2, available: [.avx512, .avx2, .baseline]), .avx2)
+        XCTAssertEqual(ArithmeticPeak.build(running: .baseline, available: [.avx512, .avx2, .baseline]), .avx512)
+        XCTAssertEqual(ArithmeticPeak.build(running: .baseline, available: [.avx2, .baseline]), .avx2)
+        XCTAssertNil(ArithmeticPeak.build(running: .baseline, available: [.baseline]))
+        XCTAssertEqual(ArithmeticPeak.build, ArithmeticPeak.build(running: Kernels.Build.current, available: Kernels.Build.available))
         guard ArithmeticPeak.build != nil else { throw XCTSkip("this CPU has no FMA build") }
         for threads in [1, 2] {
             let gflops = try XCTUnwrap(ArithmeticPeak.gflops(threads: threads, seconds: 0.002, repetitions: 1))
