@@ -111,6 +111,14 @@ public enum PanelProduct {
                      c: c + r * ldc, ldc: ldc, accumulate: accumulate)
                 r += 4
             }
+        } else {
+            // Four rows left go as two pairs rather than a triple and a single (four chains, which
+            // wait on the FMA latency).
+            while rows - r >= 3 && rows - r != 4 {
+                triple(depth: depth, a: a + r * lda, lda: lda, kStride: kStride, panel: panel, bias: bias,
+                       c: c + r * ldc, ldc: ldc, accumulate: accumulate)
+                r += 3
+            }
         }
         while r + 2 <= rows {
             pair(depth: depth, a: a + r * lda, lda: lda, kStride: kStride, panel: panel, bias: bias,
@@ -212,6 +220,47 @@ public enum PanelProduct {
         store(c10, c1); store(c11, c1 + w); store(c12, c1 + 2 * w); store(c13, c1 + 3 * w)
         store(c20, c2); store(c21, c2 + w); store(c22, c2 + 2 * w); store(c23, c2 + 3 * w)
         store(c30, c3); store(c31, c3 + w); store(c32, c3 + 2 * w); store(c33, c3 + 3 * w)
+    }
+
+    /// Three rows × four lanes, for AVX2's 16 registers: 12 accumulators, the three rows'
+    /// broadcasts, and one panel vector at a time, which serves three FMAs before the next is
+    /// loaded. 7 loads per 12 FMAs, where a pair has 6 per 8, and 12 chains in flight, where a
+    /// pair's 8 are just the FMA latency (4 cycles) times its two ports.
+    @inline(__always)
+    private static func triple(depth: Int, a: UnsafePointer<Float>, lda: Int, kStride: Int, panel: UnsafePointer<Float>,
+                               bias: UnsafePointer<Float>?, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        let w = Lane.scalarCount
+        var c00 = Lane(), c01 = Lane(), c02 = Lane(), c03 = Lane()
+        var c10 = Lane(), c11 = Lane(), c12 = Lane(), c13 = Lane()
+        var c20 = Lane(), c21 = Lane(), c22 = Lane(), c23 = Lane()
+        let c1 = c + ldc, c2 = c + 2 * ldc
+        if accumulate {
+            c00 = load(c); c01 = load(c + w); c02 = load(c + 2 * w); c03 = load(c + 3 * w)
+            c10 = load(c1); c11 = load(c1 + w); c12 = load(c1 + 2 * w); c13 = load(c1 + 3 * w)
+            c20 = load(c2); c21 = load(c2 + w); c22 = load(c2 + 2 * w); c23 = load(c2 + 3 * w)
+        } else if let bias {
+            c00 = load(bias); c01 = load(bias + w); c02 = load(bias + 2 * w); c03 = load(bias + 3 * w)
+            c10 = c00; c11 = c01; c12 = c02; c13 = c03
+            c20 = c00; c21 = c01; c22 = c02; c23 = c03
+        }
+        let l2 = 2 * lda
+        var x = a, p = panel
+        for _ in 0..<depth {
+            let x0 = Lane(repeating: x[0]), x1 = Lane(repeating: x[lda]), x2 = Lane(repeating: x[l2])
+            let b0 = load(p)
+            c00.addProduct(x0, b0); c10.addProduct(x1, b0); c20.addProduct(x2, b0)
+            let b1 = load(p + w)
+            c01.addProduct(x0, b1); c11.addProduct(x1, b1); c21.addProduct(x2, b1)
+            let b2 = load(p + 2 * w)
+            c02.addProduct(x0, b2); c12.addProduct(x1, b2); c22.addProduct(x2, b2)
+            let b3 = load(p + 3 * w)
+            c03.addProduct(x0, b3); c13.addProduct(x1, b3); c23.addProduct(x2, b3)
+            p += 4 * w
+            x += kStride
+        }
+        store(c00, c); store(c01, c + w); store(c02, c + 2 * w); store(c03, c + 3 * w)
+        store(c10, c1); store(c11, c1 + w); store(c12, c1 + 2 * w); store(c13, c1 + 3 * w)
+        store(c20, c2); store(c21, c2 + w); store(c22, c2 + 2 * w); store(c23, c2 + 3 * w)
     }
 
     @inline(__always)
