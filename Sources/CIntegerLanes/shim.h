@@ -1,6 +1,6 @@
 /* Integer SIMD that Swift has no spelling for, used by the int8 and int4 batch-1 products
  * (Sources/RecurKernels/Shared/PanelGemv.swift): int8 weights times int16 inputs summed in
- * pairs (vpmaddwd), 4-bit weights times int8 inputs summed in fours (vpdpbusd, or vpmaddubsw
+ * pairs (vpmaddwd, the weights split out of 16-bit words), 4-bit weights times int8 inputs summed in fours (vpdpbusd, or vpmaddubsw
  * and vpmaddwd without VNNI), and floats rounded to int16 or int8. Swift's SIMD types have no pairwise multiply-add,
  * and their float-to-integer conversions are generic calls (SWIFT-NOTES, "SIMD pitfalls").
  *
@@ -17,12 +17,20 @@
 #define RECUR_AVX2 __attribute__((target("avx2"), always_inline)) static inline
 #define RECUR_AVX512_VNNI __attribute__((target("avx512f,avx512bw,avx512vnni"), always_inline)) static inline
 
-/* acc + pair products: the 32 int8 at w are 16 (row, column pair) entries, w[2j] and w[2j + 1]
- * row j's weights for the pair's two columns; `pair` holds the two int16 inputs (low, high).
- * Lane j gains w[2j]·x₀ + w[2j + 1]·x₁, exactly (|w| ≤ 127, |x| ≤ 32767). */
-RECUR_AVX512 __m512i recur_pair_products_512(__m512i acc, const void *w, int32_t pair) {
-    __m512i wide = _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)w));
-    return _mm512_add_epi32(acc, _mm512_madd_epi16(wide, _mm512_set1_epi32(pair)));
+/* acc + the products of one block of four columns in int8 (16 rows): lane j's four bytes at w
+ * are row j's weights as (w₀ + 128, w₂, w₁ + 128, w₃), so its two int16 words hold the first
+ * pair's weights, offset to 0 … 255, in their low bytes and the second pair's in their high
+ * bytes. One vpand and one vpsraw give both pairs as int16 (the low bytes zero-extended, the
+ * high ones sign-extended), where vpmovsxbw widened 32 bytes per instruction on one port;
+ * `low` and `high` hold each pair's two int16 inputs. Lane j gains
+ * (w₀ + 128)·x₀ + (w₁ + 128)·x₁ + w₂·x₂ + w₃·x₃, each pair's sum exact in int32 (≤ 2 · 255 ·
+ * 32767); the caller takes 128·(x₀ + x₁) off per block, summed over a chunk, and wrapping int32
+ * arithmetic gives the chunk's true sum exactly, which fits. */
+RECUR_AVX512 __m512i recur_split_pair_products_512(__m512i acc, const void *w, int32_t low, int32_t high) {
+    __m512i v = _mm512_loadu_si512(w);
+    __m512i lows = _mm512_and_si512(v, _mm512_set1_epi16(0x00FF)), highs = _mm512_srai_epi16(v, 8);
+    return _mm512_add_epi32(acc, _mm512_add_epi32(_mm512_madd_epi16(lows, _mm512_set1_epi32(low)),
+                                                  _mm512_madd_epi16(highs, _mm512_set1_epi32(high))));
 }
 
 /* int8 weights in column quads (VNNI only): lane j's four bytes at w are row j's weights for four
@@ -51,10 +59,12 @@ RECUR_AVX512 void recur_round_to_int16_512(const float *x, float factor, int16_t
     _mm256_storeu_si256((__m256i *)out, _mm512_cvtsepi32_epi16(q));
 }
 
-/* The AVX2 forms: 16 int8 at w for 8 rows, 8 floats rounded. */
-RECUR_AVX2 __m256i recur_pair_products_256(__m256i acc, const void *w, int32_t pair) {
-    __m256i wide = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)w));
-    return _mm256_add_epi32(acc, _mm256_madd_epi16(wide, _mm256_set1_epi32(pair)));
+/* The AVX2 forms: 32 bytes at w for 8 rows, 8 floats rounded. */
+RECUR_AVX2 __m256i recur_split_pair_products_256(__m256i acc, const void *w, int32_t low, int32_t high) {
+    __m256i v = _mm256_loadu_si256((const __m256i *)w);
+    __m256i lows = _mm256_and_si256(v, _mm256_set1_epi16(0x00FF)), highs = _mm256_srai_epi16(v, 8);
+    return _mm256_add_epi32(acc, _mm256_add_epi32(_mm256_madd_epi16(lows, _mm256_set1_epi32(low)),
+                                                  _mm256_madd_epi16(highs, _mm256_set1_epi32(high))));
 }
 
 RECUR_AVX2 void recur_round_to_int16_256(const float *x, float factor, int16_t *out) {

@@ -127,22 +127,23 @@ final class PackedMatrixTests: XCTestCase {
     }
 
     /// `vpdpbusd` and `vpmaddubsw` + `vpmaddwd` sum the same integers, and the int8 quads' byte
-    /// sums (the input split into its low and high bytes) combine into the pairs' exact chunk
-    /// sums, so the int4 and the int8 products agree bit for bit with and without VNNI.
+    /// sums (the input split into its low and high bytes) and the split pairs' sums (the first
+    /// pair's weights offset by 128, taken off per chunk) both combine into the exact chunk sums,
+    /// so the int4 and the int8 products agree bit for bit with and without VNNI, and on AVX2.
     func testInt8AndInt4WithAndWithoutVNNIAgreeBitForBit() throws {
         guard ResidentKernel.avx512.vnni else { throw XCTSkip("this CPU has no AVX512-VNNI (or RECUR_RESIDENT_VNNI=0)") }
         var rng = RandomGenerator(seed: 5)
         for precision in [ResidentPrecision.int8, .int4] {
-            for (m, n) in [(33, 200), (16, 1024), (5, 9), (17, 3001)] {
+            for (m, n) in [(33, 200), (16, 1024), (5, 9), (17, 3001), (9, 1026), (8, 3)] {
                 let a = random(m * n, &rng), x = random(n, &rng)
                 var outputs: [[Float]] = []
-                for vnni in [false, true] {
-                    let packed = PackedMatrix(weights: a, rows: m, columns: n, bias: nil, kernel: .avx512, precision: precision, vnni: vnni)
+                for (kernel, vnni) in [(ResidentKernel.avx512, false), (.avx512, true), (.avx2, false)] where kernels.contains(kernel) {
+                    let packed = PackedMatrix(weights: a, rows: m, columns: n, bias: nil, kernel: kernel, precision: precision, vnni: vnni)
                     var y = [Float](repeating: .nan, count: packed.paddedRows)
                     packed.multiply(x, into: &y)
-                    outputs.append(y)
+                    outputs.append(Array(y[0..<m]))
                 }
-                XCTAssertEqual(outputs[0], outputs[1], "\(precision) m \(m) n \(n)")
+                for other in outputs.dropFirst() { XCTAssertEqual(outputs[0], other, "\(precision) m \(m) n \(n)") }
             }
         }
     }
@@ -185,12 +186,15 @@ final class PackedMatrixTests: XCTestCase {
 
     /// int8 sums run in int32 over chunks of `PanelGemv.pairsPerChunk` (256) column pairs: with
     /// every weight and input at its largest, each pair adds 2 · 127 · 32767, and 259 pairs
-    /// overflow. 1,100 columns are 550 pairs, three chunks; 1,101 adds a zero column.
+    /// overflow. 1,100 columns are 550 pairs, three chunks; 1,101 adds a zero column. Without
+    /// VNNI the first pair of each block of four carries weights offset by 128 (up to 255), so
+    /// a chunk's running sum passes 2³¹ and only its wrapping arithmetic gives the true sum.
     func testInt8SumsDoNotOverflowAtTheLargestValues() {
         for (kernel, vnni) in variants where kernel != .blas {
-            for (n, value) in [(1100, Float(1)), (1101, Float(-1)), (513, Float(0.5))] {
+            for (n, value, weight) in [(1100, Float(1), Float(1)), (1101, Float(-1), 1), (513, Float(0.5), 1),
+                                       (1100, Float(1), -1), (1101, Float(-1), -1)] {
                 let m = 20
-                let a = [Float](repeating: 1, count: m * n), x = [Float](repeating: value, count: n)
+                let a = [Float](repeating: weight, count: m * n), x = [Float](repeating: value * weight, count: n)
                 let packed = PackedMatrix(weights: a, rows: m, columns: n, bias: nil, kernel: kernel, precision: .int8, vnni: vnni)
                 var y = [Float](repeating: .nan, count: packed.paddedRows)
                 packed.multiply(x, into: &y)

@@ -20,16 +20,16 @@ func widen(_ h: HalfLane) -> Lane {
 /// the first column in its low half and of the second in its high half.
 typealias PairLane = SIMD16<UInt32>
 
-/// 16 int32 sums: the accumulators of the int8 product (``addPairProducts(_:_:_:)``).
+/// 16 int32 sums: the accumulators of the int8 product (``addSplitPairProducts(_:_:_:_:)``).
 typealias IntLane = SIMD16<Int32>
 
-/// `acc` plus, in lane j, `w[2j]·x₀ + w[2j+1]·x₁` for the 32 int8 at `w` and the two int16 in
-/// `pair` (`vpmovsxbw`, then `vpmaddwd` and `vpaddd`; CIntegerLanes). With VNNI the int8 product
-/// takes column quads instead (``addQuadProducts(_:_:_:)``). `__m512i` imports as
-/// `SIMD8<Int64>`; the casts are free (checked in the assembly).
+/// `acc` plus, in lane j, `(w₀ + 128)·x₀ + (w₁ + 128)·x₁ + w₂·x₂ + w₃·x₃` for row j's block of four
+/// int8 weights at `w` (lane j's bytes `w₀ + 128, w₂, w₁ + 128, w₃`) and the int16 pairs `low`
+/// (x₀, x₁) and `high` (x₂, x₃): `vpand`, `vpsraw`, two `vpmaddwd`, two `vpaddd` (CIntegerLanes).
+/// The caller takes off `128·(x₀ + x₁)`. `__m512i` imports as `SIMD8<Int64>`.
 @inline(__always)
-func addPairProducts(_ acc: IntLane, _ w: UnsafeRawPointer, _ pair: Int32) -> IntLane {
-    unsafeBitCast(recur_pair_products_512(unsafeBitCast(acc, to: SIMD8<Int64>.self), w, pair), to: IntLane.self)
+func addSplitPairProducts(_ acc: IntLane, _ w: UnsafeRawPointer, _ low: Int32, _ high: Int32) -> IntLane {
+    unsafeBitCast(recur_split_pair_products_512(unsafeBitCast(acc, to: SIMD8<Int64>.self), w, low, high), to: IntLane.self)
 }
 
 #if RECUR_VNNI

@@ -1,5 +1,5 @@
 /// The batch-1 matrix–vector product of resident inference, on weights packed in panels of
-/// ``PanelGemv/width`` rows, in fp32, fp16, bf16 (in column pairs), int8 (in column pairs) or
+/// ``PanelGemv/width`` rows, in fp32, fp16, bf16 (in column pairs), int8 (in blocks of two column pairs, or quads) or
 /// int4 (in octets of columns). This one source is compiled twice, by the targets
 /// `RecurKernelsAVX512` (`-target-cpu skylake-avx512`, ``Lane`` = `SIMD16`) and `RecurKernelsAVX2`
 /// (`-target-cpu haswell`, `SIMD8`), each with its own ``Lane``: Swift has no per-function
@@ -86,19 +86,27 @@ public enum PanelGemv {
     /// 2 · 127 · 32767 in magnitude, and 256 of them 2,130,574,336 < 2³¹.
     public static let pairsPerChunk = 256
 
+    /// Bytes of one panel's block of four int8 columns: W lanes of four bytes.
+    public static var blockBytes: Int { 4 * Lane.scalarCount }
+
     /// int8 panels with one scale per row, weight = q · scale (a quarter of fp32's bytes), in
-    /// column pairs: panel p's pair c is `2W` bytes, row j's weights for columns 2c and 2c + 1
-    /// at `2j` and `2j + 1` (an odd n gets a zero column). `scales` holds `panelCount · W` floats,
-    /// like `y`.
+    /// blocks of four columns, two pairs split across 16-bit words: panel p's block b is
+    /// ``blockBytes``, row j's weights for columns 4b … 4b + 3 at bytes 4j … 4j + 3 as
+    /// `(w₀ + 128, w₂, w₁ + 128, w₃)` (the first pair offset into 0…255 in the words' low bytes,
+    /// the second pair as they are in the high bytes; n is padded to a multiple of 4 with zero
+    /// bytes). `scales` holds `panelCount · W` floats, like `y`.
     ///
     /// The input is rounded to int16 once per product, on one scale for the whole vector:
     /// `x ≈ s · r` with `s = max|x| / 32767`, `r` integers in −32767…32767 (written to `rounded`,
-    /// which holds n rounded up to even `Int16`, its padding zero). The sums then run in
-    /// integers, two columns per instruction (`vpmaddwd`) with the weights widened to int16, and
-    /// each row's sum is scaled once: `y = scale ⊙ s · (Q·r) + bias`. Integer sums are exact, so
-    /// the only rounding beyond the weights' is x's, at most `s / 2` per element — 2⁻¹⁶ of the
-    /// largest input, where PyTorch's dynamic quantization rounds inputs to 8 bits. Chunks of
-    /// ``pairsPerChunk`` pairs are summed in int32 and added in fp32.
+    /// which holds n rounded up to a multiple of 4 `Int16`, its padding zero). The sums then run
+    /// in integers, two columns per instruction (`vpmaddwd`) with the weights split out of their
+    /// words (one `vpand`, one `vpsraw`), and each row's sum is scaled once:
+    /// `y = scale ⊙ s · (Q·r) + bias`. Integer sums are exact, so the only rounding beyond the
+    /// weights' is x's, at most `s / 2` per element — 2⁻¹⁶ of the largest input, where PyTorch's
+    /// dynamic quantization rounds inputs to 8 bits. Chunks of ``pairsPerChunk`` pairs are summed
+    /// in int32, less `128 · Σ r` over the chunk's offset columns, and added in fp32: the chunk's
+    /// true sum fits int32, so the wrapping arithmetic on the way gives it exactly, and the
+    /// result has the bits of the VNNI quad product.
     ///
     /// An input holding NaN or ±∞ gives NaN in every row (the integer path has no such values).
     public static func multiply(pairedPanels panels: UnsafePointer<Int8>, scales: UnsafePointer<Float>, panelCount: Int, columns n: Int,
@@ -108,35 +116,51 @@ public enum PanelGemv {
             y.update(repeating: .nan, count: panelCount * Lane.scalarCount)
             return
         }
-        let pairs = (n + 1) / 2, pairBytes = 2 * Lane.scalarCount
+        let blocks = (n + 3) / 4, perChunk = pairsPerChunk / 2
         let words = UnsafeRawPointer(rounded)
-        @inline(__always) func pair(_ c: Int) -> Int32 { words.loadUnaligned(fromByteOffset: c &* 4, as: Int32.self) }
-        let raw = UnsafeRawPointer(panels)
-        for p in 0..<panelCount {
-            let a = raw + p * pairs * pairBytes
-            var total = Lane()
-            var first = 0
-            while first < pairs {
-                let end = min(pairs, first + pairsPerChunk)
+        // Block b's pairs: inputs 4b, 4b + 1 (offset weights) and 4b + 2, 4b + 3.
+        @inline(__always) func low(_ b: Int) -> Int32 { words.loadUnaligned(fromByteOffset: b &* 8, as: Int32.self) }
+        @inline(__always) func high(_ b: Int) -> Int32 { words.loadUnaligned(fromByteOffset: b &* 8 &+ 4, as: Int32.self) }
+        // 128 · Σ r over each chunk's offset columns, the same for every row.
+        @inline(__always) func offset(first: Int, end: Int) -> IntLane {
+            var sum: Int32 = 0
+            for b in first..<end { sum &+= Int32(rounded[4 &* b]) &+ Int32(rounded[4 &* b &+ 1]) }
+            return IntLane(repeating: 128 &* sum)
+        }
+        // Chunk by chunk, each row's chunk sum added to its total in y (in chunk order, as one
+        // panel at a time would), so the chunk's offset is summed once for every row.
+        let chunks = (blocks + perChunk - 1) / perChunk, laneBytes = Lane.scalarCount &* MemoryLayout<Float>.size
+        let raw = UnsafeRawPointer(panels), totals = UnsafeMutableRawPointer(y)
+        for chunk in 0..<chunks {
+            let first = chunk &* perChunk, end = min(blocks, first &+ perChunk)
+            let offset = offset(first: first, end: end)
+            for p in 0..<panelCount {
+                let a = raw + p &* blocks &* blockBytes
                 var s0 = IntLane(), s1 = IntLane(), s2 = IntLane(), s3 = IntLane()
-                var c = first
+                var b = first
                 // Wrapping arithmetic, as in panelSum.
-                while c &+ 4 <= end {
-                    let w = a + c &* pairBytes
-                    s0 = addPairProducts(s0, w, pair(c))
-                    s1 = addPairProducts(s1, w + pairBytes, pair(c &+ 1))
-                    s2 = addPairProducts(s2, w + 2 &* pairBytes, pair(c &+ 2))
-                    s3 = addPairProducts(s3, w + 3 &* pairBytes, pair(c &+ 3))
-                    c &+= 4
+                while b &+ 4 <= end {
+                    let w = a + b &* blockBytes
+                    s0 = addSplitPairProducts(s0, w, low(b), high(b))
+                    s1 = addSplitPairProducts(s1, w + blockBytes, low(b &+ 1), high(b &+ 1))
+                    s2 = addSplitPairProducts(s2, w + 2 &* blockBytes, low(b &+ 2), high(b &+ 2))
+                    s3 = addSplitPairProducts(s3, w + 3 &* blockBytes, low(b &+ 3), high(b &+ 3))
+                    b &+= 4
                 }
-                while c < end {
-                    s0 = addPairProducts(s0, a + c &* pairBytes, pair(c))
-                    c &+= 1
+                while b < end {
+                    s0 = addSplitPairProducts(s0, a + b &* blockBytes, low(b), high(b))
+                    b &+= 1
                 }
-                total += widen((s0 &+ s1) &+ (s2 &+ s3))
-                first = end
+                let part = widen(((s0 &+ s1) &+ (s2 &+ s3)) &- offset)
+                let at = p &* laneBytes
+                totals.storeBytes(of: chunk == 0 ? part : totals.loadUnaligned(fromByteOffset: at, as: Lane.self) + part,
+                                  toByteOffset: at, as: Lane.self)
             }
-            let scale = UnsafeRawPointer(scales).loadUnaligned(fromByteOffset: p * Lane.scalarCount * MemoryLayout<Float>.size, as: Lane.self)
+        }
+        for p in 0..<panelCount {
+            let at = p &* laneBytes
+            let total = chunks == 0 ? Lane() : totals.loadUnaligned(fromByteOffset: at, as: Lane.self)
+            let scale = UnsafeRawPointer(scales).loadUnaligned(fromByteOffset: at, as: Lane.self)
             store(total * (scale * step), panel: p, bias: bias, y: y)
         }
     }
