@@ -1,8 +1,9 @@
 /* Integer SIMD that Swift has no spelling for, used by the int8 and int4 batch-1 products
  * (Sources/RecurKernels/Shared/PanelGemv.swift): int8 weights times int16 inputs summed in
- * pairs (vpmaddwd, the weights split out of 16-bit words), 4-bit weights times int8 inputs summed in fours (vpdpbusd, or vpmaddubsw
- * and vpmaddwd without VNNI), and floats rounded to int16 or int8. Swift's SIMD types have no pairwise multiply-add,
- * and their float-to-integer conversions are generic calls (SWIFT-NOTES, "SIMD pitfalls").
+ * pairs (vpmaddwd, the weights split out of 16-bit words), 4-bit weights times int8 inputs
+ * summed in fours (vpdpbusd, or vpmaddubsw and vpmaddwd without VNNI), and floats rounded to
+ * int16 or int8. Swift's SIMD types have no pairwise multiply-add, and their float-to-integer
+ * conversions are generic calls (SWIFT-NOTES, "SIMD pitfalls").
  *
  * Each function names its instruction set in a target attribute. RecurKernelsAVX512 (built for
  * skylake-avx512) calls only the _512 functions and RecurKernelsAVX2 (haswell) only the _256 ones,

@@ -1,6 +1,6 @@
 /// The batch-1 matrix–vector product of resident inference, on weights packed in panels of
-/// ``PanelGemv/width`` rows, in fp32, fp16, bf16 (in column pairs), int8 (in blocks of two column pairs, or quads) or
-/// int4 (in octets of columns). This one source is compiled twice, by the targets
+/// ``PanelGemv/width`` rows, in fp32, fp16, bf16 (in column pairs), int8 (in blocks of two
+/// column pairs, or quads) or int4 (in octets of columns). This one source is compiled twice, by the targets
 /// `RecurKernelsAVX512` (`-target-cpu skylake-avx512`, ``Lane`` = `SIMD16`) and `RecurKernelsAVX2`
 /// (`-target-cpu haswell`, `SIMD8`), each with its own ``Lane``: Swift has no per-function
 /// target attribute, and code built for the baseline x86-64 has neither AVX nor F16C, so a
