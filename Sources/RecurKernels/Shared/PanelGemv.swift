@@ -1,6 +1,6 @@
 /// The batch-1 matrix–vector product of resident inference, on weights packed in panels of
-/// ``PanelGemv/width`` rows, in fp32, fp16, bf16 (in column pairs), int8 (in blocks of two
-/// column pairs, or quads) or int4 (in octets of columns). This one source is compiled twice, by the targets
+/// ``PanelGemv/width`` rows, in fp32, fp16, bf16 (in column pairs), int8 (in column quads) or
+/// int4 (in octets of columns). This one source is compiled twice, by the targets
 /// `RecurKernelsAVX512` (`-target-cpu skylake-avx512`, ``Lane`` = `SIMD16`) and `RecurKernelsAVX2`
 /// (`-target-cpu haswell`, `SIMD8`), each with its own ``Lane``: Swift has no per-function
 /// target attribute, and code built for the baseline x86-64 has neither AVX nor F16C, so a
@@ -86,12 +86,17 @@ public enum PanelGemv {
     /// 2 · 127 · 32767 in magnitude, and 256 of them 2,130,574,336 < 2³¹.
     public static let pairsPerChunk = 256
 
-    /// Bytes of one panel's block of four int8 columns: W lanes of four bytes.
-    public static var blockBytes: Int { 4 * Lane.scalarCount }
+    /// Bytes of one panel's four int8 columns, W lanes of four bytes: a quad of the VNNI product,
+    /// a block of two split pairs without it (the same columns, in another byte order).
+    public static var quadBytes: Int { 4 * Lane.scalarCount }
+
+    /// Column quads one chunk spans: the columns of ``pairsPerChunk`` pairs, so the split pairs'
+    /// and the VNNI quads' chunks sum the same columns, and their results agree bit for bit.
+    public static var quadsPerChunk: Int { pairsPerChunk / 2 }
 
     /// int8 panels with one scale per row, weight = q · scale (a quarter of fp32's bytes), in
-    /// blocks of four columns, two pairs split across 16-bit words: panel p's block b is
-    /// ``blockBytes``, row j's weights for columns 4b … 4b + 3 at bytes 4j … 4j + 3 as
+    /// quads of columns, each quad's two pairs split across 16-bit words: panel p's quad b is
+    /// ``quadBytes``, row j's weights for columns 4b … 4b + 3 at bytes 4j … 4j + 3 as
     /// `(w₀ + 128, w₂, w₁ + 128, w₃)` (the first pair offset into 0…255 in the words' low bytes,
     /// the second pair as they are in the high bytes; n is padded to a multiple of 4 with zero
     /// bytes). `scales` holds `panelCount · W` floats, like `y`.
@@ -116,9 +121,9 @@ public enum PanelGemv {
             y.update(repeating: .nan, count: panelCount * Lane.scalarCount)
             return
         }
-        let blocks = (n + 3) / 4, perChunk = pairsPerChunk / 2
+        let quads = (n + 3) / 4, perChunk = quadsPerChunk
         let words = UnsafeRawPointer(rounded)
-        // Block b's pairs: inputs 4b, 4b + 1 (offset weights) and 4b + 2, 4b + 3.
+        // Quad b's pairs: inputs 4b, 4b + 1 (offset weights) and 4b + 2, 4b + 3.
         @inline(__always) func low(_ b: Int) -> Int32 { words.loadUnaligned(fromByteOffset: b &* 8, as: Int32.self) }
         @inline(__always) func high(_ b: Int) -> Int32 { words.loadUnaligned(fromByteOffset: b &* 8 &+ 4, as: Int32.self) }
         // 128 · Σ r over each chunk's offset columns, the same for every row.
@@ -129,26 +134,26 @@ public enum PanelGemv {
         }
         // Chunk by chunk, each row's chunk sum added to its total in y (in chunk order, as one
         // panel at a time would), so the chunk's offset is summed once for every row.
-        let chunks = (blocks + perChunk - 1) / perChunk, laneBytes = Lane.scalarCount &* MemoryLayout<Float>.size
+        let chunks = (quads + perChunk - 1) / perChunk, laneBytes = Lane.scalarCount &* MemoryLayout<Float>.size
         let raw = UnsafeRawPointer(panels), totals = UnsafeMutableRawPointer(y)
         for chunk in 0..<chunks {
-            let first = chunk &* perChunk, end = min(blocks, first &+ perChunk)
+            let first = chunk &* perChunk, end = min(quads, first &+ perChunk)
             let offset = offset(first: first, end: end)
             for p in 0..<panelCount {
-                let a = raw + p &* blocks &* blockBytes
+                let a = raw + p &* quads &* quadBytes
                 var s0 = IntLane(), s1 = IntLane(), s2 = IntLane(), s3 = IntLane()
                 var b = first
                 // Wrapping arithmetic, as in panelSum.
                 while b &+ 4 <= end {
-                    let w = a + b &* blockBytes
+                    let w = a + b &* quadBytes
                     s0 = addSplitPairProducts(s0, w, low(b), high(b))
-                    s1 = addSplitPairProducts(s1, w + blockBytes, low(b &+ 1), high(b &+ 1))
-                    s2 = addSplitPairProducts(s2, w + 2 &* blockBytes, low(b &+ 2), high(b &+ 2))
-                    s3 = addSplitPairProducts(s3, w + 3 &* blockBytes, low(b &+ 3), high(b &+ 3))
+                    s1 = addSplitPairProducts(s1, w + quadBytes, low(b &+ 1), high(b &+ 1))
+                    s2 = addSplitPairProducts(s2, w + 2 &* quadBytes, low(b &+ 2), high(b &+ 2))
+                    s3 = addSplitPairProducts(s3, w + 3 &* quadBytes, low(b &+ 3), high(b &+ 3))
                     b &+= 4
                 }
                 while b < end {
-                    s0 = addSplitPairProducts(s0, a + b &* blockBytes, low(b), high(b))
+                    s0 = addSplitPairProducts(s0, a + b &* quadBytes, low(b), high(b))
                     b &+= 1
                 }
                 let part = widen(((s0 &+ s1) &+ (s2 &+ s3)) &- offset)
@@ -166,13 +171,6 @@ public enum PanelGemv {
     }
 
     #if RECUR_VNNI
-    /// Bytes of one panel's four columns in int8 quads: W lanes of four bytes.
-    public static var quadBytes: Int { 4 * Lane.scalarCount }
-
-    /// Column quads one chunk spans: the columns of ``pairsPerChunk`` pairs, so each chunk's
-    /// int32 sum is the pair product's, and so is the result, bit for bit.
-    public static var quadsPerChunk: Int { pairsPerChunk / 2 }
-
     /// The int8 product of ``multiply(pairedPanels:scales:panelCount:columns:x:rounded:bias:y:)``
     /// with VNNI's byte products (RecurKernelsVNNI only): the same weights and scales in column
     /// quads (panel p's quad c is ``quadBytes``: row j's weights for columns 4c … 4c + 3 at bytes

@@ -5,7 +5,7 @@ import RecurKernelsVNNI
 
 /// A weight matrix A `[m, n]` and its bias `[m]`, held for batch-1 products y = A·x + b in the
 /// layout ``ResidentKernel`` wants: panels of `lanes` rows, column by column (see `PanelGemv`),
-/// in fp32, fp16, bf16 (in column pairs), int8 with a scale per row (in blocks of two column pairs, or quads with VNNI, its input
+/// in fp32, fp16, bf16 (in column pairs), int8 with a scale per row (in column quads, split into pairs without VNNI, its input
 /// rounded to int16 per product) or int4 with a scale and minimum per row and group (``Int4Groups``; in octets of
 /// columns, its input rounded to int8); row-major fp32 for ``ResidentKernel/blas`` (fp16, bf16,
 /// int8 and int4 weights then kept as the fp32 values they stand for, the input as it is).
@@ -32,8 +32,8 @@ public final class PackedMatrix {
         case halves(UnsafeMutablePointer<Float16>)
         /// bf16 in column pairs (`PanelGemv.multiply(brainPanels:…)`), a `UInt32` per row and pair.
         case brains(UnsafeMutablePointer<UInt32>)
-        /// int8 in blocks of four columns, two pairs split across 16-bit words; a scale per row
-        /// `[paddedRows]`; the input as int16, n rounded up to a multiple of 4.
+        /// int8 in quads of columns, each quad's two pairs split across 16-bit words; a scale per
+        /// row `[paddedRows]`; the input as int16, n rounded up to a multiple of 4.
         case pairs(UnsafeMutablePointer<Int8>, scales: UnsafeMutablePointer<Float>, rounded: UnsafeMutablePointer<Int16>)
         /// int8 in column quads (VNNI); a scale per row `[paddedRows]`; each row's weight sum per
         /// chunk `[panels, chunks, lanes]`; the input as int16 and split into bytes, `4·⌈n/4⌉`
@@ -101,41 +101,38 @@ public final class PackedMatrix {
             }
             store = .brains(out)
             bytesPerProduct = paddedRows * pairs * 4 + biasBytes
-        case (_, .int8) where useVNNI:
-            // Column quads: (r, k) sits at ((p·quads + k / 4)·lanes + r % lanes)·4 + k % 4.
-            let quads = (columns + 3) / 4, perChunk = PanelGemvVNNI.quadsPerChunk, chunks = (quads + perChunk - 1) / perChunk
-            let inputs = (4 * quads + 31) / 32 * 32
-            let out = zeroed(Int8.self, paddedRows * 4 * quads), scales = zeroed(Float.self, paddedRows)
-            let rowSums = zeroed(Int32.self, paddedRows * chunks)
-            for r in 0..<rows {
-                let scale = Int8Rows.scale(rowMax: row(r).reduce(0) { max($0, abs($1)) })
-                scales[r] = scale
-                for k in 0..<columns {
-                    let q = Int8Rows.quantize(weights[r * columns + k], scale: scale)
-                    out[(((r / lanes) * quads + k / 4) * lanes + r % lanes) * 4 + k % 4] = q
-                    rowSums[((r / lanes) * chunks + k / (4 * perChunk)) * lanes + r % lanes] += Int32(q)
-                }
-            }
-            store = .quads(out, scales: scales, rowSums: rowSums, rounded: zeroed(Int16.self, inputs),
-                           low: zeroed(UInt8.self, inputs), high: zeroed(UInt8.self, inputs))
-            bytesPerProduct = paddedRows * 4 * quads + biasBytes + rows * 4 + paddedRows * chunks * 4
         case (_, .int8):
-            // Blocks of four columns, two pairs split across 16-bit words: (r, k) sits at
-            // ((p·blocks + k / 4)·lanes + r % lanes)·4 + [0, 2, 1, 3][k % 4], the first pair
-            // offset by 128 (`PanelGemv.multiply(pairedPanels:…)`); padding columns stay 0.
-            let blocks = (columns + 3) / 4
-            let out = zeroed(Int8.self, paddedRows * 4 * blocks), scales = zeroed(Float.self, paddedRows)
+            // Quads of columns, each row's four bytes side by side: (r, k) sits at
+            // ((p·quads + k / 4)·lanes + r % lanes)·4 + the column's byte. With VNNI byte k % 4
+            // holds q (`PanelGemv.multiply(quadPanels:…)`); without, the quad's two pairs are split
+            // across 16-bit words as (q₀ + 128, q₂, q₁ + 128, q₃) (`multiply(pairedPanels:…)`).
+            // Padding columns stay 0.
+            let quads = (columns + 3) / 4, perChunk = PanelGemvVNNI.quadsPerChunk, chunks = (quads + perChunk - 1) / perChunk
+            let out = zeroed(Int8.self, paddedRows * 4 * quads), scales = zeroed(Float.self, paddedRows)
+            let rowSums = useVNNI ? zeroed(Int32.self, paddedRows * chunks) : nil
             for r in 0..<rows {
                 let scale = Int8Rows.scale(rowMax: row(r).reduce(0) { max($0, abs($1)) })
                 scales[r] = scale
                 for k in 0..<columns {
                     let q = Int8Rows.quantize(weights[r * columns + k], scale: scale), within = k % 4
-                    let at = (((r / lanes) * blocks + k / 4) * lanes + r % lanes) * 4 + (within % 2) * 2 + within / 2
-                    out[at] = within < 2 ? Int8(bitPattern: UInt8(Int(q) + 128)) : q
+                    let quad = (((r / lanes) * quads + k / 4) * lanes + r % lanes) * 4
+                    if let rowSums {
+                        out[quad + within] = q
+                        rowSums[((r / lanes) * chunks + k / (4 * perChunk)) * lanes + r % lanes] += Int32(q)
+                    } else {
+                        out[quad + (within % 2) * 2 + within / 2] = within < 2 ? Int8(bitPattern: UInt8(Int(q) + 128)) : q
+                    }
                 }
             }
-            store = .pairs(out, scales: scales, rounded: zeroed(Int16.self, 4 * blocks))
-            bytesPerProduct = paddedRows * 4 * blocks + biasBytes + rows * 4
+            if let rowSums {
+                let inputs = (4 * quads + 31) / 32 * 32
+                store = .quads(out, scales: scales, rowSums: rowSums, rounded: zeroed(Int16.self, inputs),
+                               low: zeroed(UInt8.self, inputs), high: zeroed(UInt8.self, inputs))
+                bytesPerProduct = paddedRows * 4 * quads + biasBytes + rows * 4 + paddedRows * chunks * 4
+            } else {
+                store = .pairs(out, scales: scales, rounded: zeroed(Int16.self, 4 * quads))
+                bytesPerProduct = paddedRows * 4 * quads + biasBytes + rows * 4
+            }
         case (_, .int4):
             // Octets: (r, k) is byte ((p·octets + k / 8)·lanes + r % lanes)·4 + k % 4, the low
             // nibble for k % 8 < 4, the high one otherwise.
