@@ -3,8 +3,9 @@
 # sources (Sources/RecurKernels/Shared: PanelProduct, BlockedProduct with depthBlock and rowBlock
 # made variables, FMAPeak) and times each depth/row block pair on each shape, with the FMA peak.
 # For checking the blocks on a new CPU: 512 deep (128 rows) for an op(A) of 256 rows or
-# more, 128 deep (256 rows) for fewer rows, set on Zen 4
-# (docs/engine-notes.md, "The FMA peak, measured"); each pair in BLOCKS is tried for both.
+# more, 1024 deep (64 rows) for such a row-major A deeper than 512, 128 deep (256 rows) for
+# fewer rows, set on Zen 4 (docs/engine-notes.md, "The FMA peak, measured", and the twentieth
+# session's section); each pair in BLOCKS is tried for all three.
 # Nothing here changes Recur; release timings only.
 #   ISA=avx512|avx2 (default: avx512 when the CPU has it), BLOCKS="128/256 512/128" (depth/rows),
 #   arguments: shapes MxKxN, a trailing t for a transposed A (default: the training products).
@@ -20,10 +21,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 shared=Sources/RecurKernels/Shared
 cp "$shared/PanelProduct.swift" "$shared/FMAPeak.swift" "$work/"
-sed -E 's/public static let (depthBlock|rowBlock|shallowDepthBlock|shallowRowBlock) = /nonisolated(unsafe) public static var \1 = /' \
+sed -E 's/public static let (depthBlock|rowBlock|shallowDepthBlock|shallowRowBlock|longDepthBlock|longRowBlock) = /nonisolated(unsafe) public static var \1 = /' \
   "$shared/BlockedProduct.swift" > "$work/BlockedProduct.swift"
-[ "$(grep -c 'nonisolated(unsafe) public static var' "$work/BlockedProduct.swift")" = 4 ] ||
-  { echo "BlockedProduct.swift no longer declares its four block sizes as expected" >&2; exit 1; }
+[ "$(grep -c 'nonisolated(unsafe) public static var' "$work/BlockedProduct.swift")" = 6 ] ||
+  { echo "BlockedProduct.swift no longer declares its six block sizes as expected" >&2; exit 1; }
 echo "typealias Lane = $lane" > "$work/Lane.swift"
 cp scripts/blocked_product_sweep.swift "$work/main.swift"   # top-level code must be main.swift
 swiftc -O -target-cpu "$cpu" -enforce-exclusivity=unchecked "$work"/*.swift -o "$work/sweep" 2>&1 | grep -v "warning:" | grep . >&2 || true

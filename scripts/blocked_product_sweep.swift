@@ -9,7 +9,8 @@ let pairs = ProcessInfo.processInfo.environment["BLOCKS"].map {
         return (sizes[0], sizes[1])
     }
 } ?? [(128, 256), (256, 256), (256, 128), (512, 128)]
-// Each pair is set for both blockings (deep, and shallow: few rows); a shape uses one.
+// Each pair is set for all three blockings (deep, long: a deeper row-major A, and shallow: few
+// rows); a shape uses one.
 
 func peak() -> Double {
     var best = Double.infinity, sink: Float = 0
@@ -42,6 +43,8 @@ for argument in CommandLine.arguments.dropFirst() {
         BlockedProduct.rowBlock = rows
         BlockedProduct.shallowDepthBlock = depth
         BlockedProduct.shallowRowBlock = rows
+        BlockedProduct.longDepthBlock = depth
+        BlockedProduct.longRowBlock = rows
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: BlockedProduct.scratchCount(m: m, n: n, k: k))
         func once() {
             BlockedProduct.run(transposeA: transposeA, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a,

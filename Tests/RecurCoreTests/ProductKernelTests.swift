@@ -3,8 +3,8 @@ import XCTest
 
 /// Recur's cache-blocked product kernel (``ProductKernel``), built for AVX-512 and for AVX2, against
 /// OpenBLAS: every transpose, odd shapes around its panel width (64 or 32 columns), depth and row
-/// blocks (512 and 128 for a row-major A of 256 rows or more, 128 and 256 for fewer rows or a
-/// transposed A), one row, padded rows, alpha and beta; and the same bits whether C is split
+/// blocks (for 256 rows or more 512 and 128, or 1024 and 64 for a row-major A deeper than 512; 128
+/// and 256 for fewer rows), one row, padded rows, alpha and beta; and the same bits whether C is split
 /// between threads or not. Each build runs wherever the CPU has it, so an AVX-512 machine also
 /// tests the AVX2 build.
 final class ProductKernelTests: XCTestCase {
@@ -41,13 +41,15 @@ final class ProductKernelTests: XCTestCase {
 
     func testEveryBuildMatchesOpenBLASOnOddShapes() throws {
         guard !ownKernels.isEmpty else { throw XCTSkip("this CPU has neither AVX-512F nor AVX2 with FMA") }
-        // Shapes around the panel widths (32, 64), the depth blocks (512; 128 under 256 rows, and
-        // the depth a row-major A is read in place to), the row blocks (128; 256 for the shallow
-        // blocks) and a transposed A's tiles of one vector's rows (16, 8).
+        // Shapes around the panel widths (32, 64), the depth blocks (512; 1024 for a deeper
+        // row-major A; 128 under 256 rows, and the depth a row-major A is read in place to), the
+        // row blocks (128; 64 for the long blocks; 256 for the shallow ones) and a transposed A's
+        // tiles of one vector's rows (16, 8).
         let shapes: [(m: Int, n: Int, k: Int)] = [
             (1, 1, 1), (1, 65, 7), (3, 31, 129), (5, 64, 128), (4, 33, 256), (17, 200, 300),
             (257, 97, 130), (300, 2, 5), (64, 512, 100), (2, 1000, 3),
             (129, 70, 513), (131, 65, 1030), (1, 3, 600), (256, 64, 512), (384, 65, 513), (260, 70, 1030),
+            (321, 130, 2049),
         ]
         var seed: UInt64 = 1
         for kernel in ownKernels {
