@@ -45,7 +45,7 @@ for argument in CommandLine.arguments.dropFirst() {
         BlockedProduct.shallowRowBlock = rows
         BlockedProduct.longDepthBlock = depth
         BlockedProduct.longRowBlock = rows
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: BlockedProduct.scratchCount(m: m, n: n, k: k))
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: BlockedProduct.scratchCount(transposeA: transposeA, m: m, n: n, k: k))
         func once() {
             BlockedProduct.run(transposeA: transposeA, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a,
                                lda: transposeA ? m : k, b: b, ldb: n, accumulate: false, c: c, ldc: n, scratch: scratch)

@@ -97,13 +97,13 @@ public enum ProductKernel: String, Sendable, CaseIterable {
         let accumulate = beta != 0
         switch self {
         case .avx512:
-            ProductScratch.with(RecurKernelsAVX512.BlockedProduct.scratchCount(m: m, n: n, k: k)) { scratch in
+            ProductScratch.with(RecurKernelsAVX512.BlockedProduct.scratchCount(transposeA: transposeA, m: m, n: n, k: k)) { scratch in
                 RecurKernelsAVX512.BlockedProduct.run(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                                                       alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
                                                       accumulate: accumulate, c: c, ldc: ldc, scratch: scratch)
             }
         case .avx2:
-            ProductScratch.with(RecurKernelsAVX2.BlockedProduct.scratchCount(m: m, n: n, k: k)) { scratch in
+            ProductScratch.with(RecurKernelsAVX2.BlockedProduct.scratchCount(transposeA: transposeA, m: m, n: n, k: k)) { scratch in
                 RecurKernelsAVX2.BlockedProduct.run(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                                                     alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
                                                     accumulate: accumulate, c: c, ldc: ldc, scratch: scratch)

@@ -36,8 +36,7 @@ public enum BlockedProduct {
     public static let shallowDepthBlock = 128
     public static let shallowRowBlock = 256
     /// Depth and rows of a block for a row-major A (enough rows for the deep blocks) deeper than
-    /// one ``depthBlock``: every further block of 512 reloaded and stored each C tile, and the
-    /// packed rows of A serve four panels' worth of FMAs per load either way. 1024 deep by 64 rows
+    /// one ``depthBlock``: every further block of 512 reloaded and stored each C tile. 1024 deep by 64 rows
     /// (256 KiB of A beside a 256 KiB panel) ran 3–7% faster on Zen 4, AVX-512
     /// (`scripts/blocked-product-sweep.sh`: 6400×2048·2048×512 104.2 → 108.0 GFLOP/s,
     /// 6400×1024·1024×512 106.3 → 111.6, 1024³ 108.6 → 111.8, 4096×2048·2048×2048 108.2 → 111.5).
@@ -48,29 +47,34 @@ public enum BlockedProduct {
     /// blocks, below; on Zen 4 with 512-deep blocks in place and packed ran alike).
     static let inPlaceDepth = 128
 
+    /// The depth and rows of one block for a product of this shape: see ``depthBlock``,
+    /// ``longDepthBlock`` and ``shallowDepthBlock``.
+    static func blocks(transposeA: Bool, m: Int, k: Int) -> (depth: Int, rows: Int) {
+        if m < deepRows { return (shallowDepthBlock, shallowRowBlock) }
+        if !transposeA && k > depthBlock { return (longDepthBlock, longRowBlock) }
+        return (depthBlock, rowBlock)
+    }
+
     /// Floats of scratch ``run(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:accumulate:c:ldc:scratch:)`` needs
-    /// (enough for either blocking).
-    public static func scratchCount(m: Int, n: Int, k: Int) -> Int {
+    /// for this shape: one depth block of op(B)'s panels, one block of op(A) and a tile.
+    public static func scratchCount(transposeA: Bool, m: Int, n: Int, k: Int) -> Int {
         let width = PanelProduct.width, panels = (n + width - 1) / width
-        return [(depthBlock, rowBlock), (shallowDepthBlock, shallowRowBlock), (longDepthBlock, longRowBlock)].map { block in
-            let depth = min(k, block.0), rows = min(m, block.1)
-            return depth * panels * width + rows * depth + rows * width
-        }.max()!
+        let block = blocks(transposeA: transposeA, m: m, k: k)
+        let depth = min(k, block.depth), rows = min(m, block.rows)
+        return depth * panels * width + rows * depth + rows * width
     }
 
     /// `C[m×n] = (accumulate ? C : 0) + alpha · op(A) · op(B)`, where op(A) is m×k and op(B) is k×n,
     /// all row-major with the given row lengths as stored (`lda`, `ldb`, `ldc`).
     ///
-    /// - Parameter scratch: at least ``scratchCount(m:n:k:)`` floats, not aliasing A, B or C.
+    /// - Parameter scratch: at least ``scratchCount(transposeA:m:n:k:)`` floats, not aliasing A, B or C.
     public static func run(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                            accumulate: Bool, c: UnsafeMutablePointer<Float>, ldc: Int,
                            scratch: UnsafeMutablePointer<Float>) {
         let width = PanelProduct.width
         let panels = (n + width - 1) / width
-        let shallow = m < deepRows, long = !shallow && !transposeA && k > Self.depthBlock
-        let depthBlock = shallow ? Self.shallowDepthBlock : long ? Self.longDepthBlock : Self.depthBlock
-        let rowBlock = shallow ? Self.shallowRowBlock : long ? Self.longRowBlock : Self.rowBlock
+        let (depthBlock, rowBlock) = blocks(transposeA: transposeA, m: m, k: k)
         let packedB = scratch
         let packedA = packedB + min(k, depthBlock) * panels * width
         let tile = packedA + min(m, rowBlock) * min(k, depthBlock)
