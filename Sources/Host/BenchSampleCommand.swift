@@ -12,7 +12,8 @@ struct BenchSampleCommand: ParsableCommand {
         bandwidth divided by the bytes of weights per character. Resident weights are timed in \
         fp32, fp16, bf16, int8 and int4, each on the kernel `recur sample` picks for it, named in \
         brackets (RECUR_RESIDENT_KERNEL=avx2|blas forces a narrower product, \
-        RECUR_RESIDENT_VNNI=0 the int8 and int4 products without VNNI). The \
+        RECUR_RESIDENT_VNNI=0 the int8 and int4 products without VNNI, \
+        RECUR_RESIDENT_SPLIT_HALVES=0 fp16 in plain panels on a Zen 4). The \
         bandwidth is a sum with the product's own registers over a buffer the size of the \
         weights (the cache level they stay in between characters: L3 for a 2×512 LSTM) and \
         over 1 GiB (DRAM).

@@ -102,6 +102,57 @@ final class PackedMatrixTests: XCTestCase {
         }
     }
 
+    /// fp16 in split groups (half the columns decoded in integers, the input times 2¹¹²) gives
+    /// the plain fp16 panels' bits: every n mod 4, fp16 subnormals, zeros of both signs, the
+    /// largest finite halves, inputs past 2¹⁶ (the loop that scales the weights back) and inputs
+    /// that are ±∞ or NaN; on each SIMD kernel.
+    func testSplitHalvesEqualPlainHalvesBitForBit() throws {
+        var rng = RandomGenerator(seed: 13)
+        let special: [Float] = [0, -0.0, 3e-8, -6e-8, 1e-6, -2.5e-5, 65504, -65504, 1.5, -0.75]
+        for kernel in kernels where kernel != .blas {
+            for (m, n) in [(1, 1), (17, 2), (16, 3), (33, 4), (5, 5), (40, 9), (3, 130), (19, 515)] {
+                var a = random(m * n, &rng)
+                for i in stride(from: 0, to: a.count, by: 3) { a[i] = special[(i / 3) % special.count] }
+                let b = random(m, &rng)
+                let split = PackedMatrix(weights: a, rows: m, columns: n, bias: b, kernel: kernel, precision: .fp16, splitHalves: true)
+                let plain = PackedMatrix(weights: a, rows: m, columns: n, bias: b, kernel: kernel, precision: .fp16, splitHalves: false)
+                guard case .splitHalves = split.store, case .halves = plain.store else { return XCTFail("\(kernel): layouts") }
+                XCTAssertEqual(split.bytesPerProduct, plain.bytesPerProduct)
+                let small = random(n, &rng).map { $0 * 100 }
+                var large = small
+                large[n - 1] = 70_000                             // past 2¹⁶: the scaled input would overflow
+                var infinite = small
+                infinite[(n - 1) / 2] = -.infinity
+                var nan = small
+                nan[0] = .nan
+                for (name, x) in [("small", small), ("large", large), ("infinite", infinite), ("NaN", nan)] {
+                    var y = [Float](repeating: 1, count: split.paddedRows), z = y
+                    split.multiply(x, into: &y)
+                    plain.multiply(x, into: &z)
+                    for r in 0..<m {
+                        if y[r].isNaN || z[r].isNaN { XCTAssertTrue(y[r].isNaN && z[r].isNaN, "\(kernel) m \(m) n \(n) \(name) row \(r)") }
+                        else { XCTAssertEqual(y[r].bitPattern, z[r].bitPattern, "\(kernel) m \(m) n \(n) \(name) row \(r)") }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A weight that rounds to fp16's ±∞ (or is NaN) has no integer decoding, so that matrix
+    /// keeps plain panels, and its product is what fp16 gives: ±∞ in the rows it reaches.
+    func testSplitHalvesKeepPlainPanelsForWeightsPastFP16() throws {
+        for kernel in kernels where kernel != .blas {
+            var a = [Float](repeating: 0.5, count: 3 * 8)
+            a[8 + 5] = 1e6
+            let packed = PackedMatrix(weights: a, rows: 3, columns: 8, bias: nil, kernel: kernel, precision: .fp16, splitHalves: true)
+            guard case .halves = packed.store else { return XCTFail("\(kernel): a weight past fp16 must keep plain panels") }
+            var y = [Float](repeating: 0, count: packed.paddedRows)
+            packed.multiply([Float](repeating: 1, count: 8), into: &y)
+            XCTAssertEqual(y[0], 4, "\(kernel)")
+            XCTAssertEqual(y[1], .infinity, "\(kernel)")
+        }
+    }
+
     /// Round to nearest, ties to even, on the 16 bits kept; NaN stays NaN, ±∞ and ±0 stay, the
     /// largest floats round up to ∞, subnormals keep their top bits.
     func testBrainFloatRounding() {
@@ -260,6 +311,14 @@ final class PackedMatrixTests: XCTestCase {
         XCTAssertFalse(ResidentKernel.avx512.hasVNNI(cpuFlags: avx512.union(["avx512_vnni"]), forced: "0"))
         XCTAssertFalse(ResidentKernel.avx512.hasVNNI(cpuFlags: avx512, forced: nil))
         XCTAssertFalse(ResidentKernel.avx2.hasVNNI(cpuFlags: avx512.union(["avx512_vnni", "avx_vnni"]), forced: nil))
+    }
+
+    func testSplitHalvesOnlyOnAVX512WhereItIsSplit() {
+        XCTAssertTrue(ResidentKernel.avx512.splitsHalves(splitsAVX512: true, forced: nil))
+        XCTAssertFalse(ResidentKernel.avx512.splitsHalves(splitsAVX512: true, forced: "0"))
+        XCTAssertFalse(ResidentKernel.avx512.splitsHalves(splitsAVX512: false, forced: nil), "Intel, Zen 5")
+        XCTAssertFalse(ResidentKernel.avx2.splitsHalves(splitsAVX512: true, forced: nil))
+        XCTAssertFalse(ResidentKernel.blas.splitsHalves(splitsAVX512: true, forced: nil))
     }
 
     func testFP32TakesTheAVX2KernelOnlyWhereAVX512IsSplit() {

@@ -44,6 +44,73 @@ public enum PanelGemv {
         }
     }
 
+    /// Bytes of one group of ``multiply(splitHalfPanels:panelCount:columns:x:scaled:bias:y:)``'s
+    /// panels: four columns of W fp16 weights.
+    public static var halfGroupBytes: Int { 4 * Lane.scalarCount * MemoryLayout<Float16>.size }
+
+    /// fp16 panels in groups of four columns, half of them converted by `vcvtph2ps` and half
+    /// decoded in integers, so the two kinds of work share the vector units: panel p (``halfGroupBytes``
+    /// · ⌊n/4⌋ bytes, then the last n mod 4 columns as ``HalfLane``s) holds for group g the
+    /// `HalfLane`s of columns 4g and 4g + 1, then a ``PairLane`` whose lane j holds row j's fp16
+    /// bits of column 4g + 2 in its low half and of 4g + 3 in its high half. The same bytes as
+    /// ``multiply(panels:panelCount:columns:x:bias:y:)``'s fp16 panels.
+    ///
+    /// A half moved into an fp32's top bits and shifted right by three (`vpsrad`, the sign
+    /// kept by `vpandd 0x8FFFE000`) is that fp32's exponent and mantissa: the weight times 2⁻¹¹²,
+    /// exactly, subnormals included. So `scaled` gets x · 2¹¹² (n floats), and each product
+    /// w · x is the same real number either way: the columns are summed as ``panelSum(columns:x:_:)``
+    /// sums them, and the result has the bits of the fp16 panels' product. No weight may be
+    /// fp16's ±∞ or NaN (the packer keeps such a matrix in plain panels). An input of 2¹⁶ or more
+    /// in magnitude would overflow once scaled, so such a vector takes a loop that scales each
+    /// decoded weight back instead (2¹¹² · w is exact), with the same result.
+    public static func multiply(splitHalfPanels panels: UnsafeRawPointer, panelCount: Int, columns n: Int,
+                                x: UnsafePointer<Float>, scaled: UnsafeMutablePointer<Float>,
+                                bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>) {
+        var fits = true
+        for k in 0..<n {
+            scaled[k] = x[k] * 0x1p112
+            if x[k].isFinite && !scaled[k].isFinite { fits = false }
+        }
+        let half = MemoryLayout<HalfLane>.size, groupBytes = halfGroupBytes, groups = n / 4, whole = groups &* 4
+        let mask = PairLane(repeating: 0x8FFF_E000)
+        @inline(__always) func high(_ v: PairLane) -> Lane {
+            unsafeBitCast(unsafeBitCast(unsafeBitCast(v, to: IntLane.self) &>> 3, to: PairLane.self) & mask, to: Lane.self)
+        }
+        for p in 0..<panelCount {
+            let a = panels + p &* n &* half
+            var s0 = Lane(), s1 = Lane(), s2 = Lane(), s3 = Lane()
+            var k = 0, o = 0
+            if fits {
+                while k < whole {
+                    let v = a.load(fromByteOffset: o &+ 2 &* half, as: PairLane.self)
+                    s0 = s0.addingProduct(widen(a.load(fromByteOffset: o, as: HalfLane.self)), Lane(repeating: x[k]))
+                    s1 = s1.addingProduct(widen(a.load(fromByteOffset: o &+ half, as: HalfLane.self)), Lane(repeating: x[k &+ 1]))
+                    s2 = s2.addingProduct(high(v &<< 16), Lane(repeating: scaled[k &+ 2]))
+                    s3 = s3.addingProduct(high(v), Lane(repeating: scaled[k &+ 3]))
+                    k &+= 4
+                    o &+= groupBytes
+                }
+            } else {
+                let back = Lane(repeating: 0x1p112)
+                while k < whole {
+                    let v = a.load(fromByteOffset: o &+ 2 &* half, as: PairLane.self)
+                    s0 = s0.addingProduct(widen(a.load(fromByteOffset: o, as: HalfLane.self)), Lane(repeating: x[k]))
+                    s1 = s1.addingProduct(widen(a.load(fromByteOffset: o &+ half, as: HalfLane.self)), Lane(repeating: x[k &+ 1]))
+                    s2 = s2.addingProduct(high(v &<< 16) * back, Lane(repeating: x[k &+ 2]))
+                    s3 = s3.addingProduct(high(v) * back, Lane(repeating: x[k &+ 3]))
+                    k &+= 4
+                    o &+= groupBytes
+                }
+            }
+            while k < n {
+                s0 = s0.addingProduct(widen(a.load(fromByteOffset: o, as: HalfLane.self)), Lane(repeating: x[k]))
+                k &+= 1
+                o &+= half
+            }
+            store((s0 + s1) + (s2 + s3), panel: p, bias: bias, y: y)
+        }
+    }
+
     /// bf16 panels in column pairs: panel p's pair c is W `UInt32`, lane j holding row j's
     /// weights of columns 2c (low half) and 2c + 1 (high half), an odd n's last high half zero.
     ///

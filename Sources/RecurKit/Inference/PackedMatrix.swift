@@ -30,6 +30,9 @@ public final class PackedMatrix {
         /// fp32 panels, or row-major for ``ResidentKernel/blas``.
         case floats(UnsafeMutablePointer<Float>)
         case halves(UnsafeMutablePointer<Float16>)
+        /// fp16 in groups of four columns, two of them decoded in integers
+        /// (`PanelGemv.multiply(splitHalfPanels:…)`); the input times 2¹¹², `[columns]`.
+        case splitHalves(UnsafeMutableRawPointer, scaled: UnsafeMutablePointer<Float>)
         /// bf16 in column pairs (`PanelGemv.multiply(brainPanels:…)`), a `UInt32` per row and pair.
         case brains(UnsafeMutablePointer<UInt32>)
         /// int8 in quads of columns, each quad's two pairs split across 16-bit words; a scale per
@@ -50,8 +53,11 @@ public final class PackedMatrix {
     /// Copies `weights` (row-major `[rows, columns]`) and `bias` (`[rows]`, or none). `vnni`
     /// chooses the int8 and int4 products' instructions on the AVX-512 kernel (default:
     /// ``ResidentKernel/vnni``, this CPU's; true on a CPU without AVX512-VNNI would trap).
+    /// `splitHalves` chooses fp16's layout on the SIMD kernels (default:
+    /// ``ResidentKernel/splitsHalves``, this CPU's): half the columns decoded in integers, or every
+    /// column converted by `vcvtph2ps`. Weights that round to fp16's ±∞ (or are NaN) keep the latter.
     public init(weights: UnsafePointer<Float>, rows: Int, columns: Int, bias source: UnsafePointer<Float>?,
-                kernel: ResidentKernel, precision: ResidentPrecision, vnni: Bool? = nil) {
+                kernel: ResidentKernel, precision: ResidentPrecision, vnni: Bool? = nil, splitHalves: Bool? = nil) {
         self.rows = rows
         self.columns = columns
         self.kernel = kernel
@@ -87,7 +93,29 @@ public final class PackedMatrix {
         case (_, .fp16):
             let out = zeroed(Float16.self, paddedRows * columns)
             for r in 0..<rows { for k in 0..<columns { out[panelIndex(r, k)] = Float16(weights[r * columns + k]) } }
-            store = .halves(out)
+            if splitHalves ?? kernel.splitsHalves, (0..<rows * columns).allSatisfy({ Float16(weights[$0]).isFinite }) {
+                // Each panel's columns regrouped: in group g, columns 4g and 4g + 1 stay vectors of
+                // halves and columns 4g + 2, 4g + 3 go side by side in 32-bit lanes; the last n mod 4
+                // columns stay vectors. Word w (lane j) of a group is row j's column 4g + 2 + w.
+                let split = UnsafeMutableRawPointer.allocate(byteCount: max(1, paddedRows * columns * 2), alignment: 64)
+                let groups = columns / 4, groupBytes = 8 * lanes
+                for p in 0..<paddedRows / lanes {
+                    let panel = split + p * columns * lanes * 2
+                    for k in 0..<columns {
+                        for j in 0..<lanes {
+                            let bits = out[(p * columns + k) * lanes + j].bitPattern
+                            let at = k >= 4 * groups ? 4 * groups * 2 * lanes + (k - 4 * groups) * 2 * lanes + j * 2
+                                : k % 4 < 2 ? (k / 4) * groupBytes + (k % 4) * 2 * lanes + j * 2
+                                : (k / 4) * groupBytes + 4 * lanes + j * 4 + (k % 4 - 2) * 2
+                            panel.storeBytes(of: bits, toByteOffset: at, as: UInt16.self)
+                        }
+                    }
+                }
+                out.deallocate()
+                store = .splitHalves(split, scaled: zeroed(Float.self, columns))
+            } else {
+                store = .halves(out)
+            }
             bytesPerProduct = paddedRows * columns * 2 + biasBytes
         case (_, .bf16):
             // Column pairs, like int8's: (r, k) is the low (k even) or high half of word (p·pairs + k / 2)·lanes + r % lanes.
@@ -163,6 +191,7 @@ public final class PackedMatrix {
         switch store {
         case .floats(let p): p.deallocate()
         case .halves(let p): p.deallocate()
+        case .splitHalves(let p, let scaled): p.deallocate(); scaled.deallocate()
         case .brains(let p): p.deallocate()
         case .pairs(let p, let scales, let rounded):
             p.deallocate(); scales.deallocate(); rounded.deallocate()
@@ -190,6 +219,10 @@ public final class PackedMatrix {
             PanelGemvAVX512.multiply(panels: a, panelCount: panels, columns: columns, x: x, bias: bias, y: y)
         case (.avx2, .halves(let a)):
             PanelGemvAVX2.multiply(panels: a, panelCount: panels, columns: columns, x: x, bias: bias, y: y)
+        case (.avx512, .splitHalves(let a, let scaled)):
+            PanelGemvAVX512.multiply(splitHalfPanels: a, panelCount: panels, columns: columns, x: x, scaled: scaled, bias: bias, y: y)
+        case (.avx2, .splitHalves(let a, let scaled)):
+            PanelGemvAVX2.multiply(splitHalfPanels: a, panelCount: panels, columns: columns, x: x, scaled: scaled, bias: bias, y: y)
         case (.avx512, .brains(let a)):
             PanelGemvAVX512.multiply(brainPanels: a, panelCount: panels, columns: columns, x: x, bias: bias, y: y)
         case (.avx2, .brains(let a)):

@@ -99,6 +99,22 @@ public enum ResidentKernel: String, CaseIterable, Sendable {
         let flags = CPUKernelChoice.cpuFlags()
         return Set(allCases.filter { $0.hasVNNI(cpuFlags: flags) })
     }()
+
+    /// Whether fp16 weights go in split groups (`PanelGemv.multiply(splitHalfPanels:…)`, half the
+    /// columns decoded in integers beside `vcvtph2ps`): the AVX-512 kernel on a CPU that splits
+    /// 512-bit instructions (`splitsAVX512`, a Zen 4), whose conversion takes one register per two
+    /// cycles. There the panel loop ran 11–12% faster with the same bits (2,048 × 1,536 fp16 from
+    /// L3: 105.4 → 94.5 µs); with AVX2 registers it ran 2–5% slower, and Intel's and Zen 5's
+    /// conversions were not timed, so they keep plain panels. `forced` `0`
+    /// (`RECUR_RESIDENT_SPLIT_HALVES=0`) turns it off, to time and test the other layout.
+    public func splitsHalves(splitsAVX512: Bool = CPUKernelChoice.splitsAVX512(),
+                             forced: String? = ProcessInfo.processInfo.environment["RECUR_RESIDENT_SPLIT_HALVES"]) -> Bool {
+        forced != "0" && self == .avx512 && splitsAVX512
+    }
+
+    /// ``splitsHalves(splitsAVX512:forced:)`` on this machine, read once.
+    public var splitsHalves: Bool { Self.splitHalvesKernels.contains(self) }
+    private static let splitHalvesKernels: Set<ResidentKernel> = Set(allCases.filter { $0.splitsHalves() })
 }
 
 /// How resident weights are stored: `fp32`; `fp16` (half the bytes a step reads; each weight
