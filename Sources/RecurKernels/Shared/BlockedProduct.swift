@@ -36,8 +36,8 @@ public enum BlockedProduct {
     public static let shallowDepthBlock = 128
     public static let shallowRowBlock = 256
     /// Depth and rows of a block for a row-major A (enough rows for the deep blocks) deeper than
-    /// one ``depthBlock``: every further block of 512 reloaded and stored each C tile. 1024 deep by 64 rows
-    /// (256 KiB of A beside a 256 KiB panel) ran 3–7% faster on Zen 4, AVX-512
+    /// one ``depthBlock``: every further block of 512 reloaded and stored each C tile. 1024 deep
+    /// by 64 rows (256 KiB of A beside a 256 KiB panel) ran 3–7% faster on Zen 4, AVX-512
     /// (`scripts/blocked-product-sweep.sh`: 6400×2048·2048×512 104.2 → 108.0 GFLOP/s,
     /// 6400×1024·1024×512 106.3 → 111.6, 1024³ 108.6 → 111.8, 4096×2048·2048×2048 108.2 → 111.5).
     /// A transposed A keeps 512 by 128: its packed tiles ran alike or slower deeper.

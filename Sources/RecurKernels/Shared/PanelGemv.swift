@@ -1,13 +1,13 @@
 /// The batch-1 matrix–vector product of resident inference, on weights packed in panels of
-/// ``PanelGemv/width`` rows, in fp32, fp16, bf16 (in column pairs), int8 (in column quads) or
-/// int4 (in octets of columns). This one source is compiled twice, by the targets
-/// `RecurKernelsAVX512` (`-target-cpu skylake-avx512`, ``Lane`` = `SIMD16`) and `RecurKernelsAVX2`
-/// (`-target-cpu haswell`, `SIMD8`), each with its own ``Lane``: Swift has no per-function
-/// target attribute, and code built for the baseline x86-64 has neither AVX nor F16C, so a
-/// SIMD16 loop there runs as four SSE halves and an fp16 load converts one scalar at a time in
-/// software. RecurKernelsVNNI compiles it a third time, with the AVX-512 ``Lane``, for
-/// `cascadelake` (the int4 product's `vpdpbusd`). RecurKit picks the module from the CPU's flags
-/// at run time (``ResidentKernel``).
+/// ``PanelGemv/width`` rows, in fp32, fp16 (plain, or in split groups of four columns), bf16 (in
+/// column pairs), int8 (in column quads) or int4 (in octets of columns). This one source is
+/// compiled twice, by the targets `RecurKernelsAVX512` (`-target-cpu skylake-avx512`, ``Lane`` =
+/// `SIMD16`) and `RecurKernelsAVX2` (`-target-cpu haswell`, `SIMD8`), each with its own ``Lane``:
+/// Swift has no per-function target attribute, and code built for the baseline x86-64 has neither
+/// AVX nor F16C, so a SIMD16 loop there runs as four SSE halves and an fp16 load converts one
+/// scalar at a time in software. RecurKernelsVNNI compiles it a third time, with the AVX-512
+/// ``Lane``, for `cascadelake` (the int4 product's `vpdpbusd`). RecurKit picks the module from the
+/// CPU's flags at run time (``ResidentKernel``).
 ///
 /// Packed layout of A `[m, n]`: panel p (rows p·W ..< p·W + W, zero rows past m) is n vectors
 /// of W lanes, vector k holding column k: `panels[(p·n + k)·W + j] = A[p·W + j, k]`. A step
@@ -80,6 +80,8 @@ public enum PanelGemv {
             let a = panels + p &* n &* half
             var s0 = Lane(), s1 = Lane(), s2 = Lane(), s3 = Lane()
             var k = 0, o = 0
+            // Two loops rather than one with a factor: the common one has no multiply per
+            // decoded weight, and the vector units are what this layout is short of.
             if fits {
                 while k < whole {
                     let v = a.load(fromByteOffset: o &+ 2 &* half, as: PairLane.self)

@@ -4,9 +4,10 @@ import RecurKernelsAVX512
 import RecurKernelsVNNI
 
 /// A weight matrix A `[m, n]` and its bias `[m]`, held for batch-1 products y = A·x + b in the
-/// layout ``ResidentKernel`` wants: panels of `lanes` rows, column by column (see `PanelGemv`),
-/// in fp32, fp16, bf16 (in column pairs), int8 with a scale per row (in column quads, split into pairs without VNNI, its input
-/// rounded to int16 per product) or int4 with a scale and minimum per row and group (``Int4Groups``; in octets of
+/// layout ``ResidentKernel`` wants: panels of `lanes` rows, column by column (see `PanelGemv`), in
+/// fp32, fp16 (in split groups of four columns on a Zen 4), bf16 (in column pairs), int8 with a
+/// scale per row (in column quads, split into pairs without VNNI, its input rounded to int16 per
+/// product) or int4 with a scale and minimum per row and group (``Int4Groups``; in octets of
 /// columns, its input rounded to int8); row-major fp32 for ``ResidentKernel/blas`` (fp16, bf16,
 /// int8 and int4 weights then kept as the fp32 values they stand for, the input as it is).
 ///
