@@ -13,7 +13,8 @@ import RecurKernelsVNNI
 ///
 /// ``multiply(_:into:)`` writes ``paddedRows`` floats (rows past m are 0 + 0), so the output
 /// buffer must hold that many. Nothing is allocated after `init`; an int8 or int4 matrix keeps
-/// its rounded input in a buffer of its own, so one matrix serves one thread at a time.
+/// its rounded input (fp16 in split groups its scaled input) in a buffer of its own, so one
+/// matrix serves one thread at a time.
 public final class PackedMatrix {
     public let rows: Int, columns: Int
     public let kernel: ResidentKernel
