@@ -34,7 +34,7 @@ public final class PackedMatrix {
         case halves(UnsafeMutablePointer<Float16>)
         /// fp16 in groups of four columns, two of them decoded in integers
         /// (`PanelGemv.multiply(splitHalfPanels:…)`); the input times 2¹¹², `[columns]`.
-        case splitHalves(UnsafeMutableRawPointer, scaled: UnsafeMutablePointer<Float>)
+        case splitHalves(UnsafeMutablePointer<UInt16>, scaled: UnsafeMutablePointer<Float>)
         /// bf16 in column pairs (`PanelGemv.multiply(brainPanels:…)`), a `UInt32` per row and pair.
         case brains(UnsafeMutablePointer<UInt32>)
         /// int8 in quads of columns, each quad's two pairs split across 16-bit words; a scale per
@@ -93,29 +93,22 @@ public final class PackedMatrix {
             store = .floats(out)
             bytesPerProduct = paddedRows * columns * 4 + biasBytes
         case (_, .fp16):
-            let out = zeroed(Float16.self, paddedRows * columns)
-            for r in 0..<rows { for k in 0..<columns { out[panelIndex(r, k)] = Float16(weights[r * columns + k]) } }
             if splitHalves ?? kernel.splitsHalves, (0..<rows * columns).allSatisfy({ Float16(weights[$0]).isFinite }) {
-                // Each panel's columns regrouped: in group g, columns 4g and 4g + 1 stay vectors of
-                // halves and columns 4g + 2, 4g + 3 go side by side in 32-bit lanes; the last n mod 4
-                // columns stay vectors. Word w (lane j) of a group is row j's column 4g + 2 + w.
-                let split = UnsafeMutableRawPointer.allocate(byteCount: max(1, paddedRows * columns * 2), alignment: 64)
-                let groups = columns / 4, groupBytes = 8 * lanes
-                for p in 0..<paddedRows / lanes {
-                    let panel = split + p * columns * lanes * 2
-                    for k in 0..<columns {
-                        for j in 0..<lanes {
-                            let bits = out[(p * columns + k) * lanes + j].bitPattern
-                            let at = k >= 4 * groups ? 4 * groups * 2 * lanes + (k - 4 * groups) * 2 * lanes + j * 2
-                                : k % 4 < 2 ? (k / 4) * groupBytes + (k % 4) * 2 * lanes + j * 2
-                                : (k / 4) * groupBytes + 4 * lanes + j * 4 + (k % 4 - 2) * 2
-                            panel.storeBytes(of: bits, toByteOffset: at, as: UInt16.self)
-                        }
-                    }
+                // Split groups: in group g of a panel, columns 4g and 4g + 1 are vectors of halves and
+                // columns 4g + 2, 4g + 3 sit side by side in 32-bit lanes (low half, high half); the
+                // last n mod 4 columns are vectors, where the plain panels have them.
+                let out = zeroed(UInt16.self, paddedRows * columns), whole = columns / 4 * 4
+                func splitIndex(_ r: Int, _ k: Int) -> Int {
+                    let panel = (r / lanes) * columns * lanes, j = r % lanes
+                    if k >= whole { return panel + k * lanes + j }
+                    let group = panel + (k / 4) * 4 * lanes
+                    return k % 4 < 2 ? group + (k % 4) * lanes + j : group + 2 * lanes + 2 * j + k % 4 - 2
                 }
-                out.deallocate()
-                store = .splitHalves(split, scaled: zeroed(Float.self, columns))
+                for r in 0..<rows { for k in 0..<columns { out[splitIndex(r, k)] = Float16(weights[r * columns + k]).bitPattern } }
+                store = .splitHalves(out, scaled: zeroed(Float.self, columns))
             } else {
+                let out = zeroed(Float16.self, paddedRows * columns)
+                for r in 0..<rows { for k in 0..<columns { out[panelIndex(r, k)] = Float16(weights[r * columns + k]) } }
                 store = .halves(out)
             }
             bytesPerProduct = paddedRows * columns * 2 + biasBytes
@@ -222,9 +215,9 @@ public final class PackedMatrix {
         case (.avx2, .halves(let a)):
             PanelGemvAVX2.multiply(panels: a, panelCount: panels, columns: columns, x: x, bias: bias, y: y)
         case (.avx512, .splitHalves(let a, let scaled)):
-            PanelGemvAVX512.multiply(splitHalfPanels: a, panelCount: panels, columns: columns, x: x, scaled: scaled, bias: bias, y: y)
+            PanelGemvAVX512.multiply(splitHalfPanels: UnsafeRawPointer(a), panelCount: panels, columns: columns, x: x, scaled: scaled, bias: bias, y: y)
         case (.avx2, .splitHalves(let a, let scaled)):
-            PanelGemvAVX2.multiply(splitHalfPanels: a, panelCount: panels, columns: columns, x: x, scaled: scaled, bias: bias, y: y)
+            PanelGemvAVX2.multiply(splitHalfPanels: UnsafeRawPointer(a), panelCount: panels, columns: columns, x: x, scaled: scaled, bias: bias, y: y)
         case (.avx512, .brains(let a)):
             PanelGemvAVX512.multiply(brainPanels: a, panelCount: panels, columns: columns, x: x, bias: bias, y: y)
         case (.avx2, .brains(let a)):
