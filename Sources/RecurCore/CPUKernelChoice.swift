@@ -28,6 +28,15 @@ public enum CPUKernelChoice {
             && cpuFlags(cpuinfo: text).contains("avx512f")
     }
 
+    /// Whether the CPU is a Zen or Zen+: AMD family 23 (17h) below model 0x30, which executes
+    /// 256-bit AVX2 instructions on 128-bit units, two passes per instruction, as a Zen 4 does
+    /// 512-bit ones. (Zen 2, family 23 from model 0x30, has full-width units.)
+    public static func splitsAVX2(cpuinfo: String? = processorInfo) -> Bool {
+        guard let text = cpuinfo, field("vendor_id", in: text) == "AuthenticAMD", field("cpu family", in: text) == "23",
+              let model = field("model", in: text).flatMap({ Int($0) }) else { return false }
+        return model < 0x30 && cpuFlags(cpuinfo: text).contains("avx2")
+    }
+
     /// The flags of the first processor in `/proc/cpuinfo`.
     public static func cpuFlags(cpuinfo: String? = processorInfo) -> Set<String> {
         guard let text = cpuinfo, let flags = field("flags", in: text) else { return [] }
@@ -44,11 +53,15 @@ public enum CPUKernelChoice {
         text.range(of: "\n\n").map { String(text[..<$0.lowerBound]) } ?? text
     }
 
-    /// The value of the first line of `text` that starts with `key`: what follows its colon,
-    /// without surrounding spaces and tabs.
+    /// The value of the first line of `text` whose name (what precedes its colon, without
+    /// surrounding spaces and tabs) is `key`: what follows the colon, trimmed the same way.
+    /// The whole name counts, so `model` does not find `model name`.
     private static func field(_ key: String, in text: String) -> String? {
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
-              let colon = line.firstIndex(of: ":") else { return nil }
-        return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        for line in text.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":"),
+                  line[..<colon].trimmingCharacters(in: .whitespaces) == key else { continue }
+            return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return nil
     }
 }

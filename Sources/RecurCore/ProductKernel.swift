@@ -15,23 +15,31 @@ import RecurKernelsAVX512
 /// with SkylakeX kernels) it keeps them, except on Zen 4: there the SkylakeX kernels, scheduled
 /// for two 512-bit FMA ports, ran the fused and user-cell training shapes 0.7–4.6% slower end to
 /// end than Recur's AVX-512 kernel (docs/engine-notes.md, seventeenth session, "Products on
-/// Zen 4"), so Recur's kernel takes them. Intel's AVX-512 CPUs and Zen 5 keep OpenBLAS until
-/// measured. `RECUR_GEMM=openblas|avx512|avx2`
+/// Zen 4"), so Recur's kernel takes them. Likewise on a Zen or Zen+, which runs AVX2 on 128-bit
+/// units: there OpenBLAS's Haswell kernels fell to 8–12 GFLOP/s (a quarter of the FMA peak) on
+/// most training shapes of H = 256 and on every product with 65 rows or columns, where Recur's
+/// AVX2 kernel ran 27–36, and LSTM char-lm training went from 11.0–11.8k to 18.2–18.3k chars/s
+/// (docs/engine-notes.md, twenty-first session, "Products on Zen 1"). Zen 2 and 3, Intel's CPUs
+/// and Zen 5 keep OpenBLAS until measured. `RECUR_GEMM=openblas|avx512|avx2`
 /// or ``BLAS/productKernelOverride`` forces a choice (a kernel the CPU lacks falls back to OpenBLAS).
 public enum ProductKernel: String, Sendable, CaseIterable {
     case openBLAS = "openblas", avx512, avx2
 
     /// The choice for Recur's kernels built as `build` and an OpenBLAS running `openBLASKernel`:
     /// Recur's kernel when its vectors are wider than the fused multiply-adds of OpenBLAS's set,
-    /// or as wide on a CPU that `splitsAVX512` (Zen 4, ``CPUKernelChoice/splitsAVX512(cpuinfo:)``).
-    public static func automatic(build: Kernels.Build, openBLASKernel: String, splitsAVX512: Bool = false) -> ProductKernel {
+    /// or as wide on a CPU that runs them in two halves: `splitsAVX512` (Zen 4,
+    /// ``CPUKernelChoice/splitsAVX512(cpuinfo:)``) for the AVX-512 build, `splitsAVX2` (Zen and
+    /// Zen+, ``CPUKernelChoice/splitsAVX2(cpuinfo:)``) for the AVX2 one.
+    public static func automatic(build: Kernels.Build, openBLASKernel: String, splitsAVX512: Bool = false,
+                                 splitsAVX2: Bool = false) -> ProductKernel {
         let own: (kernel: ProductKernel, bits: Int) = switch build {
         case .avx512: (.avx512, 512)
         case .avx2: (.avx2, 256)
         case .baseline: (.openBLAS, 0)
         }
         let theirs = fusedBits(openBLASKernel: openBLASKernel)
-        if own.bits > theirs || (own.kernel == .avx512 && theirs == 512 && splitsAVX512) { return own.kernel }
+        if own.bits > theirs || (own.kernel == .avx512 && theirs == 512 && splitsAVX512)
+            || (own.kernel == .avx2 && theirs == 256 && splitsAVX2) { return own.kernel }
         return .openBLAS
     }
 
@@ -67,7 +75,8 @@ public enum ProductKernel: String, Sendable, CaseIterable {
         if let name = getenv("RECUR_GEMM"), let named = ProductKernel(rawValue: String(cString: name).lowercased()) {
             return named.isSupported ? named : .openBLAS
         }
-        return automatic(build: Kernels.Build.current, openBLASKernel: BLAS.kernelName, splitsAVX512: CPUKernelChoice.splitsAVX512())
+        return automatic(build: Kernels.Build.current, openBLASKernel: BLAS.kernelName,
+                         splitsAVX512: CPUKernelChoice.splitsAVX512(), splitsAVX2: CPUKernelChoice.splitsAVX2())
     }()
 
     /// Columns of one packed panel (0 for OpenBLAS): a column split between threads keeps whole panels.

@@ -117,5 +117,11 @@ final class ProductKernelTests: XCTestCase {
         XCTAssertEqual(ProductKernel.automatic(build: .avx512, openBLASKernel: "Haswell", splitsAVX512: true), .avx512)
         XCTAssertEqual(ProductKernel.automatic(build: .avx2, openBLASKernel: "Haswell", splitsAVX512: true), .openBLAS)
         XCTAssertEqual(ProductKernel.automatic(build: .baseline, openBLASKernel: "SkylakeX", splitsAVX512: true), .openBLAS)
+        // Zen and Zen+: Recur's AVX2 kernel against Haswell's, and the AVX-512 rule is untouched.
+        XCTAssertEqual(ProductKernel.automatic(build: .avx2, openBLASKernel: "Haswell", splitsAVX2: true), .avx2)
+        XCTAssertEqual(ProductKernel.automatic(build: .avx2, openBLASKernel: "Zen", splitsAVX2: true), .avx2)
+        XCTAssertEqual(ProductKernel.automatic(build: .avx2, openBLASKernel: "SkylakeX", splitsAVX2: true), .openBLAS)
+        XCTAssertEqual(ProductKernel.automatic(build: .avx512, openBLASKernel: "SkylakeX", splitsAVX2: true), .openBLAS)
+        XCTAssertEqual(ProductKernel.automatic(build: .baseline, openBLASKernel: "Haswell", splitsAVX2: true), .openBLAS)
     }
 }
