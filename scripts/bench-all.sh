@@ -8,8 +8,8 @@
 # built) adds the user-cell rows against the tree as issue 17 was filed.
 # Recur's large products run on the OpenBLAS kernel set of OPENBLAS_CORETYPE when it is set (some
 # environments pin Haswell, i.e. AVX2, on AVX-512 CPUs), else on the one recur picks from the CPU
-# flags, or on Recur's own kernel where that is wider or the CPU is a Zen 4 (RECUR_GEMM forces
-# one); the table's first line says which. `env -u OPENBLAS_CORETYPE scripts/bench-all.sh`
+# flags, or on Recur's own kernel where that is wider or the CPU is a Zen 4, Zen or Zen+
+# (RECUR_GEMM forces one); the table's first line says which. `env -u OPENBLAS_CORETYPE scripts/bench-all.sh`
 # measures recur's own choice.
 # --isa avx2 (first) narrows both sides to AVX2 + FMA on an AVX-512 CPU, for the figures an AVX2
 # machine would give: Recur's own kernels (RECUR_MICROKERNEL, RECUR_RESIDENT_KERNEL), OpenBLAS's
