@@ -81,23 +81,28 @@ struct BenchGemmCommand: ParsableCommand {
     }
 
     /// Best of several timed repetitions after a warm-up, so a moment of foreign load does not count.
+    ///
+    /// Each timing runs the product 2 GFLOP's worth of times (at least 3), but no longer than
+    /// about half a second as timed in the warm-up: the same count as before on any product
+    /// above 4 GFLOP/s, and seconds rather than minutes in a debug build, whose kernels run at a
+    /// fraction of a GFLOP/s.
     static func measure(m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false) -> Double {
         var rng = RandomGenerator(seed: 1)
         let a = rng.uniformTensor([m, k], -1, 1), b = rng.uniformTensor([k, n], -1, 1)
         var c = Tensor(zeros: [m, n])
         let flops = 2.0 * Double(m * n * k)
-        let repetitions = max(3, Int(2e9 / flops))
         var best = Double.infinity
         a.withPointer { pa in b.withPointer { pb in c.withMutablePointer { pc in
-            BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                      a: pa, lda: transposeA ? m : k, b: pb, ldb: transposeB ? k : n, c: pc, ldc: n)
-            for _ in 0..<5 {
+            func run(_ count: Int) -> Double {
                 let start = DispatchTime.now().uptimeNanoseconds
-                for _ in 0..<repetitions { BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                for _ in 0..<count { BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                       a: pa, lda: transposeA ? m : k, b: pb, ldb: transposeB ? k : n, c: pc, ldc: n) }
-                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                best = min(best, seconds / Double(repetitions))
+                return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             }
+            _ = run(1)
+            let warmUp = 3, once = max(run(warmUp) / Double(warmUp), 1e-9)
+            let repetitions = max(3, min(Int(2e9 / flops), Int(0.5 / once)))
+            for _ in 0..<5 { best = min(best, run(repetitions) / Double(repetitions)) }
         } } }
         return flops / best / 1e9
     }
