@@ -76,8 +76,10 @@ func stackParameterCount(_ session: any TaskSession) -> Int {
 }
 
 /// The hidden size whose recurrent stack comes nearest `target` parameters (the smaller on a
-/// tie), by bisection: the count grows with the hidden size. Each count opens a session (its
-/// data too), so every size is counted once.
+/// tie), at most 4,096: the count grows with the hidden size, so doubling from 1 brackets it and
+/// bisection closes in. Each count opens a session (its data and initial weights too), so every
+/// size is counted once, and no size much above the answer is tried: one at 4,096 initialises
+/// tens of millions of weights.
 func matchedHiddenSize(target: Int, config: RunConfig, task: TaskDescriptor) throws -> (hidden: Int, count: Int) {
     var counted: [Int: Int] = [:]
     func count(_ hidden: Int) throws -> Int {
@@ -88,8 +90,15 @@ func matchedHiddenSize(target: Int, config: RunConfig, task: TaskDescriptor) thr
         counted[hidden] = n
         return n
     }
-    var (low, high) = (1, 4096)
-    guard try count(high) >= target else { return (high, try count(high)) }
+    let largest = 4096
+    var high = 1
+    while try count(high) < target {
+        if high == largest { return (high, try count(high)) }
+        high = min(2 * high, largest)
+    }
+    if high == 1 { return (1, try count(1)) }
+    // count(low) < target ≤ count(high) from here on.
+    var low = high / 2
     while high - low > 1 {
         let mid = (low + high) / 2
         if try count(mid) >= target { high = mid } else { low = mid }
