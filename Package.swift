@@ -7,6 +7,13 @@ let engineSettings: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
+/// The SIMD kernel modules are optimised in a debug build too: unoptimised, a SIMD8 or SIMD16
+/// multiply-add is a chain of calls per lane, so their loops ran at 0.1 GFLOP/s and the tests
+/// that train or compare products spent minutes in them. Floating-point results do not depend on
+/// the level (Swift neither contracts nor reorders without being asked), and the tests compare
+/// the kernels against the generic path and OpenBLAS whatever their level.
+let kernelsOptimisedInDebug: SwiftSetting = .unsafeFlags(["-O"], .when(configuration: .debug))
+
 /// The one shared copy of RecurKit (and RecurCore inside it). SwiftPM links a *target*
 /// dependency statically, and a package cannot name its own product, so the package depends on
 /// itself by path and every target that needs the engine or the registries names this product:
@@ -50,14 +57,14 @@ let package = Package(
         // target attribute. RecurKit picks one module at run time from the CPU flags
         // (RecurrentISA, ResidentKernel); nothing else may call into them.
         .target(name: "RecurKernelsAVX512", dependencies: ["CIntegerLanes", "CFloatLanes"], path: "Sources/RecurKernels/AVX512",
-                swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512", "-enforce-exclusivity=unchecked"])]),
+                swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512", "-enforce-exclusivity=unchecked"]), kernelsOptimisedInDebug]),
         .target(name: "RecurKernelsAVX2", dependencies: ["CIntegerLanes", "CFloatLanes"], path: "Sources/RecurKernels/AVX2",
-                swiftSettings: [.unsafeFlags(["-target-cpu", "haswell", "-enforce-exclusivity=unchecked"])]),
+                swiftSettings: [.unsafeFlags(["-target-cpu", "haswell", "-enforce-exclusivity=unchecked"]), kernelsOptimisedInDebug]),
         // The batch-1 products again for CPUs with AVX512-VNNI (`cascadelake`: Skylake-X's set plus
         // VNNI), whose int4 product sums four byte products per instruction; its two files are
         // the AVX-512 ones (Sources/RecurKernels/VNNI links them), built with RECUR_VNNI.
         .target(name: "RecurKernelsVNNI", dependencies: ["CIntegerLanes"], path: "Sources/RecurKernels/VNNI",
-                swiftSettings: [.unsafeFlags(["-target-cpu", "cascadelake", "-enforce-exclusivity=unchecked"]), .define("RECUR_VNNI")]),
+                swiftSettings: [.unsafeFlags(["-target-cpu", "cascadelake", "-enforce-exclusivity=unchecked"]), kernelsOptimisedInDebug, .define("RECUR_VNNI")]),
         .target(name: "RecurKit", dependencies: ["RecurCore", "CArchive", "CPNG", "CPrefetch", "RecurKernelsAVX512", "RecurKernelsAVX2", "RecurKernelsVNNI"],
                 swiftSettings: engineSettings),
         .target(name: "RecurBundle", dependencies: [recurKit, "CArchive", "COpenSSL"]),
