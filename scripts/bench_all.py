@@ -47,6 +47,16 @@ def torch_cell(cell, shape, threads):
     return float(re.search(r"([0-9.]+) chars/s", out).group(1))
 
 
+def interleaved_best(*measures, rounds=2):
+    """Each measure's best over `rounds` rounds, the measures taking turns within a round, so a
+    busy moment of a shared host hits every side alike."""
+    best = [0] * len(measures)
+    for _ in range(rounds):
+        for i, measure in enumerate(measures):
+            best[i] = max(best[i], measure())
+    return best
+
+
 def row(what, recur, reference, unit, target=None, higher_is_better=True):
     ratio = recur / reference if reference else float("nan")
     met = "" if target is None else ("met" if (ratio >= target if higher_is_better else ratio <= target) else "NOT met")
@@ -81,18 +91,13 @@ def cells():
     bound = []
     for name, shape in [("SMALL", SMALL), ("MEDIUM", MEDIUM)]:
         for cell in ["lstm", "gru", "rnn"]:
-            # Interleaved (Recur and PyTorch on 1 thread, then on 2, twice over), best of two each,
-            # so a busy moment of a shared host hits both sides, and both thread counts of the
-            # scaling rows, alike.
-            best = {}
-            for _ in range(2):
-                for threads in [1, 2]:
-                    recur = recur_cell(cell, shape, threads)["chars_per_second"]
-                    torch = torch_cell(cell, shape, threads)
-                    old_recur, old_torch = best.get(threads, (0, 0))
-                    best[threads] = (max(old_recur, recur), max(old_torch, torch))
-            for threads in [1, 2]:
-                recur, torch = best[threads]
+            # Recur and PyTorch on 1 thread, then on 2, twice over: both sides, and both thread
+            # counts of the scaling rows, see the same host.
+            best = interleaved_best(*[measure for threads in [1, 2] for measure in
+                                      (lambda t=threads: recur_cell(cell, shape, t)["chars_per_second"],
+                                       lambda t=threads: torch_cell(cell, shape, t))])
+            for i, threads in enumerate([1, 2]):
+                recur, torch = best[2 * i], best[2 * i + 1]
                 fused[(cell, name, threads)] = recur
                 target = targets.get((cell, name), 1.5)
                 row(f"{cell.upper()} {name}, {threads} thread{'s' if threads > 1 else ''} (chars/s)", recur, torch,
@@ -110,10 +115,8 @@ def cells():
     row("LSTM SMALL, 2 threads against 1 (chars/s)", fused[("lstm", "SMALL", 2)], fused[("lstm", "SMALL", 1)], "1 thread", 1.0)
     # char-lm's own recipe shape: an embedding of 64 (nn.Embedding on PyTorch's side), no target.
     for threads in [1, 2]:
-        recur = torch = 0
-        for _ in range(2):
-            recur = max(recur, recur_cell("lstm", RECIPE, threads)["chars_per_second"])
-            torch = max(torch, torch_cell("lstm", RECIPE, threads))
+        recur, torch = interleaved_best(lambda: recur_cell("lstm", RECIPE, threads)["chars_per_second"],
+                                        lambda: torch_cell("lstm", RECIPE, threads))
         row(f"LSTM char-lm recipe (embedding 64, 1×256, b32 s100), {threads} thread{'s' if threads > 1 else ''} (chars/s)",
             recur, torch, "PyTorch")
 
@@ -122,10 +125,8 @@ def generic():
     for cell in ["lstm", "gru", "rnn"]:
         # Interleaved, best of two each, as the cell rows: one busy moment moved a single pair
         # by 10% (0.88× in one run, 0.95–1.00× in four interleaved right after).
-        traced = fused = 0
-        for _ in range(2):
-            traced = max(traced, recur_cell(cell, USER, 1, "--no-fused")["chars_per_second"])
-            fused = max(fused, recur_cell(cell, USER, 1)["chars_per_second"])
+        traced, fused = interleaved_best(lambda: recur_cell(cell, USER, 1, "--no-fused")["chars_per_second"],
+                                         lambda: recur_cell(cell, USER, 1)["chars_per_second"])
         row(f"{cell.upper()} generic path against fused, H 256 b32 s128, 1 thread (chars/s)", traced, fused, "fused", 0.9)
 
 
@@ -133,20 +134,18 @@ def user_cells():
     for cell in ["mingru", "minlstm"]:
         for layers in ["1", "2"]:
             shape = USER[:2] + ["--layers", layers] + USER[4:]
-            # Interleaved, best of two each, as the cell rows.
-            traced = plain = before = 0
-            for _ in range(2):
-                traced = max(traced, recur_cell(cell, shape, 1, "--no-fused")["chars_per_second"])
-                plain = max(plain, recur_cell(cell, shape, 1, "--plain-loop")["chars_per_second"])
-                if AS_FILED:
-                    # Run from its own checkout, where its mingru plugin is.
-                    binary = os.path.abspath(AS_FILED)
-                    checkout = os.path.dirname(os.path.dirname(os.path.dirname(binary)))
-                    before = max(before, recur_cell(cell, shape, 1, "--no-fused", binary=binary, cwd=checkout)["chars_per_second"])
+            measures = [lambda: recur_cell(cell, shape, 1, "--no-fused")["chars_per_second"],
+                        lambda: recur_cell(cell, shape, 1, "--plain-loop")["chars_per_second"]]
+            if AS_FILED:
+                # Run from its own checkout, where its mingru plugin is.
+                binary = os.path.abspath(AS_FILED)
+                checkout = os.path.dirname(os.path.dirname(os.path.dirname(binary)))
+                measures.append(lambda: recur_cell(cell, shape, 1, "--no-fused", binary=binary, cwd=checkout)["chars_per_second"])
+            traced, plain, *before = interleaved_best(*measures)
             label = f"{cell} {layers} layer{'s' if layers == '2' else ''}"
             row(f"{label}, traced against the plain step loop (chars/s)", traced, plain, "plain loop", 2.0)
             if AS_FILED:
-                row(f"{label}, against the tree as filed (85dbdb1) (chars/s)", traced, before, "as filed", 2.0)
+                row(f"{label}, against the tree as filed (85dbdb1) (chars/s)", traced, before[0], "as filed", 2.0)
 
 
 def sampling():
