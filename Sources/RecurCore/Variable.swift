@@ -73,6 +73,19 @@ public final class Variable {
         grad!.scalars.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
     }
 
+    /// ``accumulateGrad(_:)-swift.method`` for a `body` that can also write its contribution
+    /// outright: with no gradient yet, `body` gets fresh storage and `first` true, and must write
+    /// every one of the `value.count` floats (a product with beta 0); otherwise it adds, as
+    /// there. A first gradient then costs no zero fill, and no read of zeros back.
+    public func accumulateGrad(writingFirst body: (_ gradient: UnsafeMutablePointer<Float>, _ first: Bool) -> Void) {
+        guard requiresGrad else { return }
+        guard grad != nil else {
+            grad = Tensor.make(value.shape) { body($0, true) }
+            return
+        }
+        grad!.scalars.withUnsafeMutableBufferPointer { body($0.baseAddress!, false) }
+    }
+
     /// Adds `g` (same shape) into this node's gradient.
     public func accumulateGrad(_ g: Tensor) {
         guard requiresGrad else { return }

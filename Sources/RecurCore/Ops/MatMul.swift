@@ -26,15 +26,17 @@ public func matmul(_ a: Variable, _ b: Variable, transposeA: Bool = false, trans
     return OpTrace.note(.matmul(transposeA: transposeA, transposeB: transposeB), a, b, Variable.result(out, [a, b], "matmul") { g in
         g.withPointer { pg in
             if a.requiresGrad {
-                bv.withPointer { pb in a.accumulateGrad { ga in
+                // A first gradient is written by the product (beta 0), not added to zeros.
+                bv.withPointer { pb in a.accumulateGrad(writingFirst: { ga, first in
+                    let beta: Float = first ? 0 : 1
                     if transposeA {   // A is [K, M]: ∂A = op(B)·∂Cᵀ
                         BLAS.gemm(transposeA: transposeB, transposeB: true, m: k, n: m, k: n,
-                                  a: pb, lda: b.shape[1], b: pg, ldb: n, beta: 1, c: ga, ldc: m)
+                                  a: pb, lda: b.shape[1], b: pg, ldb: n, beta: beta, c: ga, ldc: m)
                     } else {          // ∂A = ∂C·op(B)ᵀ
                         BLAS.gemm(transposeA: false, transposeB: !transposeB, m: m, n: k, k: n,
-                                  a: pg, lda: n, b: pb, ldb: b.shape[1], beta: 1, c: ga, ldc: k)
+                                  a: pg, lda: n, b: pb, ldb: b.shape[1], beta: beta, c: ga, ldc: k)
                     }
-                } }
+                }) }
             }
             if b.requiresGrad, let oneHot {
                 b.accumulateGrad { gb in
@@ -42,15 +44,16 @@ public func matmul(_ a: Variable, _ b: Variable, transposeA: Bool = false, trans
                     else { oneHot.accumulateTransposedProduct(pg, ldg: n, n: n, into: gb, ldb: n) }
                 }
             } else if b.requiresGrad {
-                av.withPointer { pa in b.accumulateGrad { gb in
+                av.withPointer { pa in b.accumulateGrad(writingFirst: { gb, first in
+                    let beta: Float = first ? 0 : 1
                     if transposeB {   // B is [N, K]: ∂B = ∂Cᵀ·op(A)
                         BLAS.gemm(transposeA: true, transposeB: transposeA, m: n, n: k, k: m,
-                                  a: pg, lda: n, b: pa, ldb: a.shape[1], beta: 1, c: gb, ldc: k)
+                                  a: pg, lda: n, b: pa, ldb: a.shape[1], beta: beta, c: gb, ldc: k)
                     } else {          // ∂B = op(A)ᵀ·∂C
                         BLAS.gemm(transposeA: !transposeA, transposeB: false, m: k, n: n, k: m,
-                                  a: pa, lda: a.shape[1], b: pg, ldb: n, beta: 1, c: gb, ldc: n)
+                                  a: pa, lda: a.shape[1], b: pg, ldb: n, beta: beta, c: gb, ldc: n)
                     }
-                } }
+                }) }
             }
         }
     })
