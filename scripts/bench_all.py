@@ -7,7 +7,8 @@ Rows: training throughput of the fused LSTM/GRU/RNN (SMALL 1×128 b32 s64, MEDIU
 target needs, each against one core's measured FMA peak, two-thread scaling, the generic autodiff
 path against the fused one, the mingru plugin cell traced (hoisted products + compiled step)
 against its plain step loop, batch-1 sampling on 1 and 2 threads in fp32, fp16, bf16, int8 and int4 against PyTorch's fastest loop (oneDNN on or off,
-1 or 2 threads; its quantize_dynamic loop for int8) and the bandwidth bound, and peak RSS of an LSTM training step (B 32, H 512) at T = 100, 1,000,
+1 or 2 threads; its quantize_dynamic loop for int8) and the bandwidth bound (beside it, with no target,
+what each product's decoding instructions alone reach from L1), and peak RSS of an LSTM training step (B 32, H 512) at T = 100, 1,000,
 10,000 with and without --recompute.
 """
 import json
@@ -173,6 +174,11 @@ def sampling():
             row(f"sampling 2×512 LSTM, {name} weights, {label} (chars/s)", cps, fastest[reference], against, 5.0)
             row(f"sampling 2×512 LSTM, {name}, {label}, against the bandwidth bound (chars/s)", cps,
                 recur[key + "cache_bound_chars_per_second"], f"bound ({label})", 0.5)
+            # No target: how far the product's decoding instructions alone (from L1, no memory
+            # to wait on) could go; under 0.5 the row above cannot be met on this CPU.
+            if key + "decode_ceiling_chars_per_second" in recur:
+                row(f"sampling 2×512 LSTM, {name}, {label}, its decoding alone from L1, against the bound (chars/s)",
+                    recur[key + "decode_ceiling_chars_per_second"], recur[key + "cache_bound_chars_per_second"], f"bound ({label})")
 
 
 def memory():

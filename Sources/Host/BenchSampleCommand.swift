@@ -16,7 +16,10 @@ struct BenchSampleCommand: ParsableCommand {
         RECUR_RESIDENT_SPLIT_HALVES=0 fp16 in plain panels on a Zen 4). The \
         bandwidth is a sum with the product's own registers over a buffer the size of the \
         weights (the cache level they stay in between characters: L3 for a 2×512 LSTM) and \
-        over 1 GiB (DRAM).
+        over 1 GiB (DRAM). Beside it, for the precisions whose product decodes its weights \
+        (fp16, bf16, int8, int4), bytes decoded as the product decodes them, with nothing else, \
+        from a buffer in L1: no product of that precision reads its weights faster on this CPU, \
+        whatever the memory gives.
         """)
 
     @Option(help: "Cell name.") var cell: String = "lstm"
@@ -58,7 +61,14 @@ struct BenchSampleCommand: ParsableCommand {
             }
             // A probe per precision, as big as its weights (the cache level they live in), read
             // with its product's registers (fp32 runs on the AVX2 kernel on a Zen 4).
-            let probes = residents.map { MemoryBandwidth(bytes: $0.weightBytesPerToken, kernel: $0.stack.kernel, threads: threads) }
+            let probes = residents.map { MemoryBandwidth(bytes: $0.weightBytesPerToken, kernel: $0.stack.kernel, threads: threads)! }
+            // And bytes decoded as each product decodes them, with nothing else, from a buffer that
+            // stays in L1 (16 KiB a thread), so the memory holds nothing back: what the decoding
+            // instructions alone allow. Over the weights' own size it measured the L3 too, and
+            // below the product itself on a busy host.
+            let ceilings = zip(precisions, residents).map { precision, resident in
+                MemoryBandwidth(bytes: 16_384 * threads, kernel: resident.stack.kernel, decoding: precision, threads: threads)
+            }
             // The precisions and the bandwidth probes alternate, so a burst of load from another
             // process hits the speed and its bound alike; the best of each counts.
             var best = [Double](repeating: .infinity, count: precisions.count)
@@ -71,11 +81,12 @@ struct BenchSampleCommand: ParsableCommand {
                     // As many bytes as the timed run read, so both last as long and see the
                     // same share of quiet moments (short probes caught bursts of 100 GB/s).
                     probes[i].measure(minimumBytes: length * resident.weightBytesPerToken, repetitions: 1)
+                    ceilings[i]?.measure(minimumBytes: length * resident.weightBytesPerToken, repetitions: 1)
                 }
             }
             let generic = genericLength > 0 ? try genericCharsPerSecond(model) : nil
             // DRAM is read with this CPU's widest registers, whatever each precision's kernel.
-            let dram = MemoryBandwidth(bytes: 1 << 30, kernel: .current, threads: threads).measure(minimumBytes: 1 << 30)
+            let dram = MemoryBandwidth(bytes: 1 << 30, kernel: .current, threads: threads)!.measure(minimumBytes: 1 << 30)
             var object: [String: Any] = [
                 "cell": cell, "hidden": hidden, "layers": layers, "vocab": vocab, "embedding": embedding, "length": length,
                 "threads": threads, "kernel": BLAS.kernelName,
@@ -96,9 +107,16 @@ struct BenchSampleCommand: ParsableCommand {
                 object["\(key)cache_gb_per_second"] = (cached / 1e8).rounded() / 10
                 object["\(key)cache_bound_chars_per_second"] = cacheBound.rounded()
                 object["\(key)ratio_to_cache_bound"] = (charsPerSecond / cacheBound * 100).rounded() / 100
-                lines.append(String(format: "%@ (%@): %.0f chars/s; %.2f MB of weights/char; in cache (%.2f MB buffer) %.1f GB/s → bound %.0f chars/s (%.2f× of it); DRAM %.1f GB/s → %.0f chars/s",
-                                    precision.rawValue, residents[i].stack.kernel.rawValue, charsPerSecond, Double(bytes) / 1e6, Double(bytes) / 1e6, cached / 1e9,
-                                    cacheBound, charsPerSecond / cacheBound, dram / 1e9, bound))
+                var line = String(format: "%@ (%@): %.0f chars/s; %.2f MB of weights/char; in cache (%.2f MB buffer) %.1f GB/s → bound %.0f chars/s (%.2f× of it); DRAM %.1f GB/s → %.0f chars/s",
+                                  precision.rawValue, residents[i].stack.kernel.rawValue, charsPerSecond, Double(bytes) / 1e6, Double(bytes) / 1e6, cached / 1e9,
+                                  cacheBound, charsPerSecond / cacheBound, dram / 1e9, bound)
+                if let decoded = ceilings[i]?.best {
+                    let ceiling = decoded / Double(bytes)
+                    object["\(key)decode_gb_per_second"] = (decoded / 1e8).rounded() / 10
+                    object["\(key)decode_ceiling_chars_per_second"] = ceiling.rounded()
+                    line += String(format: "; decoding alone, from L1, %.1f GB/s → %.0f chars/s (%.2f× the bound)", decoded / 1e9, ceiling, ceiling / cacheBound)
+                }
+                lines.append(line)
             }
             if json {
                 try printJSON(object)

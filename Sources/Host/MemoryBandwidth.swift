@@ -8,16 +8,28 @@ import RecurKit
 ///
 /// A buffer the size of the weights measures the level of the cache hierarchy they stay in
 /// between characters (L3 for a few MB to 32 MB on the 2-vCPU EPYC); 1 GiB measures DRAM.
+///
+/// With `decoding`, the sum decodes the bytes as that precision's product does
+/// (``ResidentKernel/decoder(for:)``): the rate is then the decoding's ceiling, held by the
+/// memory or by the decoding instructions, whichever is slower.
 final class MemoryBandwidth {
     let size: Int
     let kernel: ResidentKernel
+    let sum: @Sendable (UnsafeRawPointer, Int) -> Float
     let threads: Int
     let buffer: UnsafeMutableRawPointer
     /// The best bytes per second seen so far.
     private(set) var best = 0.0
     private var sink: Float = 0
 
-    init(bytes: Int, kernel: ResidentKernel = .current, threads: Int = 1) {
+    /// Nil when `decoding` is given and the kernel has no decoding to time for it.
+    init?(bytes: Int, kernel: ResidentKernel = .current, decoding: ResidentPrecision? = nil, threads: Int = 1) {
+        if let decoding {
+            guard let decoder = kernel.decoder(for: decoding) else { return nil }
+            sum = decoder
+        } else {
+            sum = { kernel.sum($0, bytes: $1) }
+        }
         self.threads = max(1, threads)
         size = max(bytes / (256 * self.threads), 1) * 256 * self.threads
         self.kernel = kernel
@@ -40,17 +52,17 @@ final class MemoryBandwidth {
         for repetition in 0...repetitions {
             let start = DispatchTime.now().uptimeNanoseconds
             if threads == 1 {
-                sink += Self.sweep(buffer, bytes: size, count: sweeps, kernel: kernel)
+                sink += Self.sweep(buffer, bytes: size, count: sweeps, sum: sum)
             } else {
                 // One dispatch for all sweeps, each thread its own slice, as the workers of a
                 // step each read their own rows.
                 // Addresses as integers: the closure is @Sendable and pointers are not.
-                let (slice, kernel) = (size / threads, kernel)
+                let (slice, sum) = (size / threads, sum)
                 let sums = UnsafeMutablePointer<Float>.allocate(capacity: threads)
                 let (base, sumsAddress) = (Int(bitPattern: buffer), Int(bitPattern: sums))
                 DispatchQueue.concurrentPerform(iterations: threads) { t in
                     let p = UnsafeMutableRawPointer(bitPattern: base + t * slice)!
-                    UnsafeMutablePointer<Float>(bitPattern: sumsAddress)![t] = Self.sweep(p, bytes: slice, count: sweeps, kernel: kernel)
+                    UnsafeMutablePointer<Float>(bitPattern: sumsAddress)![t] = Self.sweep(p, bytes: slice, count: sweeps, sum: sum)
                 }
                 for t in 0..<threads { sink += sums[t] }
                 sums.deallocate()
@@ -61,13 +73,14 @@ final class MemoryBandwidth {
         return best
     }
 
-    private static func sweep(_ p: UnsafeMutableRawPointer, bytes: Int, count: Int, kernel: ResidentKernel) -> Float {
+    private static func sweep(_ p: UnsafeMutableRawPointer, bytes: Int, count: Int,
+                              sum: (UnsafeRawPointer, Int) -> Float) -> Float {
         var total: Float = 0
         for sweep in 0..<count {
             // A store per sweep: without it the sum of an unchanged buffer is loop-invariant
             // and LLVM hoists the call out of the loop (measured: 5.6 TB/s).
             p.storeBytes(of: Float(sweep & 1), as: Float.self)
-            total += kernel.sum(p, bytes: bytes)
+            total += sum(p, bytes)
         }
         return total
     }

@@ -3,7 +3,8 @@ import RecurKit
 import XCTest
 
 /// `recur bench sample`: the JSON names, for every precision, the kernel it ran on — this CPU's
-/// choice for that precision (fp32 on AVX2 on a Zen 4) — and a third thread is a usage error
+/// choice for that precision (fp32 on AVX2 on a Zen 4) and, where that product decodes its weights,
+/// the decoding's ceiling — and a third thread is a usage error
 /// (exit 64) in one line. No timing is asserted.
 final class BenchSampleCommandTests: HostTestCase {
     func testEachPrecisionNamesItsKernel() throws {
@@ -14,6 +15,10 @@ final class BenchSampleCommandTests: HostTestCase {
             XCTAssertNotNil(object["\(key)chars_per_second"] as? Double, "\(precision): \(result.stdout)")
             XCTAssertEqual(object["\(key)resident_kernel"] as? String, ResidentKernel.preferred(for: precision).rawValue,
                            "\(precision): \(result.stdout)")
+            // The decoding ceiling, for exactly the precisions whose product decodes its weights.
+            let decodes = ResidentKernel.preferred(for: precision).decoder(for: precision) != nil
+            XCTAssertEqual(object["\(key)decode_ceiling_chars_per_second"] is Double, decodes, "\(precision): \(result.stdout)")
+            XCTAssertEqual(object["\(key)decode_gb_per_second"] is Double, decodes, "\(precision): \(result.stdout)")
         }
 
         let three = try recur(["bench", "sample", "--threads", "3"])

@@ -47,6 +47,27 @@ public enum ResidentKernel: String, CaseIterable, Sendable {
         }
     }
 
+    /// A sum of `bytes` at `p` (as ``sum(_:bytes:)`` takes them) decoded as this kernel's product
+    /// for weights kept in `precision` decodes them, with nothing else (`DecodeCeiling` of the
+    /// kernel's module): the ceiling `recur bench sample` sets beside the bandwidth bound. Nil
+    /// where the product decodes nothing (fp32, `.blas`) or decodes otherwise (fp16 in split groups).
+    public func decoder(for precision: ResidentPrecision) -> (@Sendable (_ p: UnsafeRawPointer, _ bytes: Int) -> Float)? {
+        switch (self, precision) {
+        case (.blas, _), (_, .fp32): return nil
+        case (.avx512, .fp16) where splitsHalves: return nil
+        case (.avx512, .int8) where vnni: return RecurKernelsVNNI.DecodeCeiling.int8
+        case (.avx512, .int4) where vnni: return RecurKernelsVNNI.DecodeCeiling.int4
+        case (.avx512, .fp16): return RecurKernelsAVX512.DecodeCeiling.halves
+        case (.avx512, .bf16): return RecurKernelsAVX512.DecodeCeiling.brainPairs
+        case (.avx512, .int8): return RecurKernelsAVX512.DecodeCeiling.int8
+        case (.avx512, .int4): return RecurKernelsAVX512.DecodeCeiling.int4
+        case (.avx2, .fp16): return RecurKernelsAVX2.DecodeCeiling.halves
+        case (.avx2, .bf16): return RecurKernelsAVX2.DecodeCeiling.brainPairs
+        case (.avx2, .int8): return RecurKernelsAVX2.DecodeCeiling.int8
+        case (.avx2, .int4): return RecurKernelsAVX2.DecodeCeiling.int4
+        }
+    }
+
     /// Whether a CPU with `cpuFlags` can run this kernel.
     public static func supported(_ kernel: ResidentKernel, cpuFlags: Set<String>) -> Bool {
         switch kernel {
