@@ -14,7 +14,6 @@ import RecurKit
 /// memory or by the decoding instructions, whichever is slower.
 final class MemoryBandwidth {
     let size: Int
-    let kernel: ResidentKernel
     let sum: @Sendable (UnsafeRawPointer, Int) -> Float
     let threads: Int
     let buffer: UnsafeMutableRawPointer
@@ -32,7 +31,6 @@ final class MemoryBandwidth {
         }
         self.threads = max(1, threads)
         size = max(bytes / (256 * self.threads), 1) * 256 * self.threads
-        self.kernel = kernel
         buffer = .allocate(byteCount: size, alignment: 64)
         buffer.initializeMemory(as: Float.self, repeating: 1, count: size / 4)
     }
