@@ -3,8 +3,9 @@
 # machine, in one sitting, each row with the ratio and its target (scripts/bench_all.py).
 # Parts: cells generic user sampling memory (default: all; 20–40 minutes on 2 cores, 27–40 on a
 # Zen 1 with the as-filed rows, most of it the cell rows, whose runs interleave and keep the best
-# of two; more when the mingru plugin must be rebuilt first). Needs torch: PYTHON, else scripts/.venv/bin/python (scripts/install-python.sh makes it).
-# Run it on a quiet machine; the load is printed.
+# of two; more when the mingru plugin must be rebuilt first). Needs torch: PYTHON, else
+# scripts/.venv/bin/python (scripts/install-python.sh makes it). Run it on a quiet machine; the
+# load is printed.
 # RECUR_AS_FILED=/path/to/checkout-at-85dbdb1/.build/release/recur (built, with its mingru plugin
 # built) adds the user-cell rows against the tree as issue 17 was filed.
 # Recur's large products run on the OpenBLAS kernel set of OPENBLAS_CORETYPE when it is set (some

@@ -61,13 +61,13 @@ struct BenchSampleCommand: ParsableCommand {
             }
             // A probe per precision, as big as its weights (the cache level they live in), read
             // with its product's registers (fp32 runs on the AVX2 kernel on a Zen 4).
-            let probes = residents.map { MemoryBandwidth(bytes: $0.weightBytesPerToken, kernel: $0.stack.kernel, threads: threads)! }
+            let probes = residents.map { MemoryBandwidth(bytes: $0.weightBytesPerToken, kernel: $0.stack.kernel, threads: threads) }
             // And bytes decoded as each product decodes them, with nothing else, from a buffer that
             // stays in L1 (16 KiB a thread), so the memory holds nothing back: what the decoding
             // instructions alone allow. Over the weights' own size it measured the L3 too, and
             // below the product itself on a busy host.
             let ceilings = zip(precisions, residents).map { precision, resident in
-                MemoryBandwidth(bytes: 16_384 * threads, kernel: resident.stack.kernel, decoding: precision, threads: threads)
+                resident.stack.kernel.decoder(for: precision).map { MemoryBandwidth(bytes: 16_384 * threads, threads: threads, sum: $0) }
             }
             // The precisions and the bandwidth probes alternate, so a burst of load from another
             // process hits the speed and its bound alike; the best of each counts.
@@ -86,7 +86,7 @@ struct BenchSampleCommand: ParsableCommand {
             }
             let generic = genericLength > 0 ? try genericCharsPerSecond(model) : nil
             // DRAM is read with this CPU's widest registers, whatever each precision's kernel.
-            let dram = MemoryBandwidth(bytes: 1 << 30, kernel: .current, threads: threads)!.measure(minimumBytes: 1 << 30)
+            let dram = MemoryBandwidth(bytes: 1 << 30, kernel: .current, threads: threads).measure(minimumBytes: 1 << 30)
             var object: [String: Any] = [
                 "cell": cell, "hidden": hidden, "layers": layers, "vocab": vocab, "embedding": embedding, "length": length,
                 "threads": threads, "kernel": BLAS.kernelName,

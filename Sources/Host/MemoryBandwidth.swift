@@ -9,9 +9,8 @@ import RecurKit
 /// A buffer the size of the weights measures the level of the cache hierarchy they stay in
 /// between characters (L3 for a few MB to 32 MB on the 2-vCPU EPYC); 1 GiB measures DRAM.
 ///
-/// With `decoding`, the sum decodes the bytes as that precision's product does
-/// (``ResidentKernel/decoder(for:)``): the rate is then the decoding's ceiling, held by the
-/// memory or by the decoding instructions, whichever is slower.
+/// Given another `sum` (a product's decoding, ``ResidentKernel/decoder(for:)``), the rate is
+/// that sum's ceiling, held by the memory or by its instructions, whichever is slower.
 final class MemoryBandwidth {
     let size: Int
     let sum: @Sendable (UnsafeRawPointer, Int) -> Float
@@ -21,14 +20,14 @@ final class MemoryBandwidth {
     private(set) var best = 0.0
     private var sink: Float = 0
 
-    /// Nil when `decoding` is given and the kernel has no decoding to time for it.
-    init?(bytes: Int, kernel: ResidentKernel = .current, decoding: ResidentPrecision? = nil, threads: Int = 1) {
-        if let decoding {
-            guard let decoder = kernel.decoder(for: decoding) else { return nil }
-            sum = decoder
-        } else {
-            sum = { kernel.sum($0, bytes: $1) }
-        }
+    /// The plain read with `kernel`'s registers (``ResidentKernel/sum(_:bytes:)``).
+    convenience init(bytes: Int, kernel: ResidentKernel = .current, threads: Int = 1) {
+        self.init(bytes: bytes, threads: threads) { kernel.sum($0, bytes: $1) }
+    }
+
+    /// `sum(p, bytes)` over the buffer (`p` 64-byte aligned, `bytes` a multiple of 256).
+    init(bytes: Int, threads: Int = 1, sum: @escaping @Sendable (UnsafeRawPointer, Int) -> Float) {
+        self.sum = sum
         self.threads = max(1, threads)
         size = max(bytes / (256 * self.threads), 1) * 256 * self.threads
         buffer = .allocate(byteCount: size, alignment: 64)

@@ -15,7 +15,7 @@ final class DecodeCeilingTests: XCTestCase {
         return ResidentKernel.allCases.filter { ResidentKernel.supported($0, cpuFlags: flags) }
     }
 
-    func decoded(_ precision: ResidentPrecision, _ kernel: ResidentKernel, _ fill: (UnsafeMutableRawPointer) -> Void) throws -> Float? {
+    func decoded(_ precision: ResidentPrecision, _ kernel: ResidentKernel, _ fill: (UnsafeMutableRawPointer) -> Void) -> Float? {
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
         defer { buffer.deallocate() }
         fill(buffer)
@@ -27,16 +27,16 @@ final class DecodeCeilingTests: XCTestCase {
         for precision in ResidentPrecision.allCases { XCTAssertNil(ResidentKernel.blas.decoder(for: precision), "\(precision)") }
     }
 
-    func testHalvesAndBrainPairsSumEveryValue() throws {
+    func testHalvesAndBrainPairsSumEveryValue() {
         for kernel in kernels where kernel != .blas {
-            let halves = try decoded(.fp16, kernel) { p in
+            let halves = decoded(.fp16, kernel) { p in
                 for i in 0..<bytes / 2 { p.storeBytes(of: Float16(Float(i % 8)), toByteOffset: 2 * i, as: Float16.self) }
             }
             // A Zen 4's AVX-512 fp16 product decodes in split groups, which this ceiling does not time.
             if kernel.splitsHalves { XCTAssertNil(halves) } else {
                 XCTAssertEqual(halves, Float((0..<bytes / 2).reduce(0) { $0 + $1 % 8 }), "\(kernel)")
             }
-            let pairs = try decoded(.bf16, kernel) { p in
+            let pairs = decoded(.bf16, kernel) { p in
                 for i in 0..<bytes / 4 {
                     let word = UInt32(BrainFloat.round(Float(i % 5))) | UInt32(BrainFloat.round(Float(i % 3))) << 16
                     p.storeBytes(of: word, toByteOffset: 4 * i, as: UInt32.self)
@@ -49,7 +49,7 @@ final class DecodeCeilingTests: XCTestCase {
     /// Without VNNI: int8 as the split pair product reads a lane's four bytes (w₀ + 128, w₂,
     /// w₁ + 128, w₃) against the inputs 1, 2 (offset pair) and 3, 4; int4 as the nibble product, the
     /// low nibbles against the input bytes 4, 3, 2, 1 and the high ones against 8, 7, 6, 5.
-    func testIntegerProductsSumEveryByte() throws {
+    func testIntegerProductsSumEveryByte() {
         let pattern = { (p: UnsafeMutableRawPointer) in
             for i in 0..<self.bytes { p.storeBytes(of: UInt8(truncatingIfNeeded: i &* 37 &+ 11), toByteOffset: i, as: UInt8.self) }
         }
@@ -63,12 +63,12 @@ final class DecodeCeilingTests: XCTestCase {
         for kernel in kernels where kernel != .blas {
             // With VNNI the products take other layouts (column quads, vpdpbusd); only their presence is checked.
             if kernel.vnni {
-                XCTAssertNotNil(try decoded(.int8, kernel, pattern))
-                XCTAssertNotNil(try decoded(.int4, kernel, pattern))
+                XCTAssertNotNil(decoded(.int8, kernel, pattern))
+                XCTAssertNotNil(decoded(.int4, kernel, pattern))
                 continue
             }
-            XCTAssertEqual(try decoded(.int8, kernel, pattern), Float(int8Model), "\(kernel)")
-            XCTAssertEqual(try decoded(.int4, kernel, pattern), Float(int4Model), "\(kernel)")
+            XCTAssertEqual(decoded(.int8, kernel, pattern), Float(int8Model), "\(kernel)")
+            XCTAssertEqual(decoded(.int4, kernel, pattern), Float(int4Model), "\(kernel)")
         }
     }
 }
